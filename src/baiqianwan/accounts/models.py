@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from baiqianwan.core.scope import NO_SCOPE, Scope, ScopedQuerySet
+
+from .roles import CREATABLE_ROLES, MANAGER_ROLES, ORGANISATION_ROLES, PERSONAL_DATA_ROLES, ROLE_LEVEL, Role
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A platform user, bound to a division (region roles) or an organisation (单位 roles)."""
+
+    role = models.CharField("角色", max_length=16, choices=Role.choices, db_index=True)
+    display_name = models.CharField("姓名", max_length=40)
+    phone = models.CharField("手机号码", max_length=11, blank=True)
+    division = models.ForeignKey(
+        "regions.Division",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    created_by = models.ForeignKey(
+        "self", verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Authentication must find any user, so the user manager is not empty by default; user
+    # lists still go through `for_user` like every other scoped read.
+    objects = ScopedUserManager()  # type: ignore[misc]
+
+    scope_division_path = ("division", "organisation__division")
+    scope_organisation_path = "organisation_id"
+    scope_owner_path = "id"
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.username}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        super().clean()
+        level = ROLE_LEVEL.get(Role(self.role)) if self.role else None
+        if level is not None:
+            division = self.division
+            if division is None:
+                raise ValidationError({"division": f"角色“{self.get_role_display()}”必须绑定所属区划"})
+            if division.level != level and not (self.role == Role.COUNTY and division.level == "city"):
+                raise ValidationError({"division": f"角色“{self.get_role_display()}”应绑定到对应层级的区划"})
+        if self.role in ORGANISATION_ROLES and self.organisation_id is None:
+            raise ValidationError({"organisation": "单位用户必须绑定所属单位"})
+
+    @property
+    def scope(self) -> Scope:
+        if not self.is_active:
+            return NO_SCOPE
+        if self.is_superuser or self.role == Role.PROVINCE:
+            return Scope(everything=True)
+        if self.role in ROLE_LEVEL and self.division is not None:
+            return Scope(division_prefix=self.division.prefix, user_id=self.pk)
+        if self.role in ORGANISATION_ROLES and self.organisation_id:
+            return Scope(organisation_id=self.organisation_id, user_id=self.pk)
+        return Scope(user_id=self.pk)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in MANAGER_ROLES)
+
+    @property
+    def is_province(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == Role.PROVINCE)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.is_superuser or self.role in PERSONAL_DATA_ROLES
+
+    @property
+    def creatable_roles(self) -> tuple[Role, ...]:
+        if self.is_superuser:
+            return tuple(Role)
+        return CREATABLE_ROLES.get(Role(self.role), ()) if self.role else ()
+
+    @property
+    def binding_label(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        if self.division is not None:
+            return self.division.full_name
+        return "—"
+
+
+class ApiToken(models.Model):
+    """Token auth for other systems; only a hash of the token is stored."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=60)
+    prefix = models.CharField("前缀", max_length=10)
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

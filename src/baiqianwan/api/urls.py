@@ -1,0 +1,39 @@
+"""The REST API under /api/v1/: one NinjaAPI, a router per app, one error format."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from baiqianwan.accounts.api import router as accounts_router
+from baiqianwan.core.api import router as core_router
+from baiqianwan.orgs.api import router as orgs_router
+from baiqianwan.regions.api import router as regions_router
+
+from . import errors
+from .auth import AUTH
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """Chinese stays readable in responses instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="百千万科技支撑平台 API",
+    version="1.0.0",
+    description="浏览器使用会话登录（需 CSRF 令牌）；其他系统在请求头中携带 `Authorization: Bearer <令牌>`。"
+    "所有列表分页（page、page_size），错误统一为 {detail, code, errors}。",
+    auth=AUTH,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/regions", regions_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/", core_router)
+
+urlpatterns = api.urls

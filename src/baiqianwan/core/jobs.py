@@ -1,0 +1,65 @@
+"""Background jobs with progress: one record per run, updated by the task, polled by the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Job
+
+Progress = Callable[[int, int, str], None]
+
+
+def job_create(
+    *, kind: str, title: str, created_by: Any, params: dict[str, Any] | None = None, **fields: Any
+) -> Job:
+    return Job.all_objects.create(
+        kind=kind, title=title, created_by=created_by, params=params or {}, **fields
+    )
+
+
+def job_progress_reporter(job: Job) -> Progress:
+    """A callback that stores progress at most every 1% so a 100k-row job does ~100 writes."""
+    state = {"last": -1}
+
+    def report(done: int, total: int, message: str = "") -> None:
+        step = max(total // 100, 1)
+        if done == total or done - state["last"] >= step:
+            state["last"] = done
+            Job.all_objects.filter(pk=job.pk).update(progress=done, total=total, message=message[:500])
+
+    return report
+
+
+def job_run(job: Job, work: Callable[[Job, Progress], dict[str, Any]]) -> Job:
+    """Run ``work`` for ``job``, recording start, end, result or failure."""
+    Job.all_objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    try:
+        result = work(job, job_progress_reporter(job))
+    except JobFailedError as exc:
+        Job.all_objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:500], errors=exc.errors
+        )
+    else:
+        Job.all_objects.filter(pk=job.pk).update(
+            status=Job.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            result=result,
+            message=str(result.get("message", "完成"))[:500],
+        )
+    job.refresh_from_db()
+    return job
+
+
+def job_enqueue(job: Job, task: Any) -> None:
+    """Start ``task(job_id)`` after the surrounding transaction commits (eager or on a worker)."""
+    transaction.on_commit(lambda: task.delay(job.pk))
+
+
+class JobFailedError(Exception):
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.errors = errors or []

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import AuditEvent, Job
+
+
+def job_list(*, user: Any) -> QuerySet[Job]:
+    return Job.objects.for_user(user).select_related("created_by")
+
+
+def job_get(*, user: Any, pk: int) -> Job | None:
+    return job_list(user=user).filter(pk=pk).first()
+
+
+def _require_auditor(user: Any) -> None:
+    if not getattr(user, "is_province", False):
+        raise PermissionDenied("只有省级管理员可以查看审计日志")
+
+
+def audit_event_list(
+    *,
+    user: Any,
+    kind: str = "",
+    username: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    _require_auditor(user)
+    results = AuditEvent.objects.all()
+    if kind:
+        results = results.filter(kind=kind)
+    if username:
+        results = results.filter(username__icontains=username)
+    if since:
+        results = results.filter(at__date__gte=since)
+    if until:
+        results = results.filter(at__date__lte=until)
+    return results.select_related("user")
+
+
+def record_change_list(
+    *,
+    user: Any,
+    model: str = "",
+    username: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[LogEntry]:
+    _require_auditor(user)
+    results = LogEntry.objects.select_related("actor", "content_type")
+    if model:
+        app_label, _, model_name = model.partition(".")
+        results = results.filter(content_type__app_label=app_label, content_type__model=model_name.lower())
+    if username:
+        results = results.filter(actor__username__icontains=username)
+    if since:
+        results = results.filter(timestamp__date__gte=since)
+    if until:
+        results = results.filter(timestamp__date__lte=until)
+    return results.order_by("-timestamp")

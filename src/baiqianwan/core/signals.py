@@ -1,0 +1,43 @@
+"""Logins, logouts, failures and lockouts go to the security audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import audit_event_record
+from .models import AuditEvent
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_event_record(kind=AuditEvent.Kind.LOGIN, request=request, user=user, detail="登录成功")
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_event_record(kind=AuditEvent.Kind.LOGOUT, request=request, user=user, detail="退出登录")
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    audit_event_record(
+        kind=AuditEvent.Kind.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username", ""))[:150],
+        detail="用户名或密码错误",
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender: Any, request: Any = None, username: str = "", **kwargs: Any) -> None:
+    audit_event_record(
+        kind=AuditEvent.Kind.LOCKED_OUT,
+        request=request,
+        username=username or "",
+        detail="连续登录失败，账号锁定 30 分钟",
+    )

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from baiqianwan.regions.classification import PROVINCE_CODE
+from baiqianwan.regions.widgets import DivisionField
+
+from .models import Organisation, OrganisationKind, Person
+
+
+def _root(user: Any) -> str:
+    return (
+        user.division.code if getattr(user, "division_id", None) and not user.is_province else PROVINCE_CODE
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "uscc", "division", "address", "contact_name", "contact_phone", "website"]
+
+    def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["division"] = DivisionField(
+            label="所在地", root=_root(acting_user), min_level="county", help_text="选到区县、乡镇或村"
+        )
+        self.fields["uscc"].help_text = "18 位，系统按 GB 32100 校验位检查"
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices]
+    )
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "gender",
+            "id_number",
+            "mobile",
+            "email",
+            "organisation",
+            "title",
+            "position",
+            "fields",
+        ]
+
+    def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.for_user(acting_user, "change").order_by(  # type: ignore[attr-defined]
+            "name"
+        )
+        self.fields["id_number"].help_text = "18 位，系统按 GB 11643 校验位检查；仅有权限的角色可见完整号码"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件", help_text="请使用本页下载的模板（.xlsx）。任何一格有错，整个文件都不会导入。"
+    )

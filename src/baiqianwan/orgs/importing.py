@@ -1,0 +1,264 @@
+"""Excel import and export of organisations and people: schemas, checks, one transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from baiqianwan.core.jobs import Progress
+from baiqianwan.core.spreadsheets import CellError, Column, ImportRejectedError, SheetSchema, text_cell
+from baiqianwan.core.text import normalise_query
+from baiqianwan.core.validators import (
+    mask_id_number,
+    mask_mobile,
+    validate_id_number,
+    validate_mobile,
+    validate_uscc,
+)
+from baiqianwan.regions.models import Division
+
+from .models import Organisation, OrganisationKind, Person
+
+KIND_BY_LABEL = {label: value for value, label in OrganisationKind.choices}
+GENDER_BY_LABEL = {label: value for value, label in Person.Gender.choices}
+
+
+def _uscc(value: Any) -> str:
+    return validate_uscc(text_cell(value))
+
+
+def _id_number(value: Any) -> str:
+    return validate_id_number(text_cell(value))
+
+
+def _mobile(value: Any) -> str:
+    return validate_mobile(text_cell(value))
+
+
+def _name(limit: int):
+    def parse(value: Any) -> str:
+        text = normalise_query(text_cell(value))
+        if len(text) > limit:
+            raise ValidationError(f"不能超过 {limit} 个字，实际 {len(text)} 个字")
+        return text
+
+    return parse
+
+
+ORGANISATION_SCHEMA = SheetSchema(
+    title="单位",
+    columns=[
+        Column("name", "单位名称", _name(120), required=True, help="单位全称。", width=32),
+        Column("kind", "单位类型", required=True, choices=tuple(KIND_BY_LABEL), width=16),
+        Column("uscc", "统一社会信用代码", _uscc, required=True, help="18 位，按 GB 32100 校验。", width=24),
+        Column(
+            "division",
+            "所在地",
+            _name(160),
+            required=True,
+            help="12 位统计用区划代码，或区划全称（如“梅州市大埔县湖寮镇”）。须在您的管辖范围内。",
+            width=28,
+        ),
+        Column("address", "地址", _name(200), width=32),
+        Column("contact_name", "联系人", _name(40)),
+        Column("contact_phone", "联系电话", lambda v: text_cell(v)[:20]),
+    ],
+    notes=("带 * 的列必填。一个文件中任何一格有错，整个文件都不会导入，请按提示修改后重新上传。",),
+)
+
+PERSON_SCHEMA = SheetSchema(
+    title="人员",
+    columns=[
+        Column("name", "姓名", _name(40), required=True),
+        Column("gender", "性别", choices=tuple(GENDER_BY_LABEL), width=8),
+        Column(
+            "id_number", "身份证号", _id_number, required=True, help="18 位，按 GB 11643 校验。", width=22
+        ),
+        Column("mobile", "手机号码", _mobile, required=True, width=14),
+        Column("email", "电子邮箱", lambda v: text_cell(v)[:254], width=22),
+        Column(
+            "organisation",
+            "所在单位统一社会信用代码",
+            _uscc,
+            required=True,
+            help="单位须已在平台登记，且在您的管辖范围内。",
+            width=26,
+        ),
+        Column("title", "职称", _name(40)),
+        Column("position", "职务", _name(40)),
+        Column("fields", "专业领域", _name(200), width=30),
+    ],
+    notes=("带 * 的列必填。身份证号、手机号码属于个人信息，仅有权限的角色可见完整号码。",),
+)
+
+
+def _duplicates(rows: list[dict[str, Any]], key: str, schema: SheetSchema, sheet: str) -> list[CellError]:
+    counts = Counter(r[key] for r in rows if r.get(key))
+    column = schema.column(key)
+    index = list(schema.columns).index(column) + 1
+    return [
+        CellError(sheet, r["_row"], index, column.header, f"“{r[key]}”在文件中重复出现")
+        for r in rows
+        if r.get(key) and counts[r[key]] > 1
+    ]
+
+
+def organisations_import(
+    *, acting_user: Any, rows: list[dict[str, Any]], progress: Progress | None = None
+) -> dict[str, Any]:
+    """Validate every row against the database and the user's scope, then store all or nothing."""
+    schema, sheet = ORGANISATION_SCHEMA, ORGANISATION_SCHEMA.title
+    errors = _duplicates(rows, "uscc", schema, sheet)
+    prefix = "" if acting_user.scope.everything else (acting_user.scope.division_prefix or "\0")
+    wanted = {r["division"] for r in rows if r.get("division")}
+    divisions = {d.code: d for d in Division.objects.filter(code__in=wanted)}
+    by_name = {d.full_name: d for d in Division.objects.filter(full_name__in=wanted)}
+    existing = set(
+        Organisation.all_objects.filter(uscc__in=[r["uscc"] for r in rows if r.get("uscc")]).values_list(
+            "uscc", flat=True
+        )
+    )
+    column_of = {c.key: i + 1 for i, c in enumerate(schema.columns)}
+    organisations: list[Organisation] = []
+    for row in rows:
+        division = divisions.get(row["division"]) or by_name.get(row["division"])
+        if division is None:
+            errors.append(
+                CellError(
+                    sheet, row["_row"], column_of["division"], "所在地", f"找不到区划“{row['division']}”"
+                )
+            )
+        elif not division.code.startswith(prefix):
+            errors.append(
+                CellError(
+                    sheet,
+                    row["_row"],
+                    column_of["division"],
+                    "所在地",
+                    f"“{division.full_name}”不在您的管辖范围内",
+                )
+            )
+        if row["uscc"] in existing:
+            errors.append(
+                CellError(
+                    sheet,
+                    row["_row"],
+                    column_of["uscc"],
+                    "统一社会信用代码",
+                    f"单位 {row['uscc']} 已在平台登记",
+                )
+            )
+        organisations.append(
+            Organisation(
+                name=row["name"],
+                kind=KIND_BY_LABEL[row["kind"]],
+                uscc=row["uscc"],
+                division=division,
+                address=row["address"] or "",
+                contact_name=row["contact_name"] or "",
+                contact_phone=row["contact_phone"] or "",
+            )
+        )
+    if errors:
+        raise ImportRejectedError(sorted(errors, key=lambda e: (e.row, e.column)))
+    _store(organisations, Organisation, progress)
+    return {"created": len(organisations), "message": f"已导入 {len(organisations)} 个单位"}
+
+
+def people_import(
+    *, acting_user: Any, rows: list[dict[str, Any]], progress: Progress | None = None
+) -> dict[str, Any]:
+    schema, sheet = PERSON_SCHEMA, PERSON_SCHEMA.title
+    errors = _duplicates(rows, "id_number", schema, sheet)
+    column_of = {c.key: i + 1 for i, c in enumerate(schema.columns)}
+    reachable = {
+        o.uscc: o
+        for o in Organisation.objects.for_user(acting_user, "change").filter(
+            uscc__in={r["organisation"] for r in rows}
+        )
+    }
+    existing = set(
+        Person.all_objects.filter(id_number__in=[r["id_number"] for r in rows]).values_list(
+            "id_number", flat=True
+        )
+    )
+    people: list[Person] = []
+    for row in rows:
+        organisation = reachable.get(row["organisation"])
+        if organisation is None:
+            errors.append(
+                CellError(
+                    sheet,
+                    row["_row"],
+                    column_of["organisation"],
+                    "所在单位统一社会信用代码",
+                    f"单位 {row['organisation']} 未登记或不在您的管辖范围内",
+                )
+            )
+        if row["id_number"] in existing:
+            errors.append(
+                CellError(
+                    sheet,
+                    row["_row"],
+                    column_of["id_number"],
+                    "身份证号",
+                    f"身份证号 {mask_id_number(row['id_number'])} 的人员已登记",
+                )
+            )
+        people.append(
+            Person(
+                name=row["name"],
+                gender=GENDER_BY_LABEL.get(row["gender"] or "", ""),
+                id_number=row["id_number"],
+                mobile=row["mobile"],
+                email=row["email"] or "",
+                organisation=organisation,
+                title=row["title"] or "",
+                position=row["position"] or "",
+                fields=row["fields"] or "",
+            )
+        )
+    if errors:
+        raise ImportRejectedError(sorted(errors, key=lambda e: (e.row, e.column)))
+    _store(people, Person, progress)
+    return {"created": len(people), "message": f"已导入 {len(people)} 名人员"}
+
+
+def _store(objects: list[Any], model: Any, progress: Progress | None, batch: int = 1000) -> None:
+    with transaction.atomic():
+        for start in range(0, len(objects), batch):
+            model.all_objects.bulk_create(objects[start : start + batch])
+            if progress:
+                progress(min(start + batch, len(objects)), len(objects), "写入中")
+
+
+def organisation_rows(organisations: Iterable[Organisation]) -> Iterable[list[Any]]:
+    for o in organisations:
+        yield [
+            o.name,
+            o.get_kind_display(),
+            o.uscc,
+            o.division.full_name,
+            o.address,
+            o.contact_name,
+            o.contact_phone,
+        ]
+
+
+def person_rows(people: Iterable[Person], *, full: bool) -> Iterable[list[Any]]:
+    for p in people:
+        yield [
+            p.name,
+            p.get_gender_display() if p.gender else "",
+            p.id_number if full else mask_id_number(p.id_number),
+            p.mobile if full else mask_mobile(p.mobile),
+            p.email,
+            p.organisation.uscc,
+            p.title,
+            p.position,
+            p.fields,
+        ]

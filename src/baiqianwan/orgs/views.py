@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from baiqianwan.core.audit import audit_event_record
+from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.imports import import_job_start
+from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.spreadsheets import write_workbook
+
+from . import selectors, services
+from .forms import ImportForm, OrganisationFilterForm, OrganisationForm, PersonForm
+from .importing import ORGANISATION_SCHEMA, PERSON_SCHEMA, organisation_rows, person_rows
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 100_000
+
+
+def _require_directory_access(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_manager or user.organisation_id):  # type: ignore[union-attr]
+        raise PermissionDenied("您没有查看单位名录的权限")
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}-{stamp}.xlsx"
+    return response
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    _require_directory_access(request)
+    filters = OrganisationFilterForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    organisations = selectors.organisation_list(
+        user=request.user, q=values.get("q", ""), kind=values.get("kind", "")
+    )
+    if request.GET.get("export") == "xlsx":
+        data = write_workbook(ORGANISATION_SCHEMA, organisation_rows(organisations[:EXPORT_LIMIT]))
+        audit_event_record(
+            kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出单位名录 {organisations.count()} 条"
+        )
+        return _xlsx(data, "单位名录")
+    page = Paginator(organisations, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "orgs/organisation_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    _require_directory_access(request)
+    organisation = selectors.organisation_get(user=request.user, pk=organisation_id)
+    if organisation is None:
+        raise Http404("找不到该单位，或它不在您的管辖范围内")
+    people = selectors.person_list(user=request.user, organisation_id=organisation.pk)
+    return render(request, "orgs/organisation_detail.html", {"organisation": organisation, "people": people})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, organisation_id: int | None = None) -> HttpResponse:
+    instance = None
+    if organisation_id is not None:
+        instance = selectors.organisation_get(user=request.user, pk=organisation_id, action="change")
+        if instance is None:
+            raise Http404("找不到该单位，或它不在您的管辖范围内")
+    elif not request.user.is_manager:  # type: ignore[union-attr]
+        raise PermissionDenied("您没有登记单位的权限")
+    form = OrganisationForm(request.POST or None, instance=instance, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            if instance is None:
+                organisation = services.organisation_create(acting_user=request.user, **values)
+            else:
+                organisation = services.organisation_update(
+                    acting_user=request.user, organisation_id=instance.pk, **values
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存单位“{organisation.name}”。")
+            return redirect("orgs:organisation_detail", organisation.pk)
+    return render(request, "orgs/organisation_form.html", {"form": form, "instance": instance})
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require_directory_access(request)
+    q = request.GET.get("q", "")
+    people = selectors.person_list(user=request.user, q=q)
+    if request.GET.get("export") == "xlsx":
+        full = request.user.sees_personal_data  # type: ignore[union-attr]
+        data = write_workbook(PERSON_SCHEMA, person_rows(people[:EXPORT_LIMIT], full=full))
+        audit_event_record(
+            kind=AuditEvent.Kind.EXPORT,
+            request=request,
+            detail=f"导出人员名录 {people.count()} 条（{'含完整个人信息' if full else '个人信息已脱敏'}）",
+        )
+        return _xlsx(data, "人员名录")
+    page = Paginator(people, 20).get_page(request.GET.get("page"))
+    return render(request, "orgs/person_list.html", {"page": page, "q": q})
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    instance = None
+    if person_id is not None:
+        instance = selectors.person_get(user=request.user, pk=person_id, action="change")
+        if instance is None:
+            raise Http404("找不到该人员，或其不在您的管辖范围内")
+    initial = {"organisation": request.GET.get("organisation")} if instance is None else None
+    form = PersonForm(request.POST or None, instance=instance, initial=initial, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            if instance is None:
+                person = services.person_create(acting_user=request.user, **values)
+            else:
+                person = services.person_update(acting_user=request.user, person_id=instance.pk, **values)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存人员“{person.name}”。")
+            return redirect("orgs:organisation_detail", person.organisation_id)
+    return render(request, "orgs/person_form.html", {"form": form, "instance": instance})
+
+
+IMPORTS = {"organisations": ("单位", ORGANISATION_SCHEMA), "people": ("人员", PERSON_SCHEMA)}
+
+
+@login_required
+def import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in IMPORTS:
+        raise Http404
+    if not request.user.is_manager:  # type: ignore[union-attr]
+        raise PermissionDenied("您没有导入单位和人员的权限")
+    label, schema = IMPORTS[kind]
+    if request.GET.get("template"):
+        return _xlsx(write_workbook(schema, [], template=True), f"{label}导入模板")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            form.add_error("file", f"文件超过 {settings.UPLOAD_MAX_BYTES // 1048576} MB 上限")
+        else:
+            job = import_job_start(
+                acting_user=request.user, kind=kind, filename=upload.name, data=upload.read()
+            )
+            return redirect("job_detail", job.pk)
+    return render(request, "orgs/import.html", {"form": form, "label": label, "schema": schema, "kind": kind})

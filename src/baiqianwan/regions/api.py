@@ -1,0 +1,62 @@
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from baiqianwan.core.scope import API_PUBLIC
+
+from . import selectors
+from .models import Division
+
+router = Router(tags=["行政区划"])
+
+
+class DivisionOut(Schema):
+    code: str
+    name: str
+    full_name: str
+    level: str
+    kind: str
+    region: str
+    parent_code: str | None = Field(None, alias="parent_id")
+
+
+class DivisionDetailOut(DivisionOut):
+    region_label: str
+    ancestors: list[DivisionOut]
+    children_count: int
+
+
+@router.get(
+    "/search", response=list[DivisionOut], auth=None, openapi_extra=API_PUBLIC, summary="按名称搜索区划"
+)
+@paginate(PageNumberPagination, page_size=20)
+def search(request: HttpRequest, q: str = "", level: str | None = None, within: str | None = None):
+    """名称可用简体或繁体；`within` 为区划代码前缀，限定在某市、县之内。"""
+    return selectors.division_search(query=q, level=level, within=within)
+
+
+@router.get("/stats", auth=None, openapi_extra=API_PUBLIC, summary="区划统计")
+def stats(request: HttpRequest) -> dict[str, object]:
+    return selectors.division_stats()
+
+
+@router.get(
+    "/{code}", response=DivisionDetailOut, auth=None, openapi_extra=API_PUBLIC, summary="区划及其各级上级"
+)
+def detail(request: HttpRequest, code: str) -> Division:
+    division = selectors.division_get(code=code)
+    if division is None:
+        raise Http404
+    division.ancestors = selectors.division_ancestors(division=division)  # type: ignore[attr-defined]
+    division.children_count = selectors.division_children(code=code).count()  # type: ignore[attr-defined]
+    return division
+
+
+@router.get(
+    "/{code}/children", response=list[DivisionOut], auth=None, openapi_extra=API_PUBLIC, summary="下级区划"
+)
+def children(request: HttpRequest, code: str):
+    if selectors.division_get(code=code) is None:
+        raise Http404
+    return selectors.division_children(code=code)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from baiqianwan.api.urls import api
+from baiqianwan.web import views as web_views
+
+admin.site.site_header = "百千万科技支撑平台 · 系统管理"
+admin.site.site_title = "系统管理"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("accounts/", include("baiqianwan.accounts.urls")),
+    path("regions/", include("baiqianwan.regions.urls")),
+    path("orgs/", include("baiqianwan.orgs.urls")),
+    path("jobs/", web_views.jobs, name="jobs"),
+    path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),
+    path("audit/", web_views.audit, name="audit"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]

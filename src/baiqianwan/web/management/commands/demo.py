@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from baiqianwan.regions.models import Division
+from baiqianwan.web.demo import demo_is_loaded, demo_load
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（单位、人员、各角色用户），结果确定可重现"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时跳过")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Division.objects.exists():
+            raise CommandError("请先载入行政区划：bqw regions load")
+        if options["if_empty"] and demo_is_loaded():
+            self.stdout.write("数据库已有数据，跳过演示数据。")
+            return
+        result = demo_load()
+        self.stdout.write(f"演示数据：单位 {result['organisations']} 个，人员 {result['people']} 名。")
+        self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
+        for username, role, binding in result["users"]:  # type: ignore[attr-defined]
+            self.stdout.write(f"  {username:<20}{role:<14}{binding}")

@@ -1,0 +1,56 @@
+"""The role-aware menu: each entry says who sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    visible: Callable[[Any], bool]
+    section: str = ""
+
+
+def _everyone(user: Any) -> bool:
+    return bool(user.is_authenticated)
+
+
+def _managers(user: Any) -> bool:
+    return bool(getattr(user, "is_manager", False))
+
+
+def _organisation_users(user: Any) -> bool:
+    return bool(getattr(user, "is_manager", False) or getattr(user, "organisation_id", None))
+
+
+def _province(user: Any) -> bool:
+    return bool(getattr(user, "is_province", False))
+
+
+MENU = [
+    NavItem("首页", "home", "ti-home", _everyone),
+    NavItem("行政区划", "regions:tree", "ti-map-2", _everyone),
+    NavItem("单位", "orgs:organisation_list", "ti-building", _organisation_users),
+    NavItem("人员", "orgs:person_list", "ti-users", _organisation_users),
+    NavItem("用户管理", "accounts:user_list", "ti-user-cog", _managers),
+    NavItem("审计日志", "audit", "ti-shield-check", _province),
+    NavItem("后台任务", "jobs", "ti-loader", _everyone),
+]
+
+
+def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
+    items = []
+    for item in MENU:
+        if not item.visible(user):
+            continue
+        url = reverse(item.url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return items

@@ -1,0 +1,92 @@
+"""Pages shared across apps: the dashboard, jobs and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from baiqianwan.accounts.selectors import user_list
+from baiqianwan.core import selectors as core_selectors
+from baiqianwan.core.models import AuditEvent
+from baiqianwan.orgs.selectors import organisation_counts_by_city
+from baiqianwan.regions import selectors as region_selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    stats = region_selectors.division_stats()
+    cities = region_selectors.city_summaries()
+    per_city = organisation_counts_by_city(user=user)
+    for city in cities:
+        city["organisations"] = per_city.get(city["code"][:4], 0)
+    home_unit = user.division if user.division_id else None  # type: ignore[union-attr]
+    context = {
+        "stats": stats,
+        "cities": cities,
+        "organisation_count": sum(per_city.values()),
+        "user_count": user_list(user=user).count() if user.is_manager else None,  # type: ignore[union-attr]
+        "home_unit": home_unit,
+        "home_ancestors": region_selectors.division_ancestors(division=home_unit) if home_unit else [],
+        "home_children": region_selectors.division_children(code=home_unit.code).count() if home_unit else 0,
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def jobs(request: HttpRequest) -> HttpResponse:
+    page = Paginator(core_selectors.job_list(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "web/jobs.html", {"page": page})
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = core_selectors.job_get(user=request.user, pk=job_id)
+    if job is None:
+        raise Http404("找不到该任务")
+    template = "web/_job_status.html" if request.headers.get("HX-Request") else "web/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_province:  # type: ignore[union-attr]
+        raise PermissionDenied("只有省级管理员可以查看审计日志")
+    tab = request.GET.get("tab", "events")
+    username = request.GET.get("username", "").strip()
+    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
+    rows: Any
+    if tab == "changes":
+        rows = core_selectors.record_change_list(
+            user=request.user, model=request.GET.get("model", ""), username=username, since=since, until=until
+        )
+    else:
+        rows = core_selectors.audit_event_list(
+            user=request.user, kind=request.GET.get("kind", ""), username=username, since=since, until=until
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/audit.html",
+        {
+            "page": page,
+            "tab": tab,
+            "kinds": AuditEvent.Kind.choices,
+            "filters": request.GET,
+            "retention_days": settings.AUDIT_RETENTION_DAYS,
+        },
+    )

@@ -1,0 +1,197 @@
+"""The scope matrix: every API endpoint, discovered from the router, against every role.
+
+Each operation declares the model it serves (``x-scope-model`` in the OpenAPI spec). For every
+role bound on side A (梅州) the records of side B (湛江) must never be listed, read or changed.
+A new endpoint without the marker, or with a model this file cannot build, fails the suite —
+so coverage does not depend on anyone remembering to add a test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from baiqianwan.accounts.models import ApiToken, User
+from baiqianwan.accounts.roles import Role
+from baiqianwan.accounts.services import api_token_create
+from baiqianwan.api.urls import api
+from baiqianwan.core.audit import audit_event_record
+from baiqianwan.core.jobs import job_create
+
+from ..conftest import B
+
+ROLES = list(Role)
+PARAM = re.compile(r"\{[^}]+\}")
+
+
+def operations() -> list[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    found = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            found.append((method.upper(), path, operation))
+    return found
+
+
+def _records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
+    """(a record inside side A, a record on side B) for each scoped model."""
+    users = world["users"]
+    if model == "orgs.Organisation":
+        return world["org_a"], world["org_b"]
+    if model == "orgs.Person":
+        return world["person_a"], world["person_b"]
+    if model == "accounts.User":
+        return users[Role.TOWN], world["user_b"]
+    if model == "core.Job":
+        return (
+            job_create(kind="test", title="A 的任务", created_by=users[Role.TOWN]),
+            job_create(kind="test", title="B 的任务", created_by=world["user_b"]),
+        )
+    if model == "core.AuditEvent":
+        return (
+            audit_event_record(kind="export", user=users[Role.TOWN], detail="A"),
+            audit_event_record(kind="export", user=world["user_b"], detail="B"),
+        )
+    if model == "auditlog.LogEntry":
+        from auditlog.models import LogEntry
+
+        world["org_b"].save()
+        entry = LogEntry.objects.filter(object_pk=str(world["org_b"].pk)).first()
+        return entry, entry
+    if model == "self":
+        token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
+        return None, token
+    return None
+
+
+# Payloads that try to create a record on side B.
+CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/orgs/organisations": lambda w: {
+        "name": "越权登记的单位",
+        "kind": "enterprise",
+        "uscc": "914403001922038216",
+        "division_code": B["town"],
+    },
+    "/api/v1/orgs/people": lambda w: {
+        "name": "越权人员",
+        "id_number": "11010519491231002X",
+        "mobile": "13800138000",
+        "organisation_id": w["org_b"].pk,
+    },
+    "/api/v1/accounts/users": lambda w: {
+        "username": "intruder",
+        "display_name": "越权用户",
+        "role": "town",
+        "password": "Xy9#not-common-pass",
+        "division_code": B["town"],
+    },
+    "/api/v1/accounts/tokens": lambda w: {"name": "自己的令牌"},
+}
+
+ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed
+
+
+def _ids(body: Any) -> set[str]:
+    items = body["items"] if isinstance(body, dict) and "items" in body else body
+    if not isinstance(items, list):
+        items = [items]
+    return {str(item.get("id", item.get("code"))) for item in items if isinstance(item, dict)}
+
+
+def test_every_operation_declares_its_scope() -> None:
+    missing = [f"{m} {p}" for m, p, op in operations() if "x-scope-model" not in op]
+    assert not missing, f"这些接口没有声明 x-scope-model：{missing}"
+    assert len(operations()) >= 15
+
+
+@pytest.mark.parametrize("role", [*ROLES, None], ids=[*(r.value for r in ROLES), "anonymous"])
+def test_no_role_reaches_records_outside_its_scope(role: Role | None, world: dict[str, Any]) -> None:
+    client = Client()
+    user: User | None = world["users"][role] if role else None
+    if user is not None:
+        client.force_login(user)
+    checked = 0
+    for method, path, operation in operations():
+        model = operation["x-scope-model"]
+        if model == "public":
+            continue
+        pair = _records(model, world)
+        assert pair is not None, f"{method} {path}: 测试无法构造 {model} 的记录，请在 _records 中补充"
+        _, record_b = pair
+        if user is not None and user.is_province:
+            continue  # the province sees everything; checked positively below
+        has_param = bool(PARAM.search(path))
+        url = PARAM.sub(str(record_b.pk), path)
+        if method == "GET" and not has_param:
+            response = client.get(url, {"page_size": 200})
+            if user is None:
+                assert response.status_code == 401, f"{path} 匿名访问应被拒绝"
+            elif response.status_code == 200:
+                leaked = _ids(response.json()) & {str(record_b.pk)}
+                assert not leaked or (model == "accounts.User" and record_b.pk == user.pk), (
+                    f"{role} 通过 {path} 看到了管辖范围外的 {model} {leaked}"
+                )
+            else:
+                assert response.status_code == 403, f"{path} 返回 {response.status_code}"
+        elif method == "GET":
+            response = client.get(url)
+            assert response.status_code in (401, 403, 404), f"{role} 读取了范围外的 {url}"
+        elif has_param:
+            before = _snapshot(record_b)
+            response = client.generic(method, url, data="{}", content_type="application/json")
+            assert response.status_code in (401, 403, 404, 422), (
+                f"{role} 修改了范围外的 {url}：{response.status_code}"
+            )
+            assert _snapshot(record_b) == before, f"{role} 经 {url} 改动了范围外的记录"
+        else:
+            payload = CREATE_PAYLOADS.get(path)
+            assert payload is not None, f"{method} {path}: 请在 CREATE_PAYLOADS 中补充越权创建的请求"
+            response = client.post(url, data=payload(world), content_type="application/json")
+            if path in ALLOWED_CREATORS and user is not None:
+                assert response.status_code == 201
+            else:
+                assert response.status_code in (401, 403, 404, 422), (
+                    f"{role} 经 {path} 在范围外创建了记录：{response.status_code} {response.content[:200]!r}"
+                )
+        checked += 1
+    assert checked >= 10 or (user is not None and user.is_province)
+
+
+def _snapshot(record: Any) -> dict[str, Any]:
+    fresh = type(record)._base_manager.get(pk=record.pk)
+    return {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
+
+
+def test_scoped_lists_are_not_trivially_empty(
+    world: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    """The same endpoints do return what is inside the scope, so the matrix above means something."""
+    users = world["users"]
+    province = client_for(users[Role.PROVINCE])
+    ids = _ids(province.get("/api/v1/orgs/organisations", {"page_size": 200}).json())
+    assert {str(world["org_a"].pk), str(world["org_b"].pk)} <= ids
+    for role in (Role.CITY, Role.COUNTY, Role.TOWN, Role.ORG):
+        client = client_for(users[role])
+        assert str(world["org_a"].pk) in _ids(client.get("/api/v1/orgs/organisations").json()), role
+        assert str(world["person_a"].pk) in _ids(client.get("/api/v1/orgs/people").json()), role
+    county_users = _ids(
+        client_for(users[Role.COUNTY]).get("/api/v1/accounts/users", {"page_size": 200}).json()
+    )
+    assert str(users[Role.TOWN].pk) in county_users
+    assert str(world["user_b"].pk) not in county_users
+
+
+def test_token_auth_reaches_only_the_token_owners_scope(world: dict[str, Any]) -> None:
+    _, raw = api_token_create(acting_user=world["users"][Role.COUNTY], name="县级数据交换")
+    client = Client()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    ids = _ids(client.get("/api/v1/orgs/organisations", **headers).json())
+    assert str(world["org_a"].pk) in ids
+    assert str(world["org_b"].pk) not in ids
+    assert client.get("/api/v1/orgs/organisations", HTTP_AUTHORIZATION="Bearer bqw_wrong").status_code == 401
+    ApiToken.objects.update(revoked=True)
+    assert client.get("/api/v1/orgs/organisations", **headers).status_code == 401

@@ -1,0 +1,131 @@
+"""Shared fixtures: the real division registry in the test database, users of every role, and
+organisations on two sides of the province (梅州 A-side, 湛江 B-side) for scope tests."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from baiqianwan.accounts.models import User
+from baiqianwan.accounts.roles import Role
+from baiqianwan.core.fakes import make_id_number, make_mobile, make_uscc
+from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.regions.models import Division
+from baiqianwan.regions.services import divisions_load
+
+PASSWORD = "Tq7#river-lychee"
+
+# A side: 梅州市 大埔县 湖寮镇 长教村; B side: 湛江市 徐闻县, and 东莞 (no county level).
+A = {"city": "441400000000", "county": "441422000000", "town": "441422100000", "village": "441422100202"}
+B = {"city": "440800000000", "county": "440825000000", "town": "440825102000", "village": "440825102201"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the shipped Guangdong divisions once per test database."""
+    with django_db_blocker.unblock():
+        divisions_load()
+
+
+@pytest.fixture
+def divisions(db: Any) -> None:
+    """Divisions are present (a live-server test flushes the database; reload after one)."""
+    if not Division.objects.filter(code="440000000000").exists():
+        divisions_load()
+
+
+@pytest.fixture
+def rng() -> random.Random:
+    return random.Random(7)
+
+
+@pytest.fixture
+def make_org(divisions: None, rng: random.Random) -> Callable[..., Organisation]:
+    def make(name: str = "测试单位", kind: str = "enterprise", division: str = A["town"]) -> Organisation:
+        return Organisation.all_objects.create(
+            name=name, kind=kind, uscc=make_uscc(rng, kind=kind, division_code=division), division_id=division
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_person(rng: random.Random) -> Callable[..., Person]:
+    import datetime as dt
+
+    def make(organisation: Organisation, name: str = "张三") -> Person:
+        return Person.all_objects.create(
+            name=name,
+            id_number=make_id_number(
+                rng, division_code=organisation.division_id, born=dt.date(1980, 5, 1), female=False
+            ),
+            mobile=make_mobile(rng),
+            organisation=organisation,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(divisions: None) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(
+        role: str, division: str | None = None, organisation: Organisation | None = None, **extra: Any
+    ) -> User:
+        counter["n"] += 1
+        user = User(
+            username=extra.pop("username", f"{role}_{counter['n']}"),
+            display_name=extra.pop("display_name", f"测试{Role(role).label}"),
+            role=role,
+            division_id=division,
+            organisation=organisation,
+            **extra,
+        )
+        user.set_password(PASSWORD)
+        user.full_clean()
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def world(
+    make_org: Callable[..., Organisation], make_person: Callable[..., Person], make_user: Callable[..., User]
+) -> dict[str, Any]:
+    """Two organisations and people on each side, and a user of every role on side A."""
+    org_a = make_org("梅州大埔蜜柚合作社", "cooperative", A["town"])
+    org_b = make_org("湛江徐闻菠萝公司", "enterprise", B["town"])
+    users = {
+        Role.PROVINCE: make_user(Role.PROVINCE, "440000000000"),
+        Role.CITY: make_user(Role.CITY, A["city"]),
+        Role.COUNTY: make_user(Role.COUNTY, A["county"]),
+        Role.TOWN: make_user(Role.TOWN, A["town"]),
+        Role.VILLAGE: make_user(Role.VILLAGE, A["village"]),
+        Role.ORG: make_user(Role.ORG, organisation=org_a),
+        Role.COMMISSIONER: make_user(Role.COMMISSIONER, A["county"]),
+        Role.EXPERT: make_user(Role.EXPERT),
+    }
+    return {
+        "org_a": org_a,
+        "org_b": org_b,
+        "person_a": make_person(org_a, "李四"),
+        "person_b": make_person(org_b, "王五"),
+        "users": users,
+        "user_b": make_user(Role.COUNTY, B["county"]),
+    }
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
