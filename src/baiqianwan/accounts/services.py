@@ -33,11 +33,11 @@ def _check_binding(
         return
     prefix = scope.division_prefix or ""
     if role in ROLE_LEVEL and (division is None or not division.code.startswith(prefix)):
-        raise ValidationError({"division": "只能绑定到您所辖范围内的区划"})
+        raise ValidationError({"division": "只能绑定到您管辖范围内的区划"})
     if role in ORGANISATION_ROLES and (
         organisation is None or not organisation.division_id.startswith(prefix)
     ):
-        raise ValidationError({"organisation": "只能绑定到您所辖范围内的单位"})
+        raise ValidationError({"organisation": "只能绑定到您管辖范围内的单位"})
 
 
 @transaction.atomic
@@ -93,7 +93,12 @@ def user_create(
 
 @transaction.atomic
 def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
-    target = User.objects.for_user(acting_user, "change").select_for_update().filter(pk=user.pk).first()
+    target = (
+        User.objects.for_user(acting_user, "change")
+        .select_for_update(of=("self",))
+        .filter(pk=user.pk)
+        .first()
+    )
     if target is None:
         raise PermissionDenied("该用户不在您的管辖范围内")
     _check_binding(

@@ -22,3 +22,20 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"
+
+
+class MinimumLengthValidator:
+    """At least ``min_length`` characters. (Django's message for this lacks a Chinese translation.)"""
+
+    def __init__(self, min_length: int = 8):
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                f"密码太短，至少需要 {self.min_length} 个字符（当前 {len(password)} 个）",
+                code="password_too_short",
+            )
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要 {self.min_length} 个字符。"

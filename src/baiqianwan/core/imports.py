@@ -1,8 +1,9 @@
 """Spreadsheet imports as background jobs: one registry, one task, one result page.
 
-An app registers a kind with its sheet schema and an import function that validates rows
-against the database and stores all or nothing. The job keeps the file, the progress and, on
-failure, every error with its sheet, row and cell.
+An app registers a kind with its sheet schema and an import function. The function gets the
+parsed sheet with its cell errors, adds the errors only the database can find (duplicates,
+scope, references), and stores all rows or, when there is any error at all, none. The job
+keeps the file, the progress and, on failure, every error with its sheet, row and cell.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.core.files.base import ContentFile
 from .audit import audit_event_record
 from .jobs import JobFailedError, Progress, job_create, job_run
 from .models import AuditEvent, Job
-from .spreadsheets import ImportRejectedError, SheetSchema, SpreadsheetError, read_sheet
+from .spreadsheets import ImportRejectedError, SheetSchema, SpreadsheetError, parse_sheet
 
 ImportHandler = Callable[..., dict[str, Any]]
 
@@ -58,9 +59,9 @@ def import_execute(job: Job) -> Job:
         with job.input_file.open("rb") as handle:
             data = handle.read()
         try:
-            rows = read_sheet(data, spec.schema, max_bytes=settings.UPLOAD_MAX_BYTES)
-            progress(0, len(rows), "校验中")
-            result = spec.handler(acting_user=job.created_by, rows=rows, progress=progress)
+            sheet = parse_sheet(data, spec.schema, max_bytes=settings.UPLOAD_MAX_BYTES)
+            progress(0, len(sheet.rows), "校验中")
+            result = spec.handler(acting_user=job.created_by, sheet=sheet, progress=progress)
         except SpreadsheetError as exc:
             raise JobFailedError(str(exc)) from exc
         except ImportRejectedError as exc:

@@ -178,8 +178,29 @@ def check_file(data: bytes, *, max_bytes: int) -> None:
         raise SpreadsheetError("文件不是 Excel 表格（压缩包中没有工作簿）")
 
 
+@dataclass
+class ParsedSheet:
+    """Rows as parsed; a row's ``_bad`` names its keys whose cells failed, listed in ``errors``."""
+
+    name: str
+    rows: list[dict[str, Any]]
+    errors: list[CellError]
+
+    def cell_error(self, row: dict[str, Any], key: str, message: str, schema: SheetSchema) -> CellError:
+        column = schema.column(key)
+        return CellError(self.name, row["_row"], row["_columns"][key], column.header, message)
+
+
 def read_sheet(data: bytes, schema: SheetSchema, *, max_bytes: int) -> list[dict[str, Any]]:
     """Parse and validate the first sheet against ``schema``; raise on any error, return rows."""
+    parsed = parse_sheet(data, schema, max_bytes=max_bytes)
+    if parsed.errors:
+        raise ImportRejectedError(parsed.errors)
+    return parsed.rows
+
+
+def parse_sheet(data: bytes, schema: SheetSchema, *, max_bytes: int) -> ParsedSheet:
+    """Parse the first sheet; file-level problems raise, cell problems are collected."""
     check_file(data, max_bytes=max_bytes)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -199,40 +220,34 @@ def read_sheet(data: bytes, schema: SheetSchema, *, max_bytes: int) -> list[dict
         raise SpreadsheetError(f"数据行数 {len(body)} 超过上限 {schema.max_rows}")
     errors: list[CellError] = []
     parsed: list[dict[str, Any]] = []
+    columns = {key: index + 1 for key, index in positions.items()}
     for offset, raw in enumerate(body):
         excel_row = offset + 2
-        record: dict[str, Any] = {"_row": excel_row}
+        record: dict[str, Any] = {"_row": excel_row, "_columns": columns, "_bad": set()}
         for column in schema.columns:
             index = positions[column.key]
             value = raw[index] if index < len(raw) else None
-            if value in (None, "") or (isinstance(value, str) and not value.strip()):
-                if column.required:
-                    errors.append(
-                        CellError(sheet_name, excel_row, index + 1, column.header, "必填，不能为空")
-                    )
+            problem = _cell_problem(column, value, record)
+            if problem:
+                errors.append(CellError(sheet_name, excel_row, index + 1, column.header, problem))
+                record["_bad"].add(column.key)
                 record[column.key] = None
-                continue
-            if column.choices and text_cell(value) not in column.choices:
-                errors.append(
-                    CellError(
-                        sheet_name,
-                        excel_row,
-                        index + 1,
-                        column.header,
-                        f"“{text_cell(value)[:30]}”不在可选值中（{'、'.join(column.choices[:12])}）",
-                    )
-                )
-                continue
-            try:
-                record[column.key] = column.parse(value)
-            except ValidationError as exc:
-                errors.append(
-                    CellError(sheet_name, excel_row, index + 1, column.header, "；".join(exc.messages))
-                )
         parsed.append(record)
-    if errors:
-        raise ImportRejectedError(errors)
-    return parsed
+    return ParsedSheet(sheet_name, parsed, errors)
+
+
+def _cell_problem(column: Column, value: Any, record: dict[str, Any]) -> str | None:
+    """Parse one cell into ``record``; return what is wrong with it, if anything."""
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        record[column.key] = None
+        return "必填，不能为空" if column.required else None
+    if column.choices and text_cell(value) not in column.choices:
+        return f"“{text_cell(value)[:30]}”不在可选值中（{'、'.join(column.choices[:12])}）"
+    try:
+        record[column.key] = column.parse(value)
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return None
 
 
 def _trim(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from baiqianwan.core.jobs import Progress
-from baiqianwan.core.spreadsheets import CellError, Column, ImportRejectedError, SheetSchema, text_cell
+from baiqianwan.core.spreadsheets import (
+    CellError,
+    Column,
+    ImportRejectedError,
+    ParsedSheet,
+    SheetSchema,
+    text_cell,
+)
 from baiqianwan.core.text import normalise_query
 from baiqianwan.core.validators import (
     mask_id_number,
@@ -96,62 +103,48 @@ PERSON_SCHEMA = SheetSchema(
 )
 
 
-def _duplicates(rows: list[dict[str, Any]], key: str, schema: SheetSchema, sheet: str) -> list[CellError]:
-    counts = Counter(r[key] for r in rows if r.get(key))
-    column = schema.column(key)
-    index = list(schema.columns).index(column) + 1
+def _duplicates(
+    sheet: ParsedSheet, key: str, schema: SheetSchema, shown: Callable[[str], str]
+) -> list[CellError]:
+    counts = Counter(r[key] for r in sheet.rows if r.get(key))
     return [
-        CellError(sheet, r["_row"], index, column.header, f"“{r[key]}”在文件中重复出现")
-        for r in rows
+        sheet.cell_error(r, key, f"“{shown(r[key])}”在文件中重复出现", schema)
+        for r in sheet.rows
         if r.get(key) and counts[r[key]] > 1
     ]
 
 
+def _finish(sheet: ParsedSheet, errors: list[CellError]) -> None:
+    everything = sheet.errors + errors
+    if everything:
+        raise ImportRejectedError(sorted(everything, key=lambda e: (e.row, e.column)))
+
+
 def organisations_import(
-    *, acting_user: Any, rows: list[dict[str, Any]], progress: Progress | None = None
+    *, acting_user: Any, sheet: ParsedSheet, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Validate every row against the database and the user's scope, then store all or nothing."""
-    schema, sheet = ORGANISATION_SCHEMA, ORGANISATION_SCHEMA.title
-    errors = _duplicates(rows, "uscc", schema, sheet)
+    """Check every row against the database and the user's scope, then store all or nothing."""
+    schema, rows = ORGANISATION_SCHEMA, sheet.rows
+    errors = _duplicates(sheet, "uscc", schema, str)
     prefix = "" if acting_user.scope.everything else (acting_user.scope.division_prefix or "\0")
     wanted = {r["division"] for r in rows if r.get("division")}
     divisions = {d.code: d for d in Division.objects.filter(code__in=wanted)}
-    by_name = {d.full_name: d for d in Division.objects.filter(full_name__in=wanted)}
-    existing = set(
-        Organisation.all_objects.filter(uscc__in=[r["uscc"] for r in rows if r.get("uscc")]).values_list(
-            "uscc", flat=True
-        )
-    )
-    column_of = {c.key: i + 1 for i, c in enumerate(schema.columns)}
+    divisions.update({d.full_name: d for d in Division.objects.filter(full_name__in=wanted)})
+    codes = [r["uscc"] for r in rows if r.get("uscc")]
+    existing = set(Organisation.all_objects.filter(uscc__in=codes).values_list("uscc", flat=True))
     organisations: list[Organisation] = []
     for row in rows:
-        division = divisions.get(row["division"]) or by_name.get(row["division"])
-        if division is None:
+        division = divisions.get(row["division"]) if row.get("division") else None
+        if row.get("division") and division is None:
+            errors.append(sheet.cell_error(row, "division", f"找不到区划“{row['division']}”", schema))
+        elif division is not None and not division.code.startswith(prefix):
             errors.append(
-                CellError(
-                    sheet, row["_row"], column_of["division"], "所在地", f"找不到区划“{row['division']}”"
-                )
+                sheet.cell_error(row, "division", f"“{division.full_name}”不在您的管辖范围内", schema)
             )
-        elif not division.code.startswith(prefix):
-            errors.append(
-                CellError(
-                    sheet,
-                    row["_row"],
-                    column_of["division"],
-                    "所在地",
-                    f"“{division.full_name}”不在您的管辖范围内",
-                )
-            )
-        if row["uscc"] in existing:
-            errors.append(
-                CellError(
-                    sheet,
-                    row["_row"],
-                    column_of["uscc"],
-                    "统一社会信用代码",
-                    f"单位 {row['uscc']} 已在平台登记",
-                )
-            )
+        if row.get("uscc") in existing:
+            errors.append(sheet.cell_error(row, "uscc", f"单位 {row['uscc']} 已在平台登记", schema))
+        if row["_bad"] or errors:
+            continue
         organisations.append(
             Organisation(
                 name=row["name"],
@@ -163,52 +156,34 @@ def organisations_import(
                 contact_phone=row["contact_phone"] or "",
             )
         )
-    if errors:
-        raise ImportRejectedError(sorted(errors, key=lambda e: (e.row, e.column)))
+    _finish(sheet, errors)
     _store(organisations, Organisation, progress)
     return {"created": len(organisations), "message": f"已导入 {len(organisations)} 个单位"}
 
 
 def people_import(
-    *, acting_user: Any, rows: list[dict[str, Any]], progress: Progress | None = None
+    *, acting_user: Any, sheet: ParsedSheet, progress: Progress | None = None
 ) -> dict[str, Any]:
-    schema, sheet = PERSON_SCHEMA, PERSON_SCHEMA.title
-    errors = _duplicates(rows, "id_number", schema, sheet)
-    column_of = {c.key: i + 1 for i, c in enumerate(schema.columns)}
+    """Check every row against the registered organisations in scope, then store all or nothing."""
+    schema, rows = PERSON_SCHEMA, sheet.rows
+    errors = _duplicates(sheet, "id_number", schema, mask_id_number)
+    wanted = {r["organisation"] for r in rows if r.get("organisation")}
     reachable = {
-        o.uscc: o
-        for o in Organisation.objects.for_user(acting_user, "change").filter(
-            uscc__in={r["organisation"] for r in rows}
-        )
+        o.uscc: o for o in Organisation.objects.for_user(acting_user, "change").filter(uscc__in=wanted)
     }
-    existing = set(
-        Person.all_objects.filter(id_number__in=[r["id_number"] for r in rows]).values_list(
-            "id_number", flat=True
-        )
-    )
+    numbers = [r["id_number"] for r in rows if r.get("id_number")]
+    existing = set(Person.all_objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
     people: list[Person] = []
     for row in rows:
-        organisation = reachable.get(row["organisation"])
-        if organisation is None:
-            errors.append(
-                CellError(
-                    sheet,
-                    row["_row"],
-                    column_of["organisation"],
-                    "所在单位统一社会信用代码",
-                    f"单位 {row['organisation']} 未登记或不在您的管辖范围内",
-                )
-            )
-        if row["id_number"] in existing:
-            errors.append(
-                CellError(
-                    sheet,
-                    row["_row"],
-                    column_of["id_number"],
-                    "身份证号",
-                    f"身份证号 {mask_id_number(row['id_number'])} 的人员已登记",
-                )
-            )
+        organisation = reachable.get(row["organisation"]) if row.get("organisation") else None
+        if row.get("organisation") and organisation is None:
+            message = f"单位 {row['organisation']} 未登记或不在您的管辖范围内"
+            errors.append(sheet.cell_error(row, "organisation", message, schema))
+        if row.get("id_number") in existing:
+            message = f"身份证号 {mask_id_number(row['id_number'])} 的人员已登记"
+            errors.append(sheet.cell_error(row, "id_number", message, schema))
+        if row["_bad"] or errors:
+            continue
         people.append(
             Person(
                 name=row["name"],
@@ -222,8 +197,7 @@ def people_import(
                 fields=row["fields"] or "",
             )
         )
-    if errors:
-        raise ImportRejectedError(sorted(errors, key=lambda e: (e.row, e.column)))
+    _finish(sheet, errors)
     _store(people, Person, progress)
     return {"created": len(people), "message": f"已导入 {len(people)} 名人员"}
 

@@ -73,7 +73,7 @@ def organisation_create(*, acting_user: Any, **values: Any) -> Organisation:
 def organisation_update(*, acting_user: Any, organisation_id: int, **values: Any) -> Organisation:
     organisation = (
         Organisation.objects.for_user(acting_user, "change")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk=organisation_id)
         .first()
     )
@@ -124,7 +124,12 @@ def person_create(*, acting_user: Any, **values: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, acting_user: Any, person_id: int, **values: Any) -> Person:
-    person = Person.objects.for_user(acting_user, "change").select_for_update().filter(pk=person_id).first()
+    person = (
+        Person.objects.for_user(acting_user, "change")
+        .select_for_update(of=("self",))
+        .filter(pk=person_id)
+        .first()
+    )
     if person is None:
         raise PermissionDenied("该人员不在您的管辖范围内")
     if not (acting_user.is_manager or acting_user.organisation_id == person.organisation_id):
