@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: Any
     url_name: str
     icon: str
     visible: Callable[[Any], bool]
@@ -35,13 +36,13 @@ def _province(user: Any) -> bool:
 
 
 MENU = [
-    NavItem("首页", "home", "ti-home", _everyone),
-    NavItem("行政区划", "regions:tree", "ti-map-2", _everyone),
-    NavItem("单位", "orgs:organisation_list", "ti-building", _organisation_users),
-    NavItem("人员", "orgs:person_list", "ti-users", _organisation_users),
-    NavItem("用户管理", "accounts:user_list", "ti-user-cog", _managers),
-    NavItem("审计日志", "audit", "ti-shield-check", _province),
-    NavItem("后台任务", "jobs", "ti-loader", _everyone),
+    NavItem(_("首页"), "home", "ti-home", _everyone),
+    NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone),
+    NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users),
+    NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users),
+    NavItem(_("用户管理"), "accounts:user_list", "ti-user-cog", _managers),
+    NavItem(_("审计日志"), "audit", "ti-shield-check", _province),
+    NavItem(_("后台任务"), "jobs", "ti-loader", _everyone),
 ]
 
 

@@ -5,6 +5,7 @@
   const cities = JSON.parse(document.getElementById("cities-data").textContent);
   const REGION_COLOURS = { prd: "#206bc4", east: "#d63939", west: "#f59f00", north: "#2fb344" };
   const REGION_INDEX = { prd: 0, east: 1, west: 2, north: 3 };
+  const homeCity = element.dataset.homeCity || "";
   const byName = Object.fromEntries(cities.map((c) => [c.name, c]));
   const chart = echarts.init(element, null, { renderer: "canvas" });
   chart.showLoading({ text: "地图加载中…" });
@@ -42,7 +43,15 @@
             label: { show: true, fontSize: 10, color: "#fff" },
             itemStyle: { borderColor: "#fff", borderWidth: 1 },
             emphasis: { label: { color: "#000" }, itemStyle: { areaColor: "#ffd43b" } },
-            data: cities.map((c) => ({ name: c.name, value: REGION_INDEX[c.region], code: c.code })),
+            data: cities.map((c) => {
+              const item = { name: c.name, value: REGION_INDEX[c.region], code: c.code };
+              // The user's own city stands out with a gold border.
+              if (homeCity && c.code.startsWith(homeCity) && homeCity !== "44") {
+                item.itemStyle = { borderColor: "#ffd43b", borderWidth: 3 };
+                item.label = { fontWeight: "bold" };
+              }
+              return item;
+            }),
           },
         ],
       });
