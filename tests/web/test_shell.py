@@ -62,7 +62,9 @@ def test_audit_page_is_for_the_province(world: dict[str, Any], client_for: Calla
     assert events.status_code == 200
 
 
-def test_error_pages_speak_chinese(make_user: Callable[..., User], client_for: Callable[[User], Client]) -> None:
+def test_error_pages_speak_chinese(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
     client = client_for(make_user(Role.TOWN, A["town"]))
     missing = client.get("/orgs/999999/")
     assert missing.status_code in (403, 404)
