@@ -26,7 +26,9 @@ install: $(VENV)/.synced
 run: install
 	$(BQW) migrate --noinput -v0
 	$(BQW) regions load
+	$(BQW) industries load
 	$(BQW) demo --if-empty
+	$(BQW) match rebuild
 	@echo "百千万科技支撑平台：http://$(HOST):$(PORT)/   （Ctrl+C 停止）"
 	$(VENV)/bin/gunicorn baiqianwan.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --timeout 120
@@ -43,6 +45,13 @@ lint: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(BQW) makemigrations --check --dry-run
+
+## bench: the speed targets of DESIGN §6, each beside a baseline measured in the same run
+bench: install
+	$(VENV)/bin/python benchmarks/bench_dispatch.py
+	@for script in benchmarks/bench_matching.py benchmarks/bench_assessment.py; do \
+		if [ -f $$script ]; then $(VENV)/bin/python $$script || exit 1; fi; \
+	done
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests scripts

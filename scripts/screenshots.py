@@ -29,7 +29,9 @@ def main() -> None:
                 "--disable-component-update",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        mobile = os.environ.get("BQW_MOBILE") == "1"
+        viewport = {"width": 390, "height": 844} if mobile else {"width": 1400, "height": 900}
+        page = browser.new_page(viewport=viewport, locale="zh-CN", is_mobile=mobile)
         page.goto(f"{BASE}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)

@@ -13,6 +13,8 @@ from django.test import Client
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.core.fakes import make_id_number, make_mobile, make_uscc
+from baiqianwan.industries.models import Industry
+from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
 from baiqianwan.regions.services import divisions_load
@@ -29,13 +31,27 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the shipped Guangdong divisions once per test database."""
     with django_db_blocker.unblock():
         divisions_load()
+        industries_load()
 
 
 @pytest.fixture
 def divisions(db: Any) -> None:
-    """Divisions are present (a live-server test flushes the database; reload after one)."""
+    """Reference data is present (a live-server test flushes the database; reload after one)."""
     if not Division.objects.filter(code="440000000000").exists():
         divisions_load()
+    if not Industry.objects.exists():
+        industries_load()
+
+
+@pytest.fixture(autouse=True)
+def matching_index_dir(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Any:
+    """Each test gets its own on-disk matching index."""
+    from baiqianwan.matching.services import forget_loaded
+
+    settings.MATCHING_INDEX_DIR = tmp_path_factory.mktemp("matching")
+    forget_loaded()
+    yield settings.MATCHING_INDEX_DIR
+    forget_loaded()
 
 
 @pytest.fixture

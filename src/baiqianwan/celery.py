@@ -8,4 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baiqianwan.settings")
 
 app = Celery("baiqianwan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# The app of every thread, not just the one that imported this module: gunicorn's threaded
+# workers queue jobs from request threads, which would otherwise get Celery's fallback app.
+app.set_default()
 app.autodiscover_tasks()

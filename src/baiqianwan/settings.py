@@ -62,8 +62,12 @@ INSTALLED_APPS = [
     "auditlog",
     "baiqianwan.core",
     "baiqianwan.regions",
+    "baiqianwan.industries",
     "baiqianwan.orgs",
     "baiqianwan.accounts",
+    "baiqianwan.supply",
+    "baiqianwan.demands",
+    "baiqianwan.matching",
     "baiqianwan.api",
     "baiqianwan.web",
 ]
@@ -153,6 +157,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "baiqianwan.accounts.views.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "baiqianwan.core.models.client_ip"
+# Reverse proxies whose X-Real-IP header is believed (nginx on the same machine in deployment).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if DEPLOY else "")
 
 # Idle timeout: the session expires 30 minutes after the last request.
 SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", "1800"))
@@ -214,6 +221,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- matching ---------------------------------------------------------------------------------
+MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", VAR_DIR / "matching"))
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 20

@@ -110,3 +110,41 @@ def test_user_pages_are_forbidden_to_non_managers(
     client = client_for(make_user(Role.VILLAGE, A["village"]))
     assert client.get("/accounts/users/").status_code == 403
     assert client.get("/accounts/users/new/").status_code == 403
+
+
+def test_manager_resets_a_password_within_the_area(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    county = make_user(Role.COUNTY, A["county"])
+    town = make_user(Role.TOWN, A["town"])
+    outside = make_user(Role.TOWN, B["town"])
+    client = client_for(county)
+    weak = client.post(f"/accounts/users/{town.pk}/password/", {"password": "abcdefgh"})
+    assert "至少三类" in weak.content.decode()
+    done = client.post(f"/accounts/users/{town.pk}/password/", {"password": "New#Pass-2025"})
+    assert done.status_code == 302
+    town.refresh_from_db()
+    assert town.check_password("New#Pass-2025")
+    assert client.get(f"/accounts/users/{outside.pk}/password/").status_code == 404
+
+
+def test_commissioner_accounts_cannot_be_bound_outside_the_area(make_user: Callable[..., User]) -> None:
+    county = make_user(Role.COUNTY, A["county"])
+    with pytest.raises(ValidationError, match="管辖范围"):
+        _create(county, role=Role.COMMISSIONER, division=Division.objects.get(code=B["county"]))
+
+
+def test_behind_the_proxy_the_users_address_is_audited(make_user: Callable[..., User], settings: Any) -> None:
+    from ..conftest import PASSWORD
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    user = make_user(Role.TOWN, A["town"])
+    Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.8.1.23").post(
+        "/accounts/login/", {"username": user.username, "password": PASSWORD}
+    )
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.LOGIN, user=user).ip == "10.8.1.23"
+    # A header from an untrusted address is ignored.
+    Client(REMOTE_ADDR="10.9.9.9", HTTP_X_REAL_IP="1.2.3.4").post(
+        "/accounts/login/", {"username": user.username, "password": PASSWORD}
+    )
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN, user=user, ip="10.9.9.9").exists()

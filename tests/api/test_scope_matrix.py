@@ -8,6 +8,7 @@ so coverage does not depend on anyone remembering to add a test.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +22,10 @@ from baiqianwan.accounts.services import api_token_create
 from baiqianwan.api.urls import api
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.jobs import job_create
+from baiqianwan.demands.models import Connection, Demand
+from baiqianwan.supply.models import Achievement, ExpertProfile
 
-from ..conftest import B
+from ..conftest import A, B
 
 ROLES = list(Role)
 PARAM = re.compile(r"\{[^}]+\}")
@@ -38,7 +41,14 @@ def operations() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
-    """(a record inside side A, a record on side B) for each scoped model."""
+    """(a record inside side A, a record on side B) for each scoped model, made once per test."""
+    made = world.setdefault("_records", {})
+    if model not in made:
+        made[model] = _make_records(model, world)
+    return made[model]
+
+
+def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
     users = world["users"]
     if model == "orgs.Organisation":
         return world["org_a"], world["org_b"]
@@ -62,11 +72,79 @@ def _records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         world["org_b"].save()
         entry = LogEntry.objects.filter(object_pk=str(world["org_b"].pk)).first()
         return entry, entry
+    if model == "demands.Demand":
+        return _demand(world, "A"), _demand(world, "B")
+    if model == "demands.Connection":
+        a, b = _demand(world, "A"), _demand(world, "B")
+        return (
+            Connection.all_objects.create(
+                demand=a,
+                target_kind="institution",
+                organisation=world["org_a"],
+                proposed_by=users[Role.COUNTY],
+            ),
+            Connection.all_objects.create(
+                demand=b, target_kind="institution", organisation=world["org_b"], proposed_by=world["user_b"]
+            ),
+        )
+    if model == "supply.Achievement":
+        return _achievement(world["org_a"]), _achievement(world["org_b"])
+    if model == "supply.ExpertProfile":
+        return _expert(world["person_a"]), _expert(world["person_b"])
     if model == "self":
         token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
         return None, token
     return None
 
+
+def _demand(world: dict[str, Any], side: str) -> Demand:
+    """A demand on the given side, not public (still under triage)."""
+    found = world.setdefault("_demands", {})
+    if side not in found:
+        submitter = world["users"][Role.VILLAGE] if side == "A" else world["user_b"]
+        found[side] = Demand.all_objects.create(
+            title=f"{side} 侧的科技需求",
+            description="柚子黄龙病防控需求，内部处理中。",
+            division_id=(A if side == "A" else B)["village"],
+            submitter_kind="village",
+            submitted_by=submitter,
+            contact_name="联系人",
+            contact_phone="13800138000",
+            status="submitted",
+        )
+    return found[side]
+
+
+def _achievement(organisation: Any) -> Achievement:
+    return Achievement.all_objects.create(
+        title=f"{organisation.name}未公开成果",
+        abstract="尚未公开的成果。",
+        maturity="lab",
+        ip_type="know_how",
+        transfer_modes=["service"],
+        organisation=organisation,
+        is_public=False,
+    )
+
+
+def _expert(person: Any) -> ExpertProfile:
+    return ExpertProfile.all_objects.create(
+        person=person,
+        keywords="柚类栽培",
+        home_city_id=person.organisation.division_id[:4] + "00000000",
+        is_public=False,
+    )
+
+
+# Valid requests against side B's record, so that only the scope check can refuse them.
+WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/orgs/organisations/{organisation_id}": lambda w: {"address": "越权修改的地址"},
+    "/api/v1/demands/{demand_id}/transition": lambda w: {"action": "close", "note": "越权关闭"},
+    "/api/v1/demands/{demand_id}/connections": lambda w: {
+        "target_kind": "institution",
+        "target_id": w["org_a"].pk,
+    },
+}
 
 # Payloads that try to create a record on side B.
 CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -90,6 +168,13 @@ CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "division_code": B["town"],
     },
     "/api/v1/accounts/tokens": lambda w: {"name": "自己的令牌"},
+    "/api/v1/demands": lambda w: {
+        "title": "越权填报的需求",
+        "description": "在管辖范围以外填报的需求。",
+        "division_code": B["village"],
+        "contact_name": "某人",
+        "contact_phone": "13800138000",
+    },
 }
 
 ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed
@@ -142,8 +227,9 @@ def test_no_role_reaches_records_outside_its_scope(role: Role | None, world: dic
             assert response.status_code in (401, 403, 404), f"{role} 读取了范围外的 {url}"
         elif has_param:
             before = _snapshot(record_b)
-            response = client.generic(method, url, data="{}", content_type="application/json")
-            assert response.status_code in (401, 403, 404, 422), (
+            body = WRITE_PAYLOADS[path](world) if path in WRITE_PAYLOADS else {}
+            response = client.generic(method, url, data=json.dumps(body), content_type="application/json")
+            assert response.status_code in (401, 403, 404), (
                 f"{role} 修改了范围外的 {url}：{response.status_code}"
             )
             assert _snapshot(record_b) == before, f"{role} 经 {url} 改动了范围外的记录"

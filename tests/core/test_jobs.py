@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from openpyxl import Workbook
@@ -81,25 +82,33 @@ def test_job_page_shows_progress_to_its_owner_only(
 
 @pytest.mark.django_db(transaction=True)
 def test_import_runs_on_a_celery_worker_over_redis(make_user: Callable[..., User]) -> None:
+    """The deployment path: the web process queues the job in Redis, a Celery worker runs it."""
     user = make_user(Role.COUNTY, A["county"])
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
-    # A queue of its own, so concurrent test runs sharing this Redis never take each other's tasks.
-    queue = f"bqw-test-{uuid.uuid4().hex}"
-    celery_app.conf.update(broker_url=BROKER, task_always_eager=False, task_default_queue=queue)
+    # A Celery app of its own, with its own queue, so eager use earlier in this process (which
+    # caches routing) and concurrent test runs sharing this Redis cannot interfere.
+    app = Celery("baiqianwan-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=BROKER, task_always_eager=False, task_default_queue=f"bqw-test-{uuid.uuid4().hex}"
+    )
+    app.autodiscover_tasks(force=True)
+    app.set_current()
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             job = import_job_start(
                 acting_user=user, kind="organisations", filename="单位.xlsx", data=_organisations_file(120)
             )
             assert job.status in (Job.Status.PENDING, Job.Status.RUNNING)  # queued, not run inline
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 job.refresh_from_db()
                 if job.finished:
                     break
                 time.sleep(0.2)
     finally:
-        celery_app.conf.update(saved)
+        celery_app.set_current()
+        celery_app.set_default()
+        app.close()
     assert job.status == Job.Status.SUCCEEDED, (job.message, job.errors)
     assert job.result["created"] == 120
     assert Organisation.all_objects.filter(name__startswith="湖寮镇企业").count() == 120

@@ -166,13 +166,13 @@ def test_people_import_validates_id_numbers_and_scope(
 
 def test_import_page_flow(county: User, client_for: Callable[[User], Client]) -> None:
     client = client_for(county)
-    template = client.get("/orgs/import/organisations/?template=1")
+    template = client.get("/imports/organisations/?template=1")
     assert template.status_code == 200
     headers = [c.value for c in load_workbook(io.BytesIO(template.content))["单位"][1]]
     assert headers[0] == "单位名称*"
     upload = io.BytesIO(workbook([org_row(random.Random(8), "页面导入单位")]))
     upload.name = "单位.xlsx"
-    response = client.post("/orgs/import/organisations/", {"file": upload})
+    response = client.post("/imports/organisations/", {"file": upload})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "已导入 1 个单位" in page
@@ -182,4 +182,4 @@ def test_import_is_for_managers_only(
     make_user: Callable[..., User], client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(make_user(Role.TOWN, A["town"]))
-    assert client.get("/orgs/import/organisations/").status_code == 403
+    assert client.get("/imports/organisations/").status_code == 403

@@ -100,3 +100,28 @@ def test_division_outside_scope_is_refused_in_the_form(
     )
     assert response.status_code == 200
     assert "不在您的管辖范围内" in response.content.decode()
+
+
+def test_organisation_user_edits_its_own_organisation(
+    world: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    org = world["org_a"]
+    client = client_for(world["users"][Role.ORG])
+    response = client.post(
+        f"/orgs/{org.pk}/edit/",
+        {
+            "name": org.name,
+            "kind": org.kind,
+            "uscc": org.uscc,
+            "division": org.division_id,
+            "address": "长教村 3 号",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    org.refresh_from_db()
+    assert org.address == "长教村 3 号"
+    moved = client.post(
+        f"/orgs/{org.pk}/edit/",
+        {"name": org.name, "kind": org.kind, "uscc": org.uscc, "division": A["county"]},
+    )
+    assert "只能由科技管理部门修改" in moved.content.decode()

@@ -66,6 +66,14 @@ class UserFilterForm(forms.Form):
     )
 
 
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label="新密码",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="至少 8 位，含大写字母、小写字母、数字、符号中的至少三类",
+    )
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User

@@ -28,6 +28,10 @@ def _check_binding(
         raise PermissionDenied("您没有管理用户的权限")
     if role not in acting_user.creatable_roles:
         raise ValidationError({"role": f"您不能创建或修改“{Role(role).label}”角色的用户"})
+    if role in ROLE_LEVEL and division is None:
+        raise ValidationError({"division": "请选择所属区划"})
+    if role in ORGANISATION_ROLES and organisation is None:
+        raise ValidationError({"organisation": "请选择所属单位"})
     scope = acting_user.scope
     if scope.everything:
         return
@@ -38,6 +42,8 @@ def _check_binding(
         organisation is None or not organisation.division_id.startswith(prefix)
     ):
         raise ValidationError({"organisation": "只能绑定到您管辖范围内的单位"})
+    if division is not None and not division.code.startswith(prefix):
+        raise ValidationError({"division": "只能绑定到您管辖范围内的区划"})
 
 
 @transaction.atomic

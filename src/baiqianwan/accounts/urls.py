@@ -15,4 +15,5 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/toggle/", views.user_toggle, name="user_toggle"),
+    path("users/<int:user_id>/password/", views.user_password, name="user_password"),
 ]

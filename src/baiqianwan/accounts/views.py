@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from baiqianwan.core.forms import add_service_errors
 
 from . import selectors, services
-from .forms import LoginForm, ProfileForm, UserCreateForm, UserFilterForm
+from .forms import LoginForm, PasswordResetForm, ProfileForm, UserCreateForm, UserFilterForm
 
 
 def lockout_response(
@@ -91,6 +91,29 @@ def user_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
     else:
         messages.success(request, f"已{'停用' if target.is_active else '启用'}用户 {target.username}。")
     return redirect("accounts:user_list")
+
+
+@login_required
+def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A manager sets a new password for a user in their area (who forgot theirs)."""
+    _require_manager(request)
+    target = selectors.user_get(user=request.user, pk=user_id)
+    if target is None:
+        raise Http404("找不到该用户，或其不在您的管辖范围内")
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_reset_password(
+                acting_user=request.user,  # type: ignore[arg-type]
+                user=target,
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已重置用户 {target.username} 的密码，请通过安全渠道告知本人。")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_password.html", {"form": form, "target": target})
 
 
 @login_required

@@ -7,8 +7,10 @@ from ninja.renderers import JSONRenderer
 
 from baiqianwan.accounts.api import router as accounts_router
 from baiqianwan.core.api import router as core_router
+from baiqianwan.demands.api import router as demands_router
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.regions.api import router as regions_router
+from baiqianwan.supply.api import router as supply_router
 
 from . import errors
 from .auth import AUTH
@@ -34,6 +36,8 @@ errors.install(api)
 api.add_router("/regions", regions_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/supply", supply_router)
+api.add_router("/", demands_router)
 api.add_router("/", core_router)
 
 urlpatterns = api.urls

@@ -23,19 +23,33 @@ from .spreadsheets import ImportRejectedError, SheetSchema, SpreadsheetError, pa
 ImportHandler = Callable[..., dict[str, Any]]
 
 
+def _managers(user: Any) -> bool:
+    return bool(getattr(user, "is_manager", False))
+
+
 @dataclass(frozen=True)
 class ImportKind:
     kind: str
     label: str
     schema: SheetSchema
     handler: ImportHandler
+    allowed: Callable[[Any], bool] = _managers
+    back_url: str = ""
 
 
 IMPORT_KINDS: dict[str, ImportKind] = {}
 
 
-def import_kind_register(*, kind: str, label: str, schema: SheetSchema, handler: ImportHandler) -> None:
-    IMPORT_KINDS[kind] = ImportKind(kind, label, schema, handler)
+def import_kind_register(
+    *,
+    kind: str,
+    label: str,
+    schema: SheetSchema,
+    handler: ImportHandler,
+    allowed: Callable[[Any], bool] = _managers,
+    back_url: str = "",
+) -> None:
+    IMPORT_KINDS[kind] = ImportKind(kind, label, schema, handler, allowed, back_url)
 
 
 def import_job_start(*, acting_user: Any, kind: str, filename: str, data: bytes) -> Job:

@@ -96,7 +96,11 @@ class AuditEvent(models.Model):
 
 
 def client_ip(request: Any) -> str | None:
+    """The user's address; behind our own reverse proxy, the one it reports in X-Real-IP."""
     if request is None:
         return None
     meta = getattr(request, "META", {})
-    return meta.get("REMOTE_ADDR") or None
+    remote = meta.get("REMOTE_ADDR") or None
+    if remote in settings.TRUSTED_PROXIES and meta.get("HTTP_X_REAL_IP"):
+        return str(meta["HTTP_X_REAL_IP"]).strip() or remote
+    return remote

@@ -18,6 +18,12 @@ class OrgsConfig(AppConfig):
         from .importing import ORGANISATION_SCHEMA, PERSON_SCHEMA, organisations_import, people_import
 
         import_kind_register(
-            kind="organisations", label="单位", schema=ORGANISATION_SCHEMA, handler=organisations_import
+            kind="organisations",
+            label="单位",
+            schema=ORGANISATION_SCHEMA,
+            handler=organisations_import,
+            back_url="/orgs/",
         )
-        import_kind_register(kind="people", label="人员", schema=PERSON_SCHEMA, handler=people_import)
+        import_kind_register(
+            kind="people", label="人员", schema=PERSON_SCHEMA, handler=people_import, back_url="/orgs/people/"
+        )

@@ -57,9 +57,3 @@ class PersonForm(forms.ModelForm):
             "name"
         )
         self.fields["id_number"].help_text = "18 位，系统按 GB 11643 校验位检查；仅有权限的角色可见完整号码"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Excel 文件", help_text="请使用本页下载的模板（.xlsx）。任何一格有错，整个文件都不会导入。"
-    )

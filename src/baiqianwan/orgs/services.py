@@ -82,7 +82,7 @@ def organisation_update(*, acting_user: Any, organisation_id: int, **values: Any
     if not acting_user.is_manager and acting_user.organisation_id != organisation.pk:
         raise PermissionDenied("您没有修改该单位的权限")
     values = _clean_organisation(values)
-    if "division" in values:
+    if "division" in values and values["division"] != organisation.division:
         if not acting_user.is_manager:
             raise ValidationError({"division": "单位所在地只能由科技管理部门修改"})
         _check_division(acting_user, values["division"])

@@ -12,5 +12,4 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_edit, name="person_create"),
     path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
-    path("import/<str:kind>/", views.import_page, name="import"),
 ]

@@ -1,27 +1,22 @@
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from baiqianwan.core.audit import audit_event_record
+from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.forms import add_service_errors
-from baiqianwan.core.imports import import_job_start
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.spreadsheets import write_workbook
 
 from . import selectors, services
-from .forms import ImportForm, OrganisationFilterForm, OrganisationForm, PersonForm
+from .forms import OrganisationFilterForm, OrganisationForm, PersonForm
 from .importing import ORGANISATION_SCHEMA, PERSON_SCHEMA, organisation_rows, person_rows
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 100_000
 
 
@@ -29,13 +24,6 @@ def _require_directory_access(request: HttpRequest) -> None:
     user = request.user
     if not (user.is_manager or user.organisation_id):  # type: ignore[union-attr]
         raise PermissionDenied("您没有查看单位名录的权限")
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}-{stamp}.xlsx"
-    return response
 
 
 @login_required
@@ -51,7 +39,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         audit_event_record(
             kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出单位名录 {organisations.count()} 条"
         )
-        return _xlsx(data, "单位名录")
+        return xlsx_response(data, "单位名录")
     page = Paginator(organisations, 20).get_page(request.GET.get("page"))
     return render(
         request, "orgs/organisation_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
@@ -108,7 +96,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             request=request,
             detail=f"导出人员名录 {people.count()} 条（{'含完整个人信息' if full else '个人信息已脱敏'}）",
         )
-        return _xlsx(data, "人员名录")
+        return xlsx_response(data, "人员名录")
     page = Paginator(people, 20).get_page(request.GET.get("page"))
     return render(request, "orgs/person_list.html", {"page": page, "q": q})
 
@@ -135,28 +123,3 @@ def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpRespo
             messages.success(request, f"已保存人员“{person.name}”。")
             return redirect("orgs:organisation_detail", person.organisation_id)
     return render(request, "orgs/person_form.html", {"form": form, "instance": instance})
-
-
-IMPORTS = {"organisations": ("单位", ORGANISATION_SCHEMA), "people": ("人员", PERSON_SCHEMA)}
-
-
-@login_required
-def import_page(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in IMPORTS:
-        raise Http404
-    if not request.user.is_manager:  # type: ignore[union-attr]
-        raise PermissionDenied("您没有导入单位和人员的权限")
-    label, schema = IMPORTS[kind]
-    if request.GET.get("template"):
-        return _xlsx(write_workbook(schema, [], template=True), f"{label}导入模板")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            form.add_error("file", f"文件超过 {settings.UPLOAD_MAX_BYTES // 1048576} MB 上限")
-        else:
-            job = import_job_start(
-                acting_user=request.user, kind=kind, filename=upload.name, data=upload.read()
-            )
-            return redirect("job_detail", job.pk)
-    return render(request, "orgs/import.html", {"form": form, "label": label, "schema": schema, "kind": kind})

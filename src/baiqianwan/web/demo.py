@@ -7,8 +7,12 @@ import random
 from django.db import transaction
 
 from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
+from baiqianwan.demands.demo import demo_demands
+from baiqianwan.industries.models import Industry
+from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation
+from baiqianwan.supply.demo import demo_achievements, demo_experts
 
 SEED = 20230607  # the plan's publication date
 
@@ -23,4 +27,17 @@ def demo_load() -> dict[str, object]:
     organisations = demo_organisations(rng)
     people = demo_people(rng, organisations)
     users = demo_users()
-    return {"organisations": len(organisations), "people": people, "users": users, "password": DEMO_PASSWORD}
+    if not Industry.objects.exists():
+        industries_load()
+    achievements = demo_achievements()
+    experts = demo_experts(rng)
+    demands = demo_demands()
+    return {
+        "organisations": len(organisations),
+        "people": people,
+        "achievements": achievements,
+        "experts": experts,
+        "demands": demands,
+        "users": users,
+        "password": DEMO_PASSWORD,
+    }

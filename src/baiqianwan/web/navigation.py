@@ -37,6 +37,10 @@ def _province(user: Any) -> bool:
 
 MENU = [
     NavItem(_("首页"), "home", "ti-home", _everyone),
+    NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
+    NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
+    NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
+    NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone),
     NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users),
     NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users),

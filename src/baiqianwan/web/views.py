@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from baiqianwan.accounts.selectors import user_list
 from baiqianwan.core import selectors as core_selectors
+from baiqianwan.core.exports import xlsx_response
+from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
 
@@ -90,3 +94,32 @@ def audit(request: HttpRequest) -> HttpResponse:
             "retention_days": settings.AUDIT_RETENTION_DAYS,
         },
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件", help_text="请使用本页下载的模板（.xlsx）。任何一格有错，整个文件都不会导入。"
+    )
+
+
+@login_required
+def import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Every registered Excel import: template download, upload, then the job page with results."""
+    spec = IMPORT_KINDS.get(kind)
+    if spec is None:
+        raise Http404("没有这种导入")
+    if not spec.allowed(request.user):
+        raise PermissionDenied(f"您没有导入{spec.label}的权限")
+    if request.GET.get("template"):
+        return xlsx_response(write_workbook(spec.schema, [], template=True), f"{spec.label}导入模板")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            form.add_error("file", f"文件超过 {settings.UPLOAD_MAX_BYTES // 1048576} MB 上限")
+        else:
+            job = import_job_start(
+                acting_user=request.user, kind=kind, filename=upload.name, data=upload.read()
+            )
+            return redirect("job_detail", job.pk)
+    return render(request, "web/import.html", {"form": form, "spec": spec, "kind": kind})

@@ -36,3 +36,20 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     for key, value in changes.items():
         params[key] = value
     return "?" + params.urlencode()
+
+
+@register.filter
+def highlight_terms(text: Any, terms: Any) -> SafeString:
+    """Escape ``text`` and mark every matched search term, also across 繁/简 and full width."""
+    from baiqianwan.matching.engine import highlight_spans
+
+    value = str(text or "")
+    spans = highlight_spans(value, list(terms or []))
+    parts: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        parts.append(str(escape(value[cursor:start])))
+        parts.append(f"<mark>{escape(value[start:end])}</mark>")
+        cursor = end
+    parts.append(str(escape(value[cursor:])))
+    return mark_safe("".join(parts))  # noqa: S308  (every piece escaped above)

@@ -6,10 +6,13 @@ document.addEventListener("alpine:init", () => {
 
   window.Alpine.data("divisionPicker", (config) => ({
     root: config.root,
-    value: config.value || "",
+    // With nothing chosen, the unit the picker starts from is the answer (a county manager may
+    // bind a user to the county itself).
+    value: config.value || config.root,
     maxLevel: config.maxLevel || "village",
     minLevel: config.minLevel || "",
     columns: [],
+    fixed: "",
     loading: false,
     error: "",
 
@@ -23,6 +26,15 @@ document.addEventListener("alpine:init", () => {
         }
       }
       await this.openColumn(this.root, 0);
+      if (this.columns.length === 0) {
+        // A user bound to a village (or a unit without children) has exactly one place to pick.
+        const unit = await this.fetchJson(`/api/v1/regions/${this.root}`);
+        if (unit) {
+          this.value = unit.code;
+          this.fixed = unit.full_name;
+        }
+        return;
+      }
       for (let i = 0; i < chain.length; i++) {
         this.columns[i].selected = chain[i];
         if (i + 1 < chain.length || this.canDescend(chain[i])) await this.openColumn(chain[i], i + 1);
@@ -65,7 +77,7 @@ document.addEventListener("alpine:init", () => {
       this.columns[index].selected = code;
       this.columns.splice(index + 1);
       const picked = code || (index > 0 ? this.columns[index - 1].selected : "");
-      this.value = code ? code : index > 0 ? picked : "";
+      this.value = code || (index > 0 ? picked : this.root);
       if (code && this.canDescend(code)) await this.openColumn(code, index + 1);
     },
   }));

@@ -21,7 +21,11 @@ class Command(BaseCommand):
             self.stdout.write("数据库已有数据，跳过演示数据。")
             return
         result = demo_load()
-        self.stdout.write(f"演示数据：单位 {result['organisations']} 个，人员 {result['people']} 名。")
+        counts = (
+            f"单位 {result['organisations']} 个，人员 {result['people']} 名，科技成果 {result['achievements']} 项，"
+            f"专家 {result['experts']} 名，科技需求 {result['demands']} 条"
+        )
+        self.stdout.write(f"演示数据：{counts}。")
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
         for username, role, binding in result["users"]:  # type: ignore[attr-defined]
             self.stdout.write(f"  {username:<20}{role:<14}{binding}")

@@ -40,13 +40,14 @@
             type: "map",
             map: "guangdong",
             roam: true,
+            labelLayout: { hideOverlap: true },
             label: { show: true, fontSize: 10, color: "#fff" },
             itemStyle: { borderColor: "#fff", borderWidth: 1 },
             emphasis: { label: { color: "#000" }, itemStyle: { areaColor: "#ffd43b" } },
             data: cities.map((c) => {
               const item = { name: c.name, value: REGION_INDEX[c.region], code: c.code };
               // The user's own city stands out with a gold border.
-              if (homeCity && c.code.startsWith(homeCity) && homeCity !== "44") {
+              if (homeCity && c.code.startsWith(homeCity) && homeCity !== "4400") {
                 item.itemStyle = { borderColor: "#ffd43b", borderWidth: 3 };
                 item.label = { fontWeight: "bold" };
               }

@@ -1,0 +1,106 @@
+"""Scoped reads of demands, their history and their connections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from baiqianwan.core.text import normalise_query
+
+from .models import Connection, ConnectionStatus, Demand, DemandEvent, DemandStatus
+
+TRIAGE_STATUSES = (DemandStatus.SUBMITTED,)
+
+
+def demand_list(
+    *,
+    user: Any,
+    q: str = "",
+    status: str = "",
+    industry: str = "",
+    within: str = "",
+    mine: bool = False,
+) -> QuerySet[Demand]:
+    results: QuerySet[Demand] = Demand.objects.for_user(user).select_related(
+        "division", "industry", "submitted_by"
+    )
+    # Drafts are private to whoever wrote them, even inside a bureau's area.
+    results = results.exclude(Q(status=DemandStatus.DRAFT) & ~Q(submitted_by=user))
+    text = normalise_query(q)
+    if text:
+        results = results.filter(Q(title__contains=text) | Q(description__contains=text))
+    if status:
+        results = results.filter(status=status)
+    if industry:
+        results = results.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
+    if within:
+        results = results.filter(division__startswith=within)
+    if mine:
+        results = results.filter(submitted_by=user)
+    return results.order_by("-created_at")
+
+
+def demand_get(*, user: Any, pk: int) -> Demand | None:
+    demand = (
+        Demand.objects.for_user(user)
+        .select_related(
+            "division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if demand is not None and demand.status == DemandStatus.DRAFT and demand.submitted_by_id != user.pk:
+        return None
+    return demand
+
+
+def triage_queue(*, user: Any) -> QuerySet[Demand]:
+    return demand_list(user=user, status=DemandStatus.SUBMITTED).order_by("submitted_at")
+
+
+def demand_events(*, demand: Demand) -> QuerySet[DemandEvent]:
+    return demand.events.select_related("actor").order_by("at", "id")
+
+
+def demand_connections(*, user: Any, demand: Demand) -> QuerySet[Connection]:
+    return (
+        Connection.objects.for_user(user)
+        .filter(demand=demand)
+        .select_related("achievement", "expert__person", "organisation", "proposed_by")
+    )
+
+
+def connections_for_target(*, user: Any) -> QuerySet[Connection]:
+    """Connections proposed to the user (as an expert) or to the user's organisation."""
+    query = Q(expert__user=user)
+    if getattr(user, "organisation_id", None):
+        query |= Q(achievement__organisation_id=user.organisation_id)
+        query |= Q(expert__person__organisation_id=user.organisation_id)
+        query |= Q(organisation_id=user.organisation_id)
+    return (
+        Connection.objects.for_user(user)
+        .filter(query)
+        .select_related("demand", "demand__division", "achievement", "expert__person")
+    )
+
+
+def demand_status_counts(*, user: Any) -> dict[str, int]:
+    rows = demand_list(user=user).order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def success_counts() -> dict[str, int]:
+    """Successful connections per matching document id ("achievement:12", "expert:3", ...)."""
+    counts: dict[str, int] = {}
+    rows = (
+        Connection.all_objects.filter(status=ConnectionStatus.SUCCEEDED)
+        .values("target_kind", "achievement_id", "expert_id", "organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        target = row["achievement_id"] or row["expert_id"] or row["organisation_id"]
+        key = f"{row['target_kind']}:{target}"
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts

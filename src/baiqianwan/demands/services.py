@@ -1,0 +1,430 @@
+"""Writes on demands: create, edit, the triage workflow, attachments and 对接.
+
+The workflow is one table of transitions and one function that applies them: it checks the
+state and the actor's right, locks the row (no lost update), records an event and the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from baiqianwan.core.text import to_simplified
+from baiqianwan.core.validators import validate_mobile
+from baiqianwan.industries.models import Industry
+from baiqianwan.regions.classification import Level
+from baiqianwan.regions.models import Division
+from baiqianwan.supply.models import Achievement, ExpertProfile
+
+from . import rules
+from .models import (
+    Connection,
+    ConnectionStatus,
+    Demand,
+    DemandAttachment,
+    DemandEvent,
+    DemandStatus,
+    SubmitterKind,
+    TargetKind,
+)
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "industry",
+    "division",
+    "submitter_kind",
+    "contact_name",
+    "contact_phone",
+    "urgency",
+    "budget",
+)
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", "JPEG 图片"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "PNG 图片"),
+    b"%PDF-": ("application/pdf", "PDF 文件"),
+}
+
+
+def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]:
+    cleaned = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    errors: dict[str, str] = {}
+    # The platform speaks simplified Chinese; text typed in traditional script is stored simplified.
+    if "title" in cleaned:
+        cleaned["title"] = " ".join(to_simplified(str(cleaned["title"] or "")).split())
+    if "description" in cleaned:
+        cleaned["description"] = to_simplified(str(cleaned["description"] or "")).strip()
+    for key, low, high in (("title", 4, 80), ("description", 10, 5000)):
+        if key in cleaned and not low <= len(cleaned[key]) <= high:
+            errors[key] = f"应为 {low}–{high} 个字，当前 {len(cleaned[key])} 个字"
+    if "contact_phone" in cleaned:
+        try:
+            cleaned["contact_phone"] = validate_mobile(str(cleaned["contact_phone"] or ""))
+        except ValidationError as exc:
+            errors["contact_phone"] = exc.messages[0]
+    if "division" in cleaned:
+        division: Division | None = cleaned["division"]
+        if division is None:
+            errors["division"] = "请选择所在地（至少到县）"
+        elif division.level in (Level.PROVINCE, Level.CITY) and division.code not in (
+            "441900000000",
+            "442000000000",
+        ):
+            errors["division"] = "所在地请至少选到县（市、区）"
+        elif not division.code.startswith(_posting_prefix(acting_user)):
+            errors["division"] = f"“{division.full_name}”不在您的管辖范围内"
+    if (
+        "industry" in cleaned
+        and cleaned["industry"] is not None
+        and not isinstance(cleaned["industry"], Industry)
+    ):
+        errors["industry"] = "产业分类无效"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _posting_prefix(user: Any) -> str:
+    """Where a user may locate a demand: their area, or the county of their organisation."""
+    scope = user.scope
+    if scope.everything:
+        return ""
+    if scope.division_prefix:
+        return str(scope.division_prefix)
+    organisation = getattr(user, "organisation", None)
+    return organisation.division_id[:6] if organisation is not None else "\0"
+
+
+def _event(demand: Demand, actor: Any, action: str, before: str, note: str = "") -> None:
+    DemandEvent.objects.create(
+        demand=demand,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=demand.status,
+        note=note[:500],
+    )
+
+
+@transaction.atomic
+def demand_create(*, acting_user: Any, submit: bool = False, **values: Any) -> Demand:
+    if not rules.can_post(acting_user):
+        raise PermissionDenied("您的角色不能填报科技需求")
+    cleaned = _clean_values(values, acting_user=acting_user)
+    cleaned.setdefault("submitter_kind", _default_kind(acting_user))
+    missing = [
+        f for f in ("title", "description", "division", "contact_name", "contact_phone") if not cleaned.get(f)
+    ]
+    if missing:
+        raise ValidationError(dict.fromkeys(missing, "必填"))
+    demand = Demand(submitted_by=acting_user, organisation=acting_user.organisation, **cleaned)
+    demand.full_clean()
+    demand.save()
+    _event(demand, acting_user, "create", "")
+    if submit:
+        demand_transition(demand_id=demand.pk, action="submit", acting_user=acting_user)
+        demand.refresh_from_db()
+    return demand
+
+
+def _default_kind(user: Any) -> str:
+    return {
+        "village": SubmitterKind.VILLAGE,
+        "town": SubmitterKind.TOWN,
+        "county": SubmitterKind.COUNTY,
+        "org": SubmitterKind.ENTERPRISE,
+    }.get(user.role, SubmitterKind.COUNTY)
+
+
+@transaction.atomic
+def demand_update(*, acting_user: Any, demand_id: int, version: int, **values: Any) -> Demand:
+    demand = _locked(acting_user, demand_id, version)
+    if not rules.can_edit(acting_user, demand):
+        raise PermissionDenied("只有草稿或已退回的需求可以修改")
+    for key, value in _clean_values(values, acting_user=acting_user).items():
+        setattr(demand, key, value)
+    demand.version += 1
+    demand.full_clean()
+    demand.save()
+    _event(demand, acting_user, "edit", demand.status)
+    return demand
+
+
+def _locked(acting_user: Any, demand_id: int, version: int | None) -> Demand:
+    demand = (
+        Demand.objects.for_user(acting_user, "change")
+        .select_for_update(of=("self",))
+        .filter(pk=demand_id)
+        .first()
+    )
+    if demand is None:
+        raise PermissionDenied("找不到该需求，或它不在您的管辖范围内")
+    if version is not None and demand.version != version:
+        raise ValidationError("该需求已被他人修改，请刷新页面后再操作")
+    return demand
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    allowed: Callable[[Any, Demand], bool]
+    label: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(
+        frozenset({DemandStatus.DRAFT, DemandStatus.RETURNED}), DemandStatus.SUBMITTED, rules.can_edit, "提交"
+    ),
+    "accept": Transition(
+        frozenset({DemandStatus.SUBMITTED}), DemandStatus.ACCEPTED, rules.can_triage, "受理"
+    ),
+    "return": Transition(
+        frozenset({DemandStatus.SUBMITTED}), DemandStatus.RETURNED, rules.can_triage, "退回"
+    ),
+    "merge": Transition(frozenset({DemandStatus.SUBMITTED}), DemandStatus.MERGED, rules.can_triage, "合并"),
+    "start": Transition(
+        frozenset({DemandStatus.ACCEPTED}), DemandStatus.MATCHING, rules.can_triage, "开始对接"
+    ),
+    "solve": Transition(
+        frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
+        DemandStatus.SOLVED,
+        lambda user, demand: rules.can_triage(user, demand) or rules.is_owner(user, demand),
+        "标记已解决",
+    ),
+    "close": Transition(
+        frozenset({DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
+        DemandStatus.CLOSED,
+        rules.can_triage,
+        "关闭",
+    ),
+}
+
+
+@transaction.atomic
+def demand_transition(
+    *,
+    demand_id: int,
+    action: str,
+    acting_user: Any,
+    version: int | None = None,
+    note: str = "",
+    industry: Industry | None = None,
+    merge_into: Demand | None = None,
+    make_public: bool | None = None,
+) -> Demand:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError(f"未知操作：{action}")
+    demand = _locked(acting_user, demand_id, version)
+    if demand.status not in transition.sources:
+        raise ValidationError(f"需求当前为“{demand.get_status_display()}”，不能{transition.label}")
+    if not transition.allowed(acting_user, demand):
+        raise PermissionDenied(f"您没有{transition.label}该需求的权限")
+    before = demand.status
+    now = timezone.now()
+    if action == "submit":
+        demand.submitted_at = now
+        demand.return_reason = ""
+    elif action == "accept":
+        if industry is None and demand.industry_id is None:
+            raise ValidationError({"industry": "受理时请先为需求选择产业分类"})
+        demand.industry = industry or demand.industry
+        demand.accepted_at, demand.handled_by = now, acting_user
+        demand.is_public = True if make_public is None else make_public
+    elif action in ("return", "close"):
+        if len(note.strip()) < 2:
+            raise ValidationError({"note": f"{transition.label}时请说明原因"})
+        if action == "return":
+            demand.return_reason = note.strip()
+        else:
+            demand.close_reason = note.strip()
+        demand.handled_by = acting_user
+    elif action == "merge":
+        _check_merge_target(acting_user, demand, merge_into)
+        demand.merged_into, demand.handled_by = merge_into, acting_user
+        note = note or f"合并到需求 #{merge_into.pk if merge_into else ''}"
+    elif action == "solve":
+        demand.solved_at = now
+    demand.status = transition.target
+    demand.version += 1
+    demand.save()
+    _event(demand, acting_user, action, before, note)
+    return demand
+
+
+def _check_merge_target(acting_user: Any, demand: Demand, target: Demand | None) -> None:
+    if target is None or target.pk == demand.pk:
+        raise ValidationError({"merge_into": "请选择要合并到的另一条需求"})
+    if not rules.can_triage(acting_user, target):
+        raise ValidationError({"merge_into": "只能合并到您管辖范围内的需求"})
+    if target.status in rules.FINAL:
+        raise ValidationError({"merge_into": f"目标需求已“{target.get_status_display()}”，不能再合并"})
+
+
+@transaction.atomic
+def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str = "") -> Demand:
+    demand = _locked(acting_user, demand_id, None)
+    if not rules.can_rate(acting_user, demand):
+        raise PermissionDenied("只有已解决的需求可以由提出方评价")
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError({"rating": "评分应为 1 到 5 星"})
+    demand.rating, demand.feedback = int(rating), feedback.strip()[:500]
+    demand.save(update_fields=["rating", "feedback", "updated_at"])
+    _event(demand, acting_user, "rate", demand.status, f"{rating} 星 {feedback[:100]}")
+    return demand
+
+
+@transaction.atomic
+def demand_attach(*, acting_user: Any, demand_id: int, name: str, data: bytes) -> DemandAttachment:
+    demand = _locked(acting_user, demand_id, None)
+    if not (rules.can_edit(acting_user, demand) or rules.is_owner(acting_user, demand)):
+        raise PermissionDenied("您不能为该需求上传附件")
+    if demand.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError({"file": f"每条需求最多 {MAX_ATTACHMENTS} 个附件"})
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": f"“{name}”超过 10 MB"})
+    kind = next((v for sig, v in ATTACHMENT_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is None:
+        raise ValidationError({"file": f"“{name}”不是 JPG、PNG 图片或 PDF 文件"})
+    attachment = DemandAttachment(demand=demand, name=name[-120:], content_type=kind[0], size=len(data))
+    attachment.file.save(name[-100:], ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+# ---- 对接 -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def connection_propose(
+    *,
+    acting_user: Any,
+    demand_id: int,
+    target_kind: str,
+    target_id: int,
+    reasons: list[str] | None = None,
+    note: str = "",
+) -> Connection:
+    demand = _locked(acting_user, demand_id, None)
+    if not rules.can_triage(acting_user, demand):
+        raise PermissionDenied("只有需求所在地的科技管理部门可以发起对接")
+    if demand.status not in (DemandStatus.ACCEPTED, DemandStatus.MATCHING):
+        raise ValidationError(f"需求当前为“{demand.get_status_display()}”，受理后才能发起对接")
+    target: dict[str, Any] = {}
+    if target_kind == TargetKind.ACHIEVEMENT:
+        target["achievement"] = _visible(Achievement, acting_user, target_id, "科技成果")
+    elif target_kind == TargetKind.EXPERT:
+        target["expert"] = _visible(ExpertProfile, acting_user, target_id, "专家")
+    elif target_kind == TargetKind.INSTITUTION:
+        from baiqianwan.orgs.models import Organisation
+
+        target["organisation"] = Organisation.all_objects.filter(pk=target_id).first()
+        if target["organisation"] is None:
+            raise ValidationError({"target_id": "找不到该机构"})
+    else:
+        raise ValidationError({"target_kind": "对接对象类型无效"})
+    duplicate = Connection.all_objects.filter(demand=demand, **target).exclude(
+        status__in=[ConnectionStatus.DECLINED, ConnectionStatus.FAILED]
+    )
+    if duplicate.exists():
+        raise ValidationError("已向该对象发起过对接")
+    connection = Connection.all_objects.create(
+        demand=demand,
+        target_kind=target_kind,
+        proposed_by=acting_user,
+        reasons=list(reasons or [])[:10],
+        note=note[:500],
+        **target,
+    )
+    if demand.status == DemandStatus.ACCEPTED:
+        before = demand.status
+        demand.status = DemandStatus.MATCHING
+        demand.version += 1
+        demand.save()
+        _event(demand, acting_user, "start", before, f"向“{connection.target_label}”发起对接")
+    else:
+        _event(demand, acting_user, "propose", demand.status, f"向“{connection.target_label}”发起对接")
+    return connection
+
+
+def _visible(model: Any, acting_user: Any, pk: int, label: str) -> Any:
+    record = model.objects.for_user(acting_user).filter(pk=pk).first()
+    if record is None:
+        raise ValidationError({"target_id": f"找不到该{label}，或它未公开"})
+    return record
+
+
+def _can_answer(user: Any, connection: Connection) -> bool:
+    if connection.expert_id and connection.expert and connection.expert.user_id == user.pk:
+        return True
+    org_id = getattr(user, "organisation_id", None)
+    if not org_id:
+        return False
+    if connection.achievement_id and connection.achievement:
+        return bool(connection.achievement.organisation_id == org_id)
+    if connection.expert_id and connection.expert:
+        return bool(connection.expert.person.organisation_id == org_id)
+    return bool(connection.organisation_id == org_id)
+
+
+@transaction.atomic
+def connection_respond(*, acting_user: Any, connection_id: int, accept: bool, note: str = "") -> Connection:
+    connection = (
+        Connection.objects.for_user(acting_user, "change")
+        .select_for_update(of=("self",))
+        .filter(pk=connection_id)
+        .first()
+    )
+    if connection is None or not _can_answer(acting_user, connection):
+        raise PermissionDenied("只有被推荐的专家或成果所属单位可以回应")
+    if connection.status != ConnectionStatus.PROPOSED:
+        raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+    connection.status = ConnectionStatus.ACCEPTED if accept else ConnectionStatus.DECLINED
+    connection.note = note.strip()[:500] or connection.note
+    connection.save()
+    _event(
+        connection.demand,
+        acting_user,
+        "respond",
+        connection.demand.status,
+        f"{connection.target_label}{'接受' if accept else '婉拒'}了对接",
+    )
+    return connection
+
+
+@transaction.atomic
+def connection_record_outcome(
+    *, acting_user: Any, connection_id: int, succeeded: bool, outcome: str = "", solve_demand: bool = False
+) -> Connection:
+    connection = (
+        Connection.objects.for_user(acting_user, "change")
+        .select_for_update(of=("self",))
+        .filter(pk=connection_id)
+        .first()
+    )
+    if connection is None or not rules.can_triage(acting_user, connection.demand):
+        raise PermissionDenied("只有需求所在地的科技管理部门可以记录对接结果")
+    if connection.status not in (ConnectionStatus.PROPOSED, ConnectionStatus.ACCEPTED):
+        raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+    connection.status = ConnectionStatus.SUCCEEDED if succeeded else ConnectionStatus.FAILED
+    connection.outcome = outcome.strip()[:500]
+    connection.save()
+    _event(
+        connection.demand,
+        acting_user,
+        "outcome",
+        connection.demand.status,
+        f"与“{connection.target_label}”{'对接成功' if succeeded else '未能解决'}：{connection.outcome}",
+    )
+    if succeeded and solve_demand:
+        demand_transition(demand_id=connection.demand_id, action="solve", acting_user=acting_user)
+    return connection

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IndustriesConfig(AppConfig):
+    name = "baiqianwan.industries"
+    verbose_name = "产业分类"

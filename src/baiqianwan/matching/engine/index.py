@@ -1,0 +1,830 @@
+"""BM25 over weighted fields (bm25s), filters, a re-rank on structured features, explanations.
+
+A ``MatchIndex`` is a main segment built in one go (bm25s score matrix) plus a small delta of
+documents added since, scored with the main segment's statistics so both rank together. Removed
+or replaced main documents are masked. A rebuild (``MatchIndex.build`` then ``save``) merges.
+
+Reads never lock: every change builds a new immutable ``_State`` and swaps one reference, so
+``search`` may run in many threads while one thread adds or removes.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from array import array
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+from scipy import sparse
+
+from . import regions, store
+from .tokenise import BIGRAM_MARK, Analyzer, AnalyzerConfig, default_analyzer
+
+KIND_LABELS: dict[str, str] = {
+    "achievement": "科技成果",
+    "expert": "专家",
+    "institution": "机构",
+    "demand": "科技需求",
+    "commissioner": "科技特派员",
+}
+
+# The BM25 part is scaled to 1 for the best candidate, so a weight is the share of the top score a
+# feature is worth. industry, same_county and same_city were tuned on data/devset; the others are
+# policy knobs (see docs/matching.md).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "bm25": 1.0,
+    "industry": 0.3,
+    "same_county": 0.05,
+    "same_city": 0.05,
+    "east_west_north": 0.1,
+    "available": 0.05,
+    "success": 0.15,
+}
+
+NO_TERMS_HINT = "没有可检索的关键词，请换用更具体的描述，如作物、病虫害或技术名称"
+NO_MATCH_HINT = "没有找到匹配的结果，可放宽地区、产业或类型筛选，或换用其他关键词"
+
+# Past successes count up to this many for the success feature (log scale beyond one).
+SUCCESS_SATURATION = 10
+MAX_QUERY_WORDS = 64
+MAX_QUERY_BIGRAMS = 128
+_LEVEL_DIGITS = (2, 4, 6, 9, 12)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One searchable record. ``region`` is a 12-digit division code; ``industry`` a taxonomy code."""
+
+    id: str
+    kind: str
+    title: str
+    text: str = ""
+    keywords: str = ""
+    industry: str = ""
+    region: str = ""
+    available: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            f.name: (dict(self.extra) if f.name == "extra" else getattr(self, f.name)) for f in fields(self)
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Document:
+        return cls(
+            id=str(data["id"]),
+            kind=str(data.get("kind") or ""),
+            title=str(data.get("title") or ""),
+            text=str(data.get("text") or ""),
+            keywords=str(data.get("keywords") or ""),
+            industry=str(data.get("industry") or ""),
+            region=str(data.get("region") or ""),
+            available=bool(data.get("available", True)),
+            extra=dict(data.get("extra") or {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What to look for. Filters (``kinds``, ``region_prefix``, ``industries``, ``only_available``,
+    ``exclude``) remove documents; ``industry``, ``prefer_region`` and
+    ``prefer_east_west_north`` only re-rank."""
+
+    text: str
+    kinds: Collection[str] = ()
+    region_prefix: str = ""
+    industries: Collection[str] = ()
+    only_available: bool = False
+    exclude: Collection[str] = ()
+    top: int = 10
+    industry: str = ""
+    prefer_region: str | None = None
+    prefer_east_west_north: bool = False
+    feature_weights: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    kind: str
+    title: str
+    score: float
+    bm25: float
+    features: dict[str, float]
+    matched_terms: list[str]
+    explanation: list[str]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """``terms`` are the query's index terms (for highlighting); ``hint`` is set when no hit."""
+
+    hits: list[Hit]
+    hint: str = ""
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Display names for explanations: industry code → name, industry code → parent code, and
+    12-digit county code → name (city names are built in)."""
+
+    industries: Mapping[str, str] = field(default_factory=dict)
+    industry_parents: Mapping[str, str] = field(default_factory=dict)
+    regions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    k1: float = 1.2
+    b: float = 0.75
+    title_weight: int = 3
+    keywords_weight: int = 2
+    text_weight: int = 1
+    bigram_weight: float = 0.3
+    candidates: int = 100
+    rerank: bool = True
+    analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "analyzer"}
+        out["analyzer"] = {f.name: getattr(self.analyzer, f.name) for f in fields(self.analyzer)}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IndexConfig:
+        known = {f.name for f in fields(cls)} - {"analyzer"}
+        values = {k: v for k, v in data.items() if k in known}
+        analyzer = AnalyzerConfig(**dict(data.get("analyzer") or {}))
+        return cls(**values, analyzer=analyzer)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """The bulk-built part: bm25s scores (CSC over terms) and per-document arrays."""
+
+    vocab: dict[str, int]
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    avgdl: float
+    ids: list[str]
+    titles: list[str]
+    kinds: np.ndarray
+    regions: np.ndarray
+    industries: np.ndarray
+    available: np.ndarray
+    kind_names: list[str]
+    industry_names: list[str]
+    extras: dict[int, dict[str, Any]]
+    positions: dict[str, int]
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.ids)
+
+    def df(self, term_id: int) -> int:
+        return int(self.indptr[term_id + 1] - self.indptr[term_id])
+
+
+@dataclass(frozen=True, slots=True)
+class _Delta:
+    """Documents added since the build. Rows only grow (a replaced or removed row is marked dead);
+    each term keeps its rows and BM25 term-frequency parts, so a query is a few numpy additions.
+    The idf is applied at query time from the main segment's statistics."""
+
+    docs: tuple[Document, ...] = ()
+    alive: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
+    rows: dict[str, int] = field(default_factory=dict)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def live(self) -> list[Document]:
+        return [self.docs[row] for row in sorted(self.rows.values())]
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    main: _Segment
+    alive: np.ndarray
+    delta: _Delta
+    successes: dict[str, int]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    id: str
+    kind: str
+    title: str
+    bm25: float
+    region: str
+    industry: str
+    available: bool
+    terms: list[tuple[str, float]]
+    extra: Mapping[str, Any]
+    shared_industry: str = ""
+
+
+def _clean(doc: Document) -> Document:
+    """Callers pass ORM values: None becomes "", and every field its declared type."""
+    values: dict[str, Any] = {
+        "id": str(doc.id),
+        "kind": str(doc.kind or ""),
+        "title": str(doc.title or ""),
+        "text": str(doc.text or ""),
+        "keywords": str(doc.keywords or ""),
+        "industry": str(doc.industry or ""),
+        "region": str(doc.region or "").strip(),
+        "available": bool(doc.available),
+        "extra": dict(doc.extra or {}),
+    }
+    if all(getattr(doc, name) == value for name, value in values.items()) and isinstance(doc.extra, dict):
+        return doc
+    return Document(**values)
+
+
+def _weighted_tokens(analyzer: Analyzer, doc: Document, config: IndexConfig) -> list[str]:
+    tokens: list[str] = []
+    for text, weight in (
+        (doc.title, config.title_weight),
+        (doc.keywords, config.keywords_weight),
+        (doc.text, config.text_weight),
+    ):
+        if text and weight > 0:
+            tokens.extend(analyzer.tokens(text) * weight)
+    return tokens
+
+
+def significant_prefix(code: str) -> str:
+    """``441400000000`` → ``4414``; a short prefix such as ``4414`` stays as it is."""
+    code = code.strip()
+    if not code.isascii() or not code.isdigit():
+        raise ValueError(f"地区代码只能由数字组成：{code[:20]}")
+    if len(code) < 12:
+        return code
+    stripped = code.rstrip("0")
+    for digits in _LEVEL_DIGITS:
+        if len(stripped) <= digits:
+            return code[:digits]
+    return code
+
+
+def _empty_segment() -> _Segment:
+    return _Segment(
+        vocab={},
+        data=np.zeros(0, np.float32),
+        indices=np.zeros(0, np.int32),
+        indptr=np.zeros(1, np.int64),
+        avgdl=1.0,
+        ids=[],
+        titles=[],
+        kinds=np.zeros(0, np.int16),
+        regions=np.zeros(0, np.int64),
+        industries=np.zeros(0, np.int32),
+        available=np.zeros(0, np.bool_),
+        kind_names=[],
+        industry_names=[],
+        extras={},
+        positions={},
+    )
+
+
+class MatchIndex:
+    """Search over achievements, experts, institutions, demands and commissioners."""
+
+    def __init__(self, state: _State, config: IndexConfig, analyzer: Analyzer, labels: Labels) -> None:
+        self._state = state
+        self.config = config
+        self.analyzer = analyzer
+        self.labels = labels
+        self._write_lock = threading.RLock()
+        self.built_at = time.time()
+        # True when loaded with a dictionary other than the one it was built with: rebuild.
+        self.dictionary_changed = False
+        # Set once the index is saved to or loaded from a directory (see store.py).
+        self._attachment: store.Attachment | None = None
+
+    # ---- building -------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        docs: Iterable[Document],
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        config: IndexConfig | None = None,
+        analyzer: Analyzer | None = None,
+        labels: Labels | None = None,
+    ) -> MatchIndex:
+        """Tokenise every document and build the main segment. ``progress(done, total)`` is called
+        every 1,000 documents and at the end."""
+        config = config or IndexConfig()
+        analyzer = analyzer or default_analyzer(config.analyzer)
+        started = time.time()
+        unique: dict[str, Document] = {}
+        for doc in docs:
+            doc = _clean(doc)
+            unique[doc.id] = doc
+        documents = list(unique.values())
+        total = len(documents)
+        vocab: dict[str, int] = {}
+        # 4 bytes a token instead of an 8-byte list slot: the token lists dominate peak memory.
+        corpus: list[array[int]] = []
+        for done, doc in enumerate(documents, start=1):
+            corpus.append(
+                array("i", [vocab.setdefault(t, len(vocab)) for t in _weighted_tokens(analyzer, doc, config)])
+            )
+            if progress is not None and done % 1000 == 0:
+                progress(done, total)
+        segment = _segment_from(documents, corpus, vocab, config)
+        del corpus
+        if progress is not None:
+            progress(total, total)
+        state = _State(
+            main=segment,
+            alive=np.ones(segment.n_docs, np.bool_),
+            delta=_Delta(),
+            successes={},
+        )
+        index = cls(state, config, analyzer, labels or Labels())
+        index.built_at = started
+        return index
+
+    # ---- changes ----------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[Document]) -> None:
+        """Make documents searchable now (a new id is added, an existing one replaced)."""
+        batch = [_clean(d) for d in docs]
+        if not batch:
+            return
+        with self._write_lock:
+            if self._attachment is not None:
+                store.append(self, {"op": "add", "docs": [d.as_dict() for d in batch]})
+            self._apply_add(batch)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        wanted = [str(i) for i in ids]
+        if not wanted:
+            return
+        with self._write_lock:
+            if self._attachment is not None:
+                store.append(self, {"op": "remove", "ids": wanted})
+            self._apply_remove(wanted)
+
+    def set_success_counts(self, counts: Mapping[str, int], *, replace_all: bool = False) -> None:
+        """Past successful connections per document id (the 对接 outcomes); more rank higher."""
+        clean = {str(k): int(v) for k, v in counts.items()}
+        with self._write_lock:
+            if self._attachment is not None:
+                store.append(self, {"op": "successes", "counts": clean, "replace": replace_all})
+            self._apply_successes(clean, replace_all)
+
+    def _apply_add(self, batch: Sequence[Document]) -> None:
+        state = self._state
+        alive = state.alive
+        for doc in batch:
+            position = state.main.positions.get(doc.id)
+            if position is not None and alive[position]:
+                if alive is state.alive:
+                    alive = alive.copy()
+                alive[position] = False
+        delta = state.delta
+        if len(delta.docs) > 2 * len(delta) + 100:
+            delta = self._delta_with(_Delta(), delta.live())  # drop dead rows now and then
+        self._state = replace(state, alive=alive, delta=self._delta_with(delta, batch))
+
+    def _delta_with(self, delta: _Delta, batch: Sequence[Document]) -> _Delta:
+        """A new delta with ``batch`` appended (copy on write: readers keep the old one)."""
+        config, avgdl = self.config, self._state.main.avgdl
+        docs = list(delta.docs)
+        alive = np.concatenate([delta.alive, np.ones(len(batch), np.bool_)])
+        rows = dict(delta.rows)
+        added: dict[str, tuple[list[int], list[float]]] = {}
+        for doc in batch:
+            row = len(docs)
+            docs.append(doc)
+            if doc.id in rows:
+                alive[rows[doc.id]] = False
+            rows[doc.id] = row
+            counts = Counter(_weighted_tokens(self.analyzer, doc, config))
+            norm = config.k1 * (1 - config.b + config.b * sum(counts.values()) / avgdl)
+            for term, tf in counts.items():
+                entry = added.setdefault(term, ([], []))
+                entry[0].append(row)
+                entry[1].append(tf / (tf + norm))
+        postings = dict(delta.postings)
+        for term, (new_rows, parts) in added.items():
+            old = postings.get(term)
+            grown = (np.asarray(new_rows, np.int32), np.asarray(parts, np.float32))
+            if old is not None:
+                grown = (np.concatenate([old[0], grown[0]]), np.concatenate([old[1], grown[1]]))
+            postings[term] = grown
+        return _Delta(docs=tuple(docs), alive=alive, rows=rows, postings=postings)
+
+    def _apply_remove(self, ids: Sequence[str]) -> None:
+        state = self._state
+        alive = state.alive.copy()
+        delta = state.delta
+        delta_alive, rows = delta.alive, delta.rows
+        for doc_id in ids:
+            position = state.main.positions.get(doc_id)
+            if position is not None:
+                alive[position] = False
+            row = rows.get(doc_id)
+            if row is not None:
+                if rows is delta.rows:
+                    delta_alive, rows = delta_alive.copy(), dict(rows)
+                delta_alive[row] = False
+                del rows[doc_id]
+        self._state = replace(state, alive=alive, delta=replace(delta, alive=delta_alive, rows=rows))
+
+    def _apply_successes(self, counts: Mapping[str, int], replace_all: bool) -> None:
+        merged = {} if replace_all else dict(self._state.successes)
+        merged.update(counts)
+        self._state = replace(self._state, successes={k: v for k, v in merged.items() if v > 0})
+
+    # ---- persistence ----------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        """Write a new generation under ``path`` and attach to it (see store.py)."""
+        store.save(self, Path(path))
+
+    @classmethod
+    def load(cls, path: str | Path, *, analyzer: Analyzer | None = None) -> MatchIndex:
+        return store.load(Path(path), analyzer=analyzer)
+
+    def refresh(self) -> bool:
+        """Apply changes other processes made to the attached directory; True if any."""
+        return store.refresh(self)
+
+    def _take(self, other: MatchIndex) -> None:
+        self._state = other._state
+        self.config = other.config
+        self.analyzer = other.analyzer
+        self.labels = other.labels
+        self.built_at = other.built_at
+        self.dictionary_changed = other.dictionary_changed
+        self._attachment = other._attachment
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        state = self._state
+        return int(state.alive.sum()) + len(state.delta)
+
+    def __contains__(self, doc_id: object) -> bool:
+        state = self._state
+        if doc_id in state.delta.rows:
+            return True
+        position = state.main.positions.get(str(doc_id))
+        return position is not None and bool(state.alive[position])
+
+    @property
+    def stats(self) -> dict[str, int | bool]:
+        state = self._state
+        removed = int(state.main.n_docs - state.alive.sum())
+        return {
+            "documents": len(self),
+            "main": state.main.n_docs,
+            "delta": len(state.delta),
+            "removed": removed,
+            "terms": len(state.main.vocab),
+            "needs_rebuild": len(state.delta) > max(2000, state.main.n_docs // 20)
+            or removed > max(2000, state.main.n_docs // 5),
+        }
+
+    def documents(self) -> Iterable[str]:
+        """Ids of every live document."""
+        state = self._state
+        for position in np.flatnonzero(state.alive):
+            yield state.main.ids[int(position)]
+        yield from state.delta.rows
+
+    def query_terms(self, text: str) -> tuple[list[str], list[str]]:
+        """(words, bigrams) of a query, de-duplicated and capped."""
+        words, bigrams = self.analyzer.analyse(text)
+        return list(dict.fromkeys(words))[:MAX_QUERY_WORDS], list(dict.fromkeys(bigrams))[:MAX_QUERY_BIGRAMS]
+
+    def search(self, query: Query) -> SearchResult:
+        state = self._state
+        main = state.main
+        words, bigrams = self.query_terms(query.text)
+        weighted = [(t, 1.0) for t in words] + [(t, self.config.bigram_weight) for t in bigrams]
+        known = [(t, w) for t, w in weighted if t in main.vocab or t in state.delta.postings]
+        if not any(not t.startswith(BIGRAM_MARK) for t, _ in known):
+            # Only shared character pairs are no basis for a recommendation.
+            return SearchResult(hits=[], hint=NO_TERMS_HINT, terms=words)
+        top = max(0, min(int(query.top), 1000))
+        if top == 0:
+            return SearchResult(hits=[], terms=words)
+        try:
+            prefix = significant_prefix(query.region_prefix) if query.region_prefix else ""
+        except ValueError as exc:
+            return SearchResult(hits=[], hint=str(exc), terms=words)
+        excluded = {str(i) for i in query.exclude}
+        wanted = max(top * 3, self.config.candidates) if self.config.rerank else top
+        candidates = self._main_candidates(state, query, known, prefix, excluded, wanted)
+        candidates += self._delta_candidates(state, query, known, prefix, excluded, wanted)
+        if not candidates:
+            return SearchResult(hits=[], hint=NO_MATCH_HINT, terms=words)
+        hits = self._rank(state, query, candidates, top)
+        return SearchResult(hits=hits, terms=words)
+
+    def _main_candidates(
+        self,
+        state: _State,
+        query: Query,
+        known: list[tuple[str, float]],
+        prefix: str,
+        excluded: set[str],
+        wanted: int,
+    ) -> list[_Candidate]:
+        main = state.main
+        term_ids = [(main.vocab[t], t, w) for t, w in known if t in main.vocab]
+        if not term_ids or main.n_docs == 0:
+            return []
+        scores = np.zeros(main.n_docs, np.float32)
+        for term_id, _, weight in term_ids:
+            start, end = main.indptr[term_id], main.indptr[term_id + 1]
+            rows = main.indices[start:end]
+            # Rows within one column are unique, so fancy-index addition is exact.
+            if weight == 1.0:
+                scores[rows] += main.data[start:end]
+            else:
+                scores[rows] += weight * main.data[start:end]
+        positions = np.flatnonzero(scores)
+        positions = positions[state.alive[positions]]
+        if query.kinds:
+            codes = [main.kind_names.index(k) for k in query.kinds if k in main.kind_names]
+            positions = positions[np.isin(main.kinds[positions], codes)]
+        if prefix:
+            divisor = 10 ** (12 - len(prefix))
+            positions = positions[main.regions[positions] // divisor == int(prefix)]
+        if query.industries:
+            codes = [main.industry_names.index(i) for i in query.industries if i in main.industry_names]
+            positions = positions[np.isin(main.industries[positions], codes)]
+        if query.only_available:
+            positions = positions[main.available[positions]]
+        if excluded:
+            drop = [main.positions[i] for i in excluded if i in main.positions]
+            if drop:
+                positions = positions[~np.isin(positions, drop)]
+        if positions.size == 0:
+            return []
+        if positions.size > wanted:
+            part = np.argpartition(-scores[positions], wanted - 1)[:wanted]
+            positions = positions[part]
+        out: list[_Candidate] = []
+        for position in positions.tolist():
+            region = int(main.regions[position])
+            out.append(
+                _Candidate(
+                    id=main.ids[position],
+                    kind=main.kind_names[int(main.kinds[position])],
+                    title=main.titles[position],
+                    bm25=float(scores[position]),
+                    region=f"{region:012d}" if region >= 0 else "",
+                    industry=main.industry_names[int(main.industries[position])],
+                    available=bool(main.available[position]),
+                    terms=[],
+                    extra=main.extras.get(position, {}),
+                )
+            )
+        self._main_contributions(main, term_ids, positions, out)
+        return out
+
+    @staticmethod
+    def _main_contributions(
+        main: _Segment, term_ids: list[tuple[int, str, float]], positions: np.ndarray, out: list[_Candidate]
+    ) -> None:
+        """Which query terms each candidate contains, with their score share (for explanations)."""
+        order = np.argsort(positions)
+        sorted_positions = positions[order]
+        for term_id, term, weight in term_ids:
+            start, end = int(main.indptr[term_id]), int(main.indptr[term_id + 1])
+            rows = main.indices[start:end]
+            found = np.searchsorted(rows, sorted_positions)
+            found = np.minimum(found, max(end - start - 1, 0))
+            if end == start:
+                continue
+            hit = rows[found] == sorted_positions
+            for k in np.flatnonzero(hit).tolist():
+                out[int(order[k])].terms.append((term, weight * float(main.data[start + int(found[k])])))
+
+    def _delta_candidates(
+        self,
+        state: _State,
+        query: Query,
+        known: list[tuple[str, float]],
+        prefix: str,
+        excluded: set[str],
+        wanted: int,
+    ) -> list[_Candidate]:
+        delta, main = state.delta, state.main
+        if not len(delta):
+            return []
+        n_total = main.n_docs + len(delta)
+        scores = np.zeros(len(delta.docs), np.float32)
+        scaled: list[tuple[str, np.ndarray, np.ndarray]] = []
+        for term, weight in known:
+            posting = delta.postings.get(term)
+            if posting is None:
+                continue
+            rows, parts = posting
+            term_id = main.vocab.get(term)
+            if term_id is not None and main.df(term_id) > 0:
+                df, n = main.df(term_id), main.n_docs
+            else:
+                df, n = int(np.count_nonzero(delta.alive[rows])), n_total
+            contribution = parts * np.float32(weight * math.log(1 + (n - df + 0.5) / (df + 0.5)))
+            scores[rows] += contribution
+            scaled.append((term, rows, contribution))
+        scores[~delta.alive] = 0
+        kinds, industries = set(query.kinds), set(query.industries)
+        kept: list[int] = []
+        for row in np.flatnonzero(scores).tolist():
+            doc = delta.docs[row]
+            if not (
+                doc.id in excluded
+                or (kinds and doc.kind not in kinds)
+                or (prefix and not doc.region.startswith(prefix))
+                or (industries and doc.industry not in industries)
+                or (query.only_available and not doc.available)
+            ):
+                kept.append(row)
+        kept.sort(key=lambda row: -scores[row])
+        out: dict[int, _Candidate] = {}
+        for row in kept[:wanted]:
+            doc = delta.docs[row]
+            out[row] = _Candidate(
+                id=doc.id,
+                kind=doc.kind,
+                title=doc.title,
+                bm25=float(scores[row]),
+                region=doc.region if regions.region_int(doc.region) >= 0 else "",
+                industry=doc.industry,
+                available=doc.available,
+                terms=[],
+                extra=doc.extra,
+            )
+        if out:
+            chosen = np.fromiter(out, np.int32)
+            for term, rows, contribution in scaled:
+                at = np.minimum(np.searchsorted(rows, chosen), len(rows) - 1)
+                for k in np.flatnonzero(rows[at] == chosen).tolist():
+                    out[int(chosen[k])].terms.append((term, float(contribution[at[k]])))
+        return list(out.values())
+
+    # ---- re-rank and explanation ----------------------------------------------------------------
+
+    def _rank(self, state: _State, query: Query, candidates: list[_Candidate], top: int) -> list[Hit]:
+        weights = dict(DEFAULT_WEIGHTS)
+        if query.feature_weights:
+            weights.update({k: float(v) for k, v in query.feature_weights.items()})
+        best = max(c.bm25 for c in candidates) or 1.0
+        query_region = (query.prefer_region or "").strip()
+        query_city = regions.city_of(query_region)
+        query_county = regions.county_of(query_region)
+        scored: list[tuple[float, _Candidate, dict[str, float]]] = []
+        for c in candidates:
+            features = {"bm25": c.bm25 / best}
+            if self.config.rerank:
+                features["industry"], c.shared_industry = self._industry_relation(query.industry, c.industry)
+                features["same_county"] = float(
+                    bool(query_county) and regions.county_of(c.region) == query_county
+                )
+                features["same_city"] = float(bool(query_city) and regions.city_of(c.region) == query_city)
+                features["east_west_north"] = float(
+                    query.prefer_east_west_north and regions.is_east_west_north(c.region)
+                )
+                features["available"] = float(c.available)
+                successes = state.successes.get(c.id, 0)
+                features["success"] = min(1.0, math.log1p(successes) / math.log1p(SUCCESS_SATURATION))
+            score = sum(weights.get(name, 0.0) * value for name, value in features.items())
+            scored.append((score, c, features))
+        scored.sort(key=lambda item: (-item[0], -item[1].bm25, item[1].id))
+        hits: list[Hit] = []
+        for score, c, features in scored[:top]:
+            matched = _display_terms(c.terms)
+            hits.append(
+                Hit(
+                    id=c.id,
+                    kind=c.kind,
+                    title=c.title,
+                    score=round(score, 6),
+                    bm25=round(c.bm25, 6),
+                    features={k: round(v, 4) for k, v in features.items()},
+                    matched_terms=matched,
+                    explanation=self._explain(state, c, features, matched),
+                    extra=c.extra,
+                )
+            )
+        return hits
+
+    def _industry_relation(self, wanted: str, have: str) -> tuple[float, str]:
+        """1 for the same industry, 0.5 for the same parent category; with the shared code."""
+        if not wanted or not have:
+            return 0.0, ""
+        if wanted == have:
+            return 1.0, have
+        parents = self.labels.industry_parents
+        parent = parents.get(wanted, wanted)
+        if parent == parents.get(have, have):
+            return 0.5, parent
+        return 0.0, ""
+
+    def _explain(
+        self, state: _State, c: _Candidate, features: Mapping[str, float], matched: list[str]
+    ) -> list[str]:
+        lines: list[str] = []
+        words = [t for t in matched if not t.startswith(BIGRAM_MARK)]
+        if words:
+            lines.append("匹配关键词：" + "、".join(words[:6]))
+        elif matched:
+            lines.append("字词相近：" + "、".join(t.removeprefix(BIGRAM_MARK) for t in matched[:6]))
+        if features.get("industry", 0.0) > 0:
+            name = self.labels.industries.get(c.shared_industry, c.shared_industry)
+            lines.append(f"同属{name}" if name.endswith("业") else f"同属{name}产业")
+        if features.get("same_city"):
+            city = regions.CITY_NAMES[regions.city_of(c.region)]
+            county = self.labels.regions.get(regions.county_of(c.region) + "000000", "")
+            if features.get("same_county") and county:
+                lines.append(f"同在{city}{county}")
+            else:
+                lines.append(f"同在{city}")
+        if features.get("east_west_north"):
+            lines.append("位于粤东西北地区")
+        successes = state.successes.get(c.id, 0)
+        if successes and self.config.rerank:
+            lines.append(f"近期成功对接 {successes} 次")
+        if not c.available:
+            lines.append("当前暂不可对接")
+        return lines
+
+
+def _display_terms(terms: list[tuple[str, float]]) -> list[str]:
+    """Matched words by contribution, dropping a word inside a longer matched word; character pairs
+    only when no word matched."""
+    ranked = [t for t, _ in sorted(terms, key=lambda item: -item[1])]
+    words = [t for t in ranked if not t.startswith(BIGRAM_MARK)]
+    if not words:
+        return list(dict.fromkeys(ranked))
+    return [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+
+
+def _segment_from(
+    documents: Sequence[Document], corpus: list[array[int]], vocab: dict[str, int], config: IndexConfig
+) -> _Segment:
+    if not documents:
+        return _empty_segment()
+    if vocab:
+        # scipy builds the CSC matrix with a smaller peak than bm25s's numpy path.
+        model = bm25s.BM25(k1=config.k1, b=config.b, method="lucene", csc_backend="scipy")
+        model.index((corpus, vocab), create_empty_token=False, show_progress=False)
+        matrix = sparse.csc_matrix(
+            (model.scores["data"], model.scores["indices"], model.scores["indptr"]),
+            shape=(len(documents), len(vocab)),
+        )
+        # Row order within a column matters for the contribution look-up (searchsorted).
+        matrix.sort_indices()
+        data = np.asarray(matrix.data, np.float32)
+        indices = np.asarray(matrix.indices, np.int32)
+        indptr = np.asarray(matrix.indptr, np.int64)
+        del model, matrix
+    else:
+        data, indices, indptr = np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64)
+    lengths = [len(tokens) for tokens in corpus]
+    avgdl = float(np.mean(lengths)) if lengths and sum(lengths) else 1.0
+    kind_names = sorted({d.kind for d in documents})
+    industry_names = sorted({d.industry for d in documents})
+    kind_code = {k: i for i, k in enumerate(kind_names)}
+    industry_code = {k: i for i, k in enumerate(industry_names)}
+    ids = [d.id for d in documents]
+    return _Segment(
+        vocab=vocab,
+        data=data,
+        indices=indices,
+        indptr=indptr,
+        avgdl=avgdl,
+        ids=ids,
+        titles=[d.title for d in documents],
+        kinds=np.array([kind_code[d.kind] for d in documents], np.int16),
+        regions=np.array([regions.region_int(d.region) for d in documents], np.int64),
+        industries=np.array([industry_code[d.industry] for d in documents], np.int32),
+        available=np.array([d.available for d in documents], np.bool_),
+        kind_names=kind_names,
+        industry_names=industry_names,
+        extras={i: dict(d.extra) for i, d in enumerate(documents) if d.extra},
+        positions={doc_id: i for i, doc_id in enumerate(ids)},
+    )

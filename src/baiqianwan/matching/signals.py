@@ -1,0 +1,71 @@
+"""Keep the matching index in step with saved records (after the transaction commits)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from baiqianwan.demands.models import Demand
+from baiqianwan.orgs.models import Organisation
+from baiqianwan.supply.models import Achievement, ExpertProfile
+
+from . import documents
+
+
+def _sync(kind: str, pk: Any) -> None:
+    from .services import index_drop, index_put
+
+    model: Any = documents.MODELS[kind]
+    record: Any = model.all_objects.filter(pk=pk).first()
+    key = documents.doc_id(kind, pk)
+    if record is None:
+        index_drop([key])
+        return
+    if kind == "achievement":
+        index_put([documents.achievement_document(record)])
+    elif kind == "expert":
+        index_put([documents.expert_document(record)])
+    elif kind == "institution":
+        if record.kind in documents.INSTITUTION_KINDS:
+            index_put([documents.institution_document(record)])
+        else:
+            index_drop([key])
+    elif record.status in documents.INDEXED_DEMAND_STATUSES:
+        index_put([documents.demand_document(record)])
+    else:
+        index_drop([key])
+
+
+def _later(kind: str, pk: Any) -> None:
+    transaction.on_commit(lambda: _sync(kind, pk))
+
+
+@receiver(post_save, sender=Achievement)
+@receiver(post_delete, sender=Achievement)
+def _achievement(sender: Any, instance: Achievement, **kwargs: Any) -> None:
+    _later("achievement", instance.pk)
+
+
+@receiver(post_save, sender=ExpertProfile)
+@receiver(post_delete, sender=ExpertProfile)
+def _expert(sender: Any, instance: ExpertProfile, **kwargs: Any) -> None:
+    _later("expert", instance.pk)
+
+
+@receiver(m2m_changed, sender=ExpertProfile.industries.through)
+def _expert_industries(sender: Any, instance: ExpertProfile, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_"):
+        _later("expert", instance.pk)
+
+
+@receiver(post_save, sender=Organisation)
+def _organisation(sender: Any, instance: Organisation, **kwargs: Any) -> None:
+    _later("institution", instance.pk)
+
+
+@receiver(post_save, sender=Demand)
+def _demand(sender: Any, instance: Demand, **kwargs: Any) -> None:
+    _later("demand", instance.pk)

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from baiqianwan.industries.forms import IndustryChoiceField
+from baiqianwan.industries.models import Industry
+from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.regions.models import Division
+
+from .models import Achievement, Dialect, ExpertProfile, TransferMode
+
+
+class AchievementForm(forms.ModelForm):
+    transfer_modes = forms.MultipleChoiceField(
+        label="转化方式", choices=TransferMode.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "title",
+            "abstract",
+            "keywords",
+            "industry",
+            "maturity",
+            "ip_type",
+            "transfer_modes",
+            "price",
+            "organisation",
+            "contact_name",
+            "contact_phone",
+            "is_public",
+        ]
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"] = IndustryChoiceField(label="应用产业", required=False)
+        organisations = Organisation.objects.for_user(acting_user, "change").order_by("name")
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if getattr(acting_user, "organisation_id", None) and not self.instance.pk:
+            self.initial.setdefault("organisation", acting_user.organisation_id)
+
+
+class ExpertForm(forms.ModelForm):
+    industries = forms.ModelMultipleChoiceField(
+        label="服务产业",
+        queryset=Industry.objects.filter(parent__isnull=False).order_by("position"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    dialects = forms.MultipleChoiceField(
+        label="会讲的方言", choices=Dialect.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ExpertProfile
+        fields = ["person", "keywords", "bio", "home_city", "dialects", "availability", "is_public"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.for_user(acting_user, "change").select_related("organisation")
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["home_city"].queryset = Division.objects.filter(level="city")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["person"].disabled = True
+            self.initial["industries"] = list(self.instance.industries.values_list("code", flat=True))
+
+
+class SupplyFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    industry = forms.ChoiceField(label="产业", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = [  # type: ignore[attr-defined]
+            ("", "全部产业"),
+            *[(i.code, i.name) for i in Industry.objects.filter(parent__isnull=True).order_by("position")],
+        ]
