@@ -107,10 +107,14 @@ def test_task_units_as_in_the_brackets(plan: Any) -> None:
     assert all(m["lead"] for t in plan["tasks"] for m in t["measures"])
 
 
-def test_policy_copy_matches_the_shared_text() -> None:
-    if not checker.POLICY_SHARED.is_file():
-        pytest.skip("../shared/programme is not present")
-    assert checker.POLICY_COPY.read_bytes() == checker.POLICY_SHARED.read_bytes()
+def test_policy_copy_is_the_text_the_plan_was_written_from(plan: Any) -> None:
+    """The repository's copy matches the fingerprint in plan.json, and the shared text where present."""
+    import hashlib
+
+    text = checker.POLICY_COPY.read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == plan["document"]["text_sha256"]
+    if checker.POLICY_SHARED.is_file():
+        assert checker.POLICY_COPY.read_bytes() == checker.POLICY_SHARED.read_bytes()
 
 
 def test_industries_pass(industries: Any) -> None:

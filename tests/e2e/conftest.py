@@ -119,7 +119,7 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"没有找到 Chromium：{CHROMIUM}")
+        pytest.fail(f"没有找到 Chromium：{CHROMIUM}（make test 会用 scripts/ensure_browser.sh 安装）")
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
