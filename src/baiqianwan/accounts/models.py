@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.scope import NO_SCOPE, Scope, ScopedQuerySet
 
@@ -16,12 +17,12 @@ class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ign
 class User(AbstractUser):
     """A platform user, bound to a division (region roles) or an organisation (单位 roles)."""
 
-    role = models.CharField("角色", max_length=16, choices=Role.choices, db_index=True)
-    display_name = models.CharField("姓名", max_length=40)
-    phone = models.CharField("手机号码", max_length=11, blank=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, db_index=True)
+    display_name = models.CharField(_("姓名"), max_length=40)
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True)
     division = models.ForeignKey(
         "regions.Division",
-        verbose_name="所属区划",
+        verbose_name=_("所属区划"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -29,14 +30,14 @@ class User(AbstractUser):
     )
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
     )
     created_by = models.ForeignKey(
-        "self", verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self", verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     # Authentication must find any user, so the user manager is not empty by default; user
@@ -48,8 +49,8 @@ class User(AbstractUser):
     scope_owner_path = "id"
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         ordering = ["username"]
 
     def __str__(self) -> str:
@@ -61,11 +62,18 @@ class User(AbstractUser):
         if level is not None:
             division = self.division
             if division is None:
-                raise ValidationError({"division": f"角色“{self.get_role_display()}”必须绑定所属区划"})
+                raise ValidationError(
+                    {"division": _("角色“%(role)s”必须绑定所属区划") % {"role": self.get_role_display()}}
+                )
             if division.level != level and not (self.role == Role.COUNTY and division.level == "city"):
-                raise ValidationError({"division": f"角色“{self.get_role_display()}”应绑定到对应层级的区划"})
+                raise ValidationError(
+                    {
+                        "division": _("角色“%(role)s”应绑定到对应层级的区划")
+                        % {"role": self.get_role_display()}
+                    }
+                )
         if self.role in ORGANISATION_ROLES and self.organisation_id is None:
-            raise ValidationError({"organisation": "单位用户必须绑定所属单位"})
+            raise ValidationError({"organisation": _("单位用户必须绑定所属单位")})
 
     @property
     def scope(self) -> Scope:
@@ -109,18 +117,20 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """Token auth for other systems; only a hash of the token is stored."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=60)
-    prefix = models.CharField("前缀", max_length=10)
-    digest = models.CharField("摘要", max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    expires_at = models.DateTimeField("过期时间")
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked = models.BooleanField("已吊销", default=False)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("用途"), max_length=60)
+    prefix = models.CharField(_("前缀"), max_length=10)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked = models.BooleanField(_("已吊销"), default=False)
 
     class Meta:
-        verbose_name = "API 令牌"
-        verbose_name_plural = "API 令牌"
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.regions.classification import Level
 
 
 class Role(models.TextChoices):
-    PROVINCE = "province", "省科技厅"
-    CITY = "city", "地市科技局"
-    COUNTY = "county", "县（市、区）科技部门"
-    TOWN = "town", "乡镇（街道）"
-    VILLAGE = "village", "村（居）委会"
-    COMMISSIONER = "commissioner", "科技特派员"
-    ORG = "org", "单位"
-    EXPERT = "expert", "评审专家"
+    PROVINCE = "province", _("省科技厅")
+    CITY = "city", _("地市科技局")
+    COUNTY = "county", _("县（市、区）科技部门")
+    TOWN = "town", _("乡镇（街道）")
+    VILLAGE = "village", _("村（居）委会")
+    COMMISSIONER = "commissioner", _("科技特派员")
+    ORG = "org", _("单位")
+    EXPERT = "expert", _("评审专家")
 
 
 # Region roles are bound to a division of this level (东莞、中山 have no county level:

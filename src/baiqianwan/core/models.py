@@ -6,13 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .scope import ScopedModel
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -22,32 +23,32 @@ class Job(ScopedModel, TimeStampedModel):
     """A long task (import, rebuild, report) with progress the UI polls."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "进行中"
-        SUCCEEDED = "succeeded", "已完成"
-        FAILED = "failed", "失败"
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
 
-    kind = models.CharField("任务类型", max_length=64)
-    title = models.CharField("名称", max_length=200)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveIntegerField("已处理", default=0)
-    total = models.PositiveIntegerField("总数", default=0)
-    message = models.CharField("说明", max_length=500, blank=True)
-    params = models.JSONField("参数", default=dict, blank=True)
-    result = models.JSONField("结果", default=dict, blank=True)
-    errors = models.JSONField("错误", default=list, blank=True)
-    input_file = models.FileField("上传文件", upload_to="jobs/%Y/%m/", blank=True)
+    kind = models.CharField(_("任务类型"), max_length=64)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    input_file = models.FileField(_("上传文件"), upload_to="jobs/%Y/%m/", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="jobs"
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="jobs"
     )
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     scope_owner_path = "created_by_id"
 
     class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -68,27 +69,27 @@ class AuditEvent(models.Model):
     """Security events the record-change log does not cover: logins, failures, exports."""
 
     class Kind(models.TextChoices):
-        LOGIN = "login", "登录"
-        LOGIN_FAILED = "login_failed", "登录失败"
-        LOGOUT = "logout", "退出"
-        LOCKED_OUT = "locked_out", "账号锁定"
-        EXPORT = "export", "导出"
-        IMPORT = "import", "导入"
-        PERMISSION = "permission", "权限变更"
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        LOCKED_OUT = "locked_out", _("账号锁定")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+        PERMISSION = "permission", _("权限变更")
 
-    kind = models.CharField("事件", max_length=20, choices=Kind.choices, db_index=True)
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
-    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
-    detail = models.CharField("内容", max_length=500, blank=True)
-    extra = models.JSONField("附加信息", default=dict, blank=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    detail = models.CharField(_("内容"), max_length=500, blank=True)
+    extra = models.JSONField(_("附加信息"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "安全审计事件"
-        verbose_name_plural = "安全审计事件"
+        verbose_name = _("安全审计事件")
+        verbose_name_plural = _("安全审计事件")
         ordering = ["-at"]
 
     def __str__(self) -> str:

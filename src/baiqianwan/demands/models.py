@@ -3,102 +3,108 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.models import TimeStampedModel
 from baiqianwan.core.scope import ScopedModel
 
 
 class DemandStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    RETURNED = "returned", "已退回"
-    ACCEPTED = "accepted", "已受理"
-    MATCHING = "matching", "对接中"
-    SOLVED = "solved", "已解决"
-    CLOSED = "closed", "已关闭"
-    MERGED = "merged", "已合并"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已受理")
+    MATCHING = "matching", _("对接中")
+    SOLVED = "solved", _("已解决")
+    CLOSED = "closed", _("已关闭")
+    MERGED = "merged", _("已合并")
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", "一般"
-    SOON = "soon", "较急"
-    URGENT = "urgent", "紧急"
+    NORMAL = "normal", _("一般")
+    SOON = "soon", _("较急")
+    URGENT = "urgent", _("紧急")
 
 
 class Budget(models.TextChoices):
-    NONE = "none", "暂无预算"
-    UNDER_10K = "lt10k", "1 万元以下"
-    TO_100K = "10k_100k", "1–10 万元"
-    TO_500K = "100k_500k", "10–50 万元"
-    OVER_500K = "gt500k", "50 万元以上"
+    NONE = "none", _("暂无预算")
+    UNDER_10K = "lt10k", _("1 万元以下")
+    TO_100K = "10k_100k", _("1–10 万元")
+    TO_500K = "100k_500k", _("10–50 万元")
+    OVER_500K = "gt500k", _("50 万元以上")
 
 
 class SubmitterKind(models.TextChoices):
-    VILLAGE = "village", "村（居）委会"
-    TOWN = "town", "乡镇（街道）"
-    COUNTY = "county", "县（市、区）"
-    ENTERPRISE = "enterprise", "企业"
-    COOPERATIVE = "cooperative", "合作社、家庭农场"
-    FARMER = "farmer", "农户"
+    VILLAGE = "village", _("村（居）委会")
+    TOWN = "town", _("乡镇（街道）")
+    COUNTY = "county", _("县（市、区）")
+    ENTERPRISE = "enterprise", _("企业")
+    COOPERATIVE = "cooperative", _("合作社、家庭农场")
+    FARMER = "farmer", _("农户")
 
 
 class Demand(ScopedModel, TimeStampedModel):
     """A 科技需求 from a village, town, county, enterprise or cooperative (policy 三(一))."""
 
-    title = models.CharField("需求标题", max_length=80)
-    description = models.TextField("需求描述", max_length=5000)
+    title = models.CharField(_("需求标题"), max_length=80)
+    description = models.TextField(_("需求描述"), max_length=5000)
     industry = models.ForeignKey(
         "industries.Industry",
-        verbose_name="所属产业",
+        verbose_name=_("所属产业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="demands",
     )
     division = models.ForeignKey(
-        "regions.Division", verbose_name="所在地", on_delete=models.PROTECT, related_name="demands"
+        "regions.Division", verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="demands"
     )
-    submitter_kind = models.CharField("提出方类型", max_length=16, choices=SubmitterKind.choices)
+    submitter_kind = models.CharField(_("提出方类型"), max_length=16, choices=SubmitterKind.choices)
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="提出单位",
+        verbose_name=_("提出单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="demands",
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="demands"
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="demands"
     )
-    contact_name = models.CharField("联系人", max_length=40)
-    contact_phone = models.CharField("联系电话", max_length=20)
-    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    budget = models.CharField("预算范围", max_length=12, choices=Budget.choices, default=Budget.NONE)
+    contact_name = models.CharField(_("联系人"), max_length=40)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    budget = models.CharField(_("预算范围"), max_length=12, choices=Budget.choices, default=Budget.NONE)
     status = models.CharField(
-        "状态", max_length=12, choices=DemandStatus.choices, default=DemandStatus.DRAFT, db_index=True
+        _("状态"), max_length=12, choices=DemandStatus.choices, default=DemandStatus.DRAFT, db_index=True
     )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
-    solved_at = models.DateTimeField("解决时间", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="受理人",
+        verbose_name=_("受理人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    return_reason = models.CharField("退回原因", max_length=300, blank=True)
-    close_reason = models.CharField("关闭原因", max_length=300, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+    close_reason = models.CharField(_("关闭原因"), max_length=300, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name="合并到", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
     )
     rating = models.PositiveSmallIntegerField(
-        "满意度评分", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("满意度评分"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    feedback = models.CharField("评价", max_length=500, blank=True)
-    is_public = models.BooleanField("公开到技术市场", default=False)
-    version = models.PositiveIntegerField("版本", default=0)
+    feedback = models.CharField(_("评价"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("公开到技术市场"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=0)
 
     scope_division_path = "division"
     scope_organisation_path = "organisation"
@@ -106,8 +112,8 @@ class Demand(ScopedModel, TimeStampedModel):
     scope_public_field = "is_public"
 
     class Meta:
-        verbose_name = "科技需求"
-        verbose_name_plural = "科技需求"
+        verbose_name = _("科技需求")
+        verbose_name_plural = _("科技需求")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "division"])]
 
@@ -117,16 +123,16 @@ class Demand(ScopedModel, TimeStampedModel):
 
 class DemandAttachment(TimeStampedModel):
     demand = models.ForeignKey(
-        Demand, verbose_name="需求", on_delete=models.CASCADE, related_name="attachments"
+        Demand, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField("文件", upload_to="demands/%Y/%m/")
-    name = models.CharField("文件名", max_length=120)
-    content_type = models.CharField("类型", max_length=60)
-    size = models.PositiveIntegerField("大小（字节）")
+    file = models.FileField(_("文件"), upload_to="demands/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(_("类型"), max_length=60)
+    size = models.PositiveIntegerField(_("大小（字节）"))
 
     class Meta:
-        verbose_name = "需求附件"
-        verbose_name_plural = "需求附件"
+        verbose_name = _("需求附件")
+        verbose_name_plural = _("需求附件")
 
     def __str__(self) -> str:
         return self.name
@@ -135,17 +141,19 @@ class DemandAttachment(TimeStampedModel):
 class DemandEvent(models.Model):
     """The demand's history as the submitter and the bureau see it."""
 
-    demand = models.ForeignKey(Demand, verbose_name="需求", on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT)
-    action = models.CharField("操作", max_length=20)
-    from_status = models.CharField("原状态", max_length=12, blank=True)
-    to_status = models.CharField("新状态", max_length=12, blank=True)
-    note = models.CharField("说明", max_length=500, blank=True)
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "需求处理记录"
-        verbose_name_plural = "需求处理记录"
+        verbose_name = _("需求处理记录")
+        verbose_name_plural = _("需求处理记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -153,29 +161,29 @@ class DemandEvent(models.Model):
 
 
 class ConnectionStatus(models.TextChoices):
-    PROPOSED = "proposed", "已推荐，待回应"
-    ACCEPTED = "accepted", "已接受，对接中"
-    DECLINED = "declined", "已婉拒"
-    SUCCEEDED = "succeeded", "对接成功"
-    FAILED = "failed", "未能解决"
+    PROPOSED = "proposed", _("已推荐，待回应")
+    ACCEPTED = "accepted", _("已接受，对接中")
+    DECLINED = "declined", _("已婉拒")
+    SUCCEEDED = "succeeded", _("对接成功")
+    FAILED = "failed", _("未能解决")
 
 
 class TargetKind(models.TextChoices):
-    ACHIEVEMENT = "achievement", "科技成果"
-    EXPERT = "expert", "专家"
-    INSTITUTION = "institution", "机构"
+    ACHIEVEMENT = "achievement", _("科技成果")
+    EXPERT = "expert", _("专家")
+    INSTITUTION = "institution", _("机构")
 
 
 class Connection(ScopedModel, TimeStampedModel):
     """对接: a demand connected with an achievement, an expert or an institution, and the outcome."""
 
     demand = models.ForeignKey(
-        Demand, verbose_name="需求", on_delete=models.CASCADE, related_name="connections"
+        Demand, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="connections"
     )
-    target_kind = models.CharField("对接对象类型", max_length=12, choices=TargetKind.choices)
+    target_kind = models.CharField(_("对接对象类型"), max_length=12, choices=TargetKind.choices)
     achievement = models.ForeignKey(
         "supply.Achievement",
-        verbose_name="科技成果",
+        verbose_name=_("科技成果"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -183,7 +191,7 @@ class Connection(ScopedModel, TimeStampedModel):
     )
     expert = models.ForeignKey(
         "supply.ExpertProfile",
-        verbose_name="专家",
+        verbose_name=_("专家"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -191,33 +199,33 @@ class Connection(ScopedModel, TimeStampedModel):
     )
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name="机构",
+        verbose_name=_("机构"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="connections",
     )
     status = models.CharField(
-        "状态",
+        _("状态"),
         max_length=12,
         choices=ConnectionStatus.choices,
         default=ConnectionStatus.PROPOSED,
         db_index=True,
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="推荐人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("推荐人"), on_delete=models.PROTECT, related_name="+"
     )
-    reasons = models.JSONField("推荐理由", default=list, blank=True)
-    note = models.CharField("说明", max_length=500, blank=True)
-    outcome = models.CharField("对接结果", max_length=500, blank=True)
+    reasons = models.JSONField(_("推荐理由"), default=list, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    outcome = models.CharField(_("对接结果"), max_length=500, blank=True)
 
     scope_division_path = "demand__division"
     scope_organisation_path = ("achievement__organisation", "expert__person__organisation", "organisation")
     scope_owner_path = ("proposed_by", "expert__user")
 
     class Meta:
-        verbose_name = "需求对接"
-        verbose_name_plural = "需求对接"
+        verbose_name = _("需求对接")
+        verbose_name_plural = _("需求对接")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from baiqianwan.demands.models import Demand
+from baiqianwan.demands.models import Connection, ConnectionStatus, Demand
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.supply.models import Achievement, ExpertProfile
 
@@ -64,6 +64,30 @@ def _expert_industries(sender: Any, instance: ExpertProfile, action: str, **kwar
 @receiver(post_save, sender=Organisation)
 def _organisation(sender: Any, instance: Organisation, **kwargs: Any) -> None:
     _later("institution", instance.pk)
+
+
+@receiver(post_save, sender=Connection)
+def _connection(sender: Any, instance: Connection, **kwargs: Any) -> None:
+    """A successful 对接 lifts the target in later rankings, in every process, at once."""
+    if instance.status != ConnectionStatus.SUCCEEDED:
+        return
+    target = instance.achievement_id or instance.expert_id or instance.organisation_id
+    kind = "institution" if instance.target_kind == "institution" else instance.target_kind
+    key = documents.doc_id(kind, target)
+    count = Connection.all_objects.filter(
+        status=ConnectionStatus.SUCCEEDED,
+        target_kind=instance.target_kind,
+        achievement_id=instance.achievement_id,
+        expert_id=instance.expert_id,
+        organisation_id=instance.organisation_id,
+    ).count()
+
+    def record() -> None:
+        from .services import index_get
+
+        index_get().set_success_counts({key: count})
+
+    transaction.on_commit(record)
 
 
 @receiver(post_save, sender=Demand)

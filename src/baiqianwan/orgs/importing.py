@@ -30,8 +30,9 @@ from baiqianwan.regions.models import Division
 
 from .models import Organisation, OrganisationKind, Person
 
-KIND_BY_LABEL = {label: value for value, label in OrganisationKind.choices}
-GENDER_BY_LABEL = {label: value for value, label in Person.Gender.choices}
+# Spreadsheets always use the Chinese labels: these are read once at start-up, in the default language.
+KIND_BY_LABEL = {str(label): value for value, label in OrganisationKind.choices}
+GENDER_BY_LABEL = {str(label): value for value, label in Person.Gender.choices}
 
 
 def _uscc(value: Any) -> str:

@@ -33,13 +33,14 @@ from .models import (
     TransferMode,
 )
 
-MATURITY = {label: value for value, label in Maturity.choices}
-IP_TYPES = {label: value for value, label in IpType.choices}
-PRICES = {label: value for value, label in PriceRange.choices}
-MODES = {label: value for value, label in TransferMode.choices}
-DIALECTS = {label: value for value, label in Dialect.choices}
-AVAILABILITY = {label: value for value, label in Availability.choices}
-SEPARATORS = "、，,;；/ "
+# Spreadsheets always use the Chinese labels: these are read once at start-up, in the default language.
+MATURITY = {str(label): value for value, label in Maturity.choices}
+IP_TYPES = {str(label): value for value, label in IpType.choices}
+PRICES = {str(label): value for value, label in PriceRange.choices}
+MODES = {str(label): value for value, label in TransferMode.choices}
+DIALECTS = {str(label): value for value, label in Dialect.choices}
+AVAILABILITY = {str(label): value for value, label in Availability.choices}
+SEPARATORS = "、，,;；"  # not "/": names such as 沙田柚/蜜柚 contain it
 
 
 def _text(limit: int) -> Callable[[Any], str]:

@@ -6,7 +6,7 @@ import random
 
 from django.db import transaction
 
-from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
+from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_link_experts, demo_users
 from baiqianwan.demands.demo import demo_demands
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
@@ -31,6 +31,7 @@ def demo_load() -> dict[str, object]:
         industries_load()
     achievements = demo_achievements()
     experts = demo_experts(rng)
+    demo_link_experts()
     demands = demo_demands()
     return {
         "organisations": len(organisations),

@@ -31,6 +31,13 @@ def _organisation_users(user: Any) -> bool:
     return bool(getattr(user, "is_manager", False) or getattr(user, "organisation_id", None))
 
 
+def _answers_connections(user: Any) -> bool:
+    """Experts, commissioners and organisation staff answer the 对接 proposed to them."""
+    return bool(
+        getattr(user, "organisation_id", None) or getattr(user, "role", "") in ("expert", "commissioner")
+    )
+
+
 def _province(user: Any) -> bool:
     return bool(getattr(user, "is_province", False))
 
@@ -41,6 +48,7 @@ MENU = [
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
+    NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
     NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone),
     NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users),
     NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users),

@@ -19,6 +19,8 @@ from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.spreadsheets import write_workbook
+from baiqianwan.demands.rules import can_post
+from baiqianwan.demands.selectors import demand_status_counts
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
 
@@ -32,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
     for city in cities:
         city["organisations"] = per_city.get(city["code"][:4], 0)
     home_unit = user.division if user.division_id else None  # type: ignore[union-attr]
+    demand_counts = demand_status_counts(user=user)
+    profile = getattr(user, "expert_profile", None)
     context = {
         "stats": stats,
         "cities": cities,
@@ -40,6 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "home_unit": home_unit,
         "home_ancestors": region_selectors.division_ancestors(division=home_unit) if home_unit else [],
         "home_children": region_selectors.division_children(code=home_unit.code).count() if home_unit else 0,
+        "demand_counts": demand_counts,
+        "demands_open": sum(demand_counts.get(s, 0) for s in ("submitted", "accepted", "matching")),
+        "can_post": can_post(user),
+        "expert_profile": profile,
     }
     return render(request, "web/home.html", context)
 
