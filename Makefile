@@ -27,6 +27,7 @@ run: install
 	$(BQW) migrate --noinput -v0
 	$(BQW) regions load
 	$(BQW) industries load
+	$(BQW) plan load
 	$(BQW) demo --if-empty
 	$(BQW) match rebuild
 	@echo "百千万科技支撑平台：http://$(HOST):$(PORT)/   （Ctrl+C 停止）"

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "baiqianwan.supply",
     "baiqianwan.demands",
     "baiqianwan.matching",
+    "baiqianwan.plan",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

@@ -91,6 +91,31 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _achievement(world["org_a"]), _achievement(world["org_b"])
     if model == "supply.ExpertProfile":
         return _expert(world["person_a"]), _expert(world["person_b"])
+    if model == "plan.ProgressReport":
+        from baiqianwan.plan.models import ProgressReport
+        from baiqianwan.plan.services import plan_load
+
+        plan_load()
+        return (
+            ProgressReport.all_objects.create(
+                measure_id="T6-M1",
+                period="2025",
+                status="on_track",
+                summary="A 市进展",
+                reporting_unit="梅州市",
+                division_id=A["city"],
+                submitted_by=users[Role.CITY],
+            ),
+            ProgressReport.all_objects.create(
+                measure_id="T6-M1",
+                period="2025",
+                status="on_track",
+                summary="B 市进展",
+                reporting_unit="湛江市",
+                division_id=B["city"],
+                submitted_by=world["user_b"],
+            ),
+        )
     if model == "self":
         token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
         return None, token

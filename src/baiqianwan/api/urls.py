@@ -9,6 +9,7 @@ from baiqianwan.accounts.api import router as accounts_router
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
 from baiqianwan.orgs.api import router as orgs_router
+from baiqianwan.plan.api import router as plan_router
 from baiqianwan.regions.api import router as regions_router
 from baiqianwan.supply.api import router as supply_router
 
@@ -37,6 +38,7 @@ api.add_router("/regions", regions_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/supply", supply_router)
+api.add_router("/plan", plan_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 

@@ -74,12 +74,9 @@ def _connection(sender: Any, instance: Connection, **kwargs: Any) -> None:
     target = instance.achievement_id or instance.expert_id or instance.organisation_id
     kind = "institution" if instance.target_kind == "institution" else instance.target_kind
     key = documents.doc_id(kind, target)
+    field = {"achievement": "achievement", "expert": "expert"}.get(instance.target_kind, "organisation")
     count = Connection.all_objects.filter(
-        status=ConnectionStatus.SUCCEEDED,
-        target_kind=instance.target_kind,
-        achievement_id=instance.achievement_id,
-        expert_id=instance.expert_id,
-        organisation_id=instance.organisation_id,
+        status=ConnectionStatus.SUCCEEDED, target_kind=instance.target_kind, **{f"{field}_id": target}
     ).count()
 
     def record() -> None:

@@ -10,6 +10,7 @@ Reads never lock: every change builds a new immutable ``_State`` and swaps one r
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -26,6 +27,9 @@ from scipy import sparse
 
 from . import regions, store
 from .tokenise import BIGRAM_MARK, Analyzer, AnalyzerConfig, default_analyzer
+
+# bm25s sets its own logger to DEBUG, which prints a line for every build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 KIND_LABELS: dict[str, str] = {
     "achievement": "科技成果",

@@ -1,0 +1,99 @@
+"""The plan as records: counts from the policy, live KPIs, progress reports with scope."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.test import Client
+
+from baiqianwan.accounts.models import User
+from baiqianwan.accounts.roles import Role
+from baiqianwan.demands.models import Demand, DemandStatus
+from baiqianwan.plan import selectors, services
+from baiqianwan.plan.models import Measure
+
+from ..conftest import A, B
+
+
+@pytest.fixture
+def plan(divisions: None) -> dict[str, int]:
+    return services.plan_load()
+
+
+def test_stats_match_the_policy(plan: dict[str, int]) -> None:
+    out = StringIO()
+    call_command("plan", "stats", "--json", stdout=out)
+    counts = json.loads(out.getvalue())
+    assert counts["tasks"] == 8
+    assert counts["safeguards"] == 4
+    assert counts["goal_years"] == 3
+    assert counts["task_measures"] == 22  # 一是/二是/三是 across 三(一)–(八)
+    assert services.plan_load() == counts  # idempotent
+
+
+def test_resolved_demands_kpi_is_live(plan: dict[str, int], make_user: Callable[..., User]) -> None:
+    village = make_user(Role.VILLAGE, A["village"])
+    for status in (DemandStatus.SOLVED, DemandStatus.SOLVED, DemandStatus.ACCEPTED):
+        Demand.all_objects.create(
+            title="需求",
+            description="描述内容足够长。",
+            division_id=A["village"],
+            submitter_kind="village",
+            submitted_by=village,
+            contact_name="张",
+            contact_phone="13800138000",
+            status=status,
+        )
+    rows = {r.goal.kpi_id: r for _, year in selectors.goals_by_year() for r in year if r.goal.kpi_id}
+    assert rows["KPI-DEMANDS-RESOLVED"].actual == 2
+    assert rows["KPI-DEMANDS-RESOLVED"].live
+    commissioners = next(r for _, year in selectors.goals_by_year() for r in year if r.goal.target == 1000)
+    assert commissioners.goal.kpi_id == "KPI-COMMISSIONERS-SERVING"
+
+
+def test_progress_reports_are_validated_and_scoped(
+    plan: dict[str, int], make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    meizhou = make_user(Role.CITY, A["city"])
+    zhanjiang = make_user(Role.CITY, B["city"])
+    measure = Measure.objects.get(code="T6-M1")
+    with pytest.raises(ValidationError) as caught:
+        services.progress_report_submit(
+            acting_user=meizhou, measure=measure, period="明年", status="on_track", summary="短"
+        )
+    assert set(caught.value.message_dict) == {"period", "summary"}
+    services.progress_report_submit(
+        acting_user=meizhou,
+        measure=measure,
+        period="2025h1",
+        status="on_track",
+        summary="已选派 86 名科技特派员进驻 43 个镇。",
+    )
+    with pytest.raises(PermissionDenied):
+        services.progress_report_submit(
+            acting_user=make_user(Role.COUNTY, A["county"]),
+            measure=measure,
+            period="2025H1",
+            status="done",
+            summary="县级不填报省级方案进展。",
+        )
+    page = client_for(meizhou).get("/plan/").content.decode()
+    assert "已选派 86 名科技特派员" in page
+    assert "(六)" in page
+    assert "科技特派员组团式帮扶" in page
+    other = client_for(zhanjiang).get("/plan/").content.decode()
+    assert "已选派 86 名科技特派员" not in other
+    assert (
+        client_for(meizhou)
+        .post(
+            "/plan/measures/T6-M1/report/",
+            {"period": "2025Q3", "status": "at_risk", "summary": "部分镇需求尚未对接到位，正在协调。"},
+        )
+        .status_code
+        == 302
+    )
