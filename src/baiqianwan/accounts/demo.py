@@ -49,7 +49,7 @@ def demo_users() -> list[tuple[str, str, str]]:
             user.set_password(DEMO_PASSWORD)
             user.full_clean()
             user.save()
-        rows.append((username, Role(role).label, user.binding_label))
+        rows.append((username, str(Role(role).label), user.binding_label))
     return rows
 
 

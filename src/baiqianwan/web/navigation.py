@@ -44,6 +44,7 @@ def _province(user: Any) -> bool:
 
 MENU = [
     NavItem(_("首页"), "home", "ti-home", _everyone),
+    NavItem(_("实施方案"), "plan:page", "ti-list-check", _everyone),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
