@@ -53,6 +53,48 @@ def test_english_is_available(make_user: Callable[..., User], client_for: Callab
     assert "登录" in default
 
 
+# Page → English strings that must appear on it: the title or heading, and a label or button.
+ENGLISH_PAGES = {
+    "/": ["<title>Home · ", "Hello, ", "Demands awaiting acceptance"],
+    "/demands/": ['page-title">Demands<', "Post a demand", "All statuses"],
+    "/demands/new/": ['page-title">Post a demand<', "Save draft", "Contact phone"],
+    "/demands/triage/": ['page-title">Demand triage<', "No demands awaiting acceptance"],
+    "/supply/achievements/": [
+        'page-title">Achievement directory<',
+        "Register achievement",
+        "Export to Excel",
+    ],
+    "/supply/experts/": ['page-title">Expert directory<', "Register expert", "Research areas"],
+    "/matching/": ['page-title">Matching search<', "All types"],
+    "/regions/": ["Division code", "Subdivisions", "Source: National Bureau of Statistics"],
+    "/orgs/": ['page-title">Organisation directory<', "Register organisation", "Unified social credit code"],
+    "/orgs/people/": ['page-title">People directory<', "ID card number", "Register person"],
+    "/accounts/users/": ['page-title">Users<', "New user", "Last sign-in", "County S&amp;T bureau"],
+    "/accounts/users/new/": ['page-title">New user<', "Initial password", "Township (sub-district)"],
+    "/jobs/": ['page-title">Jobs<', "No jobs yet."],
+    "/accounts/profile/": ['page-title">Profile<', "API tokens", "Create token", "Mobile number"],
+}
+ENGLISH_MENU = (">Home<", ">Demands<", ">Achievements<", ">Experts<", ">Matching<", ">Divisions<", ">Jobs<")
+
+
+def test_every_page_has_an_english_version(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(make_user(Role.COUNTY, A["county"]))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for url, expected in ENGLISH_PAGES.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert 'lang="en"' in page, url
+        for menu in ENGLISH_MENU:
+            assert menu in page, (url, menu)
+        for chinese in ("科技需求", "智能匹配", "行政区划", "后台任务", "个人设置", "退出登录"):
+            assert chinese not in page, (url, chinese)
+        for text in expected:
+            assert text in page, (url, text)
+
+
 def test_audit_page_is_for_the_province(world: dict[str, Any], client_for: Callable[[User], Client]) -> None:
     assert client_for(world["users"][Role.CITY]).get("/audit/").status_code == 403
     province = client_for(world["users"][Role.PROVINCE])

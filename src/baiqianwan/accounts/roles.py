@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from baiqianwan.regions.classification import Level
 
@@ -15,7 +16,7 @@ class Role(models.TextChoices):
     TOWN = "town", _("乡镇（街道）")
     VILLAGE = "village", _("村（居）委会")
     COMMISSIONER = "commissioner", _("科技特派员")
-    ORG = "org", _("单位")
+    ORG = "org", pgettext_lazy("role", "单位")
     EXPERT = "expert", _("评审专家")
 
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.forms import add_service_errors
@@ -40,13 +41,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        messages.success(self.request, "密码已修改。")
+        messages.success(self.request, _("密码已修改。"))
         return super().form_valid(form)
 
 
 def _require_manager(request: HttpRequest) -> None:
     if not request.user.is_manager:  # type: ignore[union-attr]
-        raise PermissionDenied("您没有管理用户的权限")
+        raise PermissionDenied(_("您没有管理用户的权限"))
 
 
 @login_required
@@ -72,7 +73,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已创建用户 {user.username}。")
+            messages.success(request, _("已创建用户 %(username)s。") % {"username": user.username})
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -89,7 +90,8 @@ def user_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已{'停用' if target.is_active else '启用'}用户 {target.username}。")
+        done = _("已停用用户 %(username)s。") if target.is_active else _("已启用用户 %(username)s。")
+        messages.success(request, done % {"username": target.username})
     return redirect("accounts:user_list")
 
 
@@ -99,7 +101,7 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
     target = selectors.user_get(user=request.user, pk=user_id)
     if target is None:
-        raise Http404("找不到该用户，或其不在您的管辖范围内")
+        raise Http404(_("找不到该用户，或其不在您的管辖范围内"))
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +113,10 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已重置用户 {target.username} 的密码，请通过安全渠道告知本人。")
+            messages.success(
+                request,
+                _("已重置用户 %(username)s 的密码，请通过安全渠道告知本人。") % {"username": target.username},
+            )
             return redirect("accounts:user_list")
     return render(request, "accounts/user_password.html", {"form": form, "target": target})
 
@@ -121,7 +126,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "个人信息已保存。")
+        messages.success(request, _("个人信息已保存。"))
         return redirect("accounts:profile")
     tokens = selectors.api_token_list(user=request.user)
     new_token = None
@@ -149,5 +154,5 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "令牌已吊销。")
+        messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:profile")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.industries.forms import IndustryChoiceField
 from baiqianwan.industries.models import Industry
@@ -31,10 +32,10 @@ class MultipleFileField(forms.FileField):
 
 class DemandForm(forms.ModelForm):
     photos = MultipleFileField(
-        label="照片或材料",
+        label=_("照片或材料"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
-        help_text="可选，最多 5 个 JPG/PNG 图片或 PDF，每个不超过 10 MB",
+        help_text=_("可选，最多 5 个 JPG/PNG 图片或 PDF，每个不超过 10 MB"),
     )
 
     class Meta:
@@ -51,12 +52,12 @@ class DemandForm(forms.ModelForm):
         ]
         widgets = {
             "title": forms.TextInput(
-                attrs={"placeholder": "一句话说清需求，如：蜜柚园黄龙病蔓延，求防控技术"}
+                attrs={"placeholder": _("一句话说清需求，如：蜜柚园黄龙病蔓延，求防控技术")}
             ),
             "description": forms.Textarea(
                 attrs={
                     "rows": 5,
-                    "placeholder": "作物或产品、规模、遇到的问题、希望得到什么帮助（繁体、简体均可）",
+                    "placeholder": _("作物或产品、规模、遇到的问题、希望得到什么帮助（繁体、简体均可）"),
                 }
             ),
         }
@@ -64,9 +65,11 @@ class DemandForm(forms.ModelForm):
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["industry"] = IndustryChoiceField(
-            label="所属产业", required=False, help_text="不确定可不选，县级受理时会分类"
+            label=_("所属产业"), required=False, help_text=_("不确定可不选，县级受理时会分类")
         )
-        self.fields["division"] = DivisionField(label="所在地", root=_root(acting_user), min_level="county")
+        self.fields["division"] = DivisionField(
+            label=_("所在地"), root=_root(acting_user), min_level="county"
+        )
         self.fields["urgency"].choices = Urgency.choices  # type: ignore[attr-defined]
         self.fields["budget"].choices = Budget.choices  # type: ignore[attr-defined]
         if not self.instance.pk:
@@ -77,41 +80,46 @@ class DemandForm(forms.ModelForm):
 
 
 class AcceptForm(forms.Form):
-    industry = IndustryChoiceField(label="产业分类")
-    make_public = forms.BooleanField(label="公开到技术市场，供专家和单位查看", required=False, initial=True)
-    note = forms.CharField(label="受理意见", required=False, max_length=300)
+    industry = IndustryChoiceField(label=_("产业分类"))
+    make_public = forms.BooleanField(
+        label=_("公开到技术市场，供专家和单位查看"), required=False, initial=True
+    )
+    note = forms.CharField(label=_("受理意见"), required=False, max_length=300)
 
 
 class ReasonForm(forms.Form):
-    note = forms.CharField(label="原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MergeForm(forms.Form):
-    merge_into = forms.IntegerField(label="合并到需求编号", min_value=1)
-    note = forms.CharField(label="说明", required=False, max_length=300)
+    merge_into = forms.IntegerField(label=_("合并到需求编号"), min_value=1)
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)
 
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="满意度", coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)], widget=forms.RadioSelect
+        label=_("满意度"),
+        coerce=int,
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
     )
     feedback = forms.CharField(
-        label="评价", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("评价"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class DemandFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
+    q = forms.CharField(label=_("搜索"), required=False)
     status = forms.ChoiceField(
-        label="状态",
+        label=_("状态"),
         required=False,
-        choices=[("", "全部状态"), *[c for c in DemandStatus.choices if c[0] != "draft"]],
+        choices=[("", _("全部状态")), *[c for c in DemandStatus.choices if c[0] != "draft"]],
     )
-    industry = forms.ChoiceField(label="产业", required=False)
+    industry = forms.ChoiceField(label=_("产业"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["industry"].choices = [  # type: ignore[attr-defined]
-            ("", "全部产业"),
+            ("", _("全部产业")),
             *[(i.code, i.name) for i in Industry.objects.filter(parent__isnull=True).order_by("position")],
         ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.forms import add_service_errors
@@ -57,7 +58,7 @@ def _save_photos(request: HttpRequest, demand_id: int) -> list[str]:
 @login_required
 def demand_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_post(request.user):
-        raise PermissionDenied("您的角色不能填报科技需求")
+        raise PermissionDenied(_("您的角色不能填报科技需求"))
     form = DemandForm(request.POST or None, request.FILES or None, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -69,11 +70,13 @@ def demand_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             for problem in _save_photos(request, demand.pk):
-                messages.warning(request, f"附件未保存：{problem}")
-            verb = (
-                "已提交，等待县级科技部门受理" if demand.status == DemandStatus.SUBMITTED else "已保存为草稿"
+                messages.warning(request, _("附件未保存：%(problem)s") % {"problem": problem})
+            done = (
+                _("需求“%(title)s”已提交，等待县级科技部门受理。")
+                if demand.status == DemandStatus.SUBMITTED
+                else _("需求“%(title)s”已保存为草稿。")
             )
-            messages.success(request, f"需求“{demand.title}”{verb}。")
+            messages.success(request, done % {"title": demand.title})
             return redirect("demands:detail", demand.pk)
     return render(request, "demands/demand_form.html", {"form": form})
 
@@ -82,9 +85,9 @@ def demand_create(request: HttpRequest) -> HttpResponse:
 def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
     demand = selectors.demand_get(user=request.user, pk=demand_id)
     if demand is None:
-        raise Http404("找不到该需求")
+        raise Http404(_("找不到该需求"))
     if not rules.can_edit(request.user, demand):
-        raise PermissionDenied("只有草稿或已退回的需求可以修改")
+        raise PermissionDenied(_("只有草稿或已退回的需求可以修改"))
     form = DemandForm(request.POST or None, request.FILES or None, instance=demand, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -101,8 +104,8 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             for problem in _save_photos(request, demand.pk):
-                messages.warning(request, f"附件未保存：{problem}")
-            messages.success(request, "需求已保存。")
+                messages.warning(request, _("附件未保存：%(problem)s") % {"problem": problem})
+            messages.success(request, _("需求已保存。"))
             return redirect("demands:detail", demand.pk)
     return render(request, "demands/demand_form.html", {"form": form, "demand": demand})
 
@@ -111,7 +114,7 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
 def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
     demand = selectors.demand_get(user=request.user, pk=demand_id)
     if demand is None:
-        raise Http404("找不到该需求，或它不在您的管辖范围内")
+        raise Http404(_("找不到该需求，或它不在您的管辖范围内"))
     user = request.user
     triage = rules.can_triage(user, demand)
     context: dict[str, Any] = {
@@ -148,7 +151,9 @@ def demand_action(request: HttpRequest, demand_id: int, action: str) -> HttpResp
         if form.is_valid():
             target = selectors.demand_get(user=request.user, pk=form.cleaned_data["merge_into"])
             if target is None:
-                messages.error(request, f"找不到编号为 {form.cleaned_data['merge_into']} 的需求")
+                messages.error(
+                    request, _("找不到编号为 %(number)s 的需求") % {"number": form.cleaned_data["merge_into"]}
+                )
                 return redirect("demands:detail", demand_id)
             extra["merge_into"] = target
     if form is not None and not form.is_valid():
@@ -160,7 +165,7 @@ def demand_action(request: HttpRequest, demand_id: int, action: str) -> HttpResp
         if action == "rate":
             rate = RateForm(request.POST)
             if not rate.is_valid():
-                raise ValidationError("请选择 1 到 5 星")
+                raise ValidationError(_("请选择 1 到 5 星"))
             services.demand_rate(
                 acting_user=request.user,
                 demand_id=demand_id,
@@ -179,14 +184,14 @@ def demand_action(request: HttpRequest, demand_id: int, action: str) -> HttpResp
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "操作成功。")
+        messages.success(request, _("操作成功。"))
     return redirect("demands:detail", demand_id)
 
 
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
     if not request.user.is_manager:  # type: ignore[union-attr]
-        raise PermissionDenied("受理台供县级以上科技管理部门使用")
+        raise PermissionDenied(_("受理台供县级以上科技管理部门使用"))
     queue = selectors.triage_queue(user=request.user)
     page = Paginator(queue, 10).get_page(request.GET.get("page"))
     return render(request, "demands/triage.html", {"page": page})
@@ -213,7 +218,7 @@ def connection_propose(request: HttpRequest, demand_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "已发起对接，等待对方回应。")
+        messages.success(request, _("已发起对接，等待对方回应。"))
     return redirect("demands:detail", demand_id)
 
 
@@ -230,7 +235,7 @@ def connection_respond(request: HttpRequest, connection_id: int) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "已回应。")
+        messages.success(request, _("已回应。"))
     return redirect("demands:connections")
 
 
@@ -248,5 +253,5 @@ def connection_outcome(request: HttpRequest, connection_id: int) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect(request.POST.get("next") or "demands:list")
-    messages.success(request, "已记录对接结果。")
+    messages.success(request, _("已记录对接结果。"))
     return redirect("demands:detail", connection.demand_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Industry
 from .selectors import industry_choices
@@ -13,7 +14,7 @@ class IndustryChoiceField(forms.ChoiceField):
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
-        super().__init__(choices=lambda: [("", "请选择产业"), *industry_choices()], **kwargs)
+        super().__init__(choices=lambda: [("", _("请选择产业")), *industry_choices()], **kwargs)
 
     def clean(self, value: Any) -> Industry | None:
         code = super().clean(value)
@@ -21,5 +22,5 @@ class IndustryChoiceField(forms.ChoiceField):
             return None
         industry = Industry.objects.filter(code=code, parent__isnull=False).first()
         if industry is None:
-            raise forms.ValidationError("请选择具体产业")
+            raise forms.ValidationError(_("请选择具体产业"))
         return industry

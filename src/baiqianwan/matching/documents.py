@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.industries.models import Industry
 from baiqianwan.matching.engine import Document, Labels
@@ -69,11 +72,13 @@ def institution_document(o: Organisation) -> Document:
     """An institution is described by what its people work on and what it has achieved."""
     fields = " ".join(p.fields for p in o.people.all() if p.fields)
     achievements = " ".join(f"{a.title} {a.keywords}" for a in o.achievements.all())
+    with translation.override(settings.LANGUAGE_CODE):  # the index is Chinese in every session
+        kind = o.get_kind_display()
     return Document(
         id=doc_id("institution", o.pk),
         kind="institution",
         title=o.name,
-        text=f"{o.get_kind_display()} {achievements}",
+        text=f"{kind} {achievements}",
         keywords=fields,
         region=o.division_id,
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.demands import rules
@@ -14,7 +15,12 @@ from baiqianwan.supply.selectors import expert_get
 
 from . import selectors, services
 
-SEARCH_KINDS = {"achievement": "科技成果", "expert": "专家", "institution": "机构", "demand": "科技需求"}
+SEARCH_KINDS = {
+    "achievement": _("科技成果"),
+    "expert": _("专家"),
+    "institution": _("机构"),
+    "demand": _("科技需求"),
+}
 
 
 @login_required
@@ -78,7 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rebuild(request: HttpRequest) -> HttpResponse:
     if not request.user.is_province:  # type: ignore[union-attr]
-        raise PermissionDenied("只有省级管理员可以重建索引")
+        raise PermissionDenied(_("只有省级管理员可以重建索引"))
     job = services.index_rebuild_job(acting_user=request.user)
-    messages.info(request, "已开始重建匹配索引。")
+    messages.info(request, _("已开始重建匹配索引。"))
     return redirect("job_detail", job.pk)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.widgets import DivisionField
@@ -24,15 +25,15 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["division"] = DivisionField(
-            label="所在地", root=_root(acting_user), min_level="county", help_text="选到区县、乡镇或村"
+            label=_("所在地"), root=_root(acting_user), min_level="county", help_text=_("选到区县、乡镇或村")
         )
-        self.fields["uscc"].help_text = "18 位，系统按 GB 32100 校验位检查"
+        self.fields["uscc"].help_text = _("18 位，系统按 GB 32100 校验位检查")
 
 
 class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
+    q = forms.CharField(label=_("搜索"), required=False)
     kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices]
+        label=_("类型"), required=False, choices=[("", _("全部类型")), *OrganisationKind.choices]
     )
 
 
@@ -56,4 +57,6 @@ class PersonForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.for_user(acting_user, "change").order_by(  # type: ignore[attr-defined]
             "name"
         )
-        self.fields["id_number"].help_text = "18 位，系统按 GB 11643 校验位检查；仅有权限的角色可见完整号码"
+        self.fields["id_number"].help_text = _(
+            "18 位，系统按 GB 11643 校验位检查；仅有权限的角色可见完整号码"
+        )

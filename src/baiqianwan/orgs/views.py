@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.exports import xlsx_response
@@ -23,7 +26,7 @@ EXPORT_LIMIT = 100_000
 def _require_directory_access(request: HttpRequest) -> None:
     user = request.user
     if not (user.is_manager or user.organisation_id):  # type: ignore[union-attr]
-        raise PermissionDenied("您没有查看单位名录的权限")
+        raise PermissionDenied(_("您没有查看单位名录的权限"))
 
 
 @login_required
@@ -35,7 +38,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         user=request.user, q=values.get("q", ""), kind=values.get("kind", "")
     )
     if request.GET.get("export") == "xlsx":
-        data = write_workbook(ORGANISATION_SCHEMA, organisation_rows(organisations[:EXPORT_LIMIT]))
+        with translation.override(settings.LANGUAGE_CODE):  # spreadsheets stay Chinese
+            data = write_workbook(ORGANISATION_SCHEMA, organisation_rows(organisations[:EXPORT_LIMIT]))
         audit_event_record(
             kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出单位名录 {organisations.count()} 条"
         )
@@ -51,7 +55,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
     _require_directory_access(request)
     organisation = selectors.organisation_get(user=request.user, pk=organisation_id)
     if organisation is None:
-        raise Http404("找不到该单位，或它不在您的管辖范围内")
+        raise Http404(_("找不到该单位，或它不在您的管辖范围内"))
     people = selectors.person_list(user=request.user, organisation_id=organisation.pk)
     return render(request, "orgs/organisation_detail.html", {"organisation": organisation, "people": people})
 
@@ -62,9 +66,9 @@ def organisation_edit(request: HttpRequest, organisation_id: int | None = None) 
     if organisation_id is not None:
         instance = selectors.organisation_get(user=request.user, pk=organisation_id, action="change")
         if instance is None:
-            raise Http404("找不到该单位，或它不在您的管辖范围内")
+            raise Http404(_("找不到该单位，或它不在您的管辖范围内"))
     elif not request.user.is_manager:  # type: ignore[union-attr]
-        raise PermissionDenied("您没有登记单位的权限")
+        raise PermissionDenied(_("您没有登记单位的权限"))
     form = OrganisationForm(request.POST or None, instance=instance, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -78,7 +82,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int | None = None) 
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存单位“{organisation.name}”。")
+            messages.success(request, _("已保存单位“%(name)s”。") % {"name": organisation.name})
             return redirect("orgs:organisation_detail", organisation.pk)
     return render(request, "orgs/organisation_form.html", {"form": form, "instance": instance})
 
@@ -90,7 +94,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = selectors.person_list(user=request.user, q=q)
     if request.GET.get("export") == "xlsx":
         full = request.user.sees_personal_data  # type: ignore[union-attr]
-        data = write_workbook(PERSON_SCHEMA, person_rows(people[:EXPORT_LIMIT], full=full))
+        with translation.override(settings.LANGUAGE_CODE):
+            data = write_workbook(PERSON_SCHEMA, person_rows(people[:EXPORT_LIMIT], full=full))
         audit_event_record(
             kind=AuditEvent.Kind.EXPORT,
             request=request,
@@ -107,7 +112,7 @@ def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpRespo
     if person_id is not None:
         instance = selectors.person_get(user=request.user, pk=person_id, action="change")
         if instance is None:
-            raise Http404("找不到该人员，或其不在您的管辖范围内")
+            raise Http404(_("找不到该人员，或其不在您的管辖范围内"))
     initial = {"organisation": request.GET.get("organisation")} if instance is None else None
     form = PersonForm(request.POST or None, instance=instance, initial=initial, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -120,6 +125,6 @@ def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpRespo
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存人员“{person.name}”。")
+            messages.success(request, _("已保存人员“%(name)s”。") % {"name": person.name})
             return redirect("orgs:organisation_detail", person.organisation_id)
     return render(request, "orgs/person_form.html", {"form": form, "instance": instance})

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.text import normalise_query
 
@@ -31,7 +32,7 @@ def tree(request: HttpRequest, code: str = PROVINCE_CODE) -> HttpResponse:
         )
     division = selectors.division_get(code=code)
     if division is None:
-        raise Http404("找不到该区划")
+        raise Http404(_("找不到该区划"))
     children = selectors.division_children(code=code).annotate(children_count=Count("children"))
     kinds: dict[str, int] = {}
     for child in children:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.industries.forms import IndustryChoiceField
 from baiqianwan.industries.models import Industry
@@ -14,7 +15,7 @@ from .models import Achievement, Dialect, ExpertProfile, TransferMode
 
 class AchievementForm(forms.ModelForm):
     transfer_modes = forms.MultipleChoiceField(
-        label="转化方式", choices=TransferMode.choices, widget=forms.CheckboxSelectMultiple
+        label=_("转化方式"), choices=TransferMode.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -37,7 +38,7 @@ class AchievementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["industry"] = IndustryChoiceField(label="应用产业", required=False)
+        self.fields["industry"] = IndustryChoiceField(label=_("应用产业"), required=False)
         organisations = Organisation.objects.for_user(acting_user, "change").order_by("name")
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         if getattr(acting_user, "organisation_id", None) and not self.instance.pk:
@@ -46,13 +47,13 @@ class AchievementForm(forms.ModelForm):
 
 class ExpertForm(forms.ModelForm):
     industries = forms.ModelMultipleChoiceField(
-        label="服务产业",
+        label=_("服务产业"),
         queryset=Industry.objects.filter(parent__isnull=False).order_by("position"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     dialects = forms.MultipleChoiceField(
-        label="会讲的方言", choices=Dialect.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("会讲的方言"), choices=Dialect.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -71,12 +72,12 @@ class ExpertForm(forms.ModelForm):
 
 
 class SupplyFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
-    industry = forms.ChoiceField(label="产业", required=False)
+    q = forms.CharField(label=_("搜索"), required=False)
+    industry = forms.ChoiceField(label=_("产业"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["industry"].choices = [  # type: ignore[attr-defined]
-            ("", "全部产业"),
+            ("", _("全部产业")),
             *[(i.code, i.name) for i in Industry.objects.filter(parent__isnull=True).order_by("position")],
         ]

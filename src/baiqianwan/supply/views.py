@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.exports import xlsx_response
@@ -28,7 +31,8 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         user=request.user, q=values.get("q", ""), industry=values.get("industry", "")
     )
     if request.GET.get("export") == "xlsx":
-        data = write_workbook(ACHIEVEMENT_SCHEMA, achievement_rows(achievements[:EXPORT_LIMIT]))
+        with translation.override(settings.LANGUAGE_CODE):  # spreadsheets stay Chinese
+            data = write_workbook(ACHIEVEMENT_SCHEMA, achievement_rows(achievements[:EXPORT_LIMIT]))
         audit_event_record(
             kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出科技成果 {achievements.count()} 条"
         )
@@ -43,7 +47,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
 def achievement_detail(request: HttpRequest, achievement_id: int) -> HttpResponse:
     achievement = selectors.achievement_get(user=request.user, pk=achievement_id)
     if achievement is None:
-        raise Http404("找不到该成果")
+        raise Http404(_("找不到该成果"))
     can_edit = selectors.achievement_get(user=request.user, pk=achievement_id, action="change") is not None
     return render(
         request, "supply/achievement_detail.html", {"achievement": achievement, "can_edit": can_edit}
@@ -56,7 +60,7 @@ def achievement_edit(request: HttpRequest, achievement_id: int | None = None) ->
     if achievement_id is not None:
         instance = selectors.achievement_get(user=request.user, pk=achievement_id, action="change")
         if instance is None:
-            raise Http404("找不到该成果，或您无权修改")
+            raise Http404(_("找不到该成果，或您无权修改"))
     form = AchievementForm(request.POST or None, instance=instance, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -70,9 +74,14 @@ def achievement_edit(request: HttpRequest, achievement_id: int | None = None) ->
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存成果“{achievement.title}”。")
+            messages.success(request, _("已保存成果“%(title)s”。") % {"title": achievement.title})
             return redirect("supply:achievement_detail", achievement.pk)
-    return render(request, "supply/form.html", {"form": form, "instance": instance, "kind": "科技成果"})
+    title = _("修改科技成果") if instance else _("登记科技成果")
+    return render(
+        request,
+        "supply/form.html",
+        {"form": form, "instance": instance, "kind": _("科技成果"), "title": title},
+    )
 
 
 @login_required
@@ -84,7 +93,8 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("export") == "xlsx":
         full = request.user.sees_personal_data  # type: ignore[union-attr]
-        data = write_workbook(EXPERT_SCHEMA, expert_rows(experts[:EXPORT_LIMIT], full=full))
+        with translation.override(settings.LANGUAGE_CODE):
+            data = write_workbook(EXPERT_SCHEMA, expert_rows(experts[:EXPORT_LIMIT], full=full))
         audit_event_record(
             kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出专家 {experts.count()} 条"
         )
@@ -99,7 +109,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
     expert = selectors.expert_get(user=request.user, pk=expert_id)
     if expert is None:
-        raise Http404("找不到该专家")
+        raise Http404(_("找不到该专家"))
     can_edit = selectors.expert_get(user=request.user, pk=expert_id, action="change") is not None
     return render(request, "supply/expert_detail.html", {"expert": expert, "can_edit": can_edit})
 
@@ -110,7 +120,7 @@ def expert_edit(request: HttpRequest, expert_id: int | None = None) -> HttpRespo
     if expert_id is not None:
         instance = selectors.expert_get(user=request.user, pk=expert_id, action="change")
         if instance is None:
-            raise Http404("找不到该专家档案，或您无权修改")
+            raise Http404(_("找不到该专家档案，或您无权修改"))
     form = ExpertForm(request.POST or None, instance=instance, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.Meta.fields if k != "person" or instance is None}
@@ -129,6 +139,11 @@ def expert_edit(request: HttpRequest, expert_id: int | None = None) -> HttpRespo
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存专家档案“{expert.person.name}”。")
+            messages.success(request, _("已保存专家档案“%(name)s”。") % {"name": expert.person.name})
             return redirect("supply:expert_detail", expert.pk)
-    return render(request, "supply/form.html", {"form": form, "instance": instance, "kind": "专家档案"})
+    title = _("修改专家档案") if instance else _("登记专家档案")
+    return render(
+        request,
+        "supply/form.html",
+        {"form": form, "instance": instance, "kind": _("专家档案"), "title": title},
+    )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.accounts.selectors import user_list
 from baiqianwan.core import selectors as core_selectors
@@ -62,7 +63,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = core_selectors.job_get(user=request.user, pk=job_id)
     if job is None:
-        raise Http404("找不到该任务")
+        raise Http404(_("找不到该任务"))
     template = "web/_job_status.html" if request.headers.get("HX-Request") else "web/job_detail.html"
     return render(request, template, {"job": job})
 
@@ -77,7 +78,7 @@ def _date(value: str | None) -> dt.date | None:
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     if not request.user.is_province:  # type: ignore[union-attr]
-        raise PermissionDenied("只有省级管理员可以查看审计日志")
+        raise PermissionDenied(_("只有省级管理员可以查看审计日志"))
     tab = request.GET.get("tab", "events")
     username = request.GET.get("username", "").strip()
     since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
@@ -106,7 +107,8 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Excel 文件", help_text="请使用本页下载的模板（.xlsx）。任何一格有错，整个文件都不会导入。"
+        label=_("Excel 文件"),
+        help_text=_("请使用本页下载的模板（.xlsx）。任何一格有错，整个文件都不会导入。"),
     )
 
 
@@ -115,16 +117,18 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
     """Every registered Excel import: template download, upload, then the job page with results."""
     spec = IMPORT_KINDS.get(kind)
     if spec is None:
-        raise Http404("没有这种导入")
+        raise Http404(_("没有这种导入"))
     if not spec.allowed(request.user):
-        raise PermissionDenied(f"您没有导入{spec.label}的权限")
+        raise PermissionDenied(_("您没有导入%(kind)s的权限") % {"kind": spec.label})
     if request.GET.get("template"):
         return xlsx_response(write_workbook(spec.schema, [], template=True), f"{spec.label}导入模板")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
-            form.add_error("file", f"文件超过 {settings.UPLOAD_MAX_BYTES // 1048576} MB 上限")
+            form.add_error(
+                "file", _("文件超过 %(size)s MB 上限") % {"size": settings.UPLOAD_MAX_BYTES // 1048576}
+            )
         else:
             job = import_job_start(
                 acting_user=request.user, kind=kind, filename=upload.name, data=upload.read()
