@@ -51,22 +51,3 @@ def demo_users() -> list[tuple[str, str, str]]:
             user.save()
         rows.append((username, str(Role(role).label), user.binding_label))
     return rows
-
-
-def demo_link_experts() -> None:
-    """The demo expert and commissioner accounts own expert profiles, so they see their 对接."""
-    from baiqianwan.supply.models import ExpertProfile
-
-    for username, organisation in (
-        ("expert_chen", "华南农业大学"),
-        ("commissioner_li", "大埔县农业技术推广中心"),
-    ):
-        user = User.objects.filter(username=username).first()
-        profile = (
-            ExpertProfile.all_objects.filter(person__organisation__name=organisation, user__isnull=True)
-            .order_by("pk")
-            .first()
-        )
-        if user is not None and profile is not None and not hasattr(user, "expert_profile"):
-            profile.user = user
-            profile.save(update_fields=["user"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from baiqianwan.accounts.models import User
 from baiqianwan.industries.models import Industry
 from baiqianwan.orgs.models import Organisation, Person
 
@@ -549,3 +550,20 @@ def demo_experts(rng: random.Random) -> int:
             profile.industries.set(Industry.objects.filter(code__in=industries))
         created += new
     return created
+
+
+def demo_link_experts() -> None:
+    """The demo expert and commissioner accounts own expert profiles, so they see their 对接."""
+    for username, organisation in (
+        ("expert_chen", "华南农业大学"),
+        ("commissioner_li", "大埔县农业技术推广中心"),
+    ):
+        user = User.objects.filter(username=username).first()
+        profile = (
+            ExpertProfile.all_objects.filter(person__organisation__name=organisation, user__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if user is not None and profile is not None and not hasattr(user, "expert_profile"):
+            profile.user = user
+            profile.save(update_fields=["user"])

@@ -6,13 +6,13 @@ import random
 
 from django.db import transaction
 
-from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_link_experts, demo_users
+from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
 from baiqianwan.demands.demo import demo_demands
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation
-from baiqianwan.supply.demo import demo_achievements, demo_experts
+from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 
 SEED = 20230607  # the plan's publication date
 
