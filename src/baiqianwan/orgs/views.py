@@ -1,26 +1,19 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.audit import audit_event_record
-from baiqianwan.core.exports import xlsx_response
+from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors
-from baiqianwan.core.models import AuditEvent
-from baiqianwan.core.spreadsheets import write_workbook
 
 from . import selectors, services
 from .forms import OrganisationFilterForm, OrganisationForm, PersonForm
 from .importing import ORGANISATION_SCHEMA, PERSON_SCHEMA, organisation_rows, person_rows
-
-EXPORT_LIMIT = 100_000
 
 
 def _require_directory_access(request: HttpRequest) -> None:
@@ -38,12 +31,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         user=request.user, q=values.get("q", ""), kind=values.get("kind", "")
     )
     if request.GET.get("export") == "xlsx":
-        with translation.override(settings.LANGUAGE_CODE):  # spreadsheets stay Chinese
-            data = write_workbook(ORGANISATION_SCHEMA, organisation_rows(organisations[:EXPORT_LIMIT]))
-        audit_event_record(
-            kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出单位名录 {organisations.count()} 条"
+        return spreadsheet_export(
+            request,
+            schema=ORGANISATION_SCHEMA,
+            rows=organisation_rows(organisations[:EXPORT_LIMIT]),
+            name="单位名录",
+            count=organisations.count(),
         )
-        return xlsx_response(data, "单位名录")
     page = Paginator(organisations, 20).get_page(request.GET.get("page"))
     return render(
         request, "orgs/organisation_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
@@ -94,14 +88,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = selectors.person_list(user=request.user, q=q)
     if request.GET.get("export") == "xlsx":
         full = request.user.sees_personal_data  # type: ignore[union-attr]
-        with translation.override(settings.LANGUAGE_CODE):
-            data = write_workbook(PERSON_SCHEMA, person_rows(people[:EXPORT_LIMIT], full=full))
-        audit_event_record(
-            kind=AuditEvent.Kind.EXPORT,
-            request=request,
-            detail=f"导出人员名录 {people.count()} 条（{'含完整个人信息' if full else '个人信息已脱敏'}）",
+        return spreadsheet_export(
+            request,
+            schema=PERSON_SCHEMA,
+            rows=person_rows(people[:EXPORT_LIMIT], full=full),
+            name="人员名录",
+            count=people.count(),
+            note="含完整个人信息" if full else "个人信息已脱敏",
         )
-        return xlsx_response(data, "人员名录")
     page = Paginator(people, 20).get_page(request.GET.get("page"))
     return render(request, "orgs/person_list.html", {"page": page, "q": q})
 

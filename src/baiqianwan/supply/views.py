@@ -1,26 +1,19 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.audit import audit_event_record
-from baiqianwan.core.exports import xlsx_response
+from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors
-from baiqianwan.core.models import AuditEvent
-from baiqianwan.core.spreadsheets import write_workbook
 
 from . import selectors, services
 from .forms import AchievementForm, ExpertForm, SupplyFilterForm
 from .importing import ACHIEVEMENT_SCHEMA, EXPERT_SCHEMA, achievement_rows, expert_rows
-
-EXPORT_LIMIT = 100_000
 
 
 @login_required
@@ -31,12 +24,13 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         user=request.user, q=values.get("q", ""), industry=values.get("industry", "")
     )
     if request.GET.get("export") == "xlsx":
-        with translation.override(settings.LANGUAGE_CODE):  # spreadsheets stay Chinese
-            data = write_workbook(ACHIEVEMENT_SCHEMA, achievement_rows(achievements[:EXPORT_LIMIT]))
-        audit_event_record(
-            kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出科技成果 {achievements.count()} 条"
+        return spreadsheet_export(
+            request,
+            schema=ACHIEVEMENT_SCHEMA,
+            rows=achievement_rows(achievements[:EXPORT_LIMIT]),
+            name="科技成果",
+            count=achievements.count(),
         )
-        return xlsx_response(data, "科技成果")
     page = Paginator(achievements, 20).get_page(request.GET.get("page"))
     return render(
         request, "supply/achievement_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
@@ -93,12 +87,14 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("export") == "xlsx":
         full = request.user.sees_personal_data  # type: ignore[union-attr]
-        with translation.override(settings.LANGUAGE_CODE):
-            data = write_workbook(EXPERT_SCHEMA, expert_rows(experts[:EXPORT_LIMIT], full=full))
-        audit_event_record(
-            kind=AuditEvent.Kind.EXPORT, request=request, detail=f"导出专家 {experts.count()} 条"
+        return spreadsheet_export(
+            request,
+            schema=EXPERT_SCHEMA,
+            rows=expert_rows(experts[:EXPORT_LIMIT], full=full),
+            name="专家库",
+            count=experts.count(),
+            note="含完整个人信息" if full else "个人信息已脱敏",
         )
-        return xlsx_response(data, "专家库")
     page = Paginator(experts, 20).get_page(request.GET.get("page"))
     return render(
         request, "supply/expert_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
