@@ -56,6 +56,9 @@ def test_village_posts_county_triages_and_sees_explained_recommendations(
     assert demand.status == DemandStatus.SUBMITTED
 
     # The county bureau finds it on the triage desk, classifies and accepts it.
+    # Let the page's htmx panels finish first: their responses carry the session cookie too.
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
     page.context.clear_cookies()
     login(county.username)
     page.goto("/demands/triage/")

@@ -33,5 +33,8 @@ class IdleTimeoutMiddleware:
                     )
                 messages.info(request, "您已超过 30 分钟未操作，请重新登录。")
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            request.session[SESSION_KEY] = now
+            # Refresh at most once a minute: a session write on every request would make each
+            # page view a database write (and re-send the cookie) for no gain in precision.
+            if last_seen is None or now - int(last_seen) >= 60:
+                request.session[SESSION_KEY] = now
         return self.get_response(request)
