@@ -19,6 +19,7 @@ urlpatterns = [
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),
     path("audit/", web_views.audit, name="audit"),
+    path("notifications/", web_views.notifications, name="notifications"),
     path("imports/<str:kind>/", web_views.import_page, name="import"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -97,3 +97,56 @@ def test_progress_reports_are_validated_and_scoped(
         .status_code
         == 302
     )
+
+
+def test_reporting_calendar() -> None:
+    import datetime as dt
+
+    assert selectors.closed_period(dt.date(2025, 7, 14)) == ("2024H2", dt.date(2025, 1, 15))
+    assert selectors.closed_period(dt.date(2025, 7, 15)) == ("2025H1", dt.date(2025, 7, 15))
+    assert selectors.closed_period(dt.date(2026, 1, 3)) == ("2025H1", dt.date(2025, 7, 15))
+
+
+def test_overdue_reminders_and_escalation(
+    plan: dict[str, int], make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    import datetime as dt
+
+    from baiqianwan.core.models import Notification
+
+    province = make_user(Role.PROVINCE, "440000000000")
+    meizhou = make_user(Role.CITY, A["city"])
+    city_measures = sum(1 for m in Measure.objects.all() if "各地市科技部门" in m.responsible)
+    today = dt.date(2025, 8, 1)
+    owed = selectors.overdue_reports(user=meizhou, today=today)
+    assert len(owed) == city_measures
+    assert {r.reporter for r in owed} == {"梅州市科技局"}
+    services.progress_report_submit(
+        acting_user=meizhou,
+        measure=owed[0].measure,
+        period="2025H1",
+        status="on_track",
+        summary="已按计划推进，详见附件清单。",
+    )
+    assert len(selectors.overdue_reports(user=meizhou, today=today)) == city_measures - 1
+
+    first = services.progress_reminders_send(today=today)
+    assert first["reminded"] >= 1
+    assert first["escalated"] == 0  # 17 days late: remind only
+    assert services.progress_reminders_send(today=today)["reminded"] == 0  # once per period
+    reminder = Notification.objects.get(user=meizhou)
+    assert "2025H1" in reminder.title
+    assert "梅州市科技局尚未报送" in reminder.body
+
+    late = services.progress_reminders_send(today=dt.date(2025, 9, 1))
+    assert late["escalated"] == 21  # every city bureau with something owed
+    assert Notification.objects.filter(user=province, title__contains="督办：梅州市科技局").exists()
+
+    client = client_for(meizhou)
+    assert 'badge-notification badge-pill">1</span>' in client.get("/plan/").content.decode()  # the bell
+    page = client.get("/notifications/").content.decode()
+    assert "请报送 2025H1 实施方案进展" in page
+    assert Notification.objects.filter(user=meizhou, read_at__isnull=True).count() == 0
+    overdue_page = client.get("/plan/overdue/").content.decode()
+    assert "梅州市科技局" in overdue_page
+    assert client_for(make_user(Role.COUNTY, A["county"])).get("/plan/overdue/").status_code == 403

@@ -105,3 +105,28 @@ def client_ip(request: Any) -> str | None:
     if remote in settings.TRUSTED_PROXIES and meta.get("HTTP_X_REAL_IP"):
         return str(meta["HTTP_X_REAL_IP"]).strip() or remote
     return remote
+
+
+class Notification(models.Model):
+    """A message to one user (reminders, escalations, decisions); shown under the bell in the header."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField("标题", max_length=120)
+    body = models.CharField("内容", max_length=500, blank=True)
+    url = models.CharField("链接", max_length=200, blank=True)
+    key = models.CharField("去重键", max_length=120, blank=True, db_index=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -86,3 +87,50 @@ def status_summary(*, user: Any) -> dict[str, int]:
         for row in rows:
             summary[row.latest.status if row.latest else "none"] += 1
     return summary
+
+
+# ---- 督办: who owes a progress report --------------------------------------------------------
+
+CITY_BUREAUS = "各地市科技部门"
+
+
+@dataclass(frozen=True)
+class DueReport:
+    measure: Measure
+    division_code: str
+    reporter: str
+    period: str
+    due: dt.date
+    days_overdue: int
+
+
+def closed_period(today: dt.date) -> tuple[str, dt.date]:
+    """The latest half-year whose report is due by ``today``: H1 by 15 July, H2 by 15 January."""
+    if today >= dt.date(today.year, 7, 15):
+        return f"{today.year}H1", dt.date(today.year, 7, 15)
+    if today >= dt.date(today.year, 1, 15):
+        return f"{today.year - 1}H2", dt.date(today.year, 1, 15)
+    return f"{today.year - 1}H1", dt.date(today.year - 1, 7, 15)
+
+
+def overdue_reports(*, user: Any, today: dt.date) -> list[DueReport]:
+    """Measures without a report for the closed period: each city bureau for the measures that
+    name 各地市科技部门, the province for every measure it leads. A city sees its own rows."""
+    from baiqianwan.regions.models import Division
+
+    period, due = closed_period(today)
+    days = (today - due).days
+    scope = user.scope
+    cities = Division.objects.filter(level="city").order_by("code")
+    if not scope.everything:
+        cities = cities.filter(code__startswith=scope.division_prefix or "\0")
+    done = set(ProgressReport.all_objects.filter(period=period).values_list("measure_id", "division_id"))
+    rows: list[DueReport] = []
+    for measure in Measure.objects.select_related("section").order_by("position"):
+        if scope.everything and "省科技厅" in measure.lead and (measure.code, "440000000000") not in done:
+            rows.append(DueReport(measure, "440000000000", "省科技厅", period, due, days))
+        if CITY_BUREAUS in measure.responsible:
+            for city in cities:
+                if (measure.code, city.code) not in done:
+                    rows.append(DueReport(measure, city.code, f"{city.name}科技局", period, due, days))
+    return rows

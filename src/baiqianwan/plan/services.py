@@ -131,3 +131,49 @@ def progress_report_submit(
     )
     report.full_clean()
     return report
+
+
+ESCALATE_AFTER_DAYS = 30
+
+
+def progress_reminders_send(*, today: Any) -> dict[str, int]:
+    """Remind each city bureau of the reports it owes; after 30 days, escalate to the province.
+
+    Safe to run daily (a cron or Celery beat job): each reminder is sent once per period."""
+    from baiqianwan.accounts.models import User
+    from baiqianwan.accounts.roles import Role
+    from baiqianwan.core.notifications import notify
+
+    from .selectors import overdue_reports
+
+    province_users = list(User.objects.filter(role=Role.PROVINCE, is_active=True))
+    province = province_users[0] if province_users else None
+    rows = overdue_reports(user=province, today=today) if province is not None else []
+    by_division: dict[str, list[Any]] = {}
+    for row in rows:
+        by_division.setdefault(row.division_code, []).append(row)
+    reminded = escalated = 0
+    for code, owed in by_division.items():
+        first = owed[0]
+        recipients = (
+            province_users
+            if code == "440000000000"
+            else list(User.objects.filter(role=Role.CITY, division_id=code, is_active=True))
+        )
+        titles = "、".join(r.measure.title for r in owed[:5]) + ("等" if len(owed) > 5 else "")
+        reminded += notify(
+            users=recipients,
+            title=f"请报送 {first.period} 实施方案进展（{len(owed)} 项）",
+            body=f"{first.reporter}尚未报送：{titles}。报送截止日期 {first.due:%Y-%m-%d}。",
+            url="/plan/overdue/",
+            key=f"plan-remind:{first.period}:{code}",
+        )
+        if first.days_overdue > ESCALATE_AFTER_DAYS and code != "440000000000":
+            escalated += notify(
+                users=province_users,
+                title=f"督办：{first.reporter}逾期 {first.days_overdue} 天未报送进展",
+                body=f"{first.period} 共 {len(owed)} 项举措未报送：{titles}。",
+                url="/plan/overdue/",
+                key=f"plan-escalate:{first.period}:{code}",
+            )
+    return {"overdue": len(rows), "reminded": reminded, "escalated": escalated}

@@ -7,4 +7,5 @@ app_name = "plan"
 urlpatterns = [
     path("", views.plan_page, name="page"),
     path("measures/<str:code>/report/", views.report, name="report"),
+    path("overdue/", views.overdue, name="overdue"),
 ]

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from baiqianwan.core.forms import add_service_errors
 
@@ -50,3 +51,26 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, f"已提交“{measure.title}”的进展报告。")
             return redirect("plan:page")
     return render(request, "plan/report.html", {"form": form, "measure": measure})
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """督办清单: the reports owed for the last closed half-year, by unit."""
+    if not (request.user.is_province or request.user.role == "city"):  # type: ignore[union-attr]
+        raise PermissionDenied("督办清单供省科技厅和地市科技局使用")
+    today = timezone.localdate()
+    rows = selectors.overdue_reports(user=request.user, today=today)
+    by_unit: dict[str, list[selectors.DueReport]] = {}
+    for row in rows:
+        by_unit.setdefault(row.reporter, []).append(row)
+    period, due = selectors.closed_period(today)
+    return render(
+        request,
+        "plan/overdue.html",
+        {
+            "by_unit": sorted(by_unit.items(), key=lambda item: -len(item[1])),
+            "period": period,
+            "due": due,
+            "total": len(rows),
+        },
+    )

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from baiqianwan.core.notifications import unread_count
+
 from .navigation import menu_for
 
 
@@ -11,4 +13,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    return {"menu": menu_for(user, request.path)}
+    return {"menu": menu_for(user, request.path), "unread_notifications": unread_count(user=user)}

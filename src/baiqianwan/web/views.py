@@ -19,6 +19,7 @@ from baiqianwan.core import selectors as core_selectors
 from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.notifications import mark_read, notifications_for
 from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.demands.rules import can_post
 from baiqianwan.demands.selectors import demand_status_counts
@@ -135,3 +136,12 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
             )
             return redirect("job_detail", job.pk)
     return render(request, "web/import.html", {"form": form, "spec": spec, "kind": kind})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications; opening the page marks them read."""
+    page = Paginator(notifications_for(user=request.user), 30).get_page(request.GET.get("page"))
+    unread_ids = {n.pk for n in page if n.read_at is None}
+    mark_read(user=request.user)
+    return render(request, "web/notifications.html", {"page": page, "unread_ids": unread_ids})
