@@ -29,6 +29,7 @@ run: install
 	$(BQW) industries load
 	$(BQW) plan load
 	$(BQW) demo --if-empty
+	$(BQW) plan_remind
 	$(BQW) match rebuild
 	@echo "百千万科技支撑平台：http://$(HOST):$(PORT)/   （Ctrl+C 停止）"
 	$(VENV)/bin/gunicorn baiqianwan.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \

@@ -139,8 +139,11 @@ def test_overdue_reminders_and_escalation(
     assert "梅州市科技局尚未报送" in reminder.body
 
     late = services.progress_reminders_send(today=dt.date(2025, 9, 1))
-    assert late["escalated"] == 21  # every city bureau with something owed
-    assert Notification.objects.filter(user=province, title__contains="督办：梅州市科技局").exists()
+    assert late["late_units"] == 21  # every city bureau owes something
+    assert late["escalated"] == 1  # one message to the province, naming them all
+    escalation = Notification.objects.get(user=province, title__startswith="督办：")
+    assert "21 个地市科技局" in escalation.title
+    assert "梅州市科技局" in escalation.body
 
     client = client_for(meizhou)
     assert 'badge-notification badge-pill">1</span>' in client.get("/plan/").content.decode()  # the bell

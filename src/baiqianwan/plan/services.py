@@ -153,6 +153,7 @@ def progress_reminders_send(*, today: Any) -> dict[str, int]:
     for row in rows:
         by_division.setdefault(row.division_code, []).append(row)
     reminded = escalated = 0
+    late: list[str] = []
     for code, owed in by_division.items():
         first = owed[0]
         recipients = (
@@ -169,11 +170,15 @@ def progress_reminders_send(*, today: Any) -> dict[str, int]:
             key=f"plan-remind:{first.period}:{code}",
         )
         if first.days_overdue > ESCALATE_AFTER_DAYS and code != "440000000000":
-            escalated += notify(
-                users=province_users,
-                title=f"督办：{first.reporter}逾期 {first.days_overdue} 天未报送进展",
-                body=f"{first.period} 共 {len(owed)} 项举措未报送：{titles}。",
-                url="/plan/overdue/",
-                key=f"plan-escalate:{first.period}:{code}",
-            )
-    return {"overdue": len(rows), "reminded": reminded, "escalated": escalated}
+            late.append(f"{first.reporter}（{len(owed)} 项）")
+    if late:
+        # One escalation per period to the province, naming every late bureau.
+        first = rows[0]
+        escalated = notify(
+            users=province_users,
+            title=f"督办：{len(late)} 个地市科技局逾期 {first.days_overdue} 天未报送 {first.period} 进展",
+            body="、".join(late),
+            url="/plan/overdue/",
+            key=f"plan-escalate:{first.period}",
+        )
+    return {"overdue": len(rows), "reminded": reminded, "escalated": escalated, "late_units": len(late)}

@@ -12,6 +12,7 @@ from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation
+from baiqianwan.plan.demo import demo_progress
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 
 SEED = 20230607  # the plan's publication date
@@ -33,6 +34,7 @@ def demo_load() -> dict[str, object]:
     experts = demo_experts(rng)
     demo_link_experts()
     demands = demo_demands()
+    demo_progress()
     return {
         "organisations": len(organisations),
         "people": people,

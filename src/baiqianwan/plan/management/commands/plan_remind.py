@@ -24,5 +24,6 @@ class Command(BaseCommand):
             raise CommandError("--today 应为 YYYY-MM-DD 格式的日期") from None
         result = progress_reminders_send(today=today)
         self.stdout.write(
-            f"未报送 {result['overdue']} 项；发出提醒 {result['reminded']} 条，督办 {result['escalated']} 条"
+            f"未报送 {result['overdue']} 项；发出提醒 {result['reminded']} 条；"
+            f"逾期超过 30 天的单位 {result['late_units']} 个，督办通知 {result['escalated']} 条"
         )
