@@ -277,3 +277,26 @@ def test_village_form_posts_a_demand_with_photos(
     demand = Demand.all_objects.get(title="荔枝冬梢旺长不开花")
     assert demand.attachments.count() == 2
     assert demand.status == DemandStatus.SUBMITTED
+
+
+def test_outcome_errors_return_to_the_demand_not_to_a_given_address(
+    people: dict[str, User], make_org: Callable[..., Any], client_for: Callable[[User], Client]
+) -> None:
+    demand = post(people["village"])
+    services.demand_transition(
+        demand_id=demand.pk,
+        action="accept",
+        acting_user=people["county"],
+        industry=Industry.objects.get(code="FRUIT-POMELO"),
+    )
+    org = make_org("华南农业大学", "university", "440106000000")
+    connection = services.connection_propose(
+        acting_user=people["county"], demand_id=demand.pk, target_kind="institution", target_id=org.pk
+    )
+    client = client_for(people["county"])
+    client.post(f"/demands/connections/{connection.pk}/outcome/", {"succeeded": "1"})
+    again = client.post(
+        f"/demands/connections/{connection.pk}/outcome/", {"succeeded": "1", "next": "https://evil.example/"}
+    )
+    assert again.status_code == 302
+    assert again["Location"] == f"/demands/{demand.pk}/"

@@ -15,7 +15,7 @@ from baiqianwan.core.forms import add_service_errors
 
 from . import rules, selectors, services
 from .forms import AcceptForm, DemandFilterForm, DemandForm, MergeForm, RateForm, ReasonForm
-from .models import ConnectionStatus, DemandStatus
+from .models import Connection, ConnectionStatus, DemandStatus
 
 
 @login_required
@@ -252,6 +252,9 @@ def connection_outcome(request: HttpRequest, connection_id: int) -> HttpResponse
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect(request.POST.get("next") or "demands:list")
+        # Back to the demand the form was on (never to an address taken from the request).
+        visible = Connection.objects.for_user(request.user).filter(pk=connection_id)
+        demand_id = visible.values_list("demand_id", flat=True).first()
+        return redirect("demands:detail", demand_id) if demand_id else redirect("demands:list")
     messages.success(request, _("已记录对接结果。"))
     return redirect("demands:detail", connection.demand_id)
