@@ -16,6 +16,7 @@ urlpatterns = [
     path("supply/", include("baiqianwan.supply.urls")),
     path("matching/", include("baiqianwan.matching.urls")),
     path("plan/", include("baiqianwan.plan.urls")),
+    path("commissioners/", include("baiqianwan.commissioners.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),
     path("audit/", web_views.audit, name="audit"),

@@ -7,6 +7,7 @@ import random
 from django.db import transaction
 
 from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
+from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.demands.demo import demo_demands
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
@@ -35,6 +36,7 @@ def demo_load() -> dict[str, object]:
     demo_link_experts()
     demands = demo_demands()
     demo_progress()
+    demo_dispatch()
     return {
         "organisations": len(organisations),
         "people": people,

@@ -50,6 +50,7 @@ MENU = [
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
+    NavItem(_("特派员选派"), "commissioners:rounds", "ti-users-group", _everyone),
     NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone),
     NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users),
     NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users),

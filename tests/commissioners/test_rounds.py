@@ -1,0 +1,135 @@
+"""A dispatch round end to end in services and pages: needs, nominations, the optimum, publishing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from baiqianwan.accounts.models import User
+from baiqianwan.accounts.roles import Role
+from baiqianwan.commissioners import services
+from baiqianwan.commissioners.models import Assignment, RoundStatus
+from baiqianwan.core.fakes import make_id_number
+from baiqianwan.core.models import Notification
+from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.regions.models import Division
+from baiqianwan.supply.models import ExpertProfile
+
+from ..conftest import A
+
+WUSHAN = "440106001000"  # 广州市天河区五山街道 (珠三角)
+
+
+@pytest.fixture
+def setting(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> dict[str, Any]:
+    university = make_org("华南农业大学", "university", "440106000000")
+    rng = random.Random(5)
+    experts = []
+    for name, title in (("陈晓燕", "研究员"), ("黄志强", "副教授"), ("李建华", "助理研究员")):
+        person = Person.all_objects.create(
+            name=name,
+            title=title,
+            id_number=make_id_number(
+                rng, division_code="440106000000", born=dt.date(1978, 3, 1), female=False
+            ),
+            mobile="13800138000",
+            organisation=university,
+        )
+        experts.append(
+            ExpertProfile.all_objects.create(person=person, keywords="柚类", home_city_id=A["city"])
+        )
+    return {
+        "province": make_user(Role.PROVINCE, "440000000000"),
+        "town": make_user(Role.TOWN, A["town"]),
+        "prd_town": make_user(Role.TOWN, WUSHAN),
+        "org": make_user(Role.ORG, organisation=university),
+        "experts": experts,
+    }
+
+
+def test_round_from_needs_to_published_plan(setting: dict[str, Any]) -> None:
+    province, org = setting["province"], setting["org"]
+    r = services.round_create(acting_user=province, name="2025年第二批", year=2025)
+    with pytest.raises(PermissionDenied):
+        services.round_create(acting_user=setting["town"], name="越权批次", year=2025)
+    huliao = Division.objects.get(code=A["town"])
+    services.need_submit(
+        acting_user=setting["town"], dispatch_round=r, town=huliao, fields=["种植", "茶叶"], slots=2
+    )
+    with pytest.raises(PermissionDenied):
+        services.need_submit(
+            acting_user=setting["town"],
+            dispatch_round=r,
+            town=Division.objects.get(code=WUSHAN),
+            fields=["种植"],
+            slots=2,
+        )
+    services.need_submit(
+        acting_user=setting["prd_town"],
+        dispatch_round=r,
+        town=Division.objects.get(code=WUSHAN),
+        fields=["种植"],
+        slots=2,
+    )
+    with pytest.raises(ValidationError, match="领域"):
+        services.need_submit(
+            acting_user=setting["town"], dispatch_round=r, town=huliao, fields=["炼钢"], slots=2
+        )
+
+    lead, senior, junior = setting["experts"]
+    n1 = services.nominate(acting_user=org, dispatch_round=r, expert=lead, fields=["种植"])
+    n2 = services.nominate(acting_user=org, dispatch_round=r, expert=senior, fields=["种植", "茶叶"])
+    n3 = services.nominate(
+        acting_user=org, dispatch_round=r, expert=junior, fields=["种植"], in_station_team=True
+    )
+    assert n1.can_lead
+    assert n2.can_lead  # 副教授 is a senior title
+    assert n3.excluded_reason == "已是驻镇帮镇扶村工作队成员"
+
+    solution = services.round_solve(acting_user=province, dispatch_round=r, east_west_north_first=True)
+    # Two eligible people, four slots: the 粤东西北 town (湖寮镇) gets its full team first.
+    assert solution["filled"] == 2
+    staffed = {a.need.town_id for a in Assignment.all_objects.filter(round=r)}
+    assert staffed == {A["town"]}
+    assert Assignment.all_objects.filter(round=r, leader=True).count() == 1
+    assert solution["explanations"]  # the empty 五山街道 slots say why
+    r.refresh_from_db()
+    assert r.status == RoundStatus.SOLVED
+
+    lead.user = setting["org"]
+    lead.save()
+    assert services.round_publish(acting_user=province, dispatch_round=r) == 2
+    assert Notification.objects.filter(user=setting["org"], title__contains="2025年第二批").exists()
+    with pytest.raises(ValidationError, match="已发布"):
+        services.need_submit(
+            acting_user=setting["town"], dispatch_round=r, town=huliao, fields=["种植"], slots=3
+        )
+
+    # Published commissioners are not eligible for the next round.
+    nxt = services.round_create(acting_user=province, name="2026年第一批", year=2026)
+    again = services.nominate(acting_user=org, dispatch_round=nxt, expert=lead, fields=["种植"])
+    assert again.excluded_reason == "已在“2025年第二批”派驻"
+
+
+def test_round_pages(setting: dict[str, Any], client_for: Callable[[User], Client]) -> None:
+    province = client_for(setting["province"])
+    response = province.post("/commissioners/rounds/", {"name": "2025年第三批", "year": 2025})
+    assert response.status_code == 302
+    page_url = response["Location"]
+    town = client_for(setting["town"])
+    town.post(page_url + "need/", {"town": A["town"], "areas": ["种植"], "slots": 1})
+    org = client_for(setting["org"])
+    org.post(page_url + "nominate/", {"expert": setting["experts"][0].pk, "areas": ["种植"], "capacity": 1})
+    province.post(page_url + "solve/", {"objective": "max_filled_then_score", "ewn": "1"})
+    page = province.get(page_url).content.decode()
+    assert "陈晓燕" in page
+    assert "湖寮镇" in page
+    assert "负责人" in page
+    other_town = client_for(setting["prd_town"]).get(page_url).content.decode()
+    assert "湖寮镇" not in other_town  # another town's need and assignment stay hidden
