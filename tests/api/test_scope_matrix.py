@@ -116,6 +116,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
                 submitted_by=world["user_b"],
             ),
         )
+    if model.startswith("commissioners."):
+        return _dispatch_records(world)[model]
     if model == "self":
         token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
         return None, token
@@ -159,6 +161,50 @@ def _expert(person: Any) -> ExpertProfile:
         home_city_id=person.organisation.division_id[:4] + "00000000",
         is_public=False,
     )
+
+
+def _dispatch_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """A round each side can see (B's hidden), needs in each side's town, nominations by each side's units."""
+    from baiqianwan.commissioners.models import Assignment, DispatchRound, Nomination, TownNeed
+
+    if "_dispatch" in world:
+        return world["_dispatch"]
+    users = world["users"]
+    rounds = (
+        DispatchRound.all_objects.create(name="A 轮", year=2025, created_by=users[Role.PROVINCE]),
+        DispatchRound.all_objects.create(
+            name="B 轮", year=2025, created_by=users[Role.PROVINCE], is_visible=False
+        ),
+    )
+    needs = tuple(
+        TownNeed.all_objects.create(
+            round=rounds[0], town_id=side["town"], fields=["种植"], slots=1, submitted_by=users[Role.PROVINCE]
+        )
+        for side in (A, B)
+    )
+    experts = _records("supply.ExpertProfile", world)
+    assert experts is not None
+    nominations = tuple(
+        Nomination.all_objects.create(
+            round=rounds[0],
+            expert=expert,
+            organisation=expert.person.organisation,
+            fields=["种植"],
+            submitted_by=users[Role.PROVINCE],
+        )
+        for expert in experts
+    )
+    assignments = tuple(
+        Assignment.all_objects.create(round=rounds[0], need=need, nomination=nomination)
+        for need, nomination in zip(needs, nominations, strict=True)
+    )
+    world["_dispatch"] = {
+        "commissioners.DispatchRound": rounds,
+        "commissioners.TownNeed": needs,
+        "commissioners.Nomination": nominations,
+        "commissioners.Assignment": assignments,
+    }
+    return world["_dispatch"]
 
 
 # Valid requests against side B's record, so that only the scope check can refuse them.
