@@ -19,6 +19,7 @@ from baiqianwan.supply.models import Achievement, ExpertProfile
 from ..conftest import A
 
 PAGES = [
+    "/commissioners/rounds/",
     "/demands/",
     "/demands/triage/",
     "/supply/achievements/",
@@ -47,6 +48,13 @@ def _fill(
             transfer_modes=["licence"],
             organisation=org,
             industry_id="FRUIT-POMELO",
+        )
+        from baiqianwan.commissioners.models import DispatchRound
+
+        DispatchRound.all_objects.create(
+            name=f"批次{i}-{Demand.all_objects.count()}",
+            year=2025,
+            created_by=make_user(Role.PROVINCE, "440000000000"),
         )
         submitter = make_user(Role.VILLAGE, A["village"])
         Demand.all_objects.create(

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -72,7 +73,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "；".join(exc.messages))
         else:
             return redirect("commissioners:round", created.pk)
-    rounds = DispatchRound.objects.for_user(request.user).order_by("-created_at")
+    rounds = (
+        DispatchRound.objects.for_user(request.user)
+        .annotate(
+            need_count=Count("needs", distinct=True), nomination_count=Count("nominations", distinct=True)
+        )
+        .order_by("-created_at")
+    )
     return render(request, "commissioners/rounds.html", {"rounds": rounds, "form": form})
 
 
