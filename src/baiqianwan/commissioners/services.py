@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from baiqianwan.core.notifications import notify
 from baiqianwan.matching.engine.assign import Commissioner, Instance, Slot, solve
@@ -13,7 +15,18 @@ from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
-from .models import FIELDS, Assignment, DispatchRound, Nomination, RoundStatus, TownNeed
+from .models import (
+    FIELDS,
+    TERM_YEARS,
+    Assignment,
+    AssignmentStatus,
+    DispatchRound,
+    MembershipChange,
+    Nomination,
+    RoundStatus,
+    Team,
+    TownNeed,
+)
 
 LEADER_TITLES = ("教授", "研究员", "高级")  # 职称 at 副高 or above may lead a team
 
@@ -200,13 +213,46 @@ def round_solve(
     return solution
 
 
+def _team_name(town: Division) -> str:
+    return f"{town.name}科技特派员服务团"
+
+
 @transaction.atomic
-def round_publish(*, acting_user: Any, dispatch_round: DispatchRound) -> int:
+def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date | None = None) -> int:
+    """Publish the plan: each town with people gets its team (3-year term), each person an invitation."""
     _require_province(acting_user)
     if dispatch_round.status != RoundStatus.SOLVED:
         raise ValidationError("请先生成派驻方案")
-    assignments = list(dispatch_round.assignments.select_related("nomination__expert__user", "need__town"))
-    dispatch_round.assignments.update(published=True)
+    start = on or timezone.localdate()
+    assignments = list(
+        dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).select_related(
+            "nomination__expert__user", "need__town"
+        )
+    )
+    for need in {a.need for a in assignments}:
+        Team.all_objects.get_or_create(
+            need=need,
+            defaults={
+                "town": need.town,
+                "name": _team_name(need.town),
+                "started_on": start,
+                "ends_on": start.replace(year=start.year + TERM_YEARS),
+            },
+        )
+    teams = {t.need_id: t for t in Team.all_objects.filter(need__round=dispatch_round)}
+    for assignment in assignments:
+        assignment.published = True
+        assignment.status = AssignmentStatus.INVITED
+        assignment.started_on = start
+        assignment.save(update_fields=["published", "status", "started_on", "updated_at"])
+        MembershipChange.objects.create(
+            team=teams[assignment.need_id],
+            assignment=assignment,
+            kind=MembershipChange.Kind.JOINED,
+            on=start,
+            reason="任团队负责人" if assignment.leader else "",
+            by=acting_user,
+        )
     dispatch_round.status = RoundStatus.PUBLISHED
     dispatch_round.save(update_fields=["status", "updated_at"])
     for assignment in assignments:
@@ -216,7 +262,8 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound) -> int:
                 users=[user],
                 title=f"您已入选{dispatch_round.name}科技特派员",
                 body=f"派驻{assignment.need.town.full_name}"
-                + ("，任团队负责人" if assignment.leader else ""),
+                + ("，任团队负责人" if assignment.leader else "")
+                + "。请在平台上确认接受。",
                 url=f"/commissioners/rounds/{dispatch_round.pk}/",
                 key=f"dispatch:{dispatch_round.pk}:{assignment.pk}",
             )
