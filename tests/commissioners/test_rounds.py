@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Callable
 from typing import Any
 
@@ -12,45 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from baiqianwan.accounts.models import User
-from baiqianwan.accounts.roles import Role
 from baiqianwan.commissioners import services
 from baiqianwan.commissioners.models import Assignment, RoundStatus
-from baiqianwan.core.fakes import make_id_number
 from baiqianwan.core.models import Notification
-from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
-from baiqianwan.supply.models import ExpertProfile
 
 from ..conftest import A
-
-WUSHAN = "440106001000"  # 广州市天河区五山街道 (珠三角)
-
-
-@pytest.fixture
-def setting(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> dict[str, Any]:
-    university = make_org("华南农业大学", "university", "440106000000")
-    rng = random.Random(5)
-    experts = []
-    for name, title in (("陈晓燕", "研究员"), ("黄志强", "副教授"), ("李建华", "助理研究员")):
-        person = Person.all_objects.create(
-            name=name,
-            title=title,
-            id_number=make_id_number(
-                rng, division_code="440106000000", born=dt.date(1978, 3, 1), female=False
-            ),
-            mobile="13800138000",
-            organisation=university,
-        )
-        experts.append(
-            ExpertProfile.all_objects.create(person=person, keywords="柚类", home_city_id=A["city"])
-        )
-    return {
-        "province": make_user(Role.PROVINCE, "440000000000"),
-        "town": make_user(Role.TOWN, A["town"]),
-        "prd_town": make_user(Role.TOWN, WUSHAN),
-        "org": make_user(Role.ORG, organisation=university),
-        "experts": experts,
-    }
+from .conftest import WUSHAN
 
 
 def test_round_from_needs_to_published_plan(setting: dict[str, Any]) -> None:
@@ -133,3 +100,17 @@ def test_round_pages(setting: dict[str, Any], client_for: Callable[[User], Clien
     assert "负责人" in page
     other_town = client_for(setting["prd_town"]).get(page_url).content.decode()
     assert "湖寮镇" not in other_town  # another town's need and assignment stay hidden
+
+
+def test_publishing_forms_one_team_per_town_with_a_three_year_term(team: Any) -> None:
+    members = list(team.need.assignments.order_by("-leader"))
+    assert team.town_id == A["town"]
+    assert team.name == "湖寮镇科技特派员服务团"
+    assert (team.started_on, team.ends_on) == (dt.date(2024, 3, 1), dt.date(2027, 3, 1))
+    assert len(members) == 3
+    assert members[0].leader
+    assert members[0].nomination.can_lead
+    assert {a.started_on for a in members} == {dt.date(2024, 3, 1)}
+    assert [(c.kind, c.assignment_id) for c in team.history.order_by("assignment_id")] == [
+        ("joined", a.pk) for a in sorted(members, key=lambda a: a.pk)
+    ]
