@@ -209,6 +209,26 @@ def _dispatch_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 # Valid requests against side B's record, so that only the scope check can refuse them.
 WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/commissioners/rounds/{round_id}/needs": lambda w: {
+        "town_code": B["town"],
+        "fields": ["种植"],
+        "slots": 1,
+    },
+    "/api/v1/commissioners/rounds/{round_id}/nominations": lambda w: {
+        "expert_id": _records("supply.ExpertProfile", w)[1].pk,  # type: ignore[index]
+        "fields": ["种植"],
+    },
+    "/api/v1/commissioners/needs/{need_id}/ranking": lambda w: {"nomination_ids": []},
+    "/api/v1/commissioners/nominations/{nomination_id}/preferences": lambda w: {"need_ids": []},
+    "/api/v1/commissioners/needs/{need_id}/constraints": lambda w: {
+        "nomination_id": _dispatch_records(w)["commissioners.Nomination"][1].pk,
+        "kind": "forbid",
+    },
+    "/api/v1/commissioners/assignments/{assignment_id}/respond": lambda w: {"accept": True},
+    "/api/v1/commissioners/assignments/{assignment_id}/end": lambda w: {
+        "status": "rescinded",
+        "reason": "越权",
+    },
     "/api/v1/orgs/organisations/{organisation_id}": lambda w: {"address": "越权修改的地址"},
     "/api/v1/demands/{demand_id}/transition": lambda w: {"action": "close", "note": "越权关闭"},
     "/api/v1/demands/{demand_id}/connections": lambda w: {
@@ -219,6 +239,7 @@ WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 # Payloads that try to create a record on side B.
 CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/commissioners/rounds": lambda w: {"name": "越权新建的批次", "year": 2025},
     "/api/v1/orgs/organisations": lambda w: {
         "name": "越权登记的单位",
         "kind": "enterprise",

@@ -114,3 +114,15 @@ def test_publishing_forms_one_team_per_town_with_a_three_year_term(team: Any) ->
     assert [(c.kind, c.assignment_id) for c in team.history.order_by("assignment_id")] == [
         ("joined", a.pk) for a in sorted(members, key=lambda a: a.pk)
     ]
+
+
+def test_a_town_with_a_serving_team_gets_no_second_one(team: Any, setting: dict[str, Any]) -> None:
+    later = services.round_create(acting_user=setting["province"], name="2025年第一批", year=2025)
+    with pytest.raises(ValidationError, match="一个乡镇只派驻一个团队"):
+        services.need_submit(
+            acting_user=setting["town"],
+            dispatch_round=later,
+            town=team.town,
+            fields=["种植"],
+            slots=3,
+        )

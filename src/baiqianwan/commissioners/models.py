@@ -104,6 +104,7 @@ class Nomination(ScopedModel, TimeStampedModel):
 
     scope_organisation_path = "organisation"
     scope_division_path = "organisation__division"
+    scope_owner_path = "expert__user"
 
     class Meta:
         verbose_name = "候选人推荐"

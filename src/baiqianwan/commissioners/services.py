@@ -10,25 +10,44 @@ from django.db import transaction
 from django.utils import timezone
 
 from baiqianwan.core.notifications import notify
-from baiqianwan.matching.engine.assign import Commissioner, Instance, Slot, solve
+from baiqianwan.matching.engine.assign import (
+    Commissioner,
+    DispatchInputError,
+    Instance,
+    Slot,
+    compare,
+    resolve_gaps,
+    solve,
+)
 from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
 from .models import (
     FIELDS,
+    HOLDING,
     TERM_YEARS,
     Assignment,
     AssignmentStatus,
+    CandidatePreference,
+    ConstraintKind,
     DispatchRound,
     MembershipChange,
     Nomination,
+    PlanConstraint,
     RoundStatus,
     Team,
     TownNeed,
+    TownRanking,
 )
+from .selectors import OWN_PREFERENCE_MAX, TOWN_RANK_MAX, RoundScores
 
 LEADER_TITLES = ("教授", "研究员", "高级")  # 职称 at 副高 or above may lead a team
+
+
+def can_lead(title: str) -> bool:
+    """副高 and above: 教授/副教授, 研究员/副研究员, 高级工程师/高级农艺师…; not 助理研究员."""
+    return "助理" not in title and any(word in title for word in LEADER_TITLES)
 
 
 def _require_province(user: Any) -> None:
@@ -83,6 +102,16 @@ def need_submit(
         raise PermissionDenied(f"“{town.full_name}”不在您的管辖范围内")
     if not 1 <= int(slots) <= 10:
         raise ValidationError({"slots": "人数应在 1 到 10 之间"})
+    serving = (
+        Team.all_objects.filter(town=town, ends_on__gt=timezone.localdate())
+        .exclude(need__round=dispatch_round)
+        .first()
+    )
+    if serving is not None:
+        until = f"{serving.ends_on:%Y年%m月%d日}"
+        raise ValidationError(
+            {"town": f"{town.full_name}已有在期的“{serving.name}”（至 {until}），一个乡镇只派驻一个团队"}
+        )
     need, _ = TownNeed.all_objects.update_or_create(
         round=dispatch_round,
         town=town,
@@ -139,7 +168,7 @@ def nominate(
             "organisation": organisation,
             "fields": _check_fields(fields),
             "capacity": int(capacity),
-            "can_lead": any(word in expert.person.title for word in LEADER_TITLES),
+            "can_lead": can_lead(expert.person.title),
             "in_station_team": in_station_team,
             "in_sanzhi": in_sanzhi,
             "submitted_by": acting_user,
@@ -150,9 +179,26 @@ def nominate(
     return nomination
 
 
+def _pin_slots(need: TownNeed, pins: list[PlanConstraint]) -> dict[int, str]:
+    """Slot id of each pin in one town: a leader pin takes slot 0, the others the next free slots."""
+    taken: dict[int, str] = {}
+    free = list(range(1, need.slots))
+    leaders = [p for p in pins if p.leader]
+    if len(leaders) > 1:
+        raise ValidationError(f"{need.town.full_name}只能固定一名团队负责人")
+    for pin in sorted(pins, key=lambda p: not p.leader):
+        if pin.leader:
+            taken[pin.nomination_id] = f"{need.pk}-0"
+        elif free:
+            taken[pin.nomination_id] = f"{need.pk}-{free.pop(0)}"
+        else:
+            raise ValidationError(f"{need.town.full_name}的固定安排超过了需求人数（{need.slots} 人）")
+    return taken
+
+
 def _instance(dispatch_round: DispatchRound, objective: str, east_west_north_first: bool) -> Instance:
-    needs = list(dispatch_round.needs.select_related("town"))
-    nominations = [n for n in dispatch_round.nominations.select_related("expert") if n.eligible]
+    scored = RoundScores(dispatch_round)
+    needs, nominations = scored.needs, scored.nominations
     slots = [
         Slot(id=f"{need.pk}-{i}", town=need.town_id, fields=tuple(need.fields), leader=i == 0)
         for need in needs
@@ -162,25 +208,55 @@ def _instance(dispatch_round: DispatchRound, objective: str, east_west_north_fir
         Commissioner(id=str(n.pk), fields=tuple(n.fields), can_lead=n.can_lead, capacity=n.capacity)
         for n in nominations
     ]
-    scores: dict[tuple[str, str], float] = {}
+    constraints = list(dispatch_round.constraints.select_related("need__town"))
+    pins: list[tuple[str, str]] = []
     for need in needs:
-        for n in nominations:
-            overlap = len(set(need.fields) & set(n.fields)) / len(need.fields)
-            if overlap:
-                nearby = 0.2 if n.expert.home_city_id[:4] == need.town_id[:4] else 0.0
-                scores[(need.town_id, str(n.pk))] = round(overlap + nearby, 3)
+        mine = [c for c in constraints if c.kind == ConstraintKind.PIN and c.need_id == need.pk]
+        pins.extend((slot, str(pk)) for pk, slot in _pin_slots(need, mine).items())
+    forbidden = [
+        (c.need.town_id, str(c.nomination_id)) for c in constraints if c.kind == ConstraintKind.FORBID
+    ]
     priority = {
         need.town_id: 1 for need in needs if east_west_north_first and is_east_west_north(need.town_id)
     }
     return Instance(
         slots=slots,
         commissioners=people,
-        scores=scores,
+        scores=scored.scores(),
         objective=objective,
+        forbidden=forbidden,
+        pinned=pins,
         priority=priority,
         town_names={need.town_id: need.town.full_name for need in needs},
         commissioner_names={str(n.pk): n.expert.person.name for n in nominations},
     )
+
+
+def _store_plan(dispatch_round: DispatchRound, solution: dict[str, Any], instance: Instance) -> int:
+    needs = {str(n.pk): n for n in dispatch_round.needs.all()}
+    created = 0
+    for row in solution["assignments"]:
+        need_id, index = row["slot"].split("-")
+        need = needs[need_id]
+        if Assignment.all_objects.filter(
+            need=need, nomination_id=int(row["commissioner"]), status__in=HOLDING
+        ).exists():
+            continue  # kept from the current plan
+        Assignment.all_objects.create(
+            round=dispatch_round,
+            need=need,
+            nomination_id=int(row["commissioner"]),
+            leader=index == "0",
+            score=instance.scores.get((need.town_id, row["commissioner"]), 0.0),
+        )
+        created += 1
+    return created
+
+
+def _solve_options(objective: str) -> str:
+    if objective not in ("max_score", "max_filled_then_score"):
+        raise ValidationError({"objective": "目标只能是“先填满岗位”或“匹配分总和最高”"})
+    return objective
 
 
 @transaction.atomic
@@ -196,21 +272,65 @@ def round_solve(
     _open(dispatch_round)
     if not dispatch_round.needs.exists():
         raise ValidationError("还没有乡镇提交需求")
-    solution = solve(_instance(dispatch_round, objective, east_west_north_first)).to_dict()
+    instance = _instance(dispatch_round, _solve_options(objective), east_west_north_first)
+    try:
+        solution = solve(instance).to_dict()
+    except DispatchInputError as exc:
+        raise ValidationError(str(exc)) from exc
     dispatch_round.assignments.all().delete()
-    needs = {str(n.pk): n for n in dispatch_round.needs.all()}
-    for row in solution["assignments"]:
-        need_id, index = row["slot"].split("-")
-        Assignment.all_objects.create(
-            round=dispatch_round,
-            need=needs[need_id],
-            nomination_id=int(row["commissioner"]),
-            leader=index == "0",
-        )
+    _store_plan(dispatch_round, solution, instance)
+    solution["settings"] = {"objective": objective, "east_west_north_first": east_west_north_first}
     dispatch_round.result = solution
     dispatch_round.status = RoundStatus.SOLVED
     dispatch_round.save(update_fields=["result", "status", "updated_at"])
     return solution
+
+
+@transaction.atomic
+def round_fill_gaps(*, acting_user: Any, dispatch_round: DispatchRound) -> dict[str, Any]:
+    """Re-solve a published round: everyone holding a slot stays, only the gaps are filled."""
+    _require_province(acting_user)
+    if dispatch_round.status != RoundStatus.PUBLISHED:
+        raise ValidationError("补充选派只适用于已发布的批次")
+    settings = dispatch_round.result.get("settings", {})
+    instance = _instance(
+        dispatch_round,
+        settings.get("objective", "max_filled_then_score"),
+        settings.get("east_west_north_first", True),
+    )
+    current = [
+        (f"{a.need_id}-{_slot_index(a)}", str(a.nomination_id))
+        for a in dispatch_round.assignments.filter(status__in=HOLDING).select_related("need")
+    ]
+    left = {
+        str(pk)
+        for pk in dispatch_round.assignments.exclude(status__in=HOLDING).values_list(
+            "nomination_id", flat=True
+        )
+    }
+    try:
+        solution = resolve_gaps(instance, current, withdrawn=left).to_dict()
+    except DispatchInputError as exc:
+        raise ValidationError(str(exc)) from exc
+    added = _store_plan(dispatch_round, solution, instance)
+    solution["added"] = added
+    result = dict(dispatch_round.result)
+    result["gap_fill"] = solution
+    dispatch_round.result = result
+    dispatch_round.save(update_fields=["result", "updated_at"])
+    return solution
+
+
+def _slot_index(assignment: Assignment) -> int:
+    """Slot 0 is the leader's; members take the others in the order they were assigned."""
+    if assignment.leader:
+        return 0
+    members = list(
+        Assignment.all_objects.filter(need_id=assignment.need_id, status__in=HOLDING, leader=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return members.index(assignment.pk) + 1
 
 
 def _team_name(town: Division) -> str:
@@ -221,8 +341,9 @@ def _team_name(town: Division) -> str:
 def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date | None = None) -> int:
     """Publish the plan: each town with people gets its team (3-year term), each person an invitation."""
     _require_province(acting_user)
-    if dispatch_round.status != RoundStatus.SOLVED:
-        raise ValidationError("请先生成派驻方案")
+    proposals = dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED)
+    if dispatch_round.status == RoundStatus.OPEN or not proposals.exists():
+        raise ValidationError("没有待发布的派驻安排，请先生成派驻方案")
     start = on or timezone.localdate()
     assignments = list(
         dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).select_related(
@@ -268,3 +389,300 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
                 key=f"dispatch:{dispatch_round.pk}:{assignment.pk}",
             )
     return len(assignments)
+
+
+# ---- 双向选择 ------------------------------------------------------------------------------------
+
+
+def _town_in_scope(user: Any, town_code: str) -> bool:
+    scope = user.scope
+    return bool(scope.everything or (scope.division_prefix and town_code.startswith(scope.division_prefix)))
+
+
+@transaction.atomic
+def town_rank(*, acting_user: Any, need: TownNeed, nomination_ids: list[int]) -> list[TownRanking]:
+    """The town's choices in order, replacing earlier ones (at most TOWN_RANK_MAX)."""
+    _open(need.round)
+    if not _town_in_scope(acting_user, need.town_id):
+        raise PermissionDenied(f"“{need.town.full_name}”不在您的管辖范围内")
+    chosen = list(dict.fromkeys(int(pk) for pk in nomination_ids))
+    if len(chosen) > TOWN_RANK_MAX:
+        raise ValidationError({"nominations": f"最多选择 {TOWN_RANK_MAX} 名候选人"})
+    candidates = {
+        n.pk: n for n in need.round.nominations.filter(pk__in=chosen).select_related("expert__person")
+    }
+    for pk in chosen:
+        nomination = candidates.get(pk)
+        if nomination is None:
+            raise ValidationError({"nominations": f"候选人 {pk} 不在本批次"})
+        if not nomination.eligible:
+            raise ValidationError(
+                {"nominations": f"{nomination.expert.person.name}不符合条件：{nomination.excluded_reason}"}
+            )
+        if not set(nomination.fields) & set(need.fields):
+            raise ValidationError(
+                {"nominations": f"{nomination.expert.person.name}的服务领域与本镇需求不相符"}
+            )
+    need.rankings.all().delete()
+    return [
+        TownRanking.all_objects.create(need=need, nomination_id=pk, rank=rank)
+        for rank, pk in enumerate(chosen, start=1)
+    ]
+
+
+def speaks_for(user: Any, nomination: Nomination) -> bool:
+    """The candidate themself, or their unit's operator."""
+    return nomination.expert.user_id == user.pk or (
+        user.organisation_id is not None and user.organisation_id == nomination.organisation_id
+    )
+
+
+@transaction.atomic
+def candidate_prefer(
+    *, acting_user: Any, nomination: Nomination, need_ids: list[int]
+) -> list[CandidatePreference]:
+    """The candidate's towns in order of preference, replacing earlier ones (at most 5)."""
+    _open(nomination.round)
+    if not speaks_for(acting_user, nomination):
+        raise PermissionDenied("只能填报本人或本单位候选人的志愿")
+    chosen = list(dict.fromkeys(int(pk) for pk in need_ids))
+    if len(chosen) > OWN_PREFERENCE_MAX:
+        raise ValidationError({"needs": f"最多填报 {OWN_PREFERENCE_MAX} 个志愿乡镇"})
+    needs = {n.pk: n for n in nomination.round.needs.filter(pk__in=chosen).select_related("town")}
+    for pk in chosen:
+        if pk not in needs:
+            raise ValidationError({"needs": f"乡镇需求 {pk} 不在本批次"})
+        if not set(needs[pk].fields) & set(nomination.fields):
+            raise ValidationError({"needs": f"{needs[pk].town.full_name}的需求领域与您的服务领域不相符"})
+    nomination.preferences.all().delete()
+    return [
+        CandidatePreference.all_objects.create(nomination=nomination, need_id=pk, rank=rank)
+        for rank, pk in enumerate(chosen, start=1)
+    ]
+
+
+# ---- 人工调整（固定 / 禁止） ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def constraint_set(
+    *,
+    acting_user: Any,
+    need: TownNeed,
+    nomination: Nomination,
+    kind: str,
+    leader: bool = False,
+    reason: str = "",
+) -> PlanConstraint:
+    _require_province(acting_user)
+    _open(need.round)
+    if nomination.round_id != need.round_id:
+        raise ValidationError("候选人与乡镇需求不在同一批次")
+    if kind not in ConstraintKind.values:
+        raise ValidationError({"kind": "类型只能是固定安排或禁止安排"})
+    if kind == ConstraintKind.PIN:
+        if not nomination.eligible:
+            raise ValidationError(f"{nomination.expert.person.name}不符合条件：{nomination.excluded_reason}")
+        if not set(nomination.fields) & set(need.fields):
+            raise ValidationError(
+                f"{nomination.expert.person.name}的服务领域与{need.town.full_name}的需求不相符"
+            )
+        if leader and not nomination.can_lead:
+            raise ValidationError(f"{nomination.expert.person.name}的职称不够副高，不能固定为团队负责人")
+        other = (
+            PlanConstraint.all_objects.filter(
+                round=need.round, nomination=nomination, kind=ConstraintKind.PIN
+            )
+            .exclude(need=need)
+            .count()
+        )
+        if other >= nomination.capacity:
+            raise ValidationError(f"{nomination.expert.person.name}已固定在其他乡镇，超出其可服务乡镇数")
+    constraint, _ = PlanConstraint.all_objects.update_or_create(
+        need=need,
+        nomination=nomination,
+        defaults={
+            "round": need.round,
+            "kind": kind,
+            "leader": bool(leader) and kind == ConstraintKind.PIN,
+            "reason": reason.strip()[:200],
+            "created_by": acting_user,
+        },
+    )
+    # Fail now, not at the next solve, when the town's pins no longer fit its slots.
+    _pin_slots(need, list(PlanConstraint.all_objects.filter(need=need, kind=ConstraintKind.PIN)))
+    return constraint
+
+
+@transaction.atomic
+def constraint_clear(*, acting_user: Any, constraint: PlanConstraint) -> None:
+    _require_province(acting_user)
+    _open(constraint.round)
+    constraint.delete()
+
+
+# ---- 邀请、退出、召回、撤销 ------------------------------------------------------------------------
+
+END_RULES = {
+    # status: (who may do it, from which statuses)
+    AssignmentStatus.WITHDRAWN: ("self", (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)),
+    AssignmentStatus.RECALLED: ("unit", (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)),
+    AssignmentStatus.RESCINDED: ("province", (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)),
+}
+
+
+def _locked_assignment(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.all_objects.select_for_update()
+        .select_related("round", "need__town", "nomination__expert__person", "nomination__expert__user")
+        .get(pk=assignment.pk)
+    )
+
+
+def _team_change(assignment: Assignment, kind: str, on: date, reason: str, by: Any) -> None:
+    team = Team.all_objects.filter(need_id=assignment.need_id).first()
+    if team is not None:
+        MembershipChange.objects.create(
+            team=team, assignment=assignment, kind=kind, on=on, reason=reason[:200], by=by
+        )
+
+
+def _tell_town(assignment: Assignment, title: str, body: str) -> None:
+    from baiqianwan.accounts.models import User
+
+    town_users = User.objects.filter(is_active=True, role="town", division_id=assignment.need.town_id)
+    province = User.objects.filter(is_active=True, role="province")
+    notify(
+        users=[*town_users, *province],
+        title=title,
+        body=body,
+        url="/commissioners/attention/",
+        key=f"assignment-end:{assignment.pk}",
+    )
+
+
+@transaction.atomic
+def assignment_respond(
+    *, acting_user: Any, assignment: Assignment, accept: bool, note: str = ""
+) -> Assignment:
+    """The invited commissioner accepts or declines; declining leaves a gap to fill."""
+    assignment = _locked_assignment(assignment)
+    if assignment.nomination.expert.user_id != acting_user.pk:
+        raise PermissionDenied("只有受邀的科技特派员本人可以答复")
+    if assignment.status != AssignmentStatus.INVITED:
+        raise ValidationError(f"该邀请已是“{assignment.get_status_display()}”状态")
+    today = timezone.localdate()
+    if accept:
+        assignment.status = AssignmentStatus.ACCEPTED
+        assignment.save(update_fields=["status", "updated_at"])
+        return assignment
+    if not note.strip():
+        raise ValidationError({"note": "谢绝邀请请说明原因"})
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.ended_on, assignment.end_reason = today, note.strip()[:200]
+    assignment.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+    _team_change(
+        assignment, MembershipChange.Kind.LEFT, today, f"谢绝邀请：{assignment.end_reason}", acting_user
+    )
+    _tell_town(
+        assignment,
+        f"{assignment.nomination.expert.person.name}谢绝了派驻{assignment.need.town.name}的邀请",
+        f"原因：{assignment.end_reason}。该乡镇团队出现空缺，可在“待补充”中补充选派。",
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, acting_user: Any, assignment: Assignment, status: str, reason: str) -> Assignment:
+    """退出 (by the commissioner), 召回 (by the sending unit) or 撤销 (by the province), always with a reason.
+
+    The change is kept in the record's audit trail and the team's history; the town and the
+    province are told so the gap can be filled.
+    """
+    assignment = _locked_assignment(assignment)
+    rule = END_RULES.get(status)  # type: ignore[call-overload]
+    if rule is None:
+        raise ValidationError({"status": "未知的操作"})
+    who, allowed_from = rule
+    permitted = {
+        "self": assignment.nomination.expert.user_id == acting_user.pk,
+        "unit": acting_user.organisation_id == assignment.nomination.organisation_id,
+        "province": acting_user.is_province,
+    }[who]
+    if not permitted:
+        raise PermissionDenied(
+            {
+                "self": "只有本人可以申请退出",
+                "unit": "只有派出单位可以召回",
+                "province": "只有省科技厅可以撤销",
+            }[who]
+        )
+    if assignment.status not in allowed_from:
+        raise ValidationError(f"该派驻安排已是“{assignment.get_status_display()}”状态，不能再操作")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写原因"})
+    today = timezone.localdate()
+    label = AssignmentStatus(status).label
+    assignment.status = status
+    assignment.ended_on, assignment.end_reason = today, reason.strip()[:200]
+    assignment.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+    _team_change(
+        assignment, MembershipChange.Kind.LEFT, today, f"{label}：{assignment.end_reason}", acting_user
+    )
+    _tell_town(
+        assignment,
+        f"{assignment.need.town.name}科技特派员{assignment.nomination.expert.person.name}{label}",
+        f"原因：{assignment.end_reason}。该乡镇团队出现空缺"
+        + ("且缺少团队负责人" if assignment.leader else "")
+        + "，可在“待补充”中补充选派。",
+    )
+    return assignment
+
+
+# ---- 与人工方案比较 -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_compare(
+    *, acting_user: Any, dispatch_round: DispatchRound, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The current optimum beside a plan made by hand (rows of town code and candidate name)."""
+    _require_province(acting_user)
+    settings = dispatch_round.result.get("settings", {})
+    instance = _instance(
+        dispatch_round,
+        settings.get("objective", "max_filled_then_score"),
+        settings.get("east_west_north_first", True),
+    )
+    needs = {n.town_id: n for n in dispatch_round.needs.all()}
+    by_name: dict[str, list[Nomination]] = {}
+    for n in dispatch_round.nominations.select_related("expert__person"):
+        by_name.setdefault(n.expert.person.name, []).append(n)
+    errors: list[str] = []
+    manual: list[tuple[str, str]] = []
+    used: dict[str, int] = {}
+    for row in rows:
+        where = f"第 {row['_row']} 行"
+        need = needs.get(row["town"])
+        matches = by_name.get(row["name"], [])
+        if need is None:
+            errors.append(f"{where}：乡镇 {row['town']} 在本批次没有需求")
+            continue
+        if len(matches) != 1:
+            errors.append(f"{where}：{'找不到' if not matches else '有重名的'}候选人“{row['name']}”")
+            continue
+        index = 0 if row.get("leader") else used.get(need.town_id, 0) + 1
+        if not row.get("leader"):
+            used[need.town_id] = index
+        manual.append((f"{need.pk}-{index}", str(matches[0].pk)))
+    if errors:
+        raise ValidationError(errors)
+    current = [
+        (f"{a.need_id}-{_slot_index(a)}", str(a.nomination_id))
+        for a in dispatch_round.assignments.filter(status__in=HOLDING)
+    ]
+    groups = {town: ("粤东西北" if is_east_west_north(town) else "珠三角") for town in needs}
+    comparison = compare(instance, manual, current, groups)
+    dispatch_round.result = {**dispatch_round.result, "comparison": comparison}
+    dispatch_round.save(update_fields=["result", "updated_at"])
+    return comparison

@@ -9,13 +9,33 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.exports import xlsx_response
+from baiqianwan.core.spreadsheets import (
+    Column,
+    ImportRejectedError,
+    SheetSchema,
+    SpreadsheetError,
+    read_sheet,
+    text_cell,
+    write_workbook,
+)
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
-from . import services
-from .models import FIELDS, DispatchRound, Nomination, TownNeed
+from . import selectors, services
+from .models import (
+    FIELDS,
+    Assignment,
+    AssignmentStatus,
+    ConstraintKind,
+    DispatchRound,
+    Nomination,
+    PlanConstraint,
+    TownNeed,
+)
 
 FIELD_CHOICES = [(f, f) for f in FIELDS]
 
@@ -92,15 +112,12 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         .filter(round=dispatch_round)
         .select_related("expert__person", "organisation")
     )
-    assignments: Any = dispatch_round.assignments.select_related(
-        "need__town", "nomination__expert__person"
-    ).order_by("need__town_id", "-leader")
-    if not request.user.is_province:  # type: ignore[union-attr]
-        visible_needs = {n.pk for n in needs}
-        visible_nominations = {n.pk for n in nominations}
-        assignments = [
-            a for a in assignments if a.need_id in visible_needs or a.nomination_id in visible_nominations
-        ]
+    assignments = list(
+        Assignment.objects.for_user(request.user)
+        .filter(round=dispatch_round)
+        .select_related("need__town", "nomination__expert__person", "nomination__organisation")
+        .order_by("need__town_id", "-leader", "status")
+    )
     return render(
         request,
         "commissioners/round.html",
@@ -112,6 +129,15 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "need_form": NeedForm(),
             "nomination_form": NominationForm(acting_user=request.user),
             "result": dispatch_round.result,
+            "constraints": (
+                dispatch_round.constraints.select_related("need__town", "nomination__expert__person")
+                if request.user.is_province  # type: ignore[union-attr]
+                else []
+            ),
+            "mine": [a for a in assignments if a.nomination.expert.user_id == request.user.pk],
+            "my_nominations": [n for n in nominations if services.speaks_for(request.user, n)],
+            "has_proposals": dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
+            "holding": services.HOLDING,
         },
     )
 
@@ -152,8 +178,226 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
         elif action == "publish":
             count = services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)
             messages.success(request, f"已发布 {count} 项派驻安排，并通知入选的科技特派员。")
+        elif action == "fill_gaps":
+            solution = services.round_fill_gaps(acting_user=request.user, dispatch_round=dispatch_round)
+            messages.info(
+                request,
+                f"补充选派：保留 {solution['kept']} 人，新增 {solution['added']} 人（待发布），"
+                f"用时 {solution['seconds']:.2f} 秒。",
+            )
+        elif action == "compare":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationError("请选择人工方案 Excel 文件")
+            try:
+                rows = read_sheet(upload.read(), MANUAL_PLAN, max_bytes=5 * 1024 * 1024)
+            except ImportRejectedError as exc:
+                raise ValidationError([str(e) for e in exc.errors[:20]]) from exc
+            except SpreadsheetError as exc:
+                raise ValidationError(str(exc)) from exc
+            services.round_compare(acting_user=request.user, dispatch_round=dispatch_round, rows=rows)
+            messages.info(request, "已与人工方案比较，结果见下方。")
         else:
             raise Http404
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("commissioners:round", dispatch_round.pk)
+
+
+MANUAL_PLAN = SheetSchema(
+    title="人工派驻方案",
+    columns=[
+        Column("town", "乡镇区划代码", text_cell, required=True, help="12 位代码"),
+        Column("town_name", "乡镇名称", text_cell),
+        Column("name", "科技特派员姓名", text_cell, required=True),
+        Column("leader", "团队负责人", lambda v: text_cell(v) == "是", choices=("是", "否")),
+    ],
+    notes=("每行一人；同一乡镇的负责人填“是”。",),
+)
+
+
+@login_required
+def manual_plan_template(request: HttpRequest, round_id: int) -> HttpResponse:
+    dispatch_round = _round(request, round_id)
+    rows = [
+        (a.need.town_id, a.need.town.full_name, a.nomination.expert.person.name, "是" if a.leader else "否")
+        for a in Assignment.objects.for_user(request.user)
+        .filter(round=dispatch_round, status__in=services.HOLDING)
+        .select_related("need__town", "nomination__expert__person")
+    ]
+    return xlsx_response(
+        write_workbook(MANUAL_PLAN, rows, template=not rows), f"{dispatch_round.name}-派驻方案"
+    )
+
+
+def _ranked(request: HttpRequest) -> list[int]:
+    """Ids from inputs named rank_<id>, ordered by the number typed in (blank = not chosen)."""
+    pairs = []
+    for key, value in request.POST.items():
+        number = str(value).strip()
+        if key.startswith("rank_") and number.isdigit() and key[5:].isdigit():
+            pairs.append((int(number), int(key[5:])))
+    return [pk for _, pk in sorted(pairs)]
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Return to the page the form was on, but only to a page of this site."""
+    back = request.POST.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return default
+
+
+def _need(request: HttpRequest, need_id: int) -> TownNeed:
+    need = TownNeed.objects.for_user(request.user).select_related("round", "town").filter(pk=need_id).first()
+    if need is None:
+        raise Http404("找不到该乡镇需求")
+    return need
+
+
+@login_required
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
+    """A town's need: its demands, the shortlist with reasons, the town's ranking, the team."""
+    need = _need(request, need_id)
+    if request.method == "POST":
+        ranked = _ranked(request)
+        try:
+            services.town_rank(acting_user=request.user, need=need, nomination_ids=ranked)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已保存 {len(ranked)} 个志愿。")
+        return redirect("commissioners:need", need.pk)
+    candidates = selectors.shortlist(need, top=20)
+    ranks = {r.nomination_id: r.rank for r in need.rankings.all()}
+    constraints = {c.nomination_id: c for c in PlanConstraint.all_objects.filter(need=need)}
+    return render(
+        request,
+        "commissioners/need.html",
+        {
+            "need": need,
+            "round": need.round,
+            "demands": selectors.town_demand_titles(need.town_id),
+            "candidates": [
+                (c, ranks.get(c.nomination.pk), constraints.get(c.nomination.pk)) for c in candidates
+            ],
+            "can_rank": need.round.status != "published"
+            and TownNeed.objects.for_user(request.user, "change").filter(pk=need.pk).exists(),
+            "assignments": need.assignments.select_related("nomination__expert__person").order_by(
+                "-leader", "status"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def constraint_action(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = _need(request, need_id)
+    # The shortlist's buttons send "pin:12", "leader:12", "forbid:12" or "clear:12";
+    # the round page's small forms send kind, nomination and leader separately.
+    kind, _, picked = str(request.POST.get("constraint", "")).partition(":")
+    if not picked:
+        kind, picked = str(request.POST.get("kind", "")), str(request.POST.get("nomination", ""))
+    leader = kind == "leader" or request.POST.get("leader") == "1"
+    kind = "pin" if kind == "leader" else kind
+    nomination = (
+        Nomination.all_objects.filter(pk=int(picked), round=need.round).first() if picked.isdigit() else None
+    )
+    try:
+        if nomination is None:
+            raise ValidationError("找不到该候选人")
+        if kind == "clear":
+            existing = PlanConstraint.all_objects.filter(need=need, nomination=nomination).first()
+            if existing is not None:
+                services.constraint_clear(acting_user=request.user, constraint=existing)
+        else:
+            services.constraint_set(
+                acting_user=request.user,
+                need=need,
+                nomination=nomination,
+                kind=kind,
+                leader=leader,
+                reason=str(request.POST.get("reason", "")),
+            )
+            label = ConstraintKind(kind).label
+            who = nomination.expert.person.name
+            messages.success(request, f"已设置{label}：{who} — {need.town.name}。重新求解后生效。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(_back(request, f"/commissioners/needs/{need.pk}/"))
+
+
+@login_required
+def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    """The candidate's side of 双向选择: the towns they would serve, in order."""
+    nomination = (
+        Nomination.objects.for_user(request.user)
+        .select_related("round", "expert__person", "organisation")
+        .filter(pk=nomination_id)
+        .first()
+    )
+    if nomination is None:
+        raise Http404("找不到该候选人")
+    if request.method == "POST":
+        ranked = _ranked(request)
+        try:
+            services.candidate_prefer(acting_user=request.user, nomination=nomination, need_ids=ranked)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已保存 {len(ranked)} 个志愿乡镇。")
+        return redirect("commissioners:nomination", nomination.pk)
+    ranks = {p.need_id: p.rank for p in nomination.preferences.all()}
+    fitting = [
+        (need, ranks.get(need.pk))
+        for need in nomination.round.needs.select_related("town")
+        if set(need.fields) & set(nomination.fields)
+    ]
+    fitting.sort(key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].town_id))
+    return render(
+        request,
+        "commissioners/nomination.html",
+        {
+            "nomination": nomination,
+            "round": nomination.round,
+            "needs": fitting,
+            "can_prefer": nomination.round.status != "published"
+            and services.speaks_for(request.user, nomination),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> HttpResponse:
+    assignment = Assignment.objects.for_user(request.user).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("找不到该派驻安排")
+    reason = str(request.POST.get("reason", ""))
+    try:
+        if action in ("accept", "decline"):
+            services.assignment_respond(
+                acting_user=request.user, assignment=assignment, accept=action == "accept", note=reason
+            )
+            messages.success(
+                request, "已接受派驻，欢迎加入服务团队。" if action == "accept" else "已谢绝邀请。"
+            )
+        elif action in AssignmentStatus.values:
+            done = services.assignment_end(
+                acting_user=request.user, assignment=assignment, status=action, reason=reason
+            )
+            messages.success(request, f"已{done.get_status_display()}，乡镇与省科技厅已收到通知。")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(_back(request, f"/commissioners/rounds/{assignment.round_id}/"))
+
+
+@login_required
+def attention(request: HttpRequest) -> HttpResponse:
+    """Towns below strength after withdrawals, recalls or declined invitations."""
+    gaps = selectors.needs_attention(request.user)
+    rounds = sorted({gap.need.round for gap in gaps}, key=lambda r: r.pk)
+    return render(request, "commissioners/attention.html", {"gaps": gaps, "rounds": rounds})

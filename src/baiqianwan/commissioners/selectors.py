@@ -1,0 +1,179 @@
+"""Reads of a dispatch round: shortlists with reasons, the pair scores the solver uses, gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from baiqianwan.demands.models import Demand, DemandStatus
+from baiqianwan.matching import documents
+from baiqianwan.matching.engine import Query
+from baiqianwan.matching.services import index_get
+
+from .models import (
+    HOLDING,
+    CandidatePreference,
+    DispatchRound,
+    Nomination,
+    RoundStatus,
+    TownNeed,
+    TownRanking,
+)
+
+# How the parts of a (town, candidate) score add up; the solver maximises their sum.
+# Fields decide who may serve at all; text relevance, the two-way choice and being from the
+# same city order those who may. Kept small and additive so a civil servant can follow it.
+WEIGHT_FIELDS = 1.0  # share of the town's fields the candidate covers
+WEIGHT_TEXT = 0.5  # relevance of the candidate's profile to the town's need and demands (0..1)
+WEIGHT_SAME_CITY = 0.2
+WEIGHT_TOWN_CHOICE = 0.4  # the town's 1st choice gets all of it, later choices less
+WEIGHT_OWN_CHOICE = 0.3  # the candidate's 1st choice gets all of it
+TOWN_RANK_MAX = 10
+OWN_PREFERENCE_MAX = 5
+OPEN_DEMANDS = (DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.MATCHING)
+
+
+def town_demand_titles(town_code: str, limit: int = 8) -> list[str]:
+    """The town's open demands: what its villages and enterprises asked for."""
+    return list(
+        Demand.all_objects.filter(division__startswith=town_code[:9], status__in=OPEN_DEMANDS)
+        .order_by("-created_at")
+        .values_list("title", flat=True)[:limit]
+    )
+
+
+def need_query_text(need: TownNeed, demand_titles: Iterable[str] = ()) -> str:
+    return " ".join([*need.fields, need.note, *demand_titles])
+
+
+def _rank_bonus(rank: int | None, weight: float, longest: int) -> float:
+    if rank is None:
+        return 0.0
+    return weight * (longest + 1 - min(rank, longest)) / longest
+
+
+@dataclass
+class PairScore:
+    nomination: Nomination
+    total: float
+    overlap: float
+    relevance: float
+    same_city: bool
+    town_rank: int | None
+    own_rank: int | None
+    matched_terms: list[str] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        need_fields = "、".join(self.nomination.fields)
+        lines = [f"服务领域：{need_fields}（覆盖本镇需求的 {round(self.overlap * 100)}%）"]
+        if self.matched_terms:
+            lines.append("专长与需求相符：" + "、".join(self.matched_terms[:5]))
+        if self.same_city:
+            lines.append("来自本市，熟悉当地情况")
+        if self.town_rank:
+            lines.append(f"乡镇第 {self.town_rank} 志愿")
+        if self.own_rank:
+            lines.append(f"本人第 {self.own_rank} 志愿")
+        return lines
+
+
+class RoundScores:
+    """Every (need, eligible candidate) pair with a positive field overlap, scored once."""
+
+    def __init__(self, dispatch_round: DispatchRound):
+        self.needs = list(dispatch_round.needs.select_related("town"))
+        self.nominations = [
+            n
+            for n in dispatch_round.nominations.select_related("expert__person", "organisation")
+            if n.eligible
+        ]
+        town_ranks = {
+            (r.need_id, r.nomination_id): r.rank
+            for r in TownRanking.all_objects.filter(need__round=dispatch_round)
+        }
+        own_ranks = {
+            (p.need_id, p.nomination_id): p.rank
+            for p in CandidatePreference.all_objects.filter(nomination__round=dispatch_round)
+        }
+        by_expert = {n.expert_id: n for n in self.nominations}
+        index = index_get() if self.nominations else None
+        self.pairs: dict[int, list[PairScore]] = {}
+        for need in self.needs:
+            relevance: dict[int, tuple[float, list[str]]] = {}
+            if index is not None:
+                text = need_query_text(need, town_demand_titles(need.town_id))
+                hits = index.search(Query(text=text, kinds=("expert",), top=max(200, len(by_expert)))).hits
+                best = max((h.score for h in hits), default=0.0) or 1.0
+                for hit in hits:
+                    _, expert_id = documents.split_id(hit.id)
+                    if expert_id in by_expert:
+                        relevance[expert_id] = (hit.score / best, hit.matched_terms)
+            wanted = set(need.fields)
+            scored = []
+            for n in self.nominations:
+                overlap = len(wanted & set(n.fields)) / len(wanted)
+                if not overlap:
+                    continue
+                text_score, terms = relevance.get(n.expert_id, (0.0, []))
+                same_city = n.expert.home_city_id[:4] == need.town_id[:4]
+                town_rank = town_ranks.get((need.pk, n.pk))
+                own_rank = own_ranks.get((need.pk, n.pk))
+                total = (
+                    WEIGHT_FIELDS * overlap
+                    + WEIGHT_TEXT * text_score
+                    + (WEIGHT_SAME_CITY if same_city else 0.0)
+                    + _rank_bonus(town_rank, WEIGHT_TOWN_CHOICE, TOWN_RANK_MAX)
+                    + _rank_bonus(own_rank, WEIGHT_OWN_CHOICE, OWN_PREFERENCE_MAX)
+                )
+                scored.append(
+                    PairScore(n, round(total, 3), overlap, text_score, same_city, town_rank, own_rank, terms)
+                )
+            scored.sort(key=lambda p: (-p.total, p.nomination.pk))
+            self.pairs[need.pk] = scored
+
+    def scores(self) -> dict[tuple[str, str], float]:
+        by_need = {need.pk: need for need in self.needs}
+        return {
+            (by_need[need_id].town_id, str(p.nomination.pk)): p.total
+            for need_id, pairs in self.pairs.items()
+            for p in pairs
+        }
+
+
+def shortlist(need: TownNeed, *, top: int = 12) -> list[PairScore]:
+    """The candidates who fit this town best, with the reasons, for the town to rank."""
+    return RoundScores(need.round).pairs.get(need.pk, [])[:top]
+
+
+@dataclass
+class Gap:
+    need: TownNeed
+    holding: int
+    has_leader: bool
+
+    @property
+    def missing(self) -> int:
+        return self.need.slots - self.holding
+
+
+def needs_attention(user: Any) -> list[Gap]:
+    """Towns of published rounds below strength or without a leader (the "needs attention" queue)."""
+    needs = (
+        TownNeed.objects.for_user(user)
+        .filter(round__status=RoundStatus.PUBLISHED)
+        .select_related("town", "round")
+        .annotate(
+            holding=Count("assignments", filter=Q(assignments__status__in=HOLDING)),
+            leaders=Count("assignments", filter=Q(assignments__status__in=HOLDING, assignments__leader=True)),
+        )
+        .order_by("round_id", "town_id")
+    )
+    return [
+        Gap(need, need.holding, need.leaders > 0)
+        for need in needs
+        if need.holding < need.slots or not need.leaders
+    ]
