@@ -4,7 +4,10 @@
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || missing+=(fonts-noto-cjk)
+# The PDF documents (WeasyPrint) need Pango and HarfBuzz's subsetter, and the same CJK fonts.
+/sbin/ldconfig -p | grep "libpangoft2-1.0.so.0" >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+/sbin/ldconfig -p | grep "libharfbuzz-subset.so.0" >/dev/null || missing+=(libharfbuzz-subset0)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "缺少 ${missing[*]}：请以 root 运行 apt-get install -y ${missing[*]}" >&2

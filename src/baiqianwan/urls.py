@@ -19,6 +19,7 @@ urlpatterns = [
     path("commissioners/", include("baiqianwan.commissioners.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/cancel/", web_views.job_cancel, name="job_cancel"),
     path("audit/", web_views.audit, name="audit"),
     path("notifications/", web_views.notifications, name="notifications"),
     path("imports/<str:kind>/", web_views.import_page, name="import"),

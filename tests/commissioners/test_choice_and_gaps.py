@@ -475,3 +475,42 @@ def test_the_round_through_the_api(open_round: dict[str, Any], client_for: Calla
     assert ended.json()["end_reason"] == "身体原因"
     gap = province.post(f"/api/v1/commissioners/rounds/{r}/fill-gaps").json()
     assert gap["added"] == 1
+
+
+def test_solving_runs_as_a_job_with_progress_and_can_be_cancelled(
+    open_round: dict[str, Any], client_for: Callable[[User], Client], django_capture_on_commit_callbacks: Any
+) -> None:
+    from baiqianwan.core.jobs import job_cancel
+    from baiqianwan.core.models import Job
+
+    province, r = open_round["province"], open_round["round"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.round_solve_job(acting_user=province, dispatch_round=r)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert (job.progress, job.total) == (100, 100)
+    assert job.result["filled"] == 4
+    assert job.result["url"] == f"/commissioners/rounds/{r.pk}/"
+    with pytest.raises(PermissionDenied):
+        services.round_solve_job(acting_user=open_round["town"], dispatch_round=r)
+
+    # A cancel request is seen at the next stage: nothing is stored, the plan from before stays.
+    before = sorted(Assignment.all_objects.filter(round=r).values_list("pk", flat=True))
+    queued = Job.all_objects.create(
+        kind="dispatch:solve",
+        title="求解",
+        created_by=province,
+        params={"round": r.pk, "objective": "max_score", "east_west_north_first": True, "cancellable": True},
+    )
+    with pytest.raises(PermissionDenied):
+        job_cancel(job=queued, acting_user=open_round["town"])
+    job_cancel(job=queued, acting_user=province)
+    done = services.round_solve_execute(queued)
+    assert done.status == Job.Status.CANCELLED
+    assert not done.cancellable
+    assert sorted(Assignment.all_objects.filter(round=r).values_list("pk", flat=True)) == before
+    with pytest.raises(ValidationError, match="不能取消"):
+        job_cancel(job=done, acting_user=province)
+
+    page = client_for(province).get(f"/jobs/{done.pk}/").content.decode()
+    assert "已取消" in page

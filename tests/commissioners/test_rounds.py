@@ -126,3 +126,42 @@ def test_a_town_with_a_serving_team_gets_no_second_one(team: Any, setting: dict[
             fields=["种植"],
             slots=3,
         )
+
+
+def test_each_stage_closes_on_its_deadline_except_for_the_province(setting: dict[str, Any]) -> None:
+    province = setting["province"]
+    with pytest.raises(ValidationError, match="顺序"):
+        services.round_create(
+            acting_user=province,
+            name="日期颠倒",
+            year=2025,
+            needs_due=dt.date(2025, 5, 1),
+            nominations_due=dt.date(2025, 4, 1),
+        )
+    closed = services.round_create(
+        acting_user=province,
+        name="已截止的批次",
+        year=2025,
+        needs_due=dt.date(2025, 4, 1),
+        nominations_due=dt.date(2025, 4, 15),
+        choices_due=dt.date(2025, 5, 1),
+    )
+    huliao = Division.objects.get(code=A["town"])
+    with pytest.raises(ValidationError, match="乡镇需求填报已于 2025年04月01日 截止"):
+        services.need_submit(
+            acting_user=setting["town"], dispatch_round=closed, town=huliao, fields=["种植"], slots=2
+        )
+    need = services.need_submit(
+        acting_user=province, dispatch_round=closed, town=huliao, fields=["种植"], slots=2
+    )
+    with pytest.raises(ValidationError, match="候选人推荐已于"):
+        services.nominate(
+            acting_user=setting["org"], dispatch_round=closed, expert=setting["experts"][0], fields=["种植"]
+        )
+    nomination = services.nominate(
+        acting_user=province, dispatch_round=closed, expert=setting["experts"][0], fields=["种植"]
+    )
+    with pytest.raises(ValidationError, match="双向选择已于"):
+        services.town_rank(acting_user=setting["town"], need=need, nomination_ids=[nomination.pk])
+    with pytest.raises(ValidationError, match="双向选择已于"):
+        services.candidate_prefer(acting_user=setting["org"], nomination=nomination, need_ids=[need.pk])

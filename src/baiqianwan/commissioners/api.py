@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -20,6 +21,9 @@ class RoundOut(Schema):
     name: str
     year: int
     status: str
+    needs_due: date | None
+    nominations_due: date | None
+    choices_due: date | None
     filled: int | None = None
 
     @staticmethod
@@ -64,6 +68,9 @@ class AssignmentOut(Schema):
 class RoundIn(Schema):
     name: str = Field(min_length=2, max_length=60)
     year: int = Field(ge=2023, le=2035)
+    needs_due: date | None = None
+    nominations_due: date | None = None
+    choices_due: date | None = None
 
 
 class NeedIn(Schema):
@@ -187,7 +194,7 @@ def assignment_list(request: HttpRequest, round_id: int | None = None):
     "/rounds", response={201: RoundOut}, openapi_extra=api_scope(DispatchRound), summary="新建选派批次（省）"
 )
 def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, DispatchRound]:
-    return 201, services.round_create(acting_user=request.user, name=payload.name, year=payload.year)
+    return 201, services.round_create(acting_user=request.user, **payload.dict())
 
 
 @router.post(

@@ -154,7 +154,14 @@ def demo_dispatch() -> None:
     commissioner = User.objects.filter(username="commissioner_li").first()
 
     # Last year: the commissioner account and every other expert go out; all accept.
-    past = services.round_create(acting_user=province, name="2024年第一批", year=2024)
+    past = services.round_create(
+        acting_user=province,
+        name="2024年第一批",
+        year=2024,
+        needs_due=dt.date(2024, 1, 31),
+        nominations_due=dt.date(2024, 2, 15),
+        choices_due=dt.date(2024, 2, 29),
+    )
     _needs(province, past, PAST_NEEDS)
     first_wave = [
         e for i, e in enumerate(experts) if i % 2 == 0 or (commissioner and e.user_id == commissioner.pk)
@@ -180,7 +187,15 @@ def demo_dispatch() -> None:
         )
 
     # This year: every expert is put forward; those serving since 2024 are flagged by the check.
-    current = services.round_create(acting_user=province, name="2025年第二批", year=2025)
+    today = dt.date.today()
+    current = services.round_create(
+        acting_user=province,
+        name="2025年第二批",
+        year=2025,
+        needs_due=today + dt.timedelta(days=14),
+        nominations_due=today + dt.timedelta(days=21),
+        choices_due=today + dt.timedelta(days=30),
+    )
     _needs(province, current, NEEDS)
     _nominate(province, current, experts)
     # 双向选择: two towns rank their shortlists, and candidates state where they would go.

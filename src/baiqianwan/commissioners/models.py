@@ -37,6 +37,9 @@ class RoundStatus(models.TextChoices):
 class DispatchRound(ScopedModel, TimeStampedModel):
     name = models.CharField("批次名称", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
+    needs_due = models.DateField("乡镇需求截止", null=True, blank=True)
+    nominations_due = models.DateField("单位推荐截止", null=True, blank=True)
+    choices_due = models.DateField("双向选择截止", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     result = models.JSONField("求解结果", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT)

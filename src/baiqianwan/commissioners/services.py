@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from baiqianwan.core.jobs import (
+    JobCancelledError,
+    JobFailedError,
+    Progress,
+    job_cancel_requested,
+    job_create,
+    job_enqueue,
+    job_run,
+)
+from baiqianwan.core.models import Job
 from baiqianwan.core.notifications import notify
 from baiqianwan.matching.engine.assign import (
+    Cancelled,
     Commissioner,
     DispatchInputError,
     Instance,
+    ProgressFn,
     Slot,
     compare,
     resolve_gaps,
@@ -69,14 +83,40 @@ def _check_fields(fields: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def round_create(*, acting_user: Any, name: str, year: int) -> DispatchRound:
+def round_create(
+    *,
+    acting_user: Any,
+    name: str,
+    year: int,
+    needs_due: date | None = None,
+    nominations_due: date | None = None,
+    choices_due: date | None = None,
+) -> DispatchRound:
     _require_province(acting_user)
     if DispatchRound.all_objects.filter(name=name.strip()).exists():
         raise ValidationError({"name": f"批次“{name}”已存在"})
-    dispatch_round = DispatchRound(name=name.strip(), year=year, created_by=acting_user)
+    dates = [("needs_due", needs_due), ("nominations_due", nominations_due), ("choices_due", choices_due)]
+    given = [(field, day) for field, day in dates if day is not None]
+    for (_, earlier), (field, later) in pairwise(given):
+        if later < earlier:
+            raise ValidationError({field: "截止日期应按“乡镇需求 → 单位推荐 → 双向选择”的顺序排列"})
+    dispatch_round = DispatchRound(
+        name=name.strip(),
+        year=year,
+        needs_due=needs_due,
+        nominations_due=nominations_due,
+        choices_due=choices_due,
+        created_by=acting_user,
+    )
     dispatch_round.full_clean()
     dispatch_round.save()
     return dispatch_round
+
+
+def _before_deadline(user: Any, deadline: date | None, what: str) -> None:
+    """After a stage's deadline only the province may still change it (to correct mistakes)."""
+    if deadline is not None and timezone.localdate() > deadline and not user.is_province:
+        raise ValidationError(f"{what}已于 {deadline:%Y年%m月%d日} 截止，如需补报请联系省科技厅")
 
 
 def _open(dispatch_round: DispatchRound) -> None:
@@ -95,6 +135,7 @@ def need_submit(
     note: str = "",
 ) -> TownNeed:
     _open(dispatch_round)
+    _before_deadline(acting_user, dispatch_round.needs_due, "乡镇需求填报")
     scope = acting_user.scope
     if town.level != "town":
         raise ValidationError({"town": "需求以乡镇（街道）为单位填报"})
@@ -153,6 +194,7 @@ def nominate(
     in_sanzhi: bool = False,
 ) -> Nomination:
     _open(dispatch_round)
+    _before_deadline(acting_user, dispatch_round.nominations_due, "候选人推荐")
     organisation = expert.person.organisation
     if acting_user.organisation_id != organisation.pk and not (
         acting_user.is_manager
@@ -259,6 +301,14 @@ def _solve_options(objective: str) -> str:
     return objective
 
 
+def _check_solvable(acting_user: Any, dispatch_round: DispatchRound, objective: str) -> None:
+    _require_province(acting_user)
+    _open(dispatch_round)
+    _solve_options(objective)
+    if not dispatch_round.needs.exists():
+        raise ValidationError("还没有乡镇提交需求")
+
+
 @transaction.atomic
 def round_solve(
     *,
@@ -266,15 +316,14 @@ def round_solve(
     dispatch_round: DispatchRound,
     objective: str = "max_filled_then_score",
     east_west_north_first: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
 ) -> dict[str, Any]:
     """The exact optimum for the round (replacing any unpublished plan), with explanations."""
-    _require_province(acting_user)
-    _open(dispatch_round)
-    if not dispatch_round.needs.exists():
-        raise ValidationError("还没有乡镇提交需求")
-    instance = _instance(dispatch_round, _solve_options(objective), east_west_north_first)
+    _check_solvable(acting_user, dispatch_round, objective)
+    instance = _instance(dispatch_round, objective, east_west_north_first)
     try:
-        solution = solve(instance).to_dict()
+        solution = solve(instance, progress=progress, cancel=cancel).to_dict()
     except DispatchInputError as exc:
         raise ValidationError(str(exc)) from exc
     dispatch_round.assignments.all().delete()
@@ -284,6 +333,75 @@ def round_solve(
     dispatch_round.status = RoundStatus.SOLVED
     dispatch_round.save(update_fields=["result", "status", "updated_at"])
     return solution
+
+
+STAGE_LABELS = {
+    "validate": "检查数据",
+    "build": "建立模型",
+    "solve": "求解最优方案",
+    "extract": "读取方案",
+    "explain": "分析空缺原因",
+}
+
+
+def round_solve_job(
+    *,
+    acting_user: Any,
+    dispatch_round: DispatchRound,
+    objective: str = "max_filled_then_score",
+    east_west_north_first: bool = True,
+) -> Job:
+    """Solve as a background job with progress that the user can cancel (large rounds take seconds)."""
+    _check_solvable(acting_user, dispatch_round, objective)
+    job = job_create(
+        kind="dispatch:solve",
+        title=f"求解派驻方案：{dispatch_round.name}",
+        created_by=acting_user,
+        params={
+            "round": dispatch_round.pk,
+            "objective": objective,
+            "east_west_north_first": east_west_north_first,
+            "cancellable": True,
+            "unit": "percent",
+            "back": f"/commissioners/rounds/{dispatch_round.pk}/",
+        },
+    )
+    from .tasks import round_solve_run
+
+    job_enqueue(job, round_solve_run)
+    return job
+
+
+def round_solve_execute(job: Job) -> Job:
+    def work(job: Job, report: Progress) -> dict[str, Any]:
+        stop = threading.Event()
+
+        def progress(stage: str, fraction: float) -> None:
+            report(round(fraction * 100), 100, STAGE_LABELS.get(stage, stage))
+            if job_cancel_requested(job):
+                stop.set()
+
+        dispatch_round = DispatchRound.all_objects.get(pk=job.params["round"])
+        try:
+            solution = round_solve(
+                acting_user=job.created_by,
+                dispatch_round=dispatch_round,
+                objective=job.params["objective"],
+                east_west_north_first=job.params["east_west_north_first"],
+                progress=progress,
+                cancel=stop,
+            )
+        except Cancelled as exc:
+            raise JobCancelledError from exc
+        except ValidationError as exc:
+            raise JobFailedError("；".join(exc.messages)) from exc
+        return {
+            "message": f"已求得最优方案：填补 {solution['filled']} 个岗位，用时 {solution['seconds']:.2f} 秒",
+            "url": f"/commissioners/rounds/{dispatch_round.pk}/",
+            "filled": solution["filled"],
+        }
+
+    return job_run(job, work)
 
 
 @transaction.atomic
@@ -403,6 +521,7 @@ def _town_in_scope(user: Any, town_code: str) -> bool:
 def town_rank(*, acting_user: Any, need: TownNeed, nomination_ids: list[int]) -> list[TownRanking]:
     """The town's choices in order, replacing earlier ones (at most TOWN_RANK_MAX)."""
     _open(need.round)
+    _before_deadline(acting_user, need.round.choices_due, "双向选择")
     if not _town_in_scope(acting_user, need.town_id):
         raise PermissionDenied(f"“{need.town.full_name}”不在您的管辖范围内")
     chosen = list(dict.fromkeys(int(pk) for pk in nomination_ids))
@@ -443,6 +562,7 @@ def candidate_prefer(
 ) -> list[CandidatePreference]:
     """The candidate's towns in order of preference, replacing earlier ones (at most 5)."""
     _open(nomination.round)
+    _before_deadline(acting_user, nomination.round.choices_due, "双向选择")
     if not speaks_for(acting_user, nomination):
         raise PermissionDenied("只能填报本人或本单位候选人的志愿")
     chosen = list(dict.fromkeys(int(pk) for pk in need_ids))

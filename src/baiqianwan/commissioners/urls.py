@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "commissioners"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination"),
     path("assignments/<int:assignment_id>/<str:action>/", views.assignment_action, name="assignment"),
     path("attention/", views.attention, name="attention"),
+    path("assignments/<int:assignment_id>/letter.pdf", document_views.letter, name="letter"),
+    path("assignments/<int:assignment_id>/agreement.pdf", document_views.agreement, name="agreement"),
+    path("rounds/<int:round_id>/documents.zip", document_views.documents_zip, name="documents_zip"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,8 @@ from baiqianwan.core.spreadsheets import (
     text_cell,
     write_workbook,
 )
-from baiqianwan.regions.models import Division
+from baiqianwan.regions.classification import PROVINCE_CODE
+from baiqianwan.regions.widgets import DivisionField
 from baiqianwan.supply.models import ExpertProfile
 
 from . import selectors, services
@@ -43,15 +45,36 @@ FIELD_CHOICES = [(f, f) for f in FIELDS]
 class RoundForm(forms.Form):
     name = forms.CharField(label="批次名称", max_length=60, help_text="如：2025年第二批")
     year = forms.IntegerField(label="年度", min_value=2023, max_value=2035)
+    needs_due = forms.DateField(
+        label="乡镇需求截止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nominations_due = forms.DateField(
+        label="单位推荐截止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    choices_due = forms.DateField(
+        label="双向选择截止",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="截止后只有省科技厅可以补报或修改",
+    )
 
 
 class NeedForm(forms.Form):
-    town = forms.CharField(label="乡镇区划代码", min_length=12, max_length=12)
     areas = forms.MultipleChoiceField(
         label="需求领域", choices=FIELD_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     slots = forms.IntegerField(label="人数（含团队负责人 1 名）", min_value=1, max_value=10, initial=3)
     note = forms.CharField(label="具体需求", max_length=300, required=False)
+
+    def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        division = getattr(acting_user, "division", None)
+        root = division.code if division is not None and not acting_user.is_province else PROVINCE_CODE
+        self.fields["town"] = DivisionField(
+            label="乡镇（街道）", root=root, max_level="town", min_level="town"
+        )
+        if acting_user.role == "town":
+            self.initial["town"] = acting_user.division_id
 
 
 class NominationForm(forms.Form):
@@ -90,7 +113,11 @@ def round_list(request: HttpRequest) -> HttpResponse:
         try:
             created = services.round_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, "；".join(exc.messages))
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, "；".join(exc.messages))
         else:
             return redirect("commissioners:round", created.pk)
     rounds = (
@@ -126,7 +153,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "needs": needs,
             "nominations": nominations,
             "assignments": assignments,
-            "need_form": NeedForm(),
+            "need_form": NeedForm(acting_user=request.user),
             "nomination_form": NominationForm(acting_user=request.user),
             "result": dispatch_round.result,
             "constraints": (
@@ -136,6 +163,12 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             ),
             "mine": [a for a in assignments if a.nomination.expert.user_id == request.user.pk],
             "my_nominations": [n for n in nominations if services.speaks_for(request.user, n)],
+            "deadlines": [
+                ("乡镇需求", dispatch_round.needs_due),
+                ("单位推荐", dispatch_round.nominations_due),
+                ("双向选择", dispatch_round.choices_due),
+            ],
+            "today": timezone.localdate(),
             "has_proposals": dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
             "holding": services.HOLDING,
         },
@@ -148,15 +181,12 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     dispatch_round = _round(request, round_id)
     try:
         if action == "need":
-            form = NeedForm(request.POST)
+            form = NeedForm(request.POST, acting_user=request.user)
             if not form.is_valid():
                 raise ValidationError(_form_errors(form))
             values = dict(form.cleaned_data)
             values["fields"] = values.pop("areas")
-            town = Division.objects.filter(code=values.pop("town")).first()
-            if town is None:
-                raise ValidationError("找不到该乡镇")
-            services.need_submit(acting_user=request.user, dispatch_round=dispatch_round, town=town, **values)
+            services.need_submit(acting_user=request.user, dispatch_round=dispatch_round, **values)
         elif action == "nominate":
             nomination_form = NominationForm(request.POST, acting_user=request.user)
             if not nomination_form.is_valid():
@@ -165,16 +195,19 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
             nominated["fields"] = nominated.pop("areas")
             services.nominate(acting_user=request.user, dispatch_round=dispatch_round, **nominated)
         elif action == "solve":
-            solution = services.round_solve(
+            job = services.round_solve_job(
                 acting_user=request.user,
                 dispatch_round=dispatch_round,
-                objective=request.POST.get("objective", "max_filled_then_score"),
+                objective=str(request.POST.get("objective", "max_filled_then_score")),
                 east_west_north_first=request.POST.get("ewn") == "1",
             )
-            messages.info(
-                request,
-                f"已求得最优方案：填补 {solution['filled']} 个岗位，用时 {solution['seconds']:.2f} 秒。",
-            )
+            job.refresh_from_db()
+            if not job.finished:  # on a worker: follow its progress (and cancel it) on the job page
+                return redirect("job_detail", job.pk)
+            if job.status == job.Status.SUCCEEDED:
+                messages.info(request, f"{job.message}。")
+            else:
+                messages.error(request, job.message)
         elif action == "publish":
             count = services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)
             messages.success(request, f"已发布 {count} 项派驻安排，并通知入选的科技特派员。")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Job
 
@@ -34,11 +36,31 @@ def job_progress_reporter(job: Job) -> Progress:
     return report
 
 
+def job_cancel_requested(job: Job) -> bool:
+    """Whether the user asked to stop ``job`` (one indexed read; work calls it between steps)."""
+    return Job.all_objects.filter(pk=job.pk, cancel_requested=True).exists()
+
+
+def job_cancel(*, job: Job, acting_user: Any) -> Job:
+    """Ask cancellable work to stop; it stops at its next check and the job shows 已取消."""
+    if job.created_by_id != acting_user.pk and not acting_user.is_province:
+        raise PermissionDenied(_("只能取消自己发起的任务"))
+    if not job.cancellable:
+        raise ValidationError(_("该任务已结束或不能取消"))
+    Job.all_objects.filter(pk=job.pk).update(cancel_requested=True, message=_("正在取消…"))
+    job.refresh_from_db()
+    return job
+
+
 def job_run(job: Job, work: Callable[[Job, Progress], dict[str, Any]]) -> Job:
-    """Run ``work`` for ``job``, recording start, end, result or failure."""
+    """Run ``work`` for ``job``, recording start, end, result, failure or cancellation."""
     Job.all_objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
     try:
         result = work(job, job_progress_reporter(job))
+    except JobCancelledError:
+        Job.all_objects.filter(pk=job.pk).update(
+            status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("已按要求取消，未保存任何结果")
+        )
     except JobFailedError as exc:
         Job.all_objects.filter(pk=job.pk).update(
             status=Job.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:500], errors=exc.errors
@@ -57,6 +79,10 @@ def job_run(job: Job, work: Callable[[Job, Progress], dict[str, Any]]) -> Job:
 def job_enqueue(job: Job, task: Any) -> None:
     """Start ``task(job_id)`` after the surrounding transaction commits (eager or on a worker)."""
     transaction.on_commit(lambda: task.delay(job.pk))
+
+
+class JobCancelledError(Exception):
+    """The work saw a cancel request and stopped without storing anything."""
 
 
 class JobFailedError(Exception):

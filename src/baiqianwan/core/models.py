@@ -27,6 +27,7 @@ class Job(ScopedModel, TimeStampedModel):
         RUNNING = "running", _("进行中")
         SUCCEEDED = "succeeded", _("已完成")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     kind = models.CharField(_("任务类型"), max_length=64)
     title = models.CharField(_("名称"), max_length=200)
@@ -38,6 +39,7 @@ class Job(ScopedModel, TimeStampedModel):
     result = models.JSONField(_("结果"), default=dict, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     input_file = models.FileField(_("上传文件"), upload_to="jobs/%Y/%m/", blank=True)
+    cancel_requested = models.BooleanField(_("已请求取消"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="jobs"
     )
@@ -62,7 +64,12 @@ class Job(ScopedModel, TimeStampedModel):
 
     @property
     def finished(self) -> bool:
-        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED}
+
+    @property
+    def cancellable(self) -> bool:
+        """Work that checks for cancellation says so in its params."""
+        return bool(self.params.get("cancellable")) and not self.finished and not self.cancel_requested
 
 
 class AuditEvent(models.Model):

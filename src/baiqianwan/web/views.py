@@ -7,17 +7,20 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.selectors import user_list
 from baiqianwan.core import selectors as core_selectors
 from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
+from baiqianwan.core.jobs import job_cancel as job_cancel_request
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.notifications import mark_read, notifications_for
 from baiqianwan.core.spreadsheets import write_workbook
@@ -65,6 +68,20 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = core_selectors.job_get(user=request.user, pk=job_id)
     if job is None:
         raise Http404(_("找不到该任务"))
+    template = "web/_job_status.html" if request.headers.get("HX-Request") else "web/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = core_selectors.job_get(user=request.user, pk=job_id)
+    if job is None:
+        raise Http404(_("找不到该任务"))
+    try:
+        job = job_cancel_request(job=job, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     template = "web/_job_status.html" if request.headers.get("HX-Request") else "web/job_detail.html"
     return render(request, template, {"job": job})
 
