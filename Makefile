@@ -28,6 +28,7 @@ run: install
 	$(BQW) regions load
 	$(BQW) industries load
 	$(BQW) plan load
+	$(BQW) indicators load
 	$(BQW) demo --if-empty
 	$(BQW) plan_remind
 	$(BQW) match rebuild

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "baiqianwan.demands",
     "baiqianwan.matching",
     "baiqianwan.plan",
+    "baiqianwan.indicators",
     "baiqianwan.commissioners",
     "baiqianwan.api",
     "baiqianwan.web",

@@ -1,0 +1,537 @@
+"""Writes of indicator collection: definitions, data sets, submissions up the approval chain, locks.
+
+Rules a reviewer can rely on:
+- a value is checked against its element's kind (a number field takes numbers only) and the
+  system's validation rules before it can be submitted; errors block, warnings become flags;
+- a submission moves town → county → city → province along the data set's chain, skipping a level
+  the unit has no ancestor at (东莞 and 中山 towns have no county);
+- approved data are locked; only the level that gave the final approval (or the province) may
+  un-approve, always with a reason, and after the period lock only the province;
+- a period locks ``lock_days`` after its deadline; a time-limited exception reopens it for one unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from baiqianwan.core.notifications import notify
+from baiqianwan.regions.models import Division
+
+from .engine import (
+    Dataset,
+    DefinitionError,
+    Hierarchy,
+    IndicatorSystem,
+    parse,
+    references,
+    system_from_dict,
+    validate,
+)
+from .engine.model import SHIPPED, load_shipped, system_to_json
+from .models import (
+    DataSet,
+    Frequency,
+    LockException,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+    SystemVersion,
+)
+
+LEVEL_ORDER = ["village", "town", "county", "city", "province"]
+LEVEL_NAMES = {"village": "村", "town": "乡镇", "county": "县（市、区）", "city": "地级市", "province": "省"}
+DEFAULT_CHAINS = {"village": ["town", "county"], "town": ["county", "city"], "county": ["city", "province"]}
+EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+YES = {"是", "有", "yes", "y", "true", "1", "√"}
+NO = {"否", "无", "no", "n", "false", "0", "×"}
+
+
+# ---- definitions ------------------------------------------------------------------------------
+
+
+def _system_of(definition: Mapping[str, Any]) -> IndicatorSystem:
+    try:
+        return system_from_dict(definition)
+    except DefinitionError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+@transaction.atomic
+def system_store(*, definition: Mapping[str, Any], acting_user: Any = None, note: str = "") -> SystemVersion:
+    """Store a definition as a new version (or find the identical one) and make it current."""
+    if acting_user is not None and not acting_user.is_province:
+        raise PermissionDenied("指标体系由省科技厅维护")
+    system = _system_of(definition)
+    digest = system.content_hash()
+    version = SystemVersion.objects.filter(content_hash=digest).first()
+    if version is None:
+        version = SystemVersion.objects.create(
+            code=system.code,
+            name=system.name,
+            version=system.version,
+            content_hash=digest,
+            definition=json.loads(system_to_json(system)),
+            loaded_by=acting_user,
+            note=note[:200],
+        )
+    SystemVersion.objects.filter(code=system.code, is_current=True).exclude(pk=version.pk).update(
+        is_current=False
+    )
+    if not version.is_current:
+        version.is_current = True
+        version.save(update_fields=["is_current", "updated_at"])
+    return version
+
+
+def system_load_shipped() -> list[SystemVersion]:
+    """The systems shipped in data/indicators, and the default data sets of the county/town one."""
+    versions = [system_store(definition=json.loads(system_to_json(load_shipped(name)))) for name in SHIPPED]
+    datasets_ensure_defaults()
+    return versions
+
+
+def system_import_file(*, data: bytes, acting_user: Any) -> SystemVersion:
+    try:
+        definition = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"不是有效的 JSON 指标体系文件：{exc}") from exc
+    return system_store(definition=definition, acting_user=acting_user, note="上传导入")
+
+
+def current_system(code: str) -> tuple[SystemVersion, IndicatorSystem]:
+    version = SystemVersion.objects.filter(code=code, is_current=True).first()
+    if version is None:
+        raise ValidationError(f"指标体系“{code}”尚未导入，请运行 bqw indicators load")
+    return version, _system_of(version.definition)
+
+
+def datasets_ensure_defaults(system_code: str = "county_town_system") -> list[DataSet]:
+    """One yearly data set per level the system collects at, with the usual approval chain."""
+    _, system = current_system(system_code)
+    created = []
+    for level in ("county", "town", "village"):
+        codes = [e.code for e in system.elements if level in e.levels]
+        if not codes:
+            continue
+        dataset, _ = DataSet.objects.update_or_create(
+            code=f"{system_code}.{level}",
+            defaults={
+                "name": f"{LEVEL_NAMES[level]}科技创新监测年报",
+                "system_code": system_code,
+                "level": level,
+                "frequency": Frequency.YEAR,
+                "elements": codes,
+                "approval_chain": DEFAULT_CHAINS[level],
+            },
+        )
+        created.append(dataset)
+    return created
+
+
+# ---- periods, deadlines, locks ----------------------------------------------------------------
+
+
+def period_end(period: str) -> dt.date:
+    """Last day of "2025", "2025H1" or "2025Q3"."""
+    try:
+        year = int(period[:4])
+        if len(period) == 4:
+            return dt.date(year, 12, 31)
+        if period[4] == "H" and period[5:] in ("1", "2"):
+            return dt.date(year, 6, 30) if period[5] == "1" else dt.date(year, 12, 31)
+        if period[4] == "Q" and period[5:] in ("1", "2", "3", "4"):
+            month = int(period[5]) * 3
+            return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
+    except (ValueError, IndexError):
+        pass
+    raise ValidationError({"period": f"统计期“{period}”格式不对，应为 2025、2025H1 或 2025Q3"})
+
+
+def check_period(dataset: DataSet, period: str) -> str:
+    period_end(period)
+    kind = {4: Frequency.YEAR}.get(len(period)) or (Frequency.HALF if "H" in period else Frequency.QUARTER)
+    if kind != dataset.frequency:
+        raise ValidationError(
+            {"period": f"“{dataset.name}”按{dataset.get_frequency_display()}填报，统计期“{period}”不对"}
+        )
+    return period
+
+
+def deadline(dataset: DataSet, period: str) -> dt.date:
+    return period_end(period) + dt.timedelta(days=dataset.due_days)
+
+
+def lock_date(dataset: DataSet, period: str) -> dt.date:
+    """From this day on the period is locked."""
+    return deadline(dataset, period) + dt.timedelta(days=dataset.lock_days + 1)
+
+
+def active_exception(dataset: DataSet, period: str, unit_code: str) -> LockException | None:
+    return (
+        LockException.all_objects.filter(
+            dataset=dataset, period=period, unit_id=unit_code, until__gt=timezone.now()
+        )
+        .order_by("-until")
+        .first()
+    )
+
+
+def is_locked(dataset: DataSet, period: str, unit_code: str, *, today: dt.date | None = None) -> bool:
+    if (today or timezone.localdate()) < lock_date(dataset, period):
+        return False
+    return active_exception(dataset, period, unit_code) is None
+
+
+@transaction.atomic
+def lock_exception_grant(
+    *, acting_user: Any, dataset: DataSet, period: str, unit: Division, days: int, reason: str
+) -> LockException:
+    """Reopen a locked period for one unit, for at most 30 days, by a reviewer above it."""
+    if not _reviews(acting_user, unit, any_level=True):
+        raise PermissionDenied("只有上级审核部门可以为该单位开放已锁定的统计期")
+    if not 1 <= int(days) <= 30:
+        raise ValidationError({"days": "开放天数应在 1 到 30 之间"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明开放的原因"})
+    return LockException.all_objects.create(
+        dataset=dataset,
+        period=check_period(dataset, period),
+        unit=unit,
+        until=timezone.now() + dt.timedelta(days=int(days)),
+        reason=reason.strip()[:200],
+        granted_by=acting_user,
+    )
+
+
+# ---- who may do what ----------------------------------------------------------------------------
+
+
+def _user_level(user: Any) -> str:
+    if user.is_province:
+        return "province"
+    division = getattr(user, "division", None)
+    return division.level if division is not None and user.role == division.level else ""
+
+
+def _covers(user: Any, unit_code: str) -> bool:
+    scope = user.scope
+    return bool(scope.everything or (scope.division_prefix and unit_code.startswith(scope.division_prefix)))
+
+
+def can_fill(user: Any, dataset: DataSet, unit: Division) -> bool:
+    """The unit itself, or a region office above it that enters data on its behalf."""
+    level = _user_level(user)
+    return bool(level) and unit.level == dataset.level and _covers(user, unit.code)
+
+
+def _ancestor_levels(unit: Division) -> set[str]:
+    levels: set[str] = set()
+    node = unit.parent
+    while node is not None:
+        levels.add(node.level)
+        node = node.parent
+    return levels
+
+
+def chain_for(dataset: DataSet, unit: Division) -> list[str]:
+    """The data set's approval levels this unit actually has above it."""
+    present = _ancestor_levels(unit) | {"province"}
+    return [level for level in dataset.approval_chain if level in present]
+
+
+def _reviews(user: Any, unit: Division, *, level: str = "", any_level: bool = False) -> bool:
+    mine = _user_level(user)
+    if mine == "province":
+        return True
+    if not mine or not _covers(user, unit.code) or mine == unit.level:
+        return False
+    return any_level or mine == level
+
+
+# ---- values -------------------------------------------------------------------------------------
+
+
+def _element_map(system: IndicatorSystem) -> dict[str, Any]:
+    return {e.code: e for e in system.elements}
+
+
+def clean_value(element: Any, raw: Any) -> float | str | None:
+    """One cell: number, percent (0–100), yes/no or text; raises ValueError with a Chinese reason."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if element.kind == "text":
+        return str(raw).strip()[:500]
+    if element.kind == "yes_no":
+        word = str(raw).strip().lower()
+        if isinstance(raw, bool):
+            return 1.0 if raw else 0.0
+        if word in YES:
+            return 1.0
+        if word in NO:
+            return 0.0
+        raise ValueError("应填“是”或“否”")
+    if isinstance(raw, bool):
+        raise ValueError("应填数字")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = str(raw).strip().replace(",", "").replace("，", "")
+        if element.kind == "percent" and text.endswith("%"):
+            text = text[:-1]
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"应填数字，不能填“{str(raw).strip()[:20]}”") from None
+    if not math.isfinite(number):
+        raise ValueError("应填有限的数字")
+    if element.kind == "percent" and not 0 <= number <= 100:
+        raise ValueError(f"百分比应在 0 到 100 之间，不能是 {number:g}")
+    return number
+
+
+def clean_values(system: IndicatorSystem, dataset: DataSet, raw: Mapping[str, Any]) -> dict[str, Any]:
+    elements = _element_map(system)
+    unknown = [code for code in raw if code not in dataset.elements]
+    if unknown:
+        raise ValidationError({"values": f"“{dataset.name}”没有这些数据元素：{'、'.join(unknown)}"})
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for code in dataset.elements:
+        element = elements[code]
+        try:
+            cleaned[code] = clean_value(element, raw.get(code))
+        except ValueError as exc:
+            errors.setdefault(code, []).append(f"{element.name}：{exc}")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def history_dataset(
+    system: IndicatorSystem, dataset: DataSet, unit: Division, period: str, values: Mapping[str, Any]
+) -> Dataset:
+    """This unit's approved history plus the values being checked, for the engine's rules."""
+    past = {
+        s.period: s.values
+        for s in Submission.all_objects.filter(
+            dataset=dataset, unit=unit, status=SubmissionStatus.APPROVED, period__lt=period
+        ).order_by("period")
+    }
+    periods = [*sorted(past)[-5:], period]
+    columns = {**{p: past[p] for p in periods[:-1]}, period: values}
+    hierarchy = Hierarchy.from_parent_codes([unit.code], [None], [unit.level], [unit.name])
+    kinds = {e.code: e.kind for e in system.elements}
+    arrays = {}
+    for code in dataset.elements:
+        row = []
+        for p in periods:
+            value = columns[p].get(code)
+            if kinds[code] == "text":
+                row.append(1.0 if value else math.nan)
+            else:
+                row.append(math.nan if value is None else float(value))
+        arrays[code] = np.array([row], dtype=float)
+    return Dataset(hierarchy, periods, arrays)
+
+
+def check_values(
+    system: IndicatorSystem, dataset: DataSet, unit: Division, period: str, values: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(errors, warnings) of the system's rules for this submission, in Chinese."""
+    data = history_dataset(system, dataset, unit, period, values)
+    rules = [r for r in system.rules if not r.levels or unit.level in r.levels]
+    elements = [e for e in system.elements if e.code in dataset.elements]
+    applicable = [r for r in rules if all(code in dataset.elements for code in _rule_elements(r))]
+    report = validate(applicable, data, elements=elements, periods=[len(data.periods) - 1])
+    return [f.message for f in report.errors], [f.message for f in report.warnings]
+
+
+def _rule_elements(rule: Any) -> list[str]:
+    if rule.formula:
+        return list(references(parse(rule.formula)))
+    return [rule.element] if rule.element else []
+
+
+# ---- the workflow -------------------------------------------------------------------------------
+
+
+def _event(
+    submission: Submission, by: Any, action: str, before: str, reason: str = "", level: str = ""
+) -> None:
+    SubmissionEvent.objects.create(
+        submission=submission,
+        action=action,
+        level=level,
+        from_status=before,
+        to_status=submission.status,
+        reason=reason[:300],
+        by=by,
+    )
+
+
+def _check_open(submission: Submission, user: Any) -> None:
+    if is_locked(submission.dataset, submission.period, submission.unit_id) and not user.is_province:
+        locked_on = lock_date(submission.dataset, submission.period)
+        raise ValidationError(
+            f"{submission.period} 的“{submission.dataset.name}”已于 {locked_on:%Y年%m月%d日} 锁定；"
+            "如需修改请向上级申请临时开放"
+        )
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    acting_user: Any,
+    dataset: DataSet,
+    period: str,
+    unit: Division,
+    values: Mapping[str, Any],
+    version: int | None = None,
+) -> Submission:
+    """Store a draft (or correct a returned submission); nothing stored if any value is invalid."""
+    if not can_fill(acting_user, dataset, unit):
+        raise PermissionDenied(f"您不能为“{unit.full_name}”填报“{dataset.name}”")
+    check_period(dataset, period)
+    _, system = current_system(dataset.system_code)
+    cleaned = clean_values(system, dataset, values)
+    submission, created = Submission.all_objects.select_for_update().get_or_create(
+        dataset=dataset, period=period, unit=unit, defaults={"values": cleaned, "updated_by": acting_user}
+    )
+    if not created:
+        if submission.status not in EDITABLE:
+            raise ValidationError(f"该报表已是“{submission.get_status_display()}”状态，不能修改")
+        if version is not None and version != submission.version:
+            raise ValidationError("数据已被他人修改，请刷新后再改")
+    _check_open(submission, acting_user)
+    before = submission.status
+    submission.values = cleaned
+    submission.version += 0 if created else 1
+    submission.updated_by = acting_user
+    submission.save()
+    _event(submission, acting_user, "save", before)
+    return submission
+
+
+@transaction.atomic
+def submission_submit(
+    *, acting_user: Any, submission: Submission, confirm_warnings: bool = False
+) -> Submission:
+    """Send up for review: errors block; warnings need confirming and are kept as flags."""
+    submission = _locked(submission)
+    if not can_fill(acting_user, submission.dataset, submission.unit):
+        raise PermissionDenied("您不能报送该单位的报表")
+    if submission.status not in EDITABLE:
+        raise ValidationError(f"该报表已是“{submission.get_status_display()}”状态")
+    _check_open(submission, acting_user)
+    _, system = current_system(submission.dataset.system_code)
+    errors, warnings = check_values(
+        system, submission.dataset, submission.unit, submission.period, submission.values
+    )
+    if errors:
+        raise ValidationError(errors)
+    if warnings and not confirm_warnings:
+        raise ValidationError(
+            [*warnings, "以上数据与规则或历史数据差异较大，请核实；确认无误请勾选“已核实”后再报送"]
+        )
+    chain = chain_for(submission.dataset, submission.unit)
+    before = submission.status
+    submission.flags = warnings
+    submission.submitted_at = timezone.now()
+    if chain:
+        submission.status, submission.stage = SubmissionStatus.SUBMITTED, chain[0]
+    else:
+        submission.status, submission.stage = SubmissionStatus.APPROVED, ""
+        submission.approved_at = submission.submitted_at
+    submission.save()
+    _event(submission, acting_user, "submit", before, "；".join(warnings))
+    return submission
+
+
+def _locked(submission: Submission) -> Submission:
+    return (
+        Submission.all_objects.select_for_update()
+        .select_related("dataset", "unit__parent")
+        .get(pk=submission.pk)
+    )
+
+
+def _reviewer_of(user: Any, submission: Submission) -> None:
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(f"该报表是“{submission.get_status_display()}”状态，没有待审核的内容")
+    if not _reviews(user, submission.unit, level=submission.stage):
+        raise PermissionDenied(f"该报表正等待{LEVEL_NAMES.get(submission.stage, submission.stage)}审核")
+
+
+@transaction.atomic
+def submission_approve(*, acting_user: Any, submission: Submission) -> Submission:
+    submission = _locked(submission)
+    _reviewer_of(acting_user, submission)
+    chain = chain_for(submission.dataset, submission.unit)
+    level = submission.stage
+    later = chain[chain.index(level) + 1 :] if level in chain else []
+    before = submission.status
+    if later:
+        submission.stage = later[0]
+    else:
+        submission.status, submission.stage = SubmissionStatus.APPROVED, ""
+        submission.approved_at = timezone.now()
+    submission.save()
+    _event(submission, acting_user, "approve", before, level=level)
+    return submission
+
+
+def _tell_filler(submission: Submission, title: str, body: str) -> None:
+    from baiqianwan.accounts.models import User
+
+    notify(
+        users=User.objects.filter(is_active=True, division_id=submission.unit_id),
+        title=title,
+        body=body,
+        url=f"/indicators/submissions/{submission.pk}/",
+        key=f"indicators:{submission.pk}:{submission.version}:{submission.status}",
+    )
+
+
+@transaction.atomic
+def submission_return(*, acting_user: Any, submission: Submission, reason: str) -> Submission:
+    submission = _locked(submission)
+    _reviewer_of(acting_user, submission)
+    if not reason.strip():
+        raise ValidationError({"reason": "退回须说明原因，便于填报单位改正"})
+    before, level = submission.status, submission.stage
+    submission.status, submission.stage = SubmissionStatus.RETURNED, ""
+    submission.save()
+    _event(submission, acting_user, "return", before, reason.strip(), level=level)
+    _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）被退回", reason.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_unapprove(*, acting_user: Any, submission: Submission, reason: str) -> Submission:
+    """Reopen approved data for the final reviewer: only that level or the province, with a reason."""
+    submission = _locked(submission)
+    if submission.status != SubmissionStatus.APPROVED:
+        raise ValidationError("只有已审定的报表可以撤销审定")
+    chain = chain_for(submission.dataset, submission.unit)
+    final = chain[-1] if chain else "province"
+    if not _reviews(acting_user, submission.unit, level=final):
+        raise PermissionDenied(f"只有作出最终审定的{LEVEL_NAMES.get(final, final)}或省科技厅可以撤销审定")
+    if not reason.strip():
+        raise ValidationError({"reason": "撤销审定须说明原因"})
+    if is_locked(submission.dataset, submission.period, submission.unit_id) and not acting_user.is_province:
+        raise ValidationError("统计期已锁定，撤销审定须由省科技厅办理")
+    before = submission.status
+    submission.status, submission.stage, submission.approved_at = SubmissionStatus.SUBMITTED, final, None
+    submission.save()
+    _event(submission, acting_user, "unapprove", before, reason.strip(), level=final)
+    _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）的审定被撤销", reason.strip())
+    return submission
