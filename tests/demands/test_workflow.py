@@ -223,7 +223,7 @@ def test_attachments_are_checked_by_content(people: dict[str, User]) -> None:
         acting_user=people["village"], demand_id=demand.pk, name="柚园.png", data=PNG
     )
     assert attachment.content_type == "image/png"
-    with pytest.raises(ValidationError, match="不是 JPG、PNG 图片或 PDF"):
+    with pytest.raises(ValidationError, match="不是JPG 图片、PNG 图片、PDF 文件"):
         services.demand_attach(
             acting_user=people["village"], demand_id=demand.pk, name="病毒.png", data=b"MZ\x90\x00"
         )

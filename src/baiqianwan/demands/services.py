@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from baiqianwan.core.files import check_upload
 from baiqianwan.core.text import to_simplified
 from baiqianwan.core.validators import validate_mobile
 from baiqianwan.industries.models import Industry
@@ -47,11 +48,7 @@ EDITABLE_FIELDS = (
 )
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_SIGNATURES = {
-    b"\xff\xd8\xff": ("image/jpeg", "JPEG 图片"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "PNG 图片"),
-    b"%PDF-": ("application/pdf", "PDF 文件"),
-}
+ATTACHMENT_KINDS = ("jpeg", "png", "pdf")
 
 
 def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]:
@@ -290,12 +287,10 @@ def demand_attach(*, acting_user: Any, demand_id: int, name: str, data: bytes) -
         raise PermissionDenied("您不能为该需求上传附件")
     if demand.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": f"每条需求最多 {MAX_ATTACHMENTS} 个附件"})
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": f"“{name}”超过 10 MB"})
-    kind = next((v for sig, v in ATTACHMENT_SIGNATURES.items() if data.startswith(sig)), None)
-    if kind is None:
-        raise ValidationError({"file": f"“{name}”不是 JPG、PNG 图片或 PDF 文件"})
-    attachment = DemandAttachment(demand=demand, name=name[-120:], content_type=kind[0], size=len(data))
+    content_type = check_upload(
+        name=name, data=data, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
+    )
+    attachment = DemandAttachment(demand=demand, name=name[-120:], content_type=content_type, size=len(data))
     attachment.file.save(name[-100:], ContentFile(data), save=False)
     attachment.save()
     return attachment

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from baiqianwan.accounts.models import User
+from baiqianwan.core.spreadsheets import Column, SheetSchema, text_cell, write_workbook
 
-from .models import Measure, ProgressReport
+from .models import Goal, Kpi, KpiValue, Measure, ProgressReport
 from .selectors import closed_period
-from .services import plan_load
+from .services import goal_target_set, kpi_value_report, plan_load
 
 # (username, measure, status, summary)
 REPORTS = [
@@ -51,3 +52,54 @@ def demo_progress() -> int:
         )
         created += new
     return created
+
+
+# Reported KPIs: (code, {year: value}, source of the figure) — illustrative figures for the demo.
+KPI_VALUES: list[tuple[str, dict[int, float], str]] = [
+    ("KPI-COUNTY-RD-INTENSITY", {2023: 1.21, 2024: 1.29, 2025: 1.36}, "县域 R&D 经费统计汇总表"),
+    ("KPI-COUNTY-HITECH", {2023: 7860, 2024: 8410, 2025: 9020}, "高新技术企业认定名单（县域汇总）"),
+    ("KPI-NATIONAL-STRONG-TOWNS", {2023: 41, 2024: 44, 2025: 46}, "全国千强镇名单（广东入选部分）"),
+]
+# Working targets the province sets where the policy names no number: (goal, value, basis).
+WORKING_TARGETS = [
+    ("G2027-01", 1.6, "省科技厅年度工作要点（演示）"),
+    ("G2027-02", 11000, "省科技厅年度工作要点（演示）"),
+    ("G2027-11", 60, "省科技厅年度工作要点（演示）"),
+]
+EVIDENCE = SheetSchema(
+    title="佐证材料",
+    columns=[
+        Column("item", "项目", text_cell),
+        Column("value", "数值", text_cell),
+        Column("basis", "依据", text_cell),
+    ],
+)
+
+
+def demo_kpi_values() -> int:
+    """The province's reported KPI values for 2023–2025, each with an Excel evidence file."""
+    province = User.objects.filter(username="gd_admin").first()
+    if province is None or KpiValue.objects.filter(source=Kpi.Source.REPORTED).exists():
+        return 0
+    stored = 0
+    for code, values, basis in KPI_VALUES:
+        kpi = Kpi.objects.get(code=code)
+        for year, value in values.items():
+            workbook = write_workbook(
+                EVIDENCE, [(f"{kpi.name}（{year} 年）", f"{value:g} {kpi.unit}", basis)]
+            )
+            kpi_value_report(
+                acting_user=province,
+                kpi=kpi,
+                year=year,
+                value=value,
+                note=basis,
+                evidence_name=f"{year}年{kpi.name}佐证.xlsx",
+                evidence=workbook,
+            )
+            stored += 1
+    for goal_code, value, basis in WORKING_TARGETS:
+        goal = Goal.objects.filter(code=goal_code).first()
+        if goal is not None and goal.target is None:
+            goal_target_set(acting_user=province, goal=goal, value=value, note=basis)
+    return stored

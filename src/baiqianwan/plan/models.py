@@ -39,8 +39,11 @@ class Goal(models.Model):
     text = models.CharField("目标", max_length=300)
     theme = models.CharField("主题", max_length=10)
     kpi = models.ForeignKey(Kpi, verbose_name="衡量指标", null=True, blank=True, on_delete=models.PROTECT)
-    target = models.FloatField("目标值", null=True, blank=True)
+    target = models.FloatField("目标值（方案原文）", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    # The policy names few numbers; the province may set a working target where it names none.
+    working_target = models.FloatField("工作目标值（省科技厅设定）", null=True, blank=True)
+    working_target_note = models.CharField("工作目标依据", max_length=200, blank=True)
     position = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -50,6 +53,10 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def effective_target(self) -> float | None:
+        return self.target if self.target is not None else self.working_target
 
 
 class Section(models.Model):
@@ -137,3 +144,27 @@ class ProgressReport(ScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.period} {self.reporting_unit}"
+
+
+class KpiValue(TimeStampedModel):
+    """A KPI's value for one year: counted by the platform, or reported with its evidence."""
+
+    kpi = models.ForeignKey(Kpi, verbose_name="目标指标", on_delete=models.PROTECT, related_name="values")
+    year = models.PositiveSmallIntegerField("年份")
+    value = models.FloatField("数值")
+    source = models.CharField("来源", max_length=10, choices=Kpi.Source.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+    evidence = models.FileField("佐证材料", upload_to="plan/evidence/%Y/", blank=True)
+    evidence_name = models.CharField("佐证材料文件名", max_length=120, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "目标指标年度值"
+        verbose_name_plural = "目标指标年度值"
+        ordering = ["kpi_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["kpi", "year"], name="one_value_per_kpi_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.year} {self.value:g}"

@@ -7,9 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from baiqianwan.demands.models import Connection, ConnectionStatus, Demand, DemandStatus
+import numpy as np
+from django.utils import timezone
 
-from .models import Goal, Measure, ProgressReport, ProgressStatus, Section
+from baiqianwan.demands.models import Connection, ConnectionStatus, Demand, DemandStatus
+from baiqianwan.indicators.engine import forecast
+
+from .models import Goal, KpiValue, Measure, ProgressReport, ProgressStatus, Section
 
 
 def _resolved_demands() -> float:
@@ -32,26 +36,124 @@ LIVE_KPIS: dict[str, Callable[[], float]] = {
 }
 
 
+def live_kpi_register(code: str, compute: Callable[[], float]) -> None:
+    """A KPI counted by an app above this one (plan may not import it); called from its ready()."""
+    LIVE_KPIS[code] = compute
+
+
 @dataclass
 class GoalRow:
     goal: Goal
     actual: float | None
     live: bool
+    actual_year: int | None = None
+    projected: float | None = None
+    outlook: str = ""  # met, missed, on_course, behind, or "" when there is not enough to say
 
     @property
     def attainment(self) -> int | None:
-        if self.actual is None or not self.goal.target:
+        target = self.goal.effective_target
+        if self.actual is None or not target:
             return None
-        return min(100, round(self.actual * 100 / self.goal.target))
+        return min(100, round(self.actual * 100 / target))
+
+    @property
+    def outlook_label(self) -> str:
+        return OUTLOOK_LABELS.get(self.outlook, "")
 
 
-def goals_by_year() -> list[tuple[int, list[GoalRow]]]:
-    actuals = {code: compute() for code, compute in LIVE_KPIS.items()}
+OUTLOOK_LABELS = {
+    "met": "已达成",
+    "missed": "未达成",
+    "on_course": "按趋势可达成",
+    "behind": "按趋势将未达成",
+}
+MIN_TREND_YEARS = 3
+
+
+def kpi_series(today: dt.date | None = None) -> dict[str, dict[int, float]]:
+    """Each KPI's values by year: stored values, with this year's live count for platform KPIs."""
+    year = (today or timezone.localdate()).year
+    series: dict[str, dict[int, float]] = {}
+    for row in KpiValue.objects.order_by("year"):
+        series.setdefault(row.kpi_id, {})[row.year] = row.value
+    for code, compute in LIVE_KPIS.items():
+        series.setdefault(code, {})[year] = compute()
+    return series
+
+
+def _outlook(goal: Goal, values: dict[int, float], this_year: int) -> tuple[float | None, str]:
+    """(projected value for the goal's year, outlook) from the KPI's yearly values."""
+    target = goal.effective_target
+    if target is None or not values:
+        return None, ""
+    if goal.year < this_year:
+        reached = values.get(goal.year)
+        if reached is None:
+            return None, ""
+        return reached, "met" if reached >= target else "missed"
+    years = sorted(values)
+    if len(years) < MIN_TREND_YEARS:
+        return None, ""
+    trend = forecast(
+        np.array([[values[y] for y in years]], dtype=float),
+        years,
+        horizon=(goal.year,),
+        targets={goal.year: target},
+        min_points=MIN_TREND_YEARS,
+    )
+    projected = float(trend.projected[goal.year][0])
+    if projected != projected:  # NaN: the trend could not be fitted
+        return None, ""
+    return projected, "behind" if bool(trend.shortfall[goal.year][0]) else "on_course"
+
+
+def goals_by_year(today: dt.date | None = None) -> list[tuple[int, list[GoalRow]]]:
+    this_year = (today or timezone.localdate()).year
+    series = kpi_series(today)
     years: dict[int, list[GoalRow]] = {}
     for goal in Goal.objects.select_related("kpi").order_by("position"):
         code = goal.kpi_id or ""
-        years.setdefault(goal.year, []).append(GoalRow(goal, actuals.get(code), code in actuals))
+        values = series.get(code, {})
+        latest = max(values) if values else None
+        projected, outlook = _outlook(goal, values, this_year)
+        years.setdefault(goal.year, []).append(
+            GoalRow(
+                goal,
+                values[latest] if latest is not None else None,
+                code in LIVE_KPIS,
+                latest,
+                projected,
+                outlook,
+            )
+        )
     return sorted(years.items())
+
+
+def kpi_detail(kpi: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """A KPI's yearly values, its goals with their outlook, and the chart series."""
+    values = kpi_series(today).get(kpi.code, {})
+    stored = {v.year: v for v in KpiValue.objects.filter(kpi=kpi).select_related("reported_by")}
+    goals = [row for _, rows in goals_by_year(today) for row in rows if row.goal.kpi_id == kpi.code]
+    years = sorted(set(values) | {row.goal.year for row in goals if row.goal.year <= 2030})
+    return {
+        "rows": [(year, values[year], stored.get(year)) for year in sorted(values)],
+        "goals": goals,
+        "chart": {
+            "years": years,
+            "values": [values.get(year) for year in years],
+            "targets": [
+                {"year": row.goal.year, "value": row.goal.effective_target}
+                for row in goals
+                if row.goal.effective_target is not None
+            ],
+            "projected": [
+                {"year": row.goal.year, "value": row.projected}
+                for row in goals
+                if row.projected is not None and row.outlook in ("on_course", "behind")
+            ],
+        },
+    }
 
 
 @dataclass

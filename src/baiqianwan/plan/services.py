@@ -9,9 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Goal, Kpi, Measure, ProgressReport, Section
+from baiqianwan.core.files import check_upload
+
+from .models import Goal, Kpi, KpiValue, Measure, ProgressReport, Section
 
 PLAN_JSON = Path(settings.DATA_DIR) / "plan" / "plan.json"
 PERIOD_RE = re.compile(r"^20\d\d(H[12]|Q[1-4])?$")
@@ -182,3 +186,98 @@ def progress_reminders_send(*, today: Any) -> dict[str, int]:
             key=f"plan-escalate:{first.period}",
         )
     return {"overdue": len(rows), "reminded": reminded, "escalated": escalated, "late_units": len(late)}
+
+
+# ---- KPI values ------------------------------------------------------------------------------
+
+EVIDENCE_KINDS = ("pdf", "jpeg", "png", "xlsx")
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def kpi_value_report(
+    *,
+    acting_user: Any,
+    kpi: Kpi,
+    year: int,
+    value: float,
+    note: str = "",
+    evidence_name: str = "",
+    evidence: bytes = b"",
+) -> KpiValue:
+    """The province reports a KPI the platform cannot count, with the evidence behind the number."""
+    if not acting_user.is_province:
+        raise PermissionDenied("目标指标的年度值由省科技厅填报")
+    counted = KpiValue.objects.filter(kpi=kpi, year=year, source=Kpi.Source.LIVE).exists()
+    if kpi.source == Kpi.Source.LIVE and (int(year) >= timezone.localdate().year or counted):
+        # Years before the platform counted it may be reported, with the evidence of the count.
+        raise ValidationError({"year": f"“{kpi.name}”{year} 年由平台实时统计，不需要填报"})
+    errors = {}
+    if not 2023 <= int(year) <= timezone.localdate().year:
+        errors["year"] = f"年份应在 2023 到 {timezone.localdate().year} 之间"
+    if not (value == value and 0 <= float(value) < 1e12):  # NaN compares unequal to itself
+        errors["value"] = "数值应为不小于 0 的数字"
+    if not evidence and not KpiValue.objects.filter(kpi=kpi, year=year).exclude(evidence="").exists():
+        errors["evidence"] = f"请上传佐证材料（{kpi.evidence or '相关文件'}）"
+    if errors:
+        raise ValidationError(errors)
+    content_ok = evidence and check_upload(
+        name=evidence_name,
+        data=evidence,
+        allowed=EVIDENCE_KINDS,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        field="evidence",
+    )
+    row, _ = KpiValue.objects.update_or_create(
+        kpi=kpi,
+        year=int(year),
+        defaults={
+            "value": float(value),
+            "source": Kpi.Source.REPORTED,
+            "note": note.strip()[:300],
+            "reported_by": acting_user,
+        },
+    )
+    if content_ok:
+        row.evidence_name = evidence_name[-120:]
+        row.evidence.save(evidence_name[-100:], ContentFile(evidence), save=False)
+        row.save()
+    return row
+
+
+def kpi_snapshot_live(*, today: Any = None) -> int:
+    """Keep this year's value of every KPI the platform counts, so the series grows year by year."""
+    from .selectors import LIVE_KPIS
+
+    year = (today or timezone.localdate()).year
+    stored = 0
+    for code, compute in LIVE_KPIS.items():
+        kpi = Kpi.objects.filter(code=code).first()
+        if kpi is None:
+            continue
+        KpiValue.objects.update_or_create(
+            kpi=kpi,
+            year=year,
+            defaults={"value": float(compute()), "source": Kpi.Source.LIVE, "note": "平台统计"},
+        )
+        stored += 1
+    return stored
+
+
+@transaction.atomic
+def goal_target_set(*, acting_user: Any, goal: Goal, value: float | None, note: str = "") -> Goal:
+    """A working target where the policy names no number (the policy's own targets stay as written)."""
+    if not acting_user.is_province:
+        raise PermissionDenied("工作目标值由省科技厅设定")
+    if goal.target is not None:
+        raise ValidationError({"value": f"方案原文已规定目标值 {goal.target:g}，不能另设"})
+    if goal.kpi_id is None:
+        raise ValidationError({"value": "定性目标没有衡量指标，不能设定目标值"})
+    if value is not None and not (value == value and value >= 0):  # NaN compares unequal to itself
+        raise ValidationError({"value": "目标值应为不小于 0 的数字"})
+    if value is not None and not note.strip():
+        raise ValidationError({"note": "请说明目标值的依据（如厅务会议纪要、年度工作要点）"})
+    goal.working_target = value
+    goal.working_target_note = note.strip()[:200] if value is not None else ""
+    goal.save(update_fields=["working_target", "working_target_note"])
+    return goal

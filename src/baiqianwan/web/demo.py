@@ -13,7 +13,7 @@ from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation
-from baiqianwan.plan.demo import demo_progress
+from baiqianwan.plan.demo import demo_kpi_values, demo_progress
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 
 SEED = 20230607  # the plan's publication date
@@ -36,6 +36,7 @@ def demo_load() -> dict[str, object]:
     demo_link_experts()
     demands = demo_demands()
     demo_progress()
+    demo_kpi_values()
     demo_dispatch()
     return {
         "organisations": len(organisations),

@@ -8,11 +8,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from baiqianwan.plan.services import progress_reminders_send
+from baiqianwan.plan.services import kpi_snapshot_live, progress_reminders_send
 
 
 class Command(BaseCommand):
-    help = "督办：提醒未报送进展的责任单位，逾期 30 天提请省科技厅督办（可每日运行）"
+    help = (
+        "督办：提醒未报送进展的责任单位，逾期 30 天提请省科技厅督办；记录当年平台统计的目标指标（每日运行）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="按指定日期计算（YYYY-MM-DD），默认今天")
@@ -27,3 +29,5 @@ class Command(BaseCommand):
             f"未报送 {result['overdue']} 项；发出提醒 {result['reminded']} 条；"
             f"逾期超过 30 天的单位 {result['late_units']} 个，督办通知 {result['escalated']} 条"
         )
+        # The same daily run keeps this year's value of each platform-counted KPI for the trend.
+        self.stdout.write(f"记录平台统计的目标指标 {kpi_snapshot_live(today=today)} 项")
