@@ -116,6 +116,10 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
                 submitted_by=world["user_b"],
             ),
         )
+    if model in ASSESSMENT_MODELS:
+        return _assessment_records(world)[model]
+    if model in ("commissioners.Team", "commissioners.Workstation", "commissioners.ServiceLog"):
+        return _team_records(world)[model]
     if model.startswith("commissioners."):
         return _dispatch_records(world)[model]
     if model == "self":
@@ -207,8 +211,132 @@ def _dispatch_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return world["_dispatch"]
 
 
+ASSESSMENT_MODELS = (
+    "commissioners.AssessmentScheme",
+    "commissioners.AssessmentRecord",
+    "commissioners.KeyTask",
+)
+
+
+def _assessment_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Serving teams in each side's town with a key task each; a year's scheme (B's hidden) and records."""
+    import datetime as dt
+
+    from baiqianwan.commissioners.models import (
+        AssessmentRecord,
+        AssessmentScheme,
+        Assignment,
+        DispatchRound,
+        KeyTask,
+        Nomination,
+        Team,
+        TownNeed,
+    )
+
+    if "_assessment" in world:
+        return world["_assessment"]
+    province = world["users"][Role.PROVINCE]
+    dispatch_round = DispatchRound.all_objects.create(name="考核 A 轮", year=2024, created_by=province)
+    experts = _records("supply.ExpertProfile", world)
+    assert experts is not None
+    tasks, records = [], []
+    schemes = (
+        AssessmentScheme.all_objects.create(year=2025),
+        AssessmentScheme.all_objects.create(year=2024, is_visible=False),
+    )
+    for side, expert in zip((A, B), experts, strict=True):
+        need = TownNeed.all_objects.create(
+            round=dispatch_round, town_id=side["town"], fields=["种植"], slots=1, submitted_by=province
+        )
+        nomination = Nomination.all_objects.create(
+            round=dispatch_round,
+            expert=expert,
+            organisation=expert.person.organisation,
+            fields=["种植"],
+            submitted_by=province,
+        )
+        assignment = Assignment.all_objects.create(
+            round=dispatch_round, need=need, nomination=nomination, status="accepted", published=True
+        )
+        team = Team.all_objects.create(
+            need=need,
+            town_id=side["town"],
+            name="服务团",
+            started_on=dt.date(2024, 3, 1),
+            ends_on=dt.date(2027, 3, 1),
+        )
+        tasks.append(
+            KeyTask.all_objects.create(
+                team=team,
+                code=f"ZDPZ-{side['town']}",
+                title="重点派驻任务",
+                goals="示范 100 亩",
+                budget=50,
+                starts_on=dt.date(2024, 4, 1),
+                ends_on=dt.date(2026, 12, 31),
+            )
+        )
+        records.append(AssessmentRecord.all_objects.create(scheme=schemes[0], assignment=assignment))
+    world["_assessment"] = {
+        "commissioners.AssessmentScheme": schemes,
+        "commissioners.AssessmentRecord": tuple(records),
+        "commissioners.KeyTask": tuple(tasks),
+    }
+    return world["_assessment"]
+
+
+def _team_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """A serving team, a workstation and a service log in each side's town."""
+    import datetime as dt
+
+    from baiqianwan.commissioners.models import ServiceLog, Team, Workstation
+
+    if "_teams" in world:
+        return world["_teams"]
+    dispatch = _dispatch_records(world)
+    province = world["users"][Role.PROVINCE]
+    sides = list(
+        zip((A, B), dispatch["commissioners.TownNeed"], dispatch["commissioners.Assignment"], strict=True)
+    )
+    world["_teams"] = {
+        "commissioners.Team": tuple(
+            Team.all_objects.create(
+                need=need,
+                town_id=side["town"],
+                name=f"{side['town']} 服务团",
+                started_on=dt.date(2024, 3, 1),
+                ends_on=dt.date(2027, 3, 1),
+            )
+            for side, need, _ in sides
+        ),
+        "commissioners.Workstation": tuple(
+            Workstation.all_objects.create(
+                name=f"{side['town']} 工作站", town_id=side["town"], address="镇政府大院", created_by=province
+            )
+            for side, _, _ in sides
+        ),
+        "commissioners.ServiceLog": tuple(
+            ServiceLog.all_objects.create(
+                assignment=assignment,
+                served_on=dt.date(2024, 6, 1),
+                village_id=side["village"],
+                activity="guidance",
+                description="到村指导果园春季管理。",
+            )
+            for side, _, assignment in sides
+        ),
+    }
+    return world["_teams"]
+
+
 # Valid requests against side B's record, so that only the scope check can refuse them.
 WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/commissioners/assessment/schemes/{scheme_id}": lambda w: {"excellent_quota": 50},
+    "/api/v1/commissioners/assessment/records/{record_id}/score": lambda w: {
+        "score": 88,
+        "comment": "越权评分",
+    },
+    "/api/v1/commissioners/key-tasks/{task_id}/progress": lambda w: {"progress": 90, "note": "越权填报"},
     "/api/v1/commissioners/rounds/{round_id}/needs": lambda w: {
         "town_code": B["town"],
         "fields": ["种植"],
@@ -235,10 +363,28 @@ WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "target_kind": "institution",
         "target_id": w["org_a"].pk,
     },
+    "/api/v1/commissioners/teams/{team_id}/leader": lambda w: {
+        "assignment_id": _dispatch_records(w)["commissioners.Assignment"][1].pk,
+        "reason": "越权调整",
+    },
+    "/api/v1/commissioners/teams/{team_id}/workstation": lambda w: {"workstation_id": None},
+    "/api/v1/commissioners/workstations/{workstation_id}": lambda w: {"address": "越权修改的地址"},
+    "/api/v1/commissioners/logs/{log_id}": lambda w: {"description": "越权修改的服务情况说明"},
+    "/api/v1/commissioners/logs/{log_id}/return": lambda w: {"reason": "越权退回"},
 }
 
 # Payloads that try to create a record on side B.
 CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/commissioners/assessment/schemes": lambda w: {"year": 2031},
+    "/api/v1/commissioners/key-tasks": lambda w: {
+        "team_id": _assessment_records(w)["commissioners.KeyTask"][1].team_id,
+        "code": "ZDPZ-B-001",
+        "title": "越权下达的任务",
+        "goals": "示范 100 亩",
+        "budget": 10,
+        "starts_on": "2025-01-01",
+        "ends_on": "2025-06-01",
+    },
     "/api/v1/commissioners/rounds": lambda w: {"name": "越权新建的批次", "year": 2025},
     "/api/v1/orgs/organisations": lambda w: {
         "name": "越权登记的单位",
@@ -266,6 +412,20 @@ CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "division_code": B["village"],
         "contact_name": "某人",
         "contact_phone": "13800138000",
+    },
+    "/api/v1/commissioners/workstations": lambda w: {
+        "name": "越权登记的工作站",
+        "town_code": B["town"],
+        "host_name": "某合作社",
+        "address": "某镇某路 1 号",
+    },
+    "/api/v1/commissioners/logs": lambda w: {
+        "assignment_id": _dispatch_records(w)["commissioners.Assignment"][1].pk,
+        "served_on": "2024-06-02",
+        "village_code": B["village"],
+        "activity": "guidance",
+        "days": 1,
+        "description": "越权填写的服务日志内容。",
     },
 }
 

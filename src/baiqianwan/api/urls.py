@@ -7,7 +7,9 @@ from ninja.renderers import JSONRenderer
 
 from baiqianwan.accounts.api import router as accounts_router
 from baiqianwan.commissioners.api import router as commissioners_router
+from baiqianwan.commissioners.assessment_api import router as commissioner_assessment_router
 from baiqianwan.commissioners.document_api import router as commissioner_documents_router
+from baiqianwan.commissioners.team_api import router as commissioner_teams_router
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
 from baiqianwan.orgs.api import router as orgs_router
@@ -42,7 +44,9 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/supply", supply_router)
 api.add_router("/plan", plan_router)
 api.add_router("/commissioners", commissioners_router)
+api.add_router("/commissioners", commissioner_assessment_router)
 api.add_router("/commissioners", commissioner_documents_router)
+api.add_router("/commissioners", commissioner_teams_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 

@@ -8,7 +8,26 @@ class CommissionersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Assignment, DispatchRound, Nomination, TownNeed
+        from baiqianwan.plan.selectors import live_kpi_register
 
-        for model in (DispatchRound, TownNeed, Nomination, Assignment):
+        from . import models
+        from .overview import KPI_CODE, kpi_commissioners_serving
+
+        audited = (
+            models.DispatchRound,
+            models.TownNeed,
+            models.Nomination,
+            models.Assignment,
+            models.PlanConstraint,
+            models.TownRanking,
+            models.CandidatePreference,
+            models.Team,
+            models.Workstation,
+            models.ServiceLog,
+            models.AssessmentScheme,
+            models.AssessmentRecord,
+            models.KeyTask,
+        )
+        for model in audited:
             auditlog.register(model)
+        live_kpi_register(KPI_CODE, kpi_commissioners_serving)

@@ -18,6 +18,8 @@ from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
 from . import services
+from .demo_assessment import demo_assessment
+from .demo_fieldwork import demo_fieldwork
 from .models import AssignmentStatus, DispatchRound, Nomination, TownNeed
 from .selectors import shortlist
 
@@ -208,3 +210,6 @@ def demo_dispatch() -> None:
         if speaker is not None and fitting:
             services.candidate_prefer(acting_user=speaker, nomination=nomination, need_ids=fitting[:2])
     services.round_solve(acting_user=province, dispatch_round=current)
+    # Last year's teams have been at work: workstations, service logs, the year's assessment.
+    demo_fieldwork()
+    demo_assessment()

@@ -125,6 +125,7 @@ def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_report": request.user.is_province and kpi.source == Kpi.Source.REPORTED,  # type: ignore[union-attr]
             "sees_evidence": _sees_evidence(request.user),
             "can_set_targets": request.user.is_province,  # type: ignore[union-attr]
+            "this_year": timezone.localdate().year,
         },
     )
 

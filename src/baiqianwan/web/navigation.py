@@ -16,7 +16,7 @@ class NavItem:
     url_name: str
     icon: str
     visible: Callable[[Any], bool]
-    section: str = ""
+    section: Any = ""  # a lazy translation: the dropdown's label
 
 
 def _everyone(user: Any) -> bool:
@@ -42,6 +42,10 @@ def _province(user: Any) -> bool:
     return bool(getattr(user, "is_province", False))
 
 
+# Sections group related pages under one dropdown so the bar stays on one line.
+COMMISSIONERS = _("科技特派员")
+SYSTEM = _("系统")
+
 MENU = [
     NavItem(_("首页"), "home", "ti-home", _everyone),
     NavItem(_("实施方案"), "plan:page", "ti-list-check", _everyone),
@@ -50,22 +54,42 @@ MENU = [
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
-    NavItem(_("特派员选派"), "commissioners:rounds", "ti-users-group", _everyone),
-    NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone),
-    NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users),
-    NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users),
-    NavItem(_("用户管理"), "accounts:user_list", "ti-user-cog", _managers),
-    NavItem(_("审计日志"), "audit", "ti-shield-check", _province),
-    NavItem(_("后台任务"), "jobs", "ti-loader", _everyone),
+    NavItem(_("特派员选派"), "commissioners:rounds", "ti-users-group", _everyone, COMMISSIONERS),
+    NavItem(_("特派员团队"), "commissioners:teams", "ti-tent", _everyone, COMMISSIONERS),
+    NavItem(_("特派员概览"), "commissioners:overview", "ti-chart-dots-3", _everyone, COMMISSIONERS),
+    NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone, SYSTEM),
+    NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users, SYSTEM),
+    NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users, SYSTEM),
+    NavItem(_("用户管理"), "accounts:user_list", "ti-user-cog", _managers, SYSTEM),
+    NavItem(_("审计日志"), "audit", "ti-shield-check", _province, SYSTEM),
+    NavItem(_("后台任务"), "jobs", "ti-loader", _everyone, SYSTEM),
 ]
+SECTION_ICONS = {str(COMMISSIONERS): "ti-users-group", str(SYSTEM): "ti-settings"}
 
 
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
-    items = []
+    """Top-level entries; a section's entries sit under one entry with ``children``."""
+    items: list[dict[str, Any]] = []
+    sections: dict[str, dict[str, Any]] = {}
     for item in MENU:
         if not item.visible(user):
             continue
         url = reverse(item.url_name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": active}
+        if not item.section:
+            items.append(entry)
+            continue
+        key = str(item.section)
+        if key not in sections:
+            sections[key] = {
+                "label": item.section,
+                "icon": SECTION_ICONS.get(key, item.icon),
+                "children": [],
+                "active": False,
+                "id": f"nav-section-{len(sections)}",
+            }
+            items.append(sections[key])
+        sections[key]["children"].append(entry)
+        sections[key]["active"] = sections[key]["active"] or active
     return items

@@ -1,0 +1,416 @@
+"""Pages of the yearly assessment, the provincial key tasks and the commissioners' overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from baiqianwan.core.audit import audit_event_record
+from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export, xlsx_response
+from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.spreadsheets import ImportRejectedError, SpreadsheetError, write_workbook
+
+from . import assessment, overview
+from .models import AssessmentScheme, Grade, KeyTaskStatus, Team
+
+# ---- forms -------------------------------------------------------------------------------------
+
+
+class SchemeRulesForm(forms.Form):
+    unit_weight = forms.IntegerField(label="派出单位评分权重（%）", initial=50)
+    host_weight = forms.IntegerField(label="服务乡镇评分权重（%）", initial=50)
+    excellent_quota = forms.IntegerField(label="优秀比例上限（%）", initial=30)
+    excellent_mark = forms.IntegerField(label="优秀最低分", initial=90)
+    pass_mark = forms.IntegerField(label="合格最低分", initial=60)
+
+
+class SchemeForm(SchemeRulesForm):
+    year = forms.IntegerField(label="考核年度")
+    field_order = ["year"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class KeyTaskForm(forms.Form):
+    team = forms.ModelChoiceField(label="承担团队", queryset=Team.objects.none())
+    code = forms.CharField(label="任务编号", max_length=30, help_text="如 ZDPZ-2025-001")
+    title = forms.CharField(label="任务名称", max_length=120)
+    goals = forms.CharField(
+        label="考核指标",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项，如：推广新品种 500 亩",
+    )
+    budget = forms.DecimalField(label="省财政资助（万元）", max_digits=12, decimal_places=4)
+    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        ids = Team.objects.for_user(acting_user).values("pk")
+        teams = Team.all_objects.filter(pk__in=ids).select_related("town").order_by("town_id")
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.town.full_name}）"  # type: ignore[attr-defined]
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Return to the page the form was on, but only to a page of this site."""
+    back = str(request.POST.get("back", ""))
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return default
+
+
+def _scheme(request: HttpRequest, scheme_id: int) -> AssessmentScheme:
+    scheme = assessment.assessment_scheme_get(user=request.user, pk=scheme_id)
+    if scheme is None:
+        raise Http404("找不到该考核方案")
+    return scheme
+
+
+def _int(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+# ---- 年度考核 ------------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_province:  # type: ignore[union-attr]
+            raise PermissionDenied("年度考核方案由省科技厅管理")
+        if form.is_valid():
+            try:
+                created = assessment.assessment_scheme_create(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"已创建 {created.year} 年度考核，纳入考核 {created.records.count()} 人。"
+                )
+                return redirect("commissioners:assessment", created.pk)
+    schemes = assessment.assessment_scheme_list(user=request.user).annotate(people=Count("records"))
+    return render(request, "commissioners/assessment_list.html", {"schemes": schemes, "form": form})
+
+
+@login_required
+def assessment_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    scheme = _scheme(request, scheme_id)
+    user: Any = request.user
+    rules = SchemeRulesForm(
+        request.POST or None, initial={f: getattr(scheme, f) for f in assessment.SCHEME_FIELDS}
+    )
+    if request.method == "POST" and rules.is_valid():
+        try:
+            assessment.assessment_scheme_update(acting_user=user, scheme=scheme, **rules.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(rules, exc)
+        else:
+            messages.success(request, "考核规则已保存。")
+            return redirect("commissioners:assessment", scheme.pk)
+    city = str(request.GET.get("city", ""))[:4]
+    organisation_id = _int(request.GET.get("organisation"))
+    grade = str(request.GET.get("grade", ""))
+    grade = grade if grade in Grade.values else ""
+    records = assessment.assessment_record_list(
+        user=user, scheme=scheme, city=city, organisation_id=organisation_id, grade=grade
+    )
+    names = assessment.city_names()
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_export(
+            request,
+            schema=assessment.RESULTS_SHEET,
+            rows=assessment.results_rows(records[:EXPORT_LIMIT], names),
+            name=f"{scheme.year}年度考核结果",
+            count=records.count(),
+        )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    side = assessment.scoring_side(user)
+    rows = [(r, side is not None and not scheme.finalised and assessment.can_score(user, r)) for r in page]
+    visible = assessment.assessment_record_list(user=user, scheme=scheme)
+    towns = {code[:4] for code in visible.values_list("assignment__need__town_id", flat=True)}
+    organisations = sorted(
+        set(
+            visible.values_list(
+                "assignment__nomination__organisation_id", "assignment__nomination__organisation__name"
+            )
+        ),
+        key=lambda pair: pair[1],
+    )
+    summary = assessment.scheme_summary(scheme, user=user)
+    missing = assessment.missing_scores(scheme) if user.is_province and not scheme.finalised else []
+    return render(
+        request,
+        "commissioners/assessment.html",
+        {
+            "scheme": scheme,
+            "summary": summary,
+            "page": page,
+            "rows": rows,
+            "side": side,
+            "side_label": assessment.SIDE_LABELS.get(side or "", ""),
+            "rules": rules,
+            "missing": missing[:30],
+            "missing_count": len(missing),
+            "cities": sorted((code, names.get(code, code)) for code in towns),
+            "organisations": organisations,
+            "filters": {"city": city, "organisation": organisation_id, "grade": grade},
+            "grades": Grade.choices,
+            "filtered": bool(city or organisation_id or grade),
+            "cities_by_code": names,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_score(request: HttpRequest, scheme_id: int, record_id: int) -> HttpResponse:
+    scheme = _scheme(request, scheme_id)
+    record = assessment.assessment_record_get(user=request.user, pk=record_id)
+    if record is None or record.scheme_id != scheme.pk:
+        raise Http404("找不到该考核记录")
+    try:
+        assessment.assessment_score(
+            acting_user=request.user,
+            record=record,
+            score=request.POST.get("score", ""),
+            comment=str(request.POST.get("comment", "")),
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{record.assignment.nomination.expert.person.name}：{_errors(exc)}")
+    else:
+        messages.success(request, f"已保存{record.assignment.nomination.expert.person.name}的评分。")
+    return redirect(_back(request, f"/commissioners/assessment/{scheme.pk}/"))
+
+
+@login_required
+def score_sheet(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    """The scores this user gives, as a sheet to fill in and upload again."""
+    scheme = _scheme(request, scheme_id)
+    side = assessment.scoring_side(request.user)
+    if side is None:
+        raise PermissionDenied("只有派出单位和服务乡镇（或其所在县）有评分表")
+    rows = assessment.score_sheet_rows(user=request.user, scheme=scheme)
+    audit_event_record(
+        kind=AuditEvent.Kind.EXPORT,
+        request=request,
+        detail=f"导出{scheme.year}年度考核评分表（{assessment.SIDE_LABELS[side]}）{len(rows)} 条",
+    )
+    return xlsx_response(
+        write_workbook(assessment.SCORE_SHEET, rows, template=True), f"{scheme.year}年度考核评分表"
+    )
+
+
+@login_required
+@require_POST
+def score_upload(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    scheme = _scheme(request, scheme_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError("请选择填好的评分表（.xlsx）")
+        count = assessment.score_sheet_import(acting_user=request.user, scheme=scheme, data=upload.read())
+    except ImportRejectedError as exc:
+        shown = [str(e) for e in exc.errors[:20]]
+        more = f"（另有 {len(exc.errors) - 20} 处）" if len(exc.errors) > 20 else ""
+        messages.error(request, f"{exc}：" + "；".join(shown) + more)
+    except SpreadsheetError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"已导入 {count} 条评分。")
+    return redirect("commissioners:assessment", scheme.pk)
+
+
+@login_required
+@require_POST
+def assessment_action(request: HttpRequest, scheme_id: int, action: str) -> HttpResponse:
+    scheme = _scheme(request, scheme_id)
+    try:
+        if action == "finalise":
+            outcome = assessment.assessment_finalise(acting_user=request.user, scheme=scheme)
+            messages.success(
+                request,
+                f"已定档：优秀 {outcome.count(Grade.EXCELLENT)} 人、合格 {outcome.count(Grade.PASS)} 人、"
+                f"不合格 {outcome.count(Grade.FAIL)} 人。评分已锁定。",
+            )
+        elif action == "unfinalise":
+            assessment.assessment_unfinalise(
+                acting_user=request.user, scheme=scheme, reason=str(request.POST.get("reason", ""))
+            )
+            messages.warning(request, "已撤销定档，评分重新开放；等次将在再次定档时重新计算。")
+        elif action == "sync":
+            added, removed = assessment.assessment_records_sync(acting_user=request.user, scheme=scheme)
+            messages.info(request, f"考核名单已更新：新增 {added} 人，移出 {removed} 人。")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("commissioners:assessment", scheme.pk)
+
+
+# ---- 省级重点派驻任务 -------------------------------------------------------------------------------
+
+
+@login_required
+def key_task_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = KeyTaskForm(request.POST or None, acting_user=user)
+    if request.method == "POST":
+        if not user.is_province:
+            raise PermissionDenied("省级重点派驻任务由省科技厅下达")
+        if form.is_valid():
+            try:
+                task = assessment.key_task_create(acting_user=user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已下达任务 {task.code}。")
+                return redirect("commissioners:key_task", task.pk)
+    status = str(request.GET.get("status", ""))
+    status = status if status in KeyTaskStatus.values else ""
+    city = str(request.GET.get("city", ""))[:4]
+    q = str(request.GET.get("q", ""))[:60]
+    tasks = assessment.key_task_list(user=user, status=status, city=city, q=q)
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_export(
+            request,
+            schema=assessment.KEY_TASK_SHEET,
+            rows=assessment.key_task_rows(list(tasks[:EXPORT_LIMIT])),
+            name="省级重点派驻任务",
+            count=tasks.count(),
+        )
+    page = Paginator(tasks, 20).get_page(request.GET.get("page"))
+    everything = assessment.key_task_list(user=user)
+    counts = assessment.key_task_counts(user=user)
+    names = assessment.city_names()
+    cities = sorted({code[:4] for code in everything.values_list("team__town_id", flat=True)})
+    return render(
+        request,
+        "commissioners/key_tasks.html",
+        {
+            "page": page,
+            "form": form,
+            "statuses": KeyTaskStatus.choices,
+            "counts": counts,
+            "filters": {"status": status, "city": city, "q": q},
+            "cities": [(code, names.get(code, code)) for code in cities],
+            "show_form": user.is_province and (request.method == "POST" or request.GET.get("new")),
+        },
+    )
+
+
+@login_required
+def key_task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    user: Any = request.user
+    task = assessment.key_task_get(user=user, pk=task_id)
+    if task is None:
+        raise Http404("找不到该任务")
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "progress":
+                assessment.key_task_progress(
+                    acting_user=user,
+                    task=task,
+                    progress=request.POST.get("progress", ""),
+                    note=str(request.POST.get("note", "")),
+                )
+                messages.success(request, "已更新任务进展。")
+            elif action in (KeyTaskStatus.ACCEPTED, KeyTaskStatus.TERMINATED):
+                done = assessment.key_task_close(
+                    acting_user=user, task=task, status=action, reason=str(request.POST.get("reason", ""))
+                )
+                messages.success(request, f"任务已标记为“{done.get_status_display()}”。")
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        return redirect("commissioners:key_task", task.pk)
+    closed = task.status in assessment.CLOSING
+    return render(
+        request,
+        "commissioners/key_task.html",
+        {
+            "task": task,
+            "status": getattr(task, "shown_status", task.status),
+            "status_label": KeyTaskStatus(getattr(task, "shown_status", task.status)).label,
+            "goals": [line for line in task.goals.splitlines() if line.strip()],
+            "can_report": not closed and assessment.can_report_progress(user, task),
+            "can_close": not closed and user.is_province,
+            "members": task.team.need.assignments.filter(status="accepted")
+            .select_related("nomination__expert__person", "nomination__organisation")
+            .order_by("-leader", "pk"),
+        },
+    )
+
+
+# ---- 特派员概览 ----------------------------------------------------------------------------------
+
+
+@login_required
+def overview_page(request: HttpRequest) -> HttpResponse:
+    numbers = overview.overview_get(user=request.user)
+    if request.GET.get("export") == "xlsx":
+        rows = overview.overview_rows(numbers)
+        return spreadsheet_export(
+            request,
+            schema=overview.OVERVIEW_SHEET,
+            rows=rows,
+            name="科技特派员分市统计",
+            count=len(numbers.cities),
+            note=f"截至 {numbers.on:%Y-%m-%d}",
+        )
+    task_counts = assessment.key_task_counts(user=request.user)
+    latest = assessment.assessment_scheme_list(user=request.user).first()
+    map_data = [
+        {
+            "name": c.name,
+            "code": c.code,
+            "region": c.region_label,
+            "value": c.on_duty,
+            "serving": c.serving,
+            "teams": c.teams,
+            "towns": c.towns,
+            "villages": c.villages,
+        }
+        for c in numbers.cities
+    ]
+    top = max((c.on_duty for c in numbers.cities), default=0)
+    return render(
+        request,
+        "commissioners/overview.html",
+        {
+            "o": numbers,
+            "map_data": map_data,
+            "map_max": max(top, 1),
+            "field_max": max((n for _, n in numbers.fields), default=0) or 1,
+            "task_counts": task_counts,
+            "task_total": sum(task_counts.values()),
+            "latest_scheme": latest,
+        },
+    )

@@ -1,0 +1,439 @@
+"""API of teams in the field: teams, 工作站 and 服务日志 (the same selectors and services as the pages)."""
+
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from baiqianwan.core.scope import api_scope
+
+from . import teams
+from .models import ServiceLog, Team, Workstation
+
+router = Router(tags=["科技特派员团队与服务日志"])
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    town_code: str = Field(alias="town_id")
+    town_name: str = Field(alias="town.full_name")
+    started_on: date
+    ends_on: date
+    leader: str | None = Field(None, alias="leader_name")
+    members_on_duty: int
+    confirmed_days: Decimal
+    workstation_id: int | None
+    workstation_name: str | None = None
+
+    @staticmethod
+    def resolve_workstation_name(obj: Team) -> str | None:
+        return obj.workstation.name if obj.workstation else None
+
+
+class MemberOut(Schema):
+    assignment_id: int
+    name: str
+    organisation: str
+    leader: bool
+    status: str
+    status_label: str
+    started_on: date | None
+    ended_on: date | None
+    confirmed_days: Decimal
+    waiting_days: Decimal
+    expected_days: Decimal | None
+    behind_pace: bool
+    at_risk: bool
+
+
+class HistoryOut(Schema):
+    on: date
+    name: str = Field(alias="assignment.nomination.expert.person.name")
+    kind: str
+    kind_label: str
+    reason: str
+    by: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_by(obj: Any) -> str:
+        return str(obj.by.display_name or obj.by.username)
+
+
+class NumbersOut(Schema):
+    logs: int
+    waiting: int
+    villages: int
+    trained: int
+    solved: int
+    days: Decimal
+
+
+class TeamDetailOut(TeamOut):
+    fields: list[str] = Field(alias="need.fields")
+    members: list[MemberOut]
+    history: list[HistoryOut]
+    numbers: NumbersOut
+    warnings: list[str]
+
+
+class WorkstationOut(Schema):
+    id: int
+    name: str
+    town_code: str = Field(alias="town_id")
+    town_name: str = Field(alias="town.full_name")
+    host_id: int | None
+    host_name: str
+    address: str
+    facilities: str
+    established_on: date
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+    @staticmethod
+    def resolve_host_name(obj: Workstation) -> str:
+        return obj.host.name if obj.host else obj.host_name
+
+
+class WorkstationIn(Schema):
+    name: str = Field(max_length=80)
+    town_code: str = Field(min_length=12, max_length=12)
+    host_id: int | None = None
+    host_name: str = Field("", max_length=80)
+    address: str = Field(max_length=120)
+    facilities: str = ""
+    established_on: date | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class WorkstationPatch(Schema):
+    name: str | None = Field(None, max_length=80)
+    town_code: str | None = Field(None, min_length=12, max_length=12)
+    host_id: int | None = None
+    host_name: str | None = Field(None, max_length=80)
+    address: str | None = Field(None, max_length=120)
+    facilities: str | None = None
+    established_on: date | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class LeaderIn(Schema):
+    assignment_id: int
+    reason: str
+
+
+class TeamWorkstationIn(Schema):
+    workstation_id: int | None = Field(None, description="留空表示解除关联")
+
+
+class LogOut(Schema):
+    id: int
+    assignment_id: int
+    team_id: int | None = None
+    commissioner: str = Field(alias="assignment.nomination.expert.person.name")
+    town_code: str = Field(alias="assignment.need.town_id")
+    served_on: date
+    village_code: str = Field(alias="village_id")
+    village_name: str = Field(alias="village.name")
+    activity: str
+    days: Decimal
+    people_trained: int
+    problems_solved: int
+    description: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    status: str
+    return_reason: str
+    reviewed_at: datetime | None
+    photos: int = 0
+
+    @staticmethod
+    def resolve_team_id(obj: ServiceLog) -> int | None:
+        team = getattr(obj.assignment.need, "team", None)
+        return team.pk if team else None
+
+    @staticmethod
+    def resolve_photos(obj: ServiceLog) -> int:
+        return len(obj.photos.all())
+
+
+class LogIn(Schema):
+    assignment_id: int
+    served_on: date
+    village_code: str = Field(min_length=12, max_length=12)
+    activity: str = Field(description="training 技术培训 / guidance 现场指导 / introduction 技术引进 / …")
+    days: Decimal = Field(Decimal(1), description="1 或 0.5")
+    people_trained: int = 0
+    problems_solved: int = 0
+    description: str
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class LogPatch(Schema):
+    served_on: date | None = None
+    village_code: str | None = Field(None, min_length=12, max_length=12)
+    activity: str | None = None
+    days: Decimal | None = None
+    people_trained: int | None = None
+    problems_solved: int | None = None
+    description: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class ReturnIn(Schema):
+    reason: str
+
+
+def _team(request: HttpRequest, team_id: int) -> Team:
+    team = teams.team_get(user=request.user, pk=team_id)
+    if team is None:
+        raise Http404
+    return team
+
+
+def _log(request: HttpRequest, log_id: int) -> ServiceLog:
+    log = teams.log_get(user=request.user, pk=log_id)
+    if log is None:
+        raise Http404
+    return log
+
+
+class _TeamDetail:
+    """The team with its members, history and numbers beside it, read by ``TeamDetailOut``."""
+
+    def __init__(self, team: Team, **parts: Any):
+        self._team = team
+        self.__dict__.update(parts)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._team, name)
+
+
+def _team_detail(team: Team) -> _TeamDetail:
+    members = teams.team_members(team)
+    return _TeamDetail(
+        team,
+        fields=team.need.fields,
+        members=[
+            {
+                "assignment_id": m.assignment.pk,
+                "name": m.name,
+                "organisation": m.assignment.nomination.organisation.name,
+                "leader": m.assignment.leader,
+                "status": m.assignment.status,
+                "status_label": m.assignment.get_status_display(),
+                "started_on": m.assignment.started_on,
+                "ended_on": m.assignment.ended_on,
+                "confirmed_days": m.pace.confirmed if m.pace else Decimal(0),
+                "waiting_days": m.pace.waiting if m.pace else Decimal(0),
+                "expected_days": m.pace.expected if m.pace and m.on_duty else None,
+                "behind_pace": bool(m.pace and m.pace.behind),
+                "at_risk": bool(m.pace and m.pace.at_risk),
+            }
+            for m in members
+        ],
+        history=list(teams.team_history(team)),
+        numbers=asdict(teams.team_numbers(team)),
+        warnings=teams.TeamRow(team, members).warnings,
+    )
+
+
+# ---- teams ---------------------------------------------------------------------------------------
+
+
+@router.get("/teams", response=list[TeamOut], openapi_extra=api_scope(Team), summary="科技特派员团队")
+@paginate(PageNumberPagination, page_size=20)
+def team_list(request: HttpRequest, city: str = "", county: str = "", q: str = ""):
+    return teams.team_list(user=request.user, city=city, county=county, q=q)
+
+
+@router.get(
+    "/teams/{team_id}",
+    response=TeamDetailOut,
+    openapi_extra=api_scope(Team),
+    summary="团队详情：成员在岗天数与预警、变动记录、服务成效",
+)
+def team_detail(request: HttpRequest, team_id: int) -> _TeamDetail:
+    return _team_detail(_team(request, team_id))
+
+
+@router.post(
+    "/teams/{team_id}/leader",
+    response=TeamDetailOut,
+    openapi_extra=api_scope(Team),
+    summary="调整团队负责人（省或所在县）",
+)
+def team_leader(request: HttpRequest, team_id: int, payload: LeaderIn) -> _TeamDetail:
+    team = _team(request, team_id)
+    teams.team_leader_change(
+        acting_user=request.user, team=team, assignment_id=payload.assignment_id, reason=payload.reason
+    )
+    return _team_detail(_team(request, team_id))
+
+
+@router.post(
+    "/teams/{team_id}/workstation",
+    response=TeamDetailOut,
+    openapi_extra=api_scope(Team),
+    summary="关联本镇的工作站",
+)
+def team_workstation(request: HttpRequest, team_id: int, payload: TeamWorkstationIn) -> _TeamDetail:
+    team = _team(request, team_id)
+    teams.team_workstation_set(acting_user=request.user, team=team, workstation_id=payload.workstation_id)
+    return _team_detail(_team(request, team_id))
+
+
+# ---- 工作站 --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/workstations", response=list[WorkstationOut], openapi_extra=api_scope(Workstation), summary="工作站"
+)
+@paginate(PageNumberPagination, page_size=20)
+def workstation_list(request: HttpRequest, q: str = "", city: str = "", county: str = ""):
+    return teams.workstation_list(user=request.user, q=q, city=city, county=county)
+
+
+@router.post(
+    "/workstations",
+    response={201: WorkstationOut},
+    openapi_extra=api_scope(Workstation),
+    summary="登记工作站",
+)
+def workstation_create(request: HttpRequest, payload: WorkstationIn) -> Status:
+    return Status(201, teams.workstation_create(acting_user=request.user, **payload.dict()))
+
+
+@router.patch(
+    "/workstations/{workstation_id}",
+    response=WorkstationOut,
+    openapi_extra=api_scope(Workstation),
+    summary="修改工作站",
+)
+def workstation_update(request: HttpRequest, workstation_id: int, payload: WorkstationPatch) -> Workstation:
+    if teams.workstation_get(user=request.user, pk=workstation_id) is None:
+        raise Http404
+    return teams.workstation_update(
+        acting_user=request.user, workstation_id=workstation_id, **payload.dict(exclude_unset=True)
+    )
+
+
+# ---- 服务日志 ------------------------------------------------------------------------------------
+
+
+@router.get("/logs", response=list[LogOut], openapi_extra=api_scope(ServiceLog), summary="服务日志")
+@paginate(PageNumberPagination, page_size=20)
+def log_list(
+    request: HttpRequest,
+    status: str = "",
+    team_id: int | None = None,
+    assignment_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    waiting_for_me: bool = False,
+):
+    if waiting_for_me:
+        return teams.log_queue(user=request.user)
+    return teams.log_list(
+        user=request.user,
+        status=status,
+        team_id=team_id,
+        assignment_id=assignment_id,
+        date_from=date_from,
+        date_to=date_to,
+    ).prefetch_related("photos")
+
+
+@router.get("/logs/{log_id}", response=LogOut, openapi_extra=api_scope(ServiceLog), summary="服务日志详情")
+def log_detail(request: HttpRequest, log_id: int) -> ServiceLog:
+    return _log(request, log_id)
+
+
+@router.post(
+    "/logs",
+    response={201: LogOut},
+    openapi_extra=api_scope(ServiceLog),
+    summary="填写服务日志（科技特派员本人）；照片另用 /logs/{log_id}/photos 上传",
+)
+def log_create(request: HttpRequest, payload: LogIn) -> Status:
+    created = teams.log_create(acting_user=request.user, **payload.dict())
+    return Status(201, _log(request, created.pk))
+
+
+@router.patch(
+    "/logs/{log_id}",
+    response=LogOut,
+    openapi_extra=api_scope(ServiceLog),
+    summary="修改并重新提交服务日志（本人；已确认的不能修改）",
+)
+def log_update(request: HttpRequest, log_id: int, payload: LogPatch) -> ServiceLog:
+    log = _log(request, log_id)
+    teams.log_update(acting_user=request.user, log_id=log.pk, **payload.dict(exclude_unset=True))
+    return _log(request, log.pk)
+
+
+PHOTO_UPLOAD = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                    "required": ["photos"],
+                }
+            }
+        },
+        "required": True,
+    }
+}
+
+
+@router.post(
+    "/logs/{log_id}/photos",
+    response=LogOut,
+    openapi_extra={**api_scope(ServiceLog), **PHOTO_UPLOAD},
+    summary="上传现场照片（multipart，字段 photos，可多张；任一张不合格则都不保存）",
+)
+def log_photos(request: HttpRequest, log_id: int) -> ServiceLog:
+    log = _log(request, log_id)
+    teams.log_update(acting_user=request.user, log_id=log.pk, photos=list(request.FILES.getlist("photos")))
+    return _log(request, log.pk)
+
+
+@router.post(
+    "/logs/{log_id}/confirm",
+    response=LogOut,
+    openapi_extra=api_scope(ServiceLog),
+    summary="确认服务日志（服务乡镇或所在县）",
+)
+def log_confirm(request: HttpRequest, log_id: int) -> ServiceLog:
+    log = _log(request, log_id)
+    teams.log_confirm(acting_user=request.user, log_id=log.pk)
+    return _log(request, log.pk)
+
+
+@router.post(
+    "/logs/{log_id}/return",
+    response=LogOut,
+    openapi_extra=api_scope(ServiceLog),
+    summary="退回服务日志（须填写原因）",
+)
+def log_return(request: HttpRequest, log_id: int, payload: ReturnIn) -> ServiceLog:
+    log = _log(request, log_id)
+    teams.log_return(acting_user=request.user, log_id=log.pk, reason=payload.reason)
+    return _log(request, log.pk)
