@@ -165,3 +165,39 @@ def test_each_stage_closes_on_its_deadline_except_for_the_province(setting: dict
         services.town_rank(acting_user=setting["town"], need=need, nomination_ids=[nomination.pk])
     with pytest.raises(ValidationError, match="双向选择已于"):
         services.candidate_prefer(acting_user=setting["org"], nomination=nomination, need_ids=[need.pk])
+
+
+def test_configurable_limits_age_and_nominations_per_unit(setting: dict[str, Any]) -> None:
+    province, org = setting["province"], setting["org"]
+    assert services.age_on("44010619780301123X", dt.date(2026, 2, 28)) == 47
+    assert services.age_on("44010619780301123X", dt.date(2026, 3, 1)) == 48
+    assert services.age_on("bad", dt.date(2026, 3, 1)) is None
+    strict = services.round_create(
+        acting_user=province, name="限制批次", year=2026, max_age=45, max_per_unit=2
+    )
+    lead, senior, junior = setting["experts"]  # all born 1978: 48 today
+    flagged = services.nominate(acting_user=org, dispatch_round=strict, expert=lead, fields=["种植"])
+    assert flagged.excluded_reason.startswith("年满 4")
+    assert "超过本批次 45 周岁的年龄上限" in flagged.excluded_reason
+    services.nominate(acting_user=org, dispatch_round=strict, expert=senior, fields=["种植"])
+    with pytest.raises(ValidationError, match="每个单位最多推荐 2 人"):
+        services.nominate(acting_user=org, dispatch_round=strict, expert=junior, fields=["种植"])
+    # Re-nominating someone already put forward is an update, not a third nomination.
+    services.nominate(acting_user=org, dispatch_round=strict, expert=senior, fields=["种植", "茶叶"])
+
+
+def test_only_serving_commissioners_are_excluded_from_a_new_round(team: Any, setting: dict[str, Any]) -> None:
+    province, org = setting["province"], setting["org"]
+    member = team.need.assignments.filter(leader=False).select_related("nomination__expert").first()
+    services.assignment_end(acting_user=province, assignment=member, status="rescinded", reason="调整")
+    later = services.round_create(acting_user=province, name="2026年第一批", year=2026)
+    still_serving = team.need.assignments.get(leader=True).nomination.expert
+    assert (
+        "已在“2024年第一批”派驻"
+        in services.nominate(
+            acting_user=org, dispatch_round=later, expert=still_serving, fields=["种植"]
+        ).excluded_reason
+    )
+    assert services.nominate(
+        acting_user=org, dispatch_round=later, expert=member.nomination.expert, fields=["种植"]
+    ).eligible

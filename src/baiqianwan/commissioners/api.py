@@ -71,6 +71,8 @@ class RoundIn(Schema):
     needs_due: date | None = None
     nominations_due: date | None = None
     choices_due: date | None = None
+    max_age: int | None = Field(default=None, ge=30, le=75)
+    max_per_unit: int | None = Field(default=None, ge=1, le=500)
 
 
 class NeedIn(Schema):

@@ -40,6 +40,12 @@ class DispatchRound(ScopedModel, TimeStampedModel):
     needs_due = models.DateField("乡镇需求截止", null=True, blank=True)
     nominations_due = models.DateField("单位推荐截止", null=True, blank=True)
     choices_due = models.DateField("双向选择截止", null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(
+        "年龄上限（周岁）", null=True, blank=True, help_text="超过者标为不符合条件；不填则不限"
+    )
+    max_per_unit = models.PositiveSmallIntegerField(
+        "每个单位推荐人数上限", null=True, blank=True, help_text="不填则不限"
+    )
     status = models.CharField("状态", max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     result = models.JSONField("求解结果", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT)

@@ -91,6 +91,8 @@ def round_create(
     needs_due: date | None = None,
     nominations_due: date | None = None,
     choices_due: date | None = None,
+    max_age: int | None = None,
+    max_per_unit: int | None = None,
 ) -> DispatchRound:
     _require_province(acting_user)
     if DispatchRound.all_objects.filter(name=name.strip()).exists():
@@ -106,6 +108,8 @@ def round_create(
         needs_due=needs_due,
         nominations_due=nominations_due,
         choices_due=choices_due,
+        max_age=max_age,
+        max_per_unit=max_per_unit,
         created_by=acting_user,
     )
     dispatch_round.full_clean()
@@ -166,19 +170,36 @@ def need_submit(
     return need
 
 
+def age_on(id_number: str, day: date) -> int | None:
+    """Whole years of age from the birth date in a 居民身份证号码 (digits 7–14)."""
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def _exclusion(nomination: Nomination) -> str:
     if nomination.in_station_team:
         return "已是驻镇帮镇扶村工作队成员"
     if nomination.in_sanzhi:
         return "已是三支一扶人员"
+    # Serving elsewhere: holding a slot of another round whose team is still in its term.
     elsewhere = (
-        Assignment.all_objects.filter(nomination__expert=nomination.expert, published=True)
+        Assignment.all_objects.filter(
+            nomination__expert=nomination.expert, published=True, status__in=HOLDING
+        )
         .exclude(round=nomination.round)
+        .exclude(need__team__ends_on__lte=timezone.localdate())
         .select_related("round")
         .first()
     )
     if elsewhere is not None:
         return f"已在“{elsewhere.round.name}”派驻"
+    limit = nomination.round.max_age
+    age = age_on(nomination.expert.person.id_number, timezone.localdate())
+    if limit is not None and age is not None and age > limit:
+        return f"年满 {age} 周岁，超过本批次 {limit} 周岁的年龄上限"
     return ""
 
 
@@ -203,6 +224,13 @@ def nominate(
         raise PermissionDenied("只能推荐本单位的专家")
     if not 1 <= int(capacity) <= 5:
         raise ValidationError({"capacity": "可服务乡镇数应在 1 到 5 之间"})
+    limit = dispatch_round.max_per_unit
+    if limit is not None:
+        others = dispatch_round.nominations.filter(organisation=organisation).exclude(expert=expert).count()
+        if others >= limit:
+            raise ValidationError(
+                {"expert": f"本批次每个单位最多推荐 {limit} 人，{organisation.name}已推荐 {others} 人"}
+            )
     nomination, _ = Nomination.all_objects.update_or_create(
         round=dispatch_round,
         expert=expert,

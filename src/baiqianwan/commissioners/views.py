@@ -57,6 +57,10 @@ class RoundForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="截止后只有省科技厅可以补报或修改",
     )
+    max_age = forms.IntegerField(label="年龄上限（周岁）", min_value=30, max_value=75, required=False)
+    max_per_unit = forms.IntegerField(
+        label="每个单位推荐人数上限", min_value=1, max_value=500, required=False
+    )
 
 
 class NeedForm(forms.Form):

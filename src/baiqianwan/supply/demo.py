@@ -567,3 +567,6 @@ def demo_link_experts() -> None:
         if user is not None and profile is not None and not hasattr(user, "expert_profile"):
             profile.user = user
             profile.save(update_fields=["user"])
+            # The account and the person it speaks for carry the same name ("李建华（科技特派员）").
+            profile.person.name = user.display_name.split("（")[0]
+            profile.person.save(update_fields=["name"])
