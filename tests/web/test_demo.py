@@ -1,0 +1,40 @@
+"""`bqw demo`: the whole demo data set loads on a fresh database, once, and shows every feature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+
+from baiqianwan.commissioners.models import (
+    AssessmentScheme,
+    AssignmentStatus,
+    DispatchRound,
+    KeyTask,
+    RoundStatus,
+    ServiceLog,
+    Team,
+)
+from baiqianwan.demands.models import Demand
+from baiqianwan.plan.models import KpiValue
+from baiqianwan.plan.services import plan_load
+
+
+def test_demo_loads_every_feature_once(divisions: None, capsys: Any) -> None:
+    plan_load()
+    call_command("indicators", "load")
+    call_command("demo")
+    assert "Bqw@2025demo" in capsys.readouterr().out
+    rounds = {r.name: r for r in DispatchRound.all_objects.all()}
+    assert rounds["2024年第一批"].status == RoundStatus.PUBLISHED
+    assert rounds["2025年第二批"].status == RoundStatus.SOLVED
+    assert rounds["2025年第二批"].nominations.exclude(excluded_reason="").exists()
+    assert Team.all_objects.count() == 4
+    assert rounds["2024年第一批"].assignments.filter(status=AssignmentStatus.RESCINDED).count() == 1
+    assert ServiceLog.all_objects.filter(status="confirmed").count() > 1000
+    assert AssessmentScheme.all_objects.filter(finalised=True).exists()
+    assert KeyTask.all_objects.count() >= 3
+    assert KpiValue.objects.filter(source="reported").exclude(evidence="").count() >= 9
+    assert Demand.all_objects.count() >= 10
+    call_command("demo", "--if-empty")  # a second run changes nothing
+    assert Team.all_objects.count() == 4
