@@ -681,7 +681,7 @@ END_RULES = {
 
 def _locked_assignment(assignment: Assignment) -> Assignment:
     return (
-        Assignment.all_objects.select_for_update()
+        Assignment.all_objects.select_for_update(of=("self",))
         .select_related("round", "need__town", "nomination__expert__person", "nomination__expert__user")
         .get(pk=assignment.pk)
     )

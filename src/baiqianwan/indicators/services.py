@@ -458,7 +458,7 @@ def submission_submit(
 
 def _locked(submission: Submission) -> Submission:
     return (
-        Submission.all_objects.select_for_update()
+        Submission.all_objects.select_for_update(of=("self",))
         .select_related("dataset", "unit__parent")
         .get(pk=submission.pk)
     )
@@ -535,3 +535,68 @@ def submission_unapprove(*, acting_user: Any, submission: Submission, reason: st
     _event(submission, acting_user, "unapprove", before, reason.strip(), level=final)
     _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）的审定被撤销", reason.strip())
     return submission
+
+
+# ---- predicates and batches for the collection pages -----------------------------------------
+
+
+def level_of(user: Any) -> str:
+    """The level a user acts at: province, city, county, town or village ("" for other roles)."""
+    return _user_level(user)
+
+
+def can_review(user: Any, submission: Submission) -> bool:
+    """Whether ``user`` is the reviewer the submission is waiting for."""
+    return submission.status == SubmissionStatus.SUBMITTED and _reviews(
+        user, submission.unit, level=submission.stage
+    )
+
+
+def can_unapprove(user: Any, submission: Submission) -> bool:
+    if submission.status != SubmissionStatus.APPROVED:
+        return False
+    chain = chain_for(submission.dataset, submission.unit)
+    if not _reviews(user, submission.unit, level=chain[-1] if chain else "province"):
+        return False
+    return user.is_province or not is_locked(submission.dataset, submission.period, submission.unit_id)
+
+
+def can_grant_exception(user: Any, dataset: DataSet, period: str, unit: Division) -> bool:
+    """A reviewer above a unit whose period is locked may reopen it for a while."""
+    return is_locked(dataset, period, unit.code) and _reviews(user, unit, any_level=True)
+
+
+def _failure(exc: ValidationError | PermissionDenied) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or "没有权限"
+
+
+def submission_submit_many(
+    *, acting_user: Any, submissions: list[Submission], confirm_warnings: bool = False
+) -> tuple[list[Submission], list[tuple[Submission, str]]]:
+    """Submit each one on its own (one bad unit does not hold back the others); say why any failed."""
+    done: list[Submission] = []
+    failed: list[tuple[Submission, str]] = []
+    for submission in submissions:
+        try:
+            done.append(
+                submission_submit(
+                    acting_user=acting_user, submission=submission, confirm_warnings=confirm_warnings
+                )
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            failed.append((submission, _failure(exc)))
+    return done, failed
+
+
+def submission_approve_many(
+    *, acting_user: Any, submissions: list[Submission]
+) -> tuple[list[Submission], list[tuple[Submission, str]]]:
+    """Approve each one through the same checks as a single approval; say why any failed."""
+    done: list[Submission] = []
+    failed: list[tuple[Submission, str]] = []
+    for submission in submissions:
+        try:
+            done.append(submission_approve(acting_user=acting_user, submission=submission))
+        except (ValidationError, PermissionDenied) as exc:
+            failed.append((submission, _failure(exc)))
+    return done, failed
