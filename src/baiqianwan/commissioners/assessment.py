@@ -878,7 +878,7 @@ def key_task_create(
 
 
 def _locked_task(task: KeyTask) -> KeyTask:
-    return KeyTask.all_objects.select_for_update().select_related("team").get(pk=task.pk)
+    return KeyTask.all_objects.select_for_update(of=("self",)).select_related("team").get(pk=task.pk)
 
 
 @transaction.atomic

@@ -363,7 +363,7 @@ def team_leader_change(
     if not can_change_leader(acting_user, team):
         raise PermissionDenied("团队负责人由省科技厅或团队所在县科技部门调整")
     members = list(
-        Assignment.all_objects.select_for_update()
+        Assignment.all_objects.select_for_update(of=("self",))
         .filter(need_id=team.need_id, published=True)
         .select_related("nomination__expert__person")
     )
@@ -833,7 +833,7 @@ def log_create(
 
 def _locked_log(log_id: int) -> ServiceLog:
     return (
-        ServiceLog.all_objects.select_for_update()
+        ServiceLog.all_objects.select_for_update(of=("self",))
         .select_related("assignment__need__town", "assignment__nomination__expert__person", "village")
         .get(pk=log_id)
     )
