@@ -52,7 +52,7 @@ lint: install
 ## bench: the speed targets of DESIGN §6, each beside a baseline measured in the same run
 bench: install
 	$(VENV)/bin/python benchmarks/bench_dispatch.py
-	@for script in benchmarks/bench_matching.py benchmarks/bench_assessment.py; do \
+	@for script in benchmarks/bench_matching.py benchmarks/bench_assessment.py benchmarks/bench_upload.py; do \
 		if [ -f $$script ]; then $(VENV)/bin/python $$script || exit 1; fi; \
 	done
 

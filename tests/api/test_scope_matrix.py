@@ -122,10 +122,37 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _team_records(world)[model]
     if model.startswith("commissioners."):
         return _dispatch_records(world)[model]
+    if model == "indicators.Submission":
+        return _submissions(world)
+    if model == "regions.Division":
+        # Scorecards: a county of each side; a scorecard outside the caller's region is not found.
+        from baiqianwan.regions.models import Division
+
+        return Division.objects.get(pk=A["county"]), Division.objects.get(pk=B["county"])
     if model == "self":
         token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
         return None, token
     return None
+
+
+def _submissions(world: dict[str, Any]) -> tuple[Any, Any]:
+    """A town report of each side's town, sent up and waiting for the county."""
+    from baiqianwan.indicators.models import DataSet, Submission
+    from baiqianwan.indicators.services import system_load_shipped
+
+    system_load_shipped()
+    dataset = DataSet.objects.get(code="county_town_system.town")
+    return tuple(  # type: ignore[return-value]
+        Submission.all_objects.create(
+            dataset=dataset,
+            period="2026",
+            unit_id=side["town"],
+            status="submitted",
+            stage="county",
+            values={"hnte": 3.0},
+        )
+        for side in (A, B)
+    )
 
 
 def _demand(world: dict[str, Any], side: str) -> Demand:
@@ -371,6 +398,9 @@ WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/commissioners/workstations/{workstation_id}": lambda w: {"address": "越权修改的地址"},
     "/api/v1/commissioners/logs/{log_id}": lambda w: {"description": "越权修改的服务情况说明"},
     "/api/v1/commissioners/logs/{log_id}/return": lambda w: {"reason": "越权退回"},
+    "/api/v1/indicators/submissions/{submission_id}/submit": lambda w: {"confirm_warnings": True},
+    "/api/v1/indicators/submissions/{submission_id}/return": lambda w: {"reason": "越权退回"},
+    "/api/v1/indicators/submissions/{submission_id}/unapprove": lambda w: {"reason": "越权撤销"},
 }
 
 # Payloads that try to create a record on side B.
@@ -427,6 +457,13 @@ CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "days": 1,
         "description": "越权填写的服务日志内容。",
     },
+}
+
+CREATE_PAYLOADS["/api/v1/indicators/submissions"] = lambda w: {
+    "dataset": "county_town_system.town",
+    "period": "2026",
+    "unit_code": B["town"],
+    "values": {"hnte": 5},
 }
 
 ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed

@@ -42,13 +42,21 @@ def _province(user: Any) -> bool:
     return bool(getattr(user, "is_province", False))
 
 
+def _region_users(user: Any) -> bool:
+    """The province and the region offices, towns and villages fill in and review indicator reports."""
+    return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "village")
+
+
 # Sections group related pages under one dropdown so the bar stays on one line.
 COMMISSIONERS = _("科技特派员")
+ASSESSMENT = _("监测考核")
 SYSTEM = _("系统")
 
 MENU = [
     NavItem(_("首页"), "home", "ti-home", _everyone),
     NavItem(_("实施方案"), "plan:page", "ti-list-check", _everyone),
+    NavItem(_("指标填报"), "indicators:collect", "ti-table", _region_users, ASSESSMENT),
+    NavItem(_("考核结果"), "indicators:results", "ti-chart-bar", _everyone, ASSESSMENT),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
@@ -64,7 +72,11 @@ MENU = [
     NavItem(_("审计日志"), "audit", "ti-shield-check", _province, SYSTEM),
     NavItem(_("后台任务"), "jobs", "ti-loader", _everyone, SYSTEM),
 ]
-SECTION_ICONS = {str(COMMISSIONERS): "ti-users-group", str(SYSTEM): "ti-settings"}
+SECTION_ICONS = {
+    str(COMMISSIONERS): "ti-users-group",
+    str(ASSESSMENT): "ti-chart-bar",
+    str(SYSTEM): "ti-settings",
+}
 
 
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
