@@ -600,3 +600,43 @@ def submission_approve_many(
         except (ValidationError, PermissionDenied) as exc:
             failed.append((submission, _failure(exc)))
     return done, failed
+
+
+# ---- data set settings -------------------------------------------------------------------------
+
+
+def levels_above(level: str) -> list[str]:
+    return LEVEL_ORDER[LEVEL_ORDER.index(level) + 1 :]
+
+
+@transaction.atomic
+def dataset_update(
+    *,
+    acting_user: Any,
+    dataset: DataSet,
+    due_days: int,
+    lock_days: int,
+    approval_chain: list[str],
+    active: bool,
+) -> DataSet:
+    """Deadline, lock and approval levels of a report; a level may be skipped, never reordered."""
+    if not acting_user.is_province:
+        raise PermissionDenied("报表设置由省科技厅维护")
+    errors: dict[str, str] = {}
+    if not 0 <= int(due_days) <= 120:
+        errors["due_days"] = "截止应在期末后 0 到 120 天之间"
+    if not 0 <= int(lock_days) <= 365:
+        errors["lock_days"] = "锁定应在截止后 0 到 365 天之间"
+    above = levels_above(dataset.level)
+    chain = [level for level in above if level in approval_chain]
+    unknown = [level for level in approval_chain if level not in above]
+    if unknown:
+        errors["approval_chain"] = f"审核层级只能是{LEVEL_NAMES[dataset.level]}以上的层级"
+    elif not chain:
+        errors["approval_chain"] = "至少需要一级审核"
+    if errors:
+        raise ValidationError(errors)
+    dataset.due_days, dataset.lock_days = int(due_days), int(lock_days)
+    dataset.approval_chain, dataset.active = chain, bool(active)
+    dataset.save()
+    return dataset

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import collection_views, result_views
+from . import collection_views, definition_views, result_views
 
 app_name = "indicators"
 
@@ -52,4 +52,11 @@ urlpatterns += [
     path("results/ranking.xlsx", result_views.ranking_export, name="results_export"),
     path("results/entries.xlsx", result_views.entries_export, name="results_entries"),
     path("results/report.pdf", result_views.report_pdf, name="results_report"),
+]
+
+# Definitions and report settings (province).
+urlpatterns += [
+    path("definitions/", definition_views.definitions, name="definitions"),
+    path("definitions/<int:pk>/download/", definition_views.definition_download, name="definition_download"),
+    path("datasets/<str:code>/settings/", definition_views.dataset_settings, name="dataset_settings"),
 ]
