@@ -45,6 +45,7 @@ def test_a_town_reports_in_excel_and_the_county_and_city_approve(
     town = make_user(Role.TOWN, TOWN, username="lianjiangkou", display_name="连江口镇人民政府")
     county = make_user(Role.COUNTY, COUNTY, username="yingde", display_name="英德市科技局")
     city = make_user(Role.CITY, CITY, username="qingyuan", display_name="清远市科技局")
+    province = make_user(Role.PROVINCE, "440000000000", username="gd", display_name="省科技厅")
 
     # The town finds its report for 2026 and downloads the template.
     login(town.username)
@@ -121,4 +122,21 @@ def test_a_town_reports_in_excel_and_the_county_and_city_approve(
     expect(page.locator('input[name="hnte"]')).to_be_disabled()
     expect(page.get_by_role("button", name="报送")).to_have_count(0)
     expect(page.locator("#history")).to_contain_text("审核通过")
+    page.context.clear_cookies()
+
+    # The province previews the 2026 results: the town is ranked with a score, and the map colours it.
+    login(province.username)
+    page.goto("/indicators/results/?period=2026&level=town&preview=1")
+    row = page.locator("tbody tr", has_text="连江口镇").first
+    expect(row.locator("td").first).to_have_text("1")  # the only town with approved 2026 data
+    page.goto("/indicators/results/map/?period=2026&level=town&preview=1")
+    page.wait_for_function("() => window.echarts && document.querySelector('[_echarts_instance_]')")
+    coloured = page.evaluate(
+        """() => {
+            const node = document.querySelector('[_echarts_instance_]');
+            const data = echarts.getInstanceByDom(node).getOption().series[0].data;
+            return data.filter((d) => d.value !== null && d.value !== undefined && d.value !== '-').map((d) => d.name);
+        }"""
+    )
+    assert coloured, "地图上没有着色的区域"
     assert js_errors == [], f"页面脚本报错：{js_errors}"
