@@ -127,7 +127,7 @@ def test_a_town_reports_in_excel_and_the_county_and_city_approve(
     # The province previews the 2026 results: the town is ranked with a score, and the map colours it.
     login(province.username)
     page.goto("/indicators/results/?period=2026&level=town&preview=1")
-    row = page.locator("tbody tr", has_text="连江口镇").first
+    row = page.locator("table", has_text="全省排名").locator("tbody tr", has_text="连江口镇").first
     expect(row.locator("td").first).to_have_text("1")  # the only town with approved 2026 data
     page.goto("/indicators/results/map/?period=2026&level=town&preview=1")
     page.wait_for_function("() => window.echarts && document.querySelector('[_echarts_instance_]')")
