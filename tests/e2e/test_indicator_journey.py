@@ -135,7 +135,8 @@ def test_a_town_reports_in_excel_and_the_county_and_city_approve(
         """() => {
             const node = document.querySelector('[_echarts_instance_]');
             const data = echarts.getInstanceByDom(node).getOption().series[0].data;
-            return data.filter((d) => d.value !== null && d.value !== undefined && d.value !== '-').map((d) => d.name);
+            const scored = (d) => d.value !== null && d.value !== undefined && d.value !== '-';
+            return data.filter(scored).map((d) => d.name);
         }"""
     )
     assert coloured, "地图上没有着色的区域"
