@@ -124,6 +124,14 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _dispatch_records(world)[model]
     if model == "indicators.Submission":
         return _submissions(world)
+    if model == "indicators.SystemVersion":
+        # Only the province changes definitions: the current acceptance version stands for both sides.
+        from baiqianwan.indicators.acceptance import current_version
+        from baiqianwan.indicators.services import system_load_shipped
+
+        system_load_shipped()
+        version = current_version()
+        return version, version
     if model == "regions.Division":
         # Scorecards: a county of each side; a scorecard outside the caller's region is not found.
         from baiqianwan.regions.models import Division
@@ -464,6 +472,16 @@ CREATE_PAYLOADS["/api/v1/indicators/submissions"] = lambda w: {
     "period": "2026",
     "unit_code": B["town"],
     "values": {"hnte": 5},
+}
+
+CREATE_PAYLOADS["/api/v1/indicators/acceptance/weights"] = lambda w: {
+    "weights": {
+        "d_enterprise": 0.4,
+        "d_platform": 0.15,
+        "d_cluster": 0.15,
+        "d_transfer": 0.15,
+        "d_talent": 0.15,
+    }
 }
 
 ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed

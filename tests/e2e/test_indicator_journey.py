@@ -130,7 +130,15 @@ def test_a_town_reports_in_excel_and_the_county_and_city_approve(
     row = page.locator("table", has_text="全省排名").locator("tbody tr", has_text="连江口镇").first
     expect(row.locator("td").first).to_have_text("1")  # the only town with approved 2026 data
     page.goto("/indicators/results/map/?period=2026&level=town&preview=1")
-    page.wait_for_function("() => window.echarts && document.querySelector('[_echarts_instance_]')")
+    # The map's GeoJSON and data arrive after the page: wait until the chart holds its series.
+    page.wait_for_function(
+        """() => {
+            const node = document.querySelector('[_echarts_instance_]');
+            const chart = node && window.echarts && echarts.getInstanceByDom(node);
+            const option = chart && chart.getOption();
+            return Boolean(option && option.series && option.series.length && option.series[0].data);
+        }"""
+    )
     coloured = page.evaluate(
         """() => {
             const node = document.querySelector('[_echarts_instance_]');

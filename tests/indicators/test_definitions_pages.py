@@ -109,3 +109,15 @@ def test_report_settings_skip_a_level_but_never_reorder(
         15,
         ["county", "province"],
     )
+
+
+def test_loading_the_shipped_files_again_keeps_the_provinces_version(
+    province: User, client_for: Callable[[User], Client]
+) -> None:
+    shipped = SystemVersion.objects.get(code="county_town_system", is_current=True)
+    changed = json.loads(client_for(province).get(f"/indicators/definitions/{shipped.pk}/download/").content)
+    changed["version"] = "2026.1"
+    changed["indices"][0]["components"][0]["weight"] = 0.5
+    mine = services.system_store(definition=changed, acting_user=province, note="调整权重")
+    services.system_load_shipped()  # what `make run` does on every start
+    assert SystemVersion.objects.get(code="county_town_system", is_current=True) == mine

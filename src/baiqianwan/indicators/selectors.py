@@ -20,7 +20,7 @@ from django.utils import timezone
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.models import Division
 
-from . import services
+from . import acceptance, services
 from .engine import DataElement, IndicatorSystem
 from .models import (
     DataSet,
@@ -180,8 +180,12 @@ def can_upload(user: Any, dataset: DataSet) -> bool:
     return dataset.level in visible_levels(user)
 
 
-def units_in_scope(*, user: Any, dataset: DataSet) -> QuerySet[Division]:
+def units_in_scope(*, user: Any, dataset: DataSet, listed: bool = True) -> QuerySet[Division]:
+    """Units the user may fill in; ``listed`` narrows the acceptance report to its participants
+    (lists, templates, counts), while any town may still open and start its own return."""
     units = Division.objects.filter(level=dataset.level)
+    if listed:
+        units = acceptance.restrict_units(dataset, units)
     scope = user.scope
     if scope.everything:
         return units
@@ -335,7 +339,8 @@ def submission_for(*, user: Any, dataset: DataSet, period: str, unit: Division) 
 
 
 def unit_get(*, user: Any, dataset: DataSet, code: str) -> Division | None:
-    return units_in_scope(user=user, dataset=dataset).select_related("parent").filter(code=code).first()
+    found = units_in_scope(user=user, dataset=dataset, listed=False)
+    return found.select_related("parent").filter(code=code).first()
 
 
 def submission_history(*, submission: Submission) -> list[SubmissionEvent]:

@@ -66,7 +66,9 @@ def _system_of(definition: Mapping[str, Any]) -> IndicatorSystem:
 
 
 @transaction.atomic
-def system_store(*, definition: Mapping[str, Any], acting_user: Any = None, note: str = "") -> SystemVersion:
+def system_store(
+    *, definition: Mapping[str, Any], acting_user: Any = None, note: str = "", make_current: bool = True
+) -> SystemVersion:
     """Store a definition as a new version (or find the identical one) and make it current."""
     if acting_user is not None and not acting_user.is_province:
         raise PermissionDenied("指标体系由省科技厅维护")
@@ -83,6 +85,8 @@ def system_store(*, definition: Mapping[str, Any], acting_user: Any = None, note
             loaded_by=acting_user,
             note=note[:200],
         )
+    if not make_current:
+        return version
     SystemVersion.objects.filter(code=system.code, is_current=True).exclude(pk=version.pk).update(
         is_current=False
     )
@@ -94,7 +98,14 @@ def system_store(*, definition: Mapping[str, Any], acting_user: Any = None, note
 
 def system_load_shipped() -> list[SystemVersion]:
     """The systems shipped in data/indicators, and the default data sets of the county/town one."""
-    versions = [system_store(definition=json.loads(system_to_json(load_shipped(name)))) for name in SHIPPED]
+    versions = []
+    for name in SHIPPED:
+        current = SystemVersion.objects.filter(code=name, is_current=True).first()
+        # A version the province imported or adjusted stays current; the shipped file only
+        # replaces a shipped one (or fills an empty database).
+        replace = current is None or (current.loaded_by_id is None and not current.note)
+        definition = json.loads(system_to_json(load_shipped(name)))
+        versions.append(system_store(definition=definition, make_current=replace))
     datasets_ensure_defaults()
     return versions
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import collection_views, definition_views, result_views
+from . import acceptance_views, collection_views, definition_views, result_views
 
 app_name = "indicators"
 
@@ -59,4 +59,12 @@ urlpatterns += [
     path("definitions/", definition_views.definitions, name="definitions"),
     path("definitions/<int:pk>/download/", definition_views.definition_download, name="definition_download"),
     path("datasets/<str:code>/settings/", definition_views.dataset_settings, name="dataset_settings"),
+]
+
+# 创新型专业镇验收评价.
+urlpatterns += [
+    path("acceptance/", acceptance_views.evaluation_page, name="acceptance"),
+    path("acceptance/towns/<str:code>/", acceptance_views.town_page, name="acceptance_town"),
+    path("acceptance/export.xlsx", acceptance_views.export, name="acceptance_export"),
+    path("acceptance/weights/", acceptance_views.weights_page, name="acceptance_weights"),
 ]

@@ -437,7 +437,8 @@ def _unit_errors(
     rows: list[_Row], *, user: Any, dataset: DataSet, sheet: str, code_column: int
 ) -> tuple[dict[str, str], list[CellError]]:
     """Units of the rows that may be filled by the user (code → name), and errors for the others."""
-    reachable = dict(selectors.units_in_scope(user=user, dataset=dataset).values_list("code", "full_name"))
+    units = selectors.units_in_scope(user=user, dataset=dataset, listed=False)
+    reachable = dict(units.values_list("code", "full_name"))
     errors: list[CellError] = []
     unknown = sorted({r.code for r in rows if r.code not in reachable})
     found: dict[str, tuple[str, str]] = {}

@@ -10,6 +10,7 @@ from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.demands.demo import demo_demands
 from baiqianwan.indicators.demo import demo_indicators
+from baiqianwan.indicators.demo_acceptance import demo_acceptance
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
@@ -40,6 +41,7 @@ def demo_load() -> dict[str, object]:
     demo_kpi_values()
     demo_dispatch()
     demo_indicators()
+    demo_acceptance()
     return {
         "organisations": len(organisations),
         "people": people,

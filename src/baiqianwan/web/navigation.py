@@ -58,6 +58,13 @@ MENU = [
     NavItem(_("指标填报"), "indicators:collect", "ti-table", _region_users, ASSESSMENT),
     NavItem(_("考核结果"), "indicators:results", "ti-chart-bar", _everyone, ASSESSMENT),
     NavItem(_("指标体系"), "indicators:definitions", "ti-adjustments", _province, ASSESSMENT),
+    NavItem(
+        _("专业镇验收"),
+        "indicators:acceptance",
+        "ti-award",
+        lambda user: _province(user) or getattr(user, "role", "") in ("city", "county", "town"),
+        ASSESSMENT,
+    ),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from baiqianwan.indicators.acceptance import acceptance_dataset_ensure
 from baiqianwan.indicators.services import system_load_shipped, system_store
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         try:
             if options["action"] == "load":
                 versions = system_load_shipped()
+                acceptance_dataset_ensure()
             else:
                 definition = json.loads(options["file"].read_text(encoding="utf-8"))
                 versions = [system_store(definition=definition, note=f"导入 {options['file'].name}")]
