@@ -84,8 +84,10 @@ class PairScore:
 class RoundScores:
     """Every (need, eligible candidate) pair with a positive field overlap, scored once."""
 
-    def __init__(self, dispatch_round: DispatchRound):
-        self.needs = list(dispatch_round.needs.select_related("town"))
+    def __init__(self, dispatch_round: DispatchRound, *, only: TownNeed | None = None):
+        # One town's shortlist needs one search, not one per town of the round.
+        needs = dispatch_round.needs.select_related("town")
+        self.needs = list(needs.filter(pk=only.pk) if only is not None else needs)
         self.nominations = [
             n
             for n in dispatch_round.nominations.select_related("expert__person", "organisation")
@@ -146,7 +148,7 @@ class RoundScores:
 
 def shortlist(need: TownNeed, *, top: int = 12) -> list[PairScore]:
     """The candidates who fit this town best, with the reasons, for the town to rank."""
-    return RoundScores(need.round).pairs.get(need.pk, [])[:top]
+    return RoundScores(need.round, only=need).pairs.get(need.pk, [])[:top]
 
 
 @dataclass
