@@ -24,7 +24,9 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any) -> None:
     plan_load()
     call_command("indicators", "load")
     call_command("demo")
-    assert "Bqw@2025demo" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Bqw@2025demo" in printed
+    assert "特派员选派批次 2 个、团队 4 个" in printed
     rounds = {r.name: r for r in DispatchRound.all_objects.all()}
     assert rounds["2024年第一批"].status == RoundStatus.PUBLISHED
     assert rounds["2025年第二批"].status == RoundStatus.SOLVED

@@ -8,15 +8,18 @@ from django.db import transaction
 
 from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
 from baiqianwan.commissioners.demo import demo_dispatch
+from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands
 from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
+from baiqianwan.indicators.models import Submission
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
-from baiqianwan.orgs.models import Organisation
+from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
+from baiqianwan.supply.models import ExpertProfile
 
 SEED = 20230607  # the plan's publication date
 
@@ -29,12 +32,12 @@ def demo_is_loaded() -> bool:
 def demo_load() -> dict[str, object]:
     rng = random.Random(SEED)
     organisations = demo_organisations(rng)
-    people = demo_people(rng, organisations)
+    demo_people(rng, organisations)
     users = demo_users()
     if not Industry.objects.exists():
         industries_load()
     achievements = demo_achievements()
-    experts = demo_experts(rng)
+    demo_experts(rng)
     demo_link_experts()
     demands = demo_demands()
     demo_progress()
@@ -42,12 +45,17 @@ def demo_load() -> dict[str, object]:
     demo_dispatch()
     demo_indicators()
     demo_acceptance()
+    # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
-        "people": people,
+        "people": Person.all_objects.count(),
         "achievements": achievements,
-        "experts": experts,
+        "experts": ExpertProfile.all_objects.count(),
         "demands": demands,
+        "rounds": DispatchRound.all_objects.count(),
+        "teams": Team.all_objects.count(),
+        "service_logs": ServiceLog.all_objects.count(),
+        "reports": Submission.all_objects.count(),
         "users": users,
         "password": DEMO_PASSWORD,
     }

@@ -23,7 +23,8 @@ class Command(BaseCommand):
         result = demo_load()
         counts = (
             f"单位 {result['organisations']} 个，人员 {result['people']} 名，科技成果 {result['achievements']} 项，"
-            f"专家 {result['experts']} 名，科技需求 {result['demands']} 条"
+            f"专家 {result['experts']} 名，科技需求 {result['demands']} 条，特派员选派批次 {result['rounds']} 个、"
+            f"团队 {result['teams']} 个、服务日志 {result['service_logs']} 条，指标年报 {result['reports']} 份"
         )
         self.stdout.write(f"演示数据：{counts}。")
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
