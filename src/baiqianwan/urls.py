@@ -28,3 +28,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
+
+# Under /api/v1/ every error is JSON in the API's one format; elsewhere the platform's pages.
+handler400 = "baiqianwan.api.errors.handler400"
+handler403 = "baiqianwan.api.errors.handler403"
+handler404 = "baiqianwan.api.errors.handler404"
+handler500 = "baiqianwan.api.errors.handler500"

@@ -2,9 +2,10 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_SELF, api_scope
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
@@ -63,7 +64,7 @@ def me(request: HttpRequest) -> User:
 
 
 @router.get("/users", response=list[UserOut], openapi_extra=api_scope(User), summary="用户列表")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def user_list(request: HttpRequest, q: str = "", role: str = "", active: bool | None = None):
     return selectors.user_list(user=request.user, q=q, role=role, active=active)
 

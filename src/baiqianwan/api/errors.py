@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+# Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
 
 PYDANTIC_MESSAGES = {
     "missing": "必填",
@@ -31,6 +39,21 @@ PYDANTIC_MESSAGES = {
     "list_type": "应为列表",
     "date_parsing": "应为日期（如 2025-01-31）",
     "date_from_datetime_parsing": "应为日期（如 2025-01-31）",
+}
+
+
+# Messages django-ninja raises itself, in the platform's language.
+FRAMEWORK_MESSAGES = {
+    "Cannot parse request body": "请求正文不是有效的 JSON",
+    "CSRF check Failed": "缺少或无效的 CSRF 令牌，请刷新页面后重试",
+    "Method not allowed": "不支持该请求方法",
+}
+STATUS_CODES = {
+    400: "invalid",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    429: "rate_limited",
 }
 
 
@@ -76,7 +99,7 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(
             request,
-            {"detail": "找不到该记录，或它不在您的管辖范围内", "code": "not_found", "errors": []},
+            NOT_FOUND,
             status=404,
         )
 
@@ -90,6 +113,109 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        message = str(exc)
+        for english, chinese in FRAMEWORK_MESSAGES.items():
+            if message.startswith(english):
+                message = chinese
+        code = STATUS_CODES.get(exc.status_code, "error")
         return api.create_response(
-            request, {"detail": str(exc), "code": "error", "errors": []}, status=exc.status_code
+            request, {"detail": message, "code": code, "errors": []}, status=exc.status_code
         )
+
+    @api.exception_handler(OverflowError)
+    def too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        return api.create_response(request, _out_of_range(), status=422)
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        return api.create_response(request, _out_of_range(), status=422)
+
+    @api.exception_handler(OperationalError)
+    def database_unavailable(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        return _database_unavailable(request, exc)
+
+    @api.exception_handler(InterfaceError)
+    def database_gone(request: HttpRequest, exc: InterfaceError) -> HttpResponse:
+        return _database_unavailable(request, exc)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("接口 %s %s 出错", request.method, request.path, exc_info=exc)
+        return api.create_response(request, SERVER_ERROR, status=500)
+
+
+SERVER_ERROR = {"detail": "服务器内部错误，已记录，请稍后重试", "code": "server_error", "errors": []}
+NOT_FOUND = {"detail": "找不到该记录，或它不在您的管辖范围内", "code": "not_found", "errors": []}
+
+
+def _out_of_range() -> dict[str, Any]:
+    return {
+        "detail": "数值超出允许范围",
+        "code": "invalid",
+        "errors": [{"field": "请求", "message": "数值超出允许范围"}],
+    }
+
+
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("数据库暂不可用：%s %s：%s", request.method, request.path, exc)
+    response = JsonResponse(
+        {"detail": "数据库暂时不可用，请稍后重试", "code": "unavailable", "errors": []},
+        status=503,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error_response(status: int) -> JsonResponse:
+    """The JSON body for errors Django raises before or outside a ninja handler (unknown path,
+    CSRF failure, a crash in middleware), so /api/ never answers with an HTML page."""
+    body = {
+        400: {"detail": "请求无效", "code": "invalid", "errors": []},
+        403: {"detail": "没有权限，或缺少 CSRF 令牌", "code": "forbidden", "errors": []},
+        404: {"detail": "接口不存在，或记录不在您的管辖范围内", "code": "not_found", "errors": []},
+    }.get(status, SERVER_ERROR)
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _page_or_json(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(status)
+    from django.shortcuts import render
+
+    return render(request, template, status=status)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(400)
+    return HttpResponse("请求无效", status=400, content_type="text/plain; charset=utf-8")
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page_or_json(request, 403, "403.html")
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page_or_json(request, 404, "404.html")
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(500)
+    from django.template import loader
+
+    # No request context: the failure may have come from a context processor.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(403)
+    from django.views.csrf import csrf_failure as page
+
+    return page(request, reason=reason)

@@ -3,9 +3,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import api_scope
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
@@ -147,7 +148,7 @@ def _visible(model: type, user: object, pk: int) -> Any:
 
 
 @router.get("/rounds", response=list[RoundOut], openapi_extra=api_scope(DispatchRound), summary="选派批次")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def round_list(request: HttpRequest):
     return DispatchRound.objects.for_user(request.user).order_by("-created_at")
 
@@ -163,7 +164,7 @@ def round_detail(request: HttpRequest, round_id: int) -> DispatchRound:
 
 
 @router.get("/needs", response=list[NeedOut], openapi_extra=api_scope(TownNeed), summary="乡镇需求")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def need_list(request: HttpRequest, round_id: int | None = None):
     needs = TownNeed.objects.for_user(request.user).select_related("town")
     return needs.filter(round_id=round_id) if round_id else needs
@@ -172,7 +173,7 @@ def need_list(request: HttpRequest, round_id: int | None = None):
 @router.get(
     "/nominations", response=list[NominationOut], openapi_extra=api_scope(Nomination), summary="候选人"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def nomination_list(request: HttpRequest, round_id: int | None = None):
     nominations = Nomination.objects.for_user(request.user).select_related("expert__person", "organisation")
     return nominations.filter(round_id=round_id) if round_id else nominations
@@ -181,7 +182,7 @@ def nomination_list(request: HttpRequest, round_id: int | None = None):
 @router.get(
     "/assignments", response=list[AssignmentOut], openapi_extra=api_scope(Assignment), summary="派驻安排"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def assignment_list(request: HttpRequest, round_id: int | None = None):
     assignments = Assignment.objects.for_user(request.user).select_related(
         "need", "nomination__expert__person"

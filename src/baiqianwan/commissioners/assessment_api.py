@@ -5,9 +5,11 @@ from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import OMITTED
 from baiqianwan.core.scope import api_scope
 
 from . import assessment, overview
@@ -37,11 +39,11 @@ class SchemeIn(Schema):
 
 
 class SchemePatch(Schema):
-    unit_weight: int | None = None
-    host_weight: int | None = None
-    excellent_quota: int | None = None
-    excellent_mark: int | None = None
-    pass_mark: int | None = None
+    unit_weight: int = OMITTED
+    host_weight: int = OMITTED
+    excellent_quota: int = OMITTED
+    excellent_mark: int = OMITTED
+    pass_mark: int = OMITTED
 
 
 class RecordOut(Schema):
@@ -139,7 +141,7 @@ class OverviewOut(Schema):
     openapi_extra=api_scope(AssessmentScheme),
     summary="年度考核方案",
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def scheme_list(request: HttpRequest):
     return assessment.assessment_scheme_list(user=request.user)
 
@@ -174,7 +176,7 @@ def scheme_update(request: HttpRequest, scheme_id: int, payload: SchemePatch) ->
     openapi_extra=api_scope(AssessmentRecord),
     summary="年度考核记录（按综合得分排序）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def record_list(request: HttpRequest, scheme_id: int | None = None, city: str = "", organisation_id: int = 0):
     scheme = None
     if scheme_id is not None:
@@ -207,7 +209,7 @@ def record_score(request: HttpRequest, record_id: int, payload: ScoreIn) -> Asse
 @router.get(
     "/key-tasks", response=list[KeyTaskOut], openapi_extra=api_scope(KeyTask), summary="省级重点派驻任务"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def key_task_list(request: HttpRequest, status: str = "", city: str = ""):
     if status and status not in KeyTaskStatus.values:
         return KeyTask.objects.none()

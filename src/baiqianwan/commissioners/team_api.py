@@ -7,9 +7,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import OMITTED
 from baiqianwan.core.scope import api_scope
 
 from . import teams
@@ -117,13 +119,13 @@ class WorkstationIn(Schema):
 
 
 class WorkstationPatch(Schema):
-    name: str | None = Field(None, max_length=80)
-    town_code: str | None = Field(None, min_length=12, max_length=12)
+    name: str = Field(OMITTED, max_length=80)
+    town_code: str = Field(OMITTED, min_length=12, max_length=12)
     host_id: int | None = None
-    host_name: str | None = Field(None, max_length=80)
-    address: str | None = Field(None, max_length=120)
-    facilities: str | None = None
-    established_on: date | None = None
+    host_name: str = Field(OMITTED, max_length=80)
+    address: str = Field(OMITTED, max_length=120)
+    facilities: str = OMITTED
+    established_on: date = OMITTED
     latitude: Decimal | None = None
     longitude: Decimal | None = None
 
@@ -182,13 +184,13 @@ class LogIn(Schema):
 
 
 class LogPatch(Schema):
-    served_on: date | None = None
-    village_code: str | None = Field(None, min_length=12, max_length=12)
-    activity: str | None = None
-    days: Decimal | None = None
-    people_trained: int | None = None
-    problems_solved: int | None = None
-    description: str | None = None
+    served_on: date = OMITTED
+    village_code: str = Field(OMITTED, min_length=12, max_length=12)
+    activity: str = OMITTED
+    days: Decimal = OMITTED
+    people_trained: int = OMITTED
+    problems_solved: int = OMITTED
+    description: str = OMITTED
     latitude: Decimal | None = None
     longitude: Decimal | None = None
 
@@ -255,7 +257,7 @@ def _team_detail(team: Team) -> _TeamDetail:
 
 
 @router.get("/teams", response=list[TeamOut], openapi_extra=api_scope(Team), summary="科技特派员团队")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def team_list(request: HttpRequest, city: str = "", county: str = "", q: str = ""):
     return teams.team_list(user=request.user, city=city, county=county, q=q)
 
@@ -302,7 +304,7 @@ def team_workstation(request: HttpRequest, team_id: int, payload: TeamWorkstatio
 @router.get(
     "/workstations", response=list[WorkstationOut], openapi_extra=api_scope(Workstation), summary="工作站"
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def workstation_list(request: HttpRequest, q: str = "", city: str = "", county: str = ""):
     return teams.workstation_list(user=request.user, q=q, city=city, county=county)
 
@@ -335,7 +337,7 @@ def workstation_update(request: HttpRequest, workstation_id: int, payload: Works
 
 
 @router.get("/logs", response=list[LogOut], openapi_extra=api_scope(ServiceLog), summary="服务日志")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def log_list(
     request: HttpRequest,
     status: str = "",

@@ -3,7 +3,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from baiqianwan.core.pagination import BoundedPagination
 
 from . import selectors
 from .models import AuditEvent, Job
@@ -60,7 +62,7 @@ class RecordChangeOut(Schema):
 
 
 @router.get("/jobs", response=list[JobOut], openapi_extra=api_scope(Job), summary="我的后台任务")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def job_list(request: HttpRequest):
     return selectors.job_list(user=request.user)
 
@@ -79,7 +81,7 @@ def job_detail(request: HttpRequest, job_id: int) -> Job:
     openapi_extra=api_scope(AuditEvent),
     summary="安全审计事件（省级）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def audit_events(
     request: HttpRequest,
     kind: str = "",
@@ -98,7 +100,7 @@ def audit_events(
     openapi_extra={"x-scope-model": "auditlog.LogEntry"},
     summary="数据变更记录（省级）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def record_changes(
     request: HttpRequest,
     model: str = "",

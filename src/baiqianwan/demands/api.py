@@ -3,9 +3,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import api_scope
 from baiqianwan.industries.models import Industry
 from baiqianwan.regions.selectors import division_get
@@ -92,7 +93,7 @@ def _industry(code: str | None) -> Industry | None:
 
 
 @router.get("/demands", response=list[DemandOut], openapi_extra=api_scope(Demand), summary="需求列表")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def demand_list(request: HttpRequest, q: str = "", status: str = "", industry: str = "", within: str = ""):
     return selectors.demand_list(user=request.user, q=q, status=status, industry=industry, within=within)
 

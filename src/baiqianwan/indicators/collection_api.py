@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_PUBLIC, api_scope
 from baiqianwan.regions.models import Division
 
@@ -148,7 +149,7 @@ def dataset_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/submissions", response=list[SubmissionOut], openapi_extra=api_scope(Submission), summary="填报列表"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def submission_list(request: HttpRequest, dataset: str = "", period: str = "", status: str = ""):
     found = Submission.objects.for_user(request.user).select_related("dataset", "unit")
     if dataset:

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_PUBLIC, api_scope
 from baiqianwan.regions.models import Division
 
@@ -123,7 +124,7 @@ def _chosen(
     openapi_extra=API_PUBLIC,
     summary="排名（某期、某指数或指标）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def ranking_list(
     request: HttpRequest,
     system: str = results.DEFAULT_SYSTEM,
@@ -225,7 +226,7 @@ def scorecard(
 @router.get(
     "/results/published", response=list[PublishedOut], openapi_extra=API_PUBLIC, summary="已发布的考核结果"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def published_list(request: HttpRequest, system: str = ""):
     return [
         {

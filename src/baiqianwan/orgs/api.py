@@ -2,9 +2,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import OMITTED
 from baiqianwan.core.scope import api_scope
 from baiqianwan.regions.selectors import division_get
 
@@ -39,12 +41,12 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
-    name: str | None = Field(None, min_length=2, max_length=120)
-    kind: OrganisationKind | None = None
-    division_code: str | None = Field(None, min_length=12, max_length=12)
-    address: str | None = Field(None, max_length=200)
-    contact_name: str | None = Field(None, max_length=40)
-    contact_phone: str | None = Field(None, max_length=20)
+    name: str = Field(OMITTED, min_length=2, max_length=120)
+    kind: OrganisationKind = OMITTED
+    division_code: str = Field(OMITTED, min_length=12, max_length=12)
+    address: str = Field(OMITTED, max_length=200)
+    contact_name: str = Field(OMITTED, max_length=40)
+    contact_phone: str = Field(OMITTED, max_length=20)
 
 
 class PersonOut(Schema):
@@ -106,7 +108,7 @@ def _division_values(values: dict[str, Any]) -> dict[str, Any]:
     openapi_extra=api_scope(Organisation),
     summary="单位列表",
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def organisation_list(request: HttpRequest, q: str = "", kind: str = "", within: str = ""):
     return selectors.organisation_list(user=request.user, q=q, kind=kind, within=within)
 
@@ -151,7 +153,7 @@ def organisation_update(
 
 
 @router.get("/people", response=list[PersonOut], openapi_extra=api_scope(Person), summary="人员列表")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def person_list(request: HttpRequest, q: str = "", organisation_id: int | None = None):
     return selectors.person_list(user=request.user, q=q, organisation_id=organisation_id)
 

@@ -2,9 +2,10 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_PUBLIC, api_scope
 
 from .models import Measure, ProgressReport
@@ -42,7 +43,7 @@ def measure_list(request: HttpRequest):
 
 
 @router.get("/reports", response=list[ReportOut], openapi_extra=api_scope(ProgressReport), summary="进展报告")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def report_list(request: HttpRequest, measure: str = "", period: str = ""):
     reports = ProgressReport.objects.for_user(request.user).order_by("-period", "measure_id")
     if measure:

@@ -1,8 +1,9 @@
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_PUBLIC
 
 from . import selectors
@@ -30,7 +31,7 @@ class DivisionDetailOut(DivisionOut):
 @router.get(
     "/search", response=list[DivisionOut], auth=None, openapi_extra=API_PUBLIC, summary="按名称搜索区划"
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def search(request: HttpRequest, q: str = "", level: str | None = None, within: str | None = None):
     """名称可用简体或繁体；`within` 为区划代码前缀，限定在某市、县之内。"""
     return selectors.division_search(query=q, level=level, within=within)

@@ -1,8 +1,9 @@
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import api_scope
 
 from . import selectors
@@ -39,7 +40,7 @@ class ExpertOut(Schema):
 @router.get(
     "/achievements", response=list[AchievementOut], openapi_extra=api_scope(Achievement), summary="科技成果"
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def achievement_list(request: HttpRequest, q: str = "", industry: str = "", maturity: str = ""):
     return selectors.achievement_list(user=request.user, q=q, industry=industry, maturity=maturity)
 
@@ -58,7 +59,7 @@ def achievement_detail(request: HttpRequest, achievement_id: int) -> Achievement
 
 
 @router.get("/experts", response=list[ExpertOut], openapi_extra=api_scope(ExpertProfile), summary="专家库")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPagination, page_size=20)
 def expert_list(request: HttpRequest, q: str = "", industry: str = ""):
     return selectors.expert_list(user=request.user, q=q, industry=industry)
 
