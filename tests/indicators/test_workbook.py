@@ -326,3 +326,27 @@ def test_the_job_page_lists_the_errors(
     page = client_for(people["county"]).get(f"/jobs/{job.pk}/").content.decode()
     assert "应填数字，不能填“N/A”" in page
     assert "百分比应在 0 到 100 之间，不能是 130" in page
+
+
+def test_stored_text_goes_into_the_template_as_text_never_as_a_formula(
+    town_set: DataSet, people: dict[str, User]
+) -> None:
+    dataset = next(d for d in DataSet.objects.all() if "work_plan" in d.elements)
+    unit = Division.objects.get(code=A["town"] if dataset.level == "town" else A["county"])
+    filler = people["town"] if dataset.level == "town" else people["county"]
+    planted = '=HYPERLINK("http://evil.example","点此查看")'
+    values = {k: v for k, v in town_values(dataset, work_plan=planted).items() if k in dataset.elements}
+    services.submission_save(acting_user=filler, dataset=dataset, period="2026", unit=unit, values=values)
+    book = load_workbook(io.BytesIO(_template(people["county"], dataset)))
+    sheet = book["填报数据"]
+    from baiqianwan.indicators import selectors
+
+    element = next(e for e in selectors.dataset_elements(dataset) if e.code == "work_plan")
+    column = [c.value for c in sheet[1]].index(selectors.element_header(element))
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == unit.code)
+    cell = row[column]
+    assert cell.value == planted
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+    for each in book.worksheets:
+        assert all(c.data_type != "f" for r in each.iter_rows() for c in r)

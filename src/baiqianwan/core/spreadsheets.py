@@ -16,10 +16,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
+
+from .text import CONTROL_MESSAGE, has_control_characters, strip_control_characters
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
@@ -241,6 +244,8 @@ def _cell_problem(column: Column, value: Any, record: dict[str, Any]) -> str | N
     if value in (None, "") or (isinstance(value, str) and not value.strip()):
         record[column.key] = None
         return "必填，不能为空" if column.required else None
+    if isinstance(value, str) and has_control_characters(value):
+        return CONTROL_MESSAGE
     if column.choices and text_cell(value) not in column.choices:
         return f"“{text_cell(value)[:30]}”不在可选值中（{'、'.join(column.choices[:12])}）"
     try:
@@ -284,6 +289,24 @@ def looks_like_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
+def safe_cell(cell: Any, value: Any) -> Any:
+    """Put a stored value into a cell so that opening the file runs nothing and saving it cannot
+    fail: text loses the control characters Excel's XML cannot hold, and text that Excel would take
+    for a formula is stored as text with Excel's quote prefix. Every workbook writer goes through here."""
+    if isinstance(value, str):
+        value = strip_control_characters(value)
+    cell.value = value
+    if looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def safe_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for a write-only sheet's ``append``, every value through ``safe_cell``."""
+    return [value if isinstance(value, Cell) else safe_cell(WriteOnlyCell(sheet), value) for value in values]
+
+
 def write_workbook(schema: SheetSchema, rows: Iterable[Sequence[Any]], *, template: bool = False) -> bytes:
     """An .xlsx with a styled header, drop-downs for choice columns and (template) a notes sheet."""
     workbook = Workbook()
@@ -313,11 +336,7 @@ def write_workbook(schema: SheetSchema, rows: Iterable[Sequence[Any]], *, templa
     sheet.freeze_panes = "A2"
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_index, column=column_index, value=value)
-            if looks_like_formula(value):
-                # Stored as text with Excel's quote prefix: opening an export runs nothing.
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            safe_cell(sheet.cell(row=row_index, column=column_index), value)
     if template:
         notes = workbook.create_sheet("填写说明")
         notes.column_dimensions["A"].width = 24

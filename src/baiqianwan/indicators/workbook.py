@@ -42,6 +42,8 @@ from baiqianwan.core.spreadsheets import (
     ImportRejectedError,
     SpreadsheetError,
     check_file,
+    safe_cell,
+    safe_row,
     text_cell,
 )
 from baiqianwan.regions.models import Division
@@ -202,21 +204,21 @@ def template_write(
             sheet.data_validations.append(validation)
     header_cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = safe_cell(WriteOnlyCell(sheet), text)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         header_cells.append(cell)
     sheet.append(header_cells)
     kinds = [e.kind for e in elements]
     codes = [e.code for e in elements]
     for row in row_list:
-        code_cell = WriteOnlyCell(sheet, value=row.code)
+        code_cell = safe_cell(WriteOnlyCell(sheet), row.code)
         code_cell.fill = UNIT_FILL
-        name_cell = WriteOnlyCell(sheet, value=row.name)
+        name_cell = safe_cell(WriteOnlyCell(sheet), row.name)
         name_cell.fill = UNIT_FILL
         cells = [code_cell, name_cell]
         values = row.values or {}
         for code, kind in zip(codes, kinds, strict=True):
-            cell = WriteOnlyCell(sheet, value=_shown(kind, values.get(code)))
+            cell = safe_cell(WriteOnlyCell(sheet), _shown(kind, values.get(code)))
             if kind == "text":
                 cell.number_format = "@"
             if row.editable:
@@ -229,7 +231,7 @@ def template_write(
     hidden = workbook.create_sheet(META_SHEET)
     hidden.sheet_state = "veryHidden"
     for line in meta.rows():
-        hidden.append(line)
+        hidden.append(safe_row(hidden, line))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -295,36 +297,41 @@ def _write_notes(
     sheet = workbook.create_sheet(NOTES_SHEET)
     for letter, width in zip("ABCDE", (10, 34, 10, 30, 60), strict=True):
         sheet.column_dimensions[letter].width = width
-    title = WriteOnlyCell(
-        sheet, value=f"{meta.dataset_name} · {selectors.period_label(meta.period)} · 填写说明"
+    title = safe_cell(
+        WriteOnlyCell(sheet), f"{meta.dataset_name} · {selectors.period_label(meta.period)} · 填写说明"
     )
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     for line in notes:
-        sheet.append(list(line))
+        sheet.append(safe_row(sheet, list(line)))
     sheet.append([])
     head = []
     for text in ("列", "表头", "类型", "填写要求", "说明"):
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = safe_cell(WriteOnlyCell(sheet), text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         head.append(cell)
     sheet.append(head)
-    sheet.append(["A", CODE_HEADER, "文本", "12 位统计用区划代码", "不要修改；导入按此代码对应单位"])
-    sheet.append(["B", NAME_HEADER, "文本", "仅供核对", "导入时不读取"])
+    sheet.append(
+        safe_row(sheet, ["A", CODE_HEADER, "文本", "12 位统计用区划代码", "不要修改；导入按此代码对应单位"])
+    )
+    sheet.append(safe_row(sheet, ["B", NAME_HEADER, "文本", "仅供核对", "导入时不读取"]))
     for index, element in enumerate(elements, start=3):
         sheet.append(
-            [
-                get_column_letter(index),
-                selectors.element_header(element),
-                LABELS.get(element.kind, str(element.kind)),
-                selectors.KIND_HINTS.get(element.kind, ""),
-                element.description,
-            ]
+            safe_row(
+                sheet,
+                [
+                    get_column_letter(index),
+                    selectors.element_header(element),
+                    LABELS.get(element.kind, str(element.kind)),
+                    selectors.KIND_HINTS.get(element.kind, ""),
+                    element.description,
+                ],
+            )
         )
     sheet.append([])
-    sheet.append(["注意事项"])
+    sheet.append(safe_row(sheet, ["注意事项"]))
     for number, line in enumerate(GENERAL_NOTES, start=1):
-        sheet.append([f"{number}.", line])
+        sheet.append(safe_row(sheet, [f"{number}.", line]))
 
 
 # ---- reading an upload -----------------------------------------------------------------------
