@@ -66,6 +66,43 @@ def test_job_records_success_and_failure(make_user: Callable[..., User]) -> None
     assert failed.errors == [{"row": 2, "message": "错"}]
 
 
+def test_any_exception_ends_the_job_as_failed_with_a_message(
+    make_user: Callable[..., User], client_for: Callable[[User], Client], caplog: pytest.LogCaptureFixture
+) -> None:
+    user = make_user(Role.TOWN, A["town"])
+
+    def crash(job: Job, progress: Callable[[int, int, str], None]) -> dict[str, object]:
+        progress(1, 10, "处理中")
+        raise KeyError("no such column")
+
+    job = job_run(job_create(kind="test", title="出错的任务", created_by=user), crash)
+    assert job.status == "failed"
+    assert job.finished_at is not None
+    assert "KeyError" in job.message
+    assert "已记录" in job.message
+    assert "no such column" in caplog.text  # the traceback is in the log, not on the page
+    page = client_for(user).get(f"/jobs/{job.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' not in page  # the page stops polling
+
+
+def test_record_changes_made_by_a_job_are_audited_under_its_starter(
+    make_user: Callable[..., User], make_org: Callable[..., Organisation]
+) -> None:
+    from auditlog.models import LogEntry
+
+    user = make_user(Role.COUNTY, A["county"])
+    org = make_org("湖寮镇蜜柚协会", "cooperative", A["town"])
+
+    def rename(job: Job, progress: Callable[[int, int, str], None]) -> dict[str, object]:
+        org.name = "湖寮镇蜜柚产业协会"
+        org.save()
+        return {"message": "已改名"}
+
+    job_run(job_create(kind="test", title="改名", created_by=user), rename)
+    entry = LogEntry.objects.get_for_object(org).latest("timestamp")
+    assert entry.actor_id == user.pk
+
+
 def test_job_page_shows_progress_to_its_owner_only(
     make_user: Callable[..., User], client_for: Callable[[User], Client]
 ) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
+from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Job
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
@@ -53,10 +58,15 @@ def job_cancel(*, job: Job, acting_user: Any) -> Job:
 
 
 def job_run(job: Job, work: Callable[[Job, Progress], dict[str, Any]]) -> Job:
-    """Run ``work`` for ``job``, recording start, end, result, failure or cancellation."""
+    """Run ``work`` for ``job``, recording start, end, result, failure or cancellation.
+
+    Whatever ``work`` raises ends the job: the user reads a message, the log keeps the traceback,
+    and the page stops polling. Record changes made by the work are audited under the user who
+    started the job, on a worker as in the web process."""
     Job.all_objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
     try:
-        result = work(job, job_progress_reporter(job))
+        with set_actor(job.created_by) if job.created_by_id else nullcontext():
+            result = work(job, job_progress_reporter(job))
     except JobCancelledError:
         Job.all_objects.filter(pk=job.pk).update(
             status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("已按要求取消，未保存任何结果")
@@ -64,6 +74,14 @@ def job_run(job: Job, work: Callable[[Job, Progress], dict[str, Any]]) -> Job:
     except JobFailedError as exc:
         Job.all_objects.filter(pk=job.pk).update(
             status=Job.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:500], errors=exc.errors
+        )
+    except Exception as exc:
+        logger.exception("后台任务 %s（%s）出错", job.pk, job.kind)
+        Job.all_objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=_("任务意外出错（%(error)s）；错误已记录，请稍后重试或联系系统管理员")
+            % {"error": type(exc).__name__},
         )
     else:
         Job.all_objects.filter(pk=job.pk).update(
