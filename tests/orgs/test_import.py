@@ -183,3 +183,59 @@ def test_import_is_for_managers_only(
 ) -> None:
     client = client_for(make_user(Role.TOWN, A["town"]))
     assert client.get("/imports/organisations/").status_code == 403
+
+
+def test_imported_records_reach_the_matching_index_and_the_change_log(
+    county: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from auditlog.models import LogEntry
+
+    from baiqianwan.matching.documents import doc_id
+    from baiqianwan.matching.services import index_get
+
+    rng = random.Random(5)
+    rows = [org_row(rng, "大埔县农业科学研究所"), org_row(rng, "大埔县蜜柚企业")]
+    rows[0][1] = "科研院所"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_start(
+            acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
+        )
+    assert job.status == Job.Status.SUCCEEDED, job.errors
+    institute = Organisation.all_objects.get(name="大埔县农业科学研究所")
+    company = Organisation.all_objects.get(name="大埔县蜜柚企业")
+    assert doc_id("institution", institute.pk) in index_get()  # found by matching without a rebuild
+    assert doc_id("institution", company.pk) not in index_get()  # enterprises are not institutions
+    for organisation in (institute, company):
+        entry = LogEntry.objects.get_for_object(organisation).get()
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.actor_id == county.pk
+        assert entry.changes["name"] == ["None", organisation.name]
+
+
+def test_people_import_masks_personal_numbers_in_the_change_log(county: User, make_org: Any) -> None:
+    from auditlog.models import LogEntry
+
+    rng = random.Random(8)
+    org = make_org("大埔县蜜柚研究会", "society", A["town"])
+    number = make_id_number(rng, division_code=A["county"], born=dt.date(1979, 3, 9), female=True)
+    headers = [c.header for c in PERSON_SCHEMA.columns]
+    data = workbook([["刘梅", "女", number, "13902345678", "", org.uscc, "", "", "植保"]], headers)
+    job = import_job_start(acting_user=county, kind="people", filename="人员.xlsx", data=data)
+    assert job.status == Job.Status.SUCCEEDED, job.errors
+    entry = LogEntry.objects.get_for_object(Person.all_objects.get(name="刘梅")).get()
+    assert number not in str(entry.changes)
+    assert "13902345678" not in str(entry.changes)
+
+
+def test_a_control_character_in_a_cell_is_refused_by_row_and_column(county: User) -> None:
+    rng = random.Random(4)
+    # Excel stores a control character in a cell as the escape _x0007_ (how a pasted BEL arrives).
+    rows = [org_row(rng, "大埔县_x0007_测试企业"), org_row(rng, "正常企业")]
+    job = import_job_start(
+        acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
+    )
+    assert job.status == Job.Status.FAILED
+    assert job.errors[0]["row"] == 2
+    assert job.errors[0]["column"] == "A"
+    assert "控制字符" in job.errors[0]["message"]
+    assert not Organisation.all_objects.filter(name="正常企业").exists()

@@ -8,10 +8,15 @@ security events it does not cover — logins, failures, lockouts, exports, impor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from auditlog.cid import get_cid
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils import timezone
 
 from .models import AuditEvent, client_ip
@@ -41,3 +46,30 @@ def audit_prune(*, now: dt.datetime | None = None) -> tuple[int, int]:
     events, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
     changes, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
     return events, changes
+
+
+def audit_records_created(objects: Sequence[Model], *, actor: Any) -> int:
+    """Change-log entries for records a bulk path created, as django-auditlog writes them for a
+    single save (the same masked field diff), in one insert per batch: ``bulk_create`` sends no
+    signals, so without this an import would leave no trace of what it added."""
+    if not objects:
+        return 0
+    content_type = ContentType.objects.get_for_model(type(objects[0]))
+    now = timezone.now()
+    actor_id = getattr(actor, "pk", None)
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(record.pk),
+            object_id=record.pk if isinstance(record.pk, int) else None,
+            object_repr=str(record)[:1000],
+            action=LogEntry.Action.CREATE,
+            changes=model_instance_diff(None, record),
+            actor_id=actor_id,
+            cid=get_cid(),
+            timestamp=now,
+        )
+        for record in objects
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from baiqianwan.core.changes import records_stored
 from baiqianwan.demands.models import Connection, ConnectionStatus, Demand
-from baiqianwan.orgs.models import Organisation
+from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.supply.models import Achievement, ExpertProfile
 
 from . import documents
@@ -64,6 +65,30 @@ def _expert_industries(sender: Any, instance: ExpertProfile, action: str, **kwar
 @receiver(post_save, sender=Organisation)
 def _organisation(sender: Any, instance: Organisation, **kwargs: Any) -> None:
     _later("institution", instance.pk)
+
+
+@receiver(records_stored, sender=Organisation)
+def _organisations_stored(sender: Any, pks: list[Any], **kwargs: Any) -> None:
+    """A batch stored by an import: one index update for the whole batch (already after commit)."""
+    _reindex_institutions(pks)
+
+
+@receiver(records_stored, sender=Person)
+def _people_stored(sender: Any, pks: list[Any], **kwargs: Any) -> None:
+    """Imported people describe their institution by their fields of work."""
+    _reindex_institutions(Person.all_objects.filter(pk__in=pks).values_list("organisation_id", flat=True))
+
+
+def _reindex_institutions(pks: Any) -> None:
+    from .services import index_drop, index_put
+
+    records = list(
+        Organisation.all_objects.filter(pk__in=list(pks)).prefetch_related("people", "achievements")
+    )
+    index_put([documents.institution_document(r) for r in records if r.kind in documents.INSTITUTION_KINDS])
+    index_drop(
+        [documents.doc_id("institution", r.pk) for r in records if r.kind not in documents.INSTITUTION_KINDS]
+    )
 
 
 @receiver(post_save, sender=Connection)

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from baiqianwan.core.audit import audit_records_created
+from baiqianwan.core.changes import records_changed
 from baiqianwan.core.jobs import Progress
 from baiqianwan.core.spreadsheets import (
     CellError,
@@ -158,7 +160,7 @@ def organisations_import(
             )
         )
     _finish(sheet, errors)
-    _store(organisations, Organisation, progress)
+    _store(organisations, Organisation, progress, acting_user=acting_user)
     return {"created": len(organisations), "message": f"已导入 {len(organisations)} 个单位"}
 
 
@@ -199,14 +201,19 @@ def people_import(
             )
         )
     _finish(sheet, errors)
-    _store(people, Person, progress)
+    _store(people, Person, progress, acting_user=acting_user)
     return {"created": len(people), "message": f"已导入 {len(people)} 名人员"}
 
 
-def _store(objects: list[Any], model: Any, progress: Progress | None, batch: int = 1000) -> None:
+def _store(
+    objects: list[Any], model: Any, progress: Progress | None, *, acting_user: Any, batch: int = 1000
+) -> None:
+    """Store all or nothing; each batch is audited and announced (``bulk_create`` sends no signals)."""
     with transaction.atomic():
         for start in range(0, len(objects), batch):
-            model.all_objects.bulk_create(objects[start : start + batch])
+            created = model.all_objects.bulk_create(objects[start : start + batch])
+            audit_records_created(created, actor=acting_user)
+            records_changed(model, [record.pk for record in created])
             if progress:
                 progress(min(start + batch, len(objects)), len(objects), "写入中")
 
