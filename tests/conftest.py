@@ -44,6 +44,13 @@ def divisions(db: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow by design; tests that are not about hashing use a fast hasher
+    (tests/accounts/test_security.py checks that the platform itself hashes with Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def matching_index_dir(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Any:
     """Each test gets its own on-disk matching index."""
     from baiqianwan.matching.services import forget_loaded
