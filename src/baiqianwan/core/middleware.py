@@ -95,3 +95,35 @@ class ControlCharacterMiddleware:
             post = request.POST
             if any(has_control_characters(v) for _k, vs in post.lists() for v in [_k, *vs]):
                 request.POST = _cleaned(post)
+
+
+# No inline scripts and no script from elsewhere: a stored value that slipped into a page as markup
+# cannot run. 'unsafe-eval' stays for Alpine.js, which evaluates the expressions of the platform's
+# own templates (no user data is written into them; see docs/decisions/0006-content-security-policy.md).
+# Inline styles stay allowed: Tabler, htmx and ECharts set them, and a style cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response

@@ -4,19 +4,27 @@ document.addEventListener("alpine:init", () => {
   const LEVEL_LABELS = { city: "市", county: "县（市、区）", town: "乡镇（街道）", village: "村（居）委会" };
   const ORDER = ["province", "city", "county", "town", "village"];
 
-  window.Alpine.data("divisionPicker", (config) => ({
-    root: config.root,
-    // With nothing chosen, the unit the picker starts from is the answer (a county manager may
-    // bind a user to the county itself).
-    value: config.value || config.root,
-    maxLevel: config.maxLevel || "village",
-    minLevel: config.minLevel || "",
+  // Configured by the element's data-* attributes (data-root, data-value, data-max-level,
+  // data-min-level), never by values written into the x-data expression: the browser undoes the
+  // HTML escaping before Alpine evaluates that expression, so a value there would run as code.
+  window.Alpine.data("divisionPicker", () => ({
+    root: "",
+    value: "",
+    maxLevel: "village",
+    minLevel: "",
     columns: [],
     fixed: "",
     loading: false,
     error: "",
 
     async init() {
+      const given = this.$el.dataset;
+      this.root = given.root || "";
+      // With nothing chosen, the unit the picker starts from is the answer (a county manager may
+      // bind a user to the county itself).
+      this.value = given.value || this.root;
+      this.maxLevel = given.maxLevel || "village";
+      this.minLevel = given.minLevel || "";
       const chain = [];
       if (this.value && this.value !== this.root) {
         const unit = await this.fetchJson(`/api/v1/regions/${this.value}`);
