@@ -51,6 +51,13 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_rate_limits(settings: Any) -> None:
+    """The suite makes more writes a minute than a person could; tests/core/test_ratelimit.py
+    sets the limits it checks."""
+    settings.RATE_LIMITS = {}
+
+
+@pytest.fixture(autouse=True)
 def matching_index_dir(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Any:
     """Each test gets its own on-disk matching index."""
     from baiqianwan.matching.services import forget_loaded

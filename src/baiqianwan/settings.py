@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "baiqianwan.core.middleware.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "baiqianwan.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "baiqianwan.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +134,27 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and security ----------------------------------------------------------------------
+# Shared counters (rate limits) across app servers when Redis is configured; per process otherwise.
+if os.environ.get("BQW_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BQW_CACHE_URL"],
+        }
+    }
+# name → (requests, seconds); see core/ratelimit.py. "off" for load and fuzz tests only.
+RATE_LIMITS: dict[str, tuple[int, int]] = (
+    {}
+    if os.environ.get("BQW_RATE_LIMITS", "").strip().lower() == "off"
+    else {
+        "login_address": (20, 60),
+        "token_user": (10, 3600),
+        "token_address": (30, 3600),
+        "api_write_user": (300, 60),
+        "api_write_address": (600, 60),
+    }
+)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
