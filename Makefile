@@ -41,13 +41,15 @@ test: install
 	bash scripts/ensure_browser.sh
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
-## lint: ruff, mypy, import contracts, migrations in step with models
+## lint: ruff, mypy, import contracts, migrations in step with models, bandit, known vulnerabilities
 lint: install
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/ruff format --check src tests scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(BQW) makemigrations --check --dry-run
+	$(VENV)/bin/bandit -r src -q -ll
+	bash scripts/audit_dependencies.sh
 
 ## bench: the speed targets of DESIGN §6, each beside a baseline measured in the same run
 bench: install

@@ -57,7 +57,7 @@ def sparkline(
     points = [(_year(p), float(v)) for p, v in zip(periods, series, strict=False) if v is not None]
     empty = f'<svg width="{width}" height="{height}" aria-hidden="true"></svg>'
     if len(points) < 2:
-        return mark_safe(empty)  # noqa: S308  (no data in it)
+        return mark_safe(empty)  # noqa: S308 - no data in it  # nosec
     last_x, last_y = points[-1]
     future = sorted(
         (float(t["year"]), float(t["projected"]))
@@ -86,7 +86,7 @@ def sparkline(
         dashes = 'stroke="#f59f00" stroke-width="1.5" stroke-dasharray="3,2"'
         parts.append(f'<polyline points="{tail}" fill="none" {dashes}/>')
     parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.2" fill="#206bc4"/></svg>')
-    return mark_safe("".join(parts))  # noqa: S308  (numbers only)
+    return mark_safe("".join(parts))  # noqa: S308 - numbers only  # nosec
 
 
 def _year(period: str) -> float:
