@@ -19,7 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.utils import timezone
 
-from .models import AuditEvent, client_ip
+from .audit_chain import chain_append_on_commit
+from .models import AuditEvent, AuditSeal, client_ip
 
 
 def audit_event_record(
@@ -45,6 +46,7 @@ def audit_prune(*, now: dt.datetime | None = None) -> tuple[int, int]:
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     events, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
     changes, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
+    AuditSeal.objects.filter(at__lt=cutoff).delete()  # the oldest remaining link anchors the chain
     return events, changes
 
 
@@ -71,5 +73,6 @@ def audit_records_created(objects: Sequence[Model], *, actor: Any) -> int:
         )
         for record in objects
     ]
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    created = LogEntry.objects.bulk_create(entries, batch_size=1000)
+    chain_append_on_commit(AuditSeal.Kind.CHANGE, [entry.pk for entry in created])
     return len(entries)

@@ -137,3 +137,60 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuditSeal(models.Model):
+    """One link of the audit chain: the digest of an audit entry together with the link before it.
+
+    Changing, deleting or inserting an audit entry — or a link — afterwards breaks the chain at that
+    point, which `bqw audit verify` and the audit page report (core/audit_chain.py)."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("安全事件")
+        CHANGE = "change", _("数据变更")
+
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    entry_id = models.BigIntegerField(_("记录编号"))
+    at = models.DateTimeField(_("记录时间"), db_index=True)
+    previous = models.CharField(_("前一环摘要"), max_length=64)
+    digest = models.CharField(_("摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计链环")
+        verbose_name_plural = _("审计链环")
+        constraints = [models.UniqueConstraint(fields=["kind", "entry_id"], name="audit_seal_once_per_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.entry_id}"
+
+
+class AuditChainHead(models.Model):
+    """The chain's last digest, one row; locked while a link is added so links never fork."""
+
+    digest = models.CharField(_("最新摘要"), max_length=64)
+    length = models.BigIntegerField(_("链长"), default=0)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"{self.length} 环，最新摘要 {self.digest[:12]}"
+
+
+class AuditVerification(models.Model):
+    """The result of checking the chain, shown on the audit page."""
+
+    at = models.DateTimeField(_("校验时间"), auto_now_add=True)
+    by = models.CharField(_("校验人"), max_length=150, blank=True)
+    checked = models.BigIntegerField(_("已校验环数"))
+    intact = models.BooleanField(_("完整"))
+    problem = models.CharField(_("第一处断点"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'完整' if self.intact else '断开'}"

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Job
+from .models import AuditChainHead, AuditEvent, AuditVerification, Job
 
 
 def job_list(*, user: Any) -> QuerySet[Job]:
@@ -64,3 +64,13 @@ def record_change_list(
     if until:
         results = results.filter(timestamp__date__lte=until)
     return results.order_by("-timestamp")
+
+
+def audit_chain_state() -> dict[str, Any]:
+    """What the audit page shows of the chain: its length, its head and the last check."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return {
+        "length": head.length if head else 0,
+        "head": head.digest if head else "",
+        "last": AuditVerification.objects.order_by("-at", "-pk").first(),
+    }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.selectors import user_list
 from baiqianwan.core import selectors as core_selectors
+from baiqianwan.core.audit_chain import chain_verify_record
 from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.jobs import job_cancel as job_cancel_request
@@ -97,6 +98,13 @@ def _date(value: str | None) -> dt.date | None:
 def audit(request: HttpRequest) -> HttpResponse:
     if not request.user.is_province:  # type: ignore[union-attr]
         raise PermissionDenied(_("只有省级管理员可以查看审计日志"))
+    if request.method == "POST":
+        result = chain_verify_record(by=request.user.get_username())
+        if result.intact:
+            messages.success(request, _("审计链完整：共 %(count)s 环") % {"count": result.checked})
+        else:
+            messages.error(request, _("审计链断开：%(problem)s") % {"problem": result.problem})
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
     tab = request.GET.get("tab", "events")
     username = request.GET.get("username", "").strip()
     since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
@@ -119,6 +127,7 @@ def audit(request: HttpRequest) -> HttpResponse:
             "kinds": AuditEvent.Kind.choices,
             "filters": request.GET,
             "retention_days": settings.AUDIT_RETENTION_DAYS,
+            "chain": core_selectors.audit_chain_state(),
         },
     )
 
