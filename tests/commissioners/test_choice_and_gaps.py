@@ -220,6 +220,30 @@ def test_pins_and_forbids_hold_when_solving_again(open_round: dict[str, Any]) ->
     assert PlanConstraint.all_objects.get(need=huliao, nomination=n["citrus"]).kind == "forbid"
 
 
+def test_a_team_is_staffed_leader_first(open_round: dict[str, Any]) -> None:
+    r, huliao, n, province = (
+        open_round["round"],
+        open_round["huliao"],
+        open_round["n"],
+        open_round["province"],
+    )
+    # 湖寮镇 asks for three; only one of its candidates can lead: that one leads, whatever the solve.
+    TownNeed.all_objects.filter(pk=huliao.pk).update(slots=3)
+    services.constraint_set(acting_user=province, need=huliao, nomination=n["rice"], kind="forbid")
+    for objective in ("max_score", "max_filled_then_score"):
+        solution = services.round_solve(acting_user=province, dispatch_round=r, objective=objective)
+        assert _holders(huliao) == {"柑橘植保甲": True, "助理戊": False}
+        gaps = [e for e in solution["explanations"] if e["town"] == huliao.town_id]
+        assert [e["leader"] for e in gaps] == [False]
+
+    # A person pinned to the town (not as leader) who can lead takes the leader slot when nobody
+    # else can: the team is not left without one.
+    services.constraint_set(acting_user=province, need=huliao, nomination=n["citrus"], kind="forbid")
+    services.constraint_set(acting_user=province, need=huliao, nomination=n["rice"], kind="pin")
+    services.round_solve(acting_user=province, dispatch_round=r)
+    assert _holders(huliao) == {"水稻栽培乙": True, "助理戊": False}
+
+
 @pytest.fixture
 def published(open_round: dict[str, Any]) -> dict[str, Any]:
     services.round_solve(acting_user=open_round["province"], dispatch_round=open_round["round"])

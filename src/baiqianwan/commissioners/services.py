@@ -250,14 +250,22 @@ def nominate(
 
 
 def _pin_slots(need: TownNeed, pins: list[PlanConstraint]) -> dict[int, str]:
-    """Slot id of each pin in one town: a leader pin takes slot 0, the others the next free slots."""
+    """Slot id of each pin in one town: a leader pin takes slot 0, the others the next free slots.
+
+    Without a leader pin, the first pinned person who can lead takes slot 0 (leader first): every
+    slot of a town asks for the same fields and a score belongs to the town, so this never costs
+    the plan anything, and it leaves an ordinary slot open where the leader slot would have needed
+    someone who can lead.
+    """
     taken: dict[int, str] = {}
     free = list(range(1, need.slots))
     leaders = [p for p in pins if p.leader]
     if len(leaders) > 1:
         raise ValidationError(f"{need.town.full_name}只能固定一名团队负责人")
-    for pin in sorted(pins, key=lambda p: not p.leader):
-        if pin.leader:
+    if not leaders:
+        leaders = [p for p in pins if p.nomination.can_lead][:1]
+    for pin in sorted(pins, key=lambda p: p not in leaders):
+        if pin in leaders:
             taken[pin.nomination_id] = f"{need.pk}-0"
         elif free:
             taken[pin.nomination_id] = f"{need.pk}-{free.pop(0)}"
@@ -278,7 +286,7 @@ def _instance(dispatch_round: DispatchRound, objective: str, east_west_north_fir
         Commissioner(id=str(n.pk), fields=tuple(n.fields), can_lead=n.can_lead, capacity=n.capacity)
         for n in nominations
     ]
-    constraints = list(dispatch_round.constraints.select_related("need__town"))
+    constraints = list(dispatch_round.constraints.select_related("need__town", "nomination"))
     pins: list[tuple[str, str]] = []
     for need in needs:
         mine = [c for c in constraints if c.kind == ConstraintKind.PIN and c.need_id == need.pk]
@@ -658,7 +666,12 @@ def constraint_set(
         },
     )
     # Fail now, not at the next solve, when the town's pins no longer fit its slots.
-    _pin_slots(need, list(PlanConstraint.all_objects.filter(need=need, kind=ConstraintKind.PIN)))
+    _pin_slots(
+        need,
+        list(
+            PlanConstraint.all_objects.filter(need=need, kind=ConstraintKind.PIN).select_related("nomination")
+        ),
+    )
     return constraint
 
 
