@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from baiqianwan.accounts.models import User
+from baiqianwan.accounts.roles import Role
 from baiqianwan.commissioners import services
-from baiqianwan.commissioners.models import Assignment, RoundStatus
+from baiqianwan.commissioners.models import Assignment, RoundStatus, TownNeed
 from baiqianwan.core.models import Notification
 from baiqianwan.regions.models import Division
 
@@ -201,3 +202,102 @@ def test_only_serving_commissioners_are_excluded_from_a_new_round(team: Any, set
     assert services.nominate(
         acting_user=org, dispatch_round=later, expert=member.nomination.expert, fields=["种植"]
     ).eligible
+
+
+def test_a_town_with_a_serving_team_is_told_on_arrival_not_after_the_form(
+    team: Any, setting: dict[str, Any], client_for: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
+    later = services.round_create(acting_user=setting["province"], name="2025年第一批", year=2025)
+    page = client_for(setting["town"]).get(f"/commissioners/rounds/{later.pk}/").content.decode()
+    notice = "湖寮镇已有在期的“湖寮镇科技特派员服务团”（至 2027年3月1日）"
+    assert notice in page
+    assert 'id="need-form"' not in page
+    # Another town of the same round gets the form, with its leader slot shown, not described.
+    other = client_for(setting["prd_town"]).get(f"/commissioners/rounds/{later.pk}/").content.decode()
+    assert 'id="need-form"' in other
+    assert 'data-slot="leader"' in other
+    assert "已有在期" not in other
+    # The county sees which of its towns need no form.
+    county = make_user(Role.COUNTY, A["county"])
+    county_page = client_for(county).get(f"/commissioners/rounds/{later.pk}/").content.decode()
+    assert "辖区内以下乡镇已有在期团队" in county_page
+    assert 'id="need-form"' in county_page
+
+
+def test_a_refused_need_comes_back_as_typed(
+    team: Any, setting: dict[str, Any], client_for: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
+    later = services.round_create(acting_user=setting["province"], name="2025年第一批", year=2025)
+    county = client_for(make_user(Role.COUNTY, A["county"]))
+    typed = {"town": A["town"], "areas": ["种植", "茶叶"], "slots": "4", "note": "蜜柚<b>黄龙病</b>防控"}
+    response = county.post(f"/commissioners/rounds/{later.pk}/need/", typed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "一个乡镇只派驻一个团队" in page
+    assert 'value="种植" checked' in page
+    assert 'value="茶叶" checked' in page
+    assert 'value="水产" checked' not in page
+    assert 'value="4"' in page
+    assert 'value="蜜柚&lt;b&gt;黄龙病&lt;/b&gt;防控"' in page
+    assert "<b>黄龙病</b>" not in page
+    assert not TownNeed.all_objects.filter(round=later).exists()
+
+    # Bad input names the field and keeps the rest; never a server error.
+    for bad, field in (
+        ({**typed, "town": "440106001000", "slots": "abc"}, "团队人数"),
+        ({**typed, "town": "9" * 40}, "乡镇"),
+        ({**typed, "town": "440106001000", "areas": ["炼钢"]}, "需求领域"),
+        ({**typed, "town": "440106001000", "note": "x" * 301}, "具体需求"),
+    ):
+        response = county.post(f"/commissioners/rounds/{later.pk}/need/", bad)
+        assert response.status_code == 400, bad
+        page = response.content.decode()
+        assert "invalid-feedback" in page
+        assert field in page
+        assert "蜜柚" in page or bad["note"] in page
+    # Another region's town is refused with the town named, input kept.
+    outside = county.post(f"/commissioners/rounds/{later.pk}/need/", {**typed, "town": "440106001000"})
+    assert outside.status_code == 400
+    assert "蜜柚&lt;b&gt;" in outside.content.decode()
+    assert county.post("/commissioners/rounds/99999999999999999999/need/", typed).status_code == 404
+
+    # Accepted: a message that names the leader slot.
+    ok = county.post(
+        f"/commissioners/rounds/{later.pk}/need/", {**typed, "town": "441422101000"}, follow=True
+    )
+    assert "团队负责人 1 名、成员 3 名" in ok.content.decode()
+
+
+def test_a_refused_nomination_comes_back_as_typed(
+    setting: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    r = services.round_create(acting_user=setting["province"], name="2025年第一批", year=2025, max_per_unit=1)
+    org = client_for(setting["org"])
+    first, second = setting["experts"][0], setting["experts"][1]
+    assert (
+        org.post(
+            f"/commissioners/rounds/{r.pk}/nominate/", {"expert": first.pk, "areas": ["种植"], "capacity": 1}
+        ).status_code
+        == 302
+    )
+    typed = {"expert": second.pk, "areas": ["茶叶", "水产"], "capacity": 1, "in_sanzhi": "on"}
+    response = org.post(f"/commissioners/rounds/{r.pk}/nominate/", typed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "每个单位最多推荐 1 人" in page
+    assert f'value="{second.pk}" selected' in page
+    assert 'value="茶叶" checked' in page
+    assert 'value="水产" checked' in page
+    assert 'name="in_sanzhi" checked' in page
+    for bad in ({**typed, "capacity": "9"}, {**typed, "expert": "9" * 30}, {**typed, "areas": []}):
+        assert org.post(f"/commissioners/rounds/{r.pk}/nominate/", bad).status_code == 400
+
+
+def test_the_need_page_shows_the_leader_slot_and_who_holds_it(
+    team: Any, setting: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    page = client_for(setting["town"]).get(f"/commissioners/needs/{team.need.pk}/").content.decode()
+    leader = team.need.assignments.get(leader=True).nomination.expert.person.name
+    slots = page[page.index("data-slots") :]
+    assert slots.index('data-slot="leader"') < slots.index(leader) < slots.index('data-slot="member"')
+    assert slots.count('data-slot="member"') == 2

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.matching import documents
@@ -19,6 +20,7 @@ from .models import (
     DispatchRound,
     Nomination,
     RoundStatus,
+    Team,
     TownNeed,
     TownRanking,
 )
@@ -179,3 +181,30 @@ def needs_attention(user: Any) -> list[Gap]:
         for need in needs
         if need.holding < need.slots or not need.leaders
     ]
+
+
+def serving_team_get(*, town_code: str, dispatch_round: DispatchRound) -> Team | None:
+    """The team of another round still serving the town: a town has one team at a time."""
+    return (
+        Team.all_objects.filter(town_id=town_code, ends_on__gt=timezone.localdate())
+        .exclude(need__round=dispatch_round)
+        .order_by("ends_on")
+        .first()
+    )
+
+
+def serving_team_list(*, user: Any, dispatch_round: DispatchRound) -> list[Team]:
+    """Teams of other rounds still serving towns of the user's area: those towns post no need here.
+
+    For region users (town, county, city) only; a town sees its own team before it fills the form.
+    """
+    prefix = user.scope.division_prefix
+    if not prefix or user.is_province:
+        return []
+    visible = Team.objects.for_user(user).values("pk")  # the member paths join assignments
+    return list(
+        Team.all_objects.filter(pk__in=visible, town_id__startswith=prefix, ends_on__gt=timezone.localdate())
+        .exclude(need__round=dispatch_round)
+        .select_related("town")
+        .order_by("town_id")
+    )

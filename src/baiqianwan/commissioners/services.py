@@ -54,7 +54,7 @@ from .models import (
     TownNeed,
     TownRanking,
 )
-from .selectors import OWN_PREFERENCE_MAX, TOWN_RANK_MAX, RoundScores
+from .selectors import OWN_PREFERENCE_MAX, TOWN_RANK_MAX, RoundScores, serving_team_get
 
 LEADER_TITLES = ("教授", "研究员", "高级")  # 职称 at 副高 or above may lead a team
 
@@ -147,11 +147,7 @@ def need_submit(
         raise PermissionDenied(f"“{town.full_name}”不在您的管辖范围内")
     if not 1 <= int(slots) <= 10:
         raise ValidationError({"slots": "人数应在 1 到 10 之间"})
-    serving = (
-        Team.all_objects.filter(town=town, ends_on__gt=timezone.localdate())
-        .exclude(need__round=dispatch_round)
-        .first()
-    )
+    serving = serving_team_get(town_code=town.code, dispatch_round=dispatch_round)
     if serving is not None:
         until = f"{serving.ends_on:%Y年%m月%d日}"
         raise ValidationError(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -96,13 +96,6 @@ class NominationForm(forms.Form):
         self.fields["expert"].queryset = experts  # type: ignore[attr-defined]
 
 
-def _form_errors(form: forms.Form) -> list[str]:
-    return [
-        f"{form.fields[name].label}：{'，'.join(str(e) for e in errors)}"
-        for name, errors in form.errors.items()
-    ]
-
-
 def _round(request: HttpRequest, round_id: int) -> DispatchRound:
     dispatch_round = DispatchRound.objects.for_user(request.user).filter(pk=round_id).first()
     if dispatch_round is None:
@@ -136,7 +129,18 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    dispatch_round = _round(request, round_id)
+    return _round_page(request, _round(request, round_id))
+
+
+def _round_page(
+    request: HttpRequest,
+    dispatch_round: DispatchRound,
+    *,
+    need_form: NeedForm | None = None,
+    nomination_form: NominationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The round page; a refused need or nomination comes back in its form, as typed, with why."""
     needs = TownNeed.objects.for_user(request.user).filter(round=dispatch_round).select_related("town")
     nominations = (
         Nomination.objects.for_user(request.user)
@@ -149,6 +153,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         .select_related("need__town", "nomination__expert__person", "nomination__organisation")
         .order_by("need__town_id", "-leader", "status")
     )
+    serving = selectors.serving_team_list(user=request.user, dispatch_round=dispatch_round)
+    own_town = getattr(request.user, "role", "") == "town"
     return render(
         request,
         "commissioners/round.html",
@@ -157,8 +163,11 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "needs": needs,
             "nominations": nominations,
             "assignments": assignments,
-            "need_form": NeedForm(acting_user=request.user),
-            "nomination_form": NominationForm(acting_user=request.user),
+            "need_form": need_form or NeedForm(acting_user=request.user),
+            "nomination_form": nomination_form or NominationForm(acting_user=request.user),
+            # A town with a serving team learns it on arrival, and is not offered the form.
+            "serving_teams": serving,
+            "own_team": serving[0] if own_town and serving else None,
             "result": dispatch_round.result,
             "constraints": (
                 dispatch_round.constraints.select_related("need__town", "nomination__expert__person")
@@ -176,29 +185,36 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "has_proposals": dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
             "holding": services.HOLDING,
         },
+        status=status,
     )
+
+
+F = TypeVar("F", bound=forms.Form)
+# Service argument -> form field, so a refusal lands on the field the user filled.
+FORM_FIELD = {"fields": "areas"}
+
+
+def _refused(form: F, exc: ValidationError | PermissionDenied) -> F:
+    """Put a refusal from the service on the form's fields (or the form itself), keeping the input."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            field = FORM_FIELD.get(name, name)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    return form
 
 
 @login_required
 @require_POST
 def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
     dispatch_round = _round(request, round_id)
+    if action == "need":
+        return _need_submit(request, dispatch_round)
+    if action == "nominate":
+        return _nominate(request, dispatch_round)
     try:
-        if action == "need":
-            form = NeedForm(request.POST, acting_user=request.user)
-            if not form.is_valid():
-                raise ValidationError(_form_errors(form))
-            values = dict(form.cleaned_data)
-            values["fields"] = values.pop("areas")
-            services.need_submit(acting_user=request.user, dispatch_round=dispatch_round, **values)
-        elif action == "nominate":
-            nomination_form = NominationForm(request.POST, acting_user=request.user)
-            if not nomination_form.is_valid():
-                raise ValidationError(_form_errors(nomination_form))
-            nominated = dict(nomination_form.cleaned_data)
-            nominated["fields"] = nominated.pop("areas")
-            services.nominate(acting_user=request.user, dispatch_round=dispatch_round, **nominated)
-        elif action == "solve":
+        if action == "solve":
             job = services.round_solve_job(
                 acting_user=request.user,
                 dispatch_round=dispatch_round,
@@ -238,6 +254,45 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
             raise Http404
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
+    return redirect("commissioners:round", dispatch_round.pk)
+
+
+def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    form = NeedForm(request.POST, acting_user=request.user)
+    if not form.is_valid():
+        return _round_page(request, dispatch_round, need_form=form, status=400)
+    values = dict(form.cleaned_data)
+    values["fields"] = values.pop("areas")
+    try:
+        need = services.need_submit(acting_user=request.user, dispatch_round=dispatch_round, **values)
+    except (ValidationError, PermissionDenied) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        return _round_page(request, dispatch_round, need_form=_refused(form, exc), status=status)
+    messages.success(
+        request,
+        f"已提交{need.town.full_name}的需求：团队负责人 1 名"
+        + (f"、成员 {need.slots - 1} 名" if need.slots > 1 else "")
+        + "。",
+    )
+    return redirect("commissioners:round", dispatch_round.pk)
+
+
+def _nominate(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    form = NominationForm(request.POST, acting_user=request.user)
+    if not form.is_valid():
+        return _round_page(request, dispatch_round, nomination_form=form, status=400)
+    values = dict(form.cleaned_data)
+    values["fields"] = values.pop("areas")
+    try:
+        nomination = services.nominate(acting_user=request.user, dispatch_round=dispatch_round, **values)
+    except (ValidationError, PermissionDenied) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        return _round_page(request, dispatch_round, nomination_form=_refused(form, exc), status=status)
+    name = nomination.expert.person.name
+    if nomination.eligible:
+        messages.success(request, f"已推荐{name}。")
+    else:
+        messages.warning(request, f"已推荐{name}，但不符合条件：{nomination.excluded_reason}。")
     return redirect("commissioners:round", dispatch_round.pk)
 
 
@@ -323,8 +378,25 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "assignments": need.assignments.select_related("nomination__expert__person").order_by(
                 "-leader", "status"
             ),
+            "team_slots": _team_slots(need),
         },
     )
+
+
+def _team_slots(need: TownNeed) -> list[tuple[bool, Assignment | None]]:
+    """The team's slots in order, the leader slot first, each with whoever holds it (or nobody)."""
+    holders = list(
+        need.assignments.filter(status__in=services.HOLDING)
+        .select_related("nomination__expert__person", "nomination__organisation")
+        .order_by("-leader", "pk")
+    )
+    leader = next((a for a in holders if a.leader), None)
+    members = [a for a in holders if not a.leader]
+    slots: list[tuple[bool, Assignment | None]] = [(True, leader)]
+    slots += [
+        (False, members[i] if i < len(members) else None) for i in range(max(need.slots - 1, len(members)))
+    ]
+    return slots
 
 
 @login_required
