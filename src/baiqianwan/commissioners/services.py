@@ -37,6 +37,7 @@ from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
+from .confirmations import appointees_tell
 from .models import (
     FIELDS,
     HOLDING,
@@ -44,6 +45,7 @@ from .models import (
     Assignment,
     AssignmentStatus,
     CandidatePreference,
+    ConfirmedVia,
     ConstraintKind,
     DispatchRound,
     MembershipChange,
@@ -497,7 +499,7 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
     start = on or timezone.localdate()
     assignments = list(
         dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).select_related(
-            "nomination__expert__user", "need__town"
+            "nomination__expert__user", "nomination__expert__person__organisation", "need__town"
         )
     )
     for need in {a.need for a in assignments}:
@@ -526,18 +528,8 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
         )
     dispatch_round.status = RoundStatus.PUBLISHED
     dispatch_round.save(update_fields=["status", "updated_at"])
-    for assignment in assignments:
-        user = assignment.nomination.expert.user
-        if user is not None:
-            notify(
-                users=[user],
-                title=f"您已入选{dispatch_round.name}科技特派员",
-                body=f"派驻{assignment.need.town.full_name}"
-                + ("，任团队负责人" if assignment.leader else "")
-                + "。请在平台上确认接受。",
-                url=f"/commissioners/rounds/{dispatch_round.pk}/",
-                key=f"dispatch:{dispatch_round.pk}:{assignment.pk}",
-            )
+    # Everyone can answer: an account for whoever has none, the invitation through their unit too.
+    appointees_tell(acting_user=acting_user, dispatch_round=dispatch_round, assignments=assignments)
     return len(assignments)
 
 
@@ -731,7 +723,12 @@ def assignment_respond(
     today = timezone.localdate()
     if accept:
         assignment.status = AssignmentStatus.ACCEPTED
-        assignment.save(update_fields=["status", "updated_at"])
+        assignment.confirmed_via = ConfirmedVia.SELF
+        assignment.confirmed_by = acting_user
+        assignment.confirmed_at = timezone.now()
+        assignment.save(
+            update_fields=["status", "confirmed_via", "confirmed_by", "confirmed_at", "updated_at"]
+        )
         return assignment
     if not note.strip():
         raise ValidationError({"note": "谢绝邀请请说明原因"})
