@@ -56,7 +56,13 @@ from .models import (
     TownNeed,
     TownRanking,
 )
-from .selectors import OWN_PREFERENCE_MAX, TOWN_RANK_MAX, RoundScores, serving_team_get
+from .selectors import (
+    OWN_PREFERENCE_MAX,
+    TOWN_RANK_MAX,
+    RoundScores,
+    candidate_exclusions,
+    serving_team_get,
+)
 
 LEADER_TITLES = ("教授", "研究员", "高级")  # 职称 at 副高 or above may lead a team
 
@@ -168,37 +174,14 @@ def need_submit(
     return need
 
 
-def age_on(id_number: str, day: date) -> int | None:
-    """Whole years of age from the birth date in a 居民身份证号码 (digits 7–14)."""
-    try:
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except (ValueError, IndexError):
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _exclusion(nomination: Nomination) -> str:
     if nomination.in_station_team:
         return "已是驻镇帮镇扶村工作队成员"
     if nomination.in_sanzhi:
         return "已是三支一扶人员"
-    # Serving elsewhere: holding a slot of another round whose team is still in its term.
-    elsewhere = (
-        Assignment.all_objects.filter(
-            nomination__expert=nomination.expert, published=True, status__in=HOLDING
-        )
-        .exclude(round=nomination.round)
-        .exclude(need__team__ends_on__lte=timezone.localdate())
-        .select_related("round")
-        .first()
+    return candidate_exclusions(experts=[nomination.expert], dispatch_round=nomination.round).get(
+        nomination.expert_id, ""
     )
-    if elsewhere is not None:
-        return f"已在“{elsewhere.round.name}”派驻"
-    limit = nomination.round.max_age
-    age = age_on(nomination.expert.person.id_number, timezone.localdate())
-    if limit is not None and age is not None and age > limit:
-        return f"年满 {age} 周岁，超过本批次 {limit} 周岁的年龄上限"
-    return ""
 
 
 @transaction.atomic
@@ -304,7 +287,10 @@ def _instance(dispatch_round: DispatchRound, objective: str, east_west_north_fir
         pinned=pins,
         priority=priority,
         town_names={need.town_id: need.town.full_name for need in needs},
-        commissioner_names={str(n.pk): n.expert.person.name for n in nominations},
+        # With the unit, so that identical names are told apart in every explanation.
+        commissioner_names={
+            str(n.pk): f"{n.expert.person.name}（{n.organisation.name}）" for n in nominations
+        },
     )
 
 
@@ -810,7 +796,7 @@ def round_compare(
     )
     needs = {n.town_id: n for n in dispatch_round.needs.all()}
     by_name: dict[str, list[Nomination]] = {}
-    for n in dispatch_round.nominations.select_related("expert__person"):
+    for n in dispatch_round.nominations.select_related("expert__person", "organisation"):
         by_name.setdefault(n.expert.person.name, []).append(n)
     errors: list[str] = []
     manual: list[tuple[str, str]] = []
@@ -819,11 +805,18 @@ def round_compare(
         where = f"第 {row['_row']} 行"
         need = needs.get(row["town"])
         matches = by_name.get(row["name"], [])
+        unit = (row.get("organisation") or "").strip()
+        if unit:  # identical names are told apart by the unit that nominated them
+            matches = [n for n in matches if n.organisation.name == unit]
         if need is None:
             errors.append(f"{where}：乡镇 {row['town']} 在本批次没有需求")
             continue
-        if len(matches) != 1:
-            errors.append(f"{where}：{'找不到' if not matches else '有重名的'}候选人“{row['name']}”")
+        if not matches:
+            errors.append(f"{where}：找不到{unit + '推荐的' if unit else ''}候选人“{row['name']}”")
+            continue
+        if len(matches) > 1:
+            units = "、".join(sorted({n.organisation.name for n in matches}))
+            errors.append(f"{where}：候选人“{row['name']}”有重名（{units}），请在“推荐单位”列注明")
             continue
         index = 0 if row.get("leader") else used.get(need.town_id, 0) + 1
         if not row.get("leader"):

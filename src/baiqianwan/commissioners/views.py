@@ -36,6 +36,7 @@ from .models import (
     DispatchRound,
     Nomination,
     PlanConstraint,
+    RoundStatus,
     TownNeed,
 )
 
@@ -116,6 +117,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(None, "；".join(exc.messages))
         else:
+            messages.success(
+                request,
+                f"已新建批次“{created.name}”。请通知乡镇填报需求、各单位推荐候选人；截止日期见下方。",
+            )
             return redirect("commissioners:round", created.pk)
     rounds = (
         DispatchRound.objects.for_user(request.user)
@@ -154,6 +159,11 @@ def _round_page(
         .order_by("need__town_id", "-leader", "status")
     )
     serving = selectors.serving_team_list(user=request.user, dispatch_round=dispatch_round)
+    candidates = (
+        selectors.candidate_options(user=request.user, dispatch_round=dispatch_round)
+        if dispatch_round.status != RoundStatus.PUBLISHED
+        else []
+    )
     own_town = getattr(request.user, "role", "") == "town"
     return render(
         request,
@@ -165,12 +175,17 @@ def _round_page(
             "assignments": assignments,
             "need_form": need_form or NeedForm(acting_user=request.user),
             "nomination_form": nomination_form or NominationForm(acting_user=request.user),
+            # The unit's picker says who may serve before anyone is nominated.
+            "candidates": candidates,
+            "excluded_count": sum(1 for c in candidates if c.excluded),
             # A town with a serving team learns it on arrival, and is not offered the form.
             "serving_teams": serving,
             "own_team": serving[0] if own_town and serving else None,
             "result": dispatch_round.result,
             "constraints": (
-                dispatch_round.constraints.select_related("need__town", "nomination__expert__person")
+                dispatch_round.constraints.select_related(
+                    "need__town", "nomination__expert__person", "nomination__organisation"
+                )
                 if request.user.is_province  # type: ignore[union-attr]
                 else []
             ),
@@ -229,6 +244,8 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
             else:
                 messages.error(request, job.message)
         elif action == "publish":
+            if request.POST.get("confirmed") != "1":  # first say what will happen, then publish
+                return _publish_confirm(request, dispatch_round)
             count = services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)
             messages.success(request, f"已发布 {count} 项派驻安排，并通知入选的科技特派员。")
         elif action == "fill_gaps":
@@ -255,6 +272,17 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("commissioners:round", dispatch_round.pk)
+
+
+def _publish_confirm(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    if not request.user.is_province:  # type: ignore[union-attr]
+        raise ValidationError("派驻方案由省科技厅发布")
+    summary = selectors.publish_summary(dispatch_round=dispatch_round)
+    if not summary.invitations:
+        raise ValidationError("没有待发布的派驻安排，请先生成派驻方案")
+    return render(
+        request, "commissioners/publish_confirm.html", {"round": dispatch_round, "summary": summary}
+    )
 
 
 def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
@@ -302,9 +330,10 @@ MANUAL_PLAN = SheetSchema(
         Column("town", "乡镇区划代码", text_cell, required=True, help="12 位代码"),
         Column("town_name", "乡镇名称", text_cell),
         Column("name", "科技特派员姓名", text_cell, required=True),
+        Column("organisation", "推荐单位", text_cell, help="重名时据此区分"),
         Column("leader", "团队负责人", lambda v: text_cell(v) == "是", choices=("是", "否")),
     ],
-    notes=("每行一人；同一乡镇的负责人填“是”。",),
+    notes=("每行一人；同一乡镇的负责人填“是”；候选人重名时须填写推荐单位。",),
 )
 
 
@@ -312,10 +341,16 @@ MANUAL_PLAN = SheetSchema(
 def manual_plan_template(request: HttpRequest, round_id: int) -> HttpResponse:
     dispatch_round = _round(request, round_id)
     rows = [
-        (a.need.town_id, a.need.town.full_name, a.nomination.expert.person.name, "是" if a.leader else "否")
+        (
+            a.need.town_id,
+            a.need.town.full_name,
+            a.nomination.expert.person.name,
+            a.nomination.organisation.name,
+            "是" if a.leader else "否",
+        )
         for a in Assignment.objects.for_user(request.user)
         .filter(round=dispatch_round, status__in=services.HOLDING)
-        .select_related("need__town", "nomination__expert__person")
+        .select_related("need__town", "nomination__expert__person", "nomination__organisation")
     ]
     return xlsx_response(
         write_workbook(MANUAL_PLAN, rows, template=not rows), f"{dispatch_round.name}-派驻方案"
