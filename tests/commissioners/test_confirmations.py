@@ -223,7 +223,7 @@ def test_confirmation_pages(published: dict[str, Any], client_for: Callable[[Use
     )
     assert unit.post("/commissioners/confirmations/99999999999999999999/confirm/", {}).status_code == 404
     town_page = client_for(published["town"]).get("/commissioners/confirmations/").content.decode()
-    assert "由推荐单位办理" in town_page
+    assert "由推荐单位代为确认" in town_page
     assert "全部提醒" not in town_page
 
     reminded = unit.post("/commissioners/confirmations/remind/", {"assignment": str(chen.pk)}, follow=True)

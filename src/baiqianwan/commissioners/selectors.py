@@ -94,7 +94,11 @@ class CandidateOption:
         text = f"{person.name}（{person.title or '无职称'} · {person.organisation.name}）"
         if self.excluded:
             return f"{text} — 不符合：{self.excluded}"
-        return f"{text} — 已推荐，再次提交即更新" if self.nomination else f"{text} — 符合条件"
+        if self.nomination is None:
+            return f"{text} — 符合条件"
+        if not self.nomination.eligible:  # flagged by what the unit declared when nominating
+            return f"{text} — 已推荐，不符合：{self.nomination.excluded_reason}"
+        return f"{text} — 已推荐，再次提交即更新"
 
 
 def candidate_options(*, user: Any, dispatch_round: DispatchRound) -> list[CandidateOption]:
