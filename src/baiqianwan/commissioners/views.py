@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
@@ -285,17 +286,37 @@ def _publish_confirm(request: HttpRequest, dispatch_round: DispatchRound) -> Htt
     )
 
 
-def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
-    form = NeedForm(request.POST, acting_user=request.user)
+def _submit(
+    request: HttpRequest,
+    dispatch_round: DispatchRound,
+    form: NeedForm | NominationForm,
+    call: Callable[..., Any],
+) -> Any:
+    """Call the service with the form's values, or return the round page with the form as typed
+    and why it was refused (4xx)."""
+
+    def again(status: int) -> HttpResponse:
+        if isinstance(form, NeedForm):
+            return _round_page(request, dispatch_round, need_form=form, status=status)
+        return _round_page(request, dispatch_round, nomination_form=form, status=status)
+
     if not form.is_valid():
-        return _round_page(request, dispatch_round, need_form=form, status=400)
+        return again(400)
     values = dict(form.cleaned_data)
     values["fields"] = values.pop("areas")
     try:
-        need = services.need_submit(acting_user=request.user, dispatch_round=dispatch_round, **values)
+        return call(acting_user=request.user, dispatch_round=dispatch_round, **values)
     except (ValidationError, PermissionDenied) as exc:
-        status = 403 if isinstance(exc, PermissionDenied) else 400
-        return _round_page(request, dispatch_round, need_form=_refused(form, exc), status=status)
+        _refused(form, exc)
+        return again(403 if isinstance(exc, PermissionDenied) else 400)
+
+
+def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    need = _submit(
+        request, dispatch_round, NeedForm(request.POST, acting_user=request.user), services.need_submit
+    )
+    if isinstance(need, HttpResponse):
+        return need
     messages.success(
         request,
         f"已提交{need.town.full_name}的需求：团队负责人 1 名"
@@ -307,15 +328,9 @@ def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpRes
 
 def _nominate(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
     form = NominationForm(request.POST, acting_user=request.user)
-    if not form.is_valid():
-        return _round_page(request, dispatch_round, nomination_form=form, status=400)
-    values = dict(form.cleaned_data)
-    values["fields"] = values.pop("areas")
-    try:
-        nomination = services.nominate(acting_user=request.user, dispatch_round=dispatch_round, **values)
-    except (ValidationError, PermissionDenied) as exc:
-        status = 403 if isinstance(exc, PermissionDenied) else 400
-        return _round_page(request, dispatch_round, nomination_form=_refused(form, exc), status=status)
+    nomination = _submit(request, dispatch_round, form, services.nominate)
+    if isinstance(nomination, HttpResponse):
+        return nomination
     name = nomination.expert.person.name
     if nomination.eligible:
         messages.success(request, f"已推荐{name}。")

@@ -124,6 +124,14 @@ def best_key(inst: Instance, fixed: Plan | None = None) -> tuple[int, ...]:
     return max(key(inst, p) for p in feasible_plans(inst, fixed))
 
 
+def random_pins(inst: Instance, rnd: object, share: float) -> tuple[Plan, Instance]:
+    """Pins taken at random from a random feasible plan, and the instance with them."""
+    plans = list(feasible_plans(inst))
+    chosen = plans[rnd.randrange(len(plans))]  # type: ignore[attr-defined]
+    pins = {s: c for s, c in chosen.items() if rnd.random() < share}  # type: ignore[attr-defined]
+    return pins, Instance(**{**inst.__dict__, "pinned": list(pins.items())})
+
+
 def most_leaders(inst: Instance, plan: Plan, fixed: Plan) -> int:
     """The most leader slots the plan's people could fill by changing slots within their towns
     (pinned people stay): exhaustive, over every way to seat each town's people again."""
@@ -180,10 +188,7 @@ def test_priority_tiers_are_lexicographic(inst: Instance) -> None:
 @SETTINGS
 @given(instances(with_priority=True), st.randoms(use_true_random=False))
 def test_pins_are_kept_and_the_rest_is_optimal(inst: Instance, rnd: object) -> None:
-    plans = list(feasible_plans(inst))
-    chosen = plans[rnd.randrange(len(plans))]  # type: ignore[attr-defined]
-    pins = {s: c for s, c in chosen.items() if rnd.random() < 0.5}  # type: ignore[attr-defined]
-    pinned = Instance(**{**inst.__dict__, "pinned": list(pins.items())})
+    pins, pinned = random_pins(inst, rnd, 0.5)
     plan = as_plan(solve(pinned).assignments)
     assert all(plan[s] == c for s, c in pins.items())
     assert key(inst, plan) == best_key(inst, pins)
@@ -240,10 +245,7 @@ def test_every_empty_slot_has_one_explanation(inst: Instance) -> None:
 @SETTINGS
 @given(instances(with_priority=True), st.randoms(use_true_random=False))
 def test_teams_are_staffed_leader_first(inst: Instance, rnd: object) -> None:
-    plans = list(feasible_plans(inst))
-    chosen = plans[rnd.randrange(len(plans))]  # type: ignore[attr-defined]
-    pins = {s: c for s, c in chosen.items() if rnd.random() < 0.3}  # type: ignore[attr-defined]
-    pinned = Instance(**{**inst.__dict__, "pinned": list(pins.items())})
+    pins, pinned = random_pins(inst, rnd, 0.3)
     for result in (solve(inst), greedy(inst)):
         assert_leader_first(inst, as_plan(result.assignments), {})
     # Still the optimum (the rule only moves people within a town), pins kept.
