@@ -165,6 +165,7 @@ def test_nginx_serves_static_and_never_media() -> None:
         ("baiqianwan-worker.service", "celery -A baiqianwan worker"),
         ("baiqianwan-audit-prune.service", "bqw audit prune"),
         ("baiqianwan-plan-remind.service", "bqw plan_remind"),
+        ("baiqianwan-dispatch-remind.service", "bqw dispatch_remind"),
     ],
 )
 def test_systemd_units_run_the_documented_commands(unit: str, command: str) -> None:

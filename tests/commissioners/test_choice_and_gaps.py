@@ -220,6 +220,30 @@ def test_pins_and_forbids_hold_when_solving_again(open_round: dict[str, Any]) ->
     assert PlanConstraint.all_objects.get(need=huliao, nomination=n["citrus"]).kind == "forbid"
 
 
+def test_a_team_is_staffed_leader_first(open_round: dict[str, Any]) -> None:
+    r, huliao, n, province = (
+        open_round["round"],
+        open_round["huliao"],
+        open_round["n"],
+        open_round["province"],
+    )
+    # 湖寮镇 asks for three; only one of its candidates can lead: that one leads, whatever the solve.
+    TownNeed.all_objects.filter(pk=huliao.pk).update(slots=3)
+    services.constraint_set(acting_user=province, need=huliao, nomination=n["rice"], kind="forbid")
+    for objective in ("max_score", "max_filled_then_score"):
+        solution = services.round_solve(acting_user=province, dispatch_round=r, objective=objective)
+        assert _holders(huliao) == {"柑橘植保甲": True, "助理戊": False}
+        gaps = [e for e in solution["explanations"] if e["town"] == huliao.town_id]
+        assert [e["leader"] for e in gaps] == [False]
+
+    # A person pinned to the town (not as leader) who can lead takes the leader slot when nobody
+    # else can: the team is not left without one.
+    services.constraint_set(acting_user=province, need=huliao, nomination=n["citrus"], kind="forbid")
+    services.constraint_set(acting_user=province, need=huliao, nomination=n["rice"], kind="pin")
+    services.round_solve(acting_user=province, dispatch_round=r)
+    assert _holders(huliao) == {"水稻栽培乙": True, "助理戊": False}
+
+
 @pytest.fixture
 def published(open_round: dict[str, Any]) -> dict[str, Any]:
     services.round_solve(acting_user=open_round["province"], dispatch_round=open_round["round"])
@@ -354,6 +378,46 @@ def test_comparing_with_a_manual_plan(published: dict[str, Any]) -> None:
             rows=[{"_row": 7, "town": "440106001000", "name": "无名氏", "leader": False}],
         )
     assert caught.value.messages == ["第 7 行：乡镇 440106001000 在本批次没有需求"]
+
+
+def test_the_comparison_shows_towns_fully_staffed_and_tells_namesakes_apart(
+    published: dict[str, Any], add_expert: Callable[..., Any], client_for: Callable[[User], Client]
+) -> None:
+    r, province = published["round"], published["province"]
+    rows = [
+        {"_row": 2, "town": A["town"], "name": "水稻栽培乙", "leader": True},
+        {"_row": 3, "town": B["town"], "name": "对虾养殖丙", "leader": True},
+    ]
+    services.round_compare(acting_user=province, dispatch_round=r, rows=rows)
+    page = client_for(province).get(f"/commissioners/rounds/{r.pk}/").content.decode()
+    table = page[page.index("与人工方案比较") :]
+    assert "粤东西北 0/2" in table  # the manual plan staffs neither town fully
+    assert "粤东西北 2/2" in table  # the optimum staffs both
+
+    # Two candidates of the same name from two units: the unit tells them apart.
+    twin = add_expert("水稻栽培乙", "研究员", "水稻 栽培", org="华南农业大学")
+    Nomination.all_objects.create(
+        round=r, expert=twin, organisation=twin.person.organisation, fields=["种植"], submitted_by=province
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.round_compare(acting_user=province, dispatch_round=r, rows=rows)
+    assert caught.value.messages == [
+        "第 2 行：候选人“水稻栽培乙”有重名（华南农业大学、广东省农业科学院），请在“推荐单位”列注明"
+    ]
+    chosen = services.round_compare(
+        acting_user=province,
+        dispatch_round=r,
+        rows=[{**rows[0], "organisation": "华南农业大学"}, rows[1]],
+    )
+    assert chosen["a"]["filled"] == 2
+    with pytest.raises(ValidationError, match="找不到某大学推荐的候选人"):
+        services.round_compare(
+            acting_user=province, dispatch_round=r, rows=[{**rows[0], "organisation": "某大学"}]
+        )
+    sheet = client_for(province).get(f"/commissioners/rounds/{r.pk}/manual-plan.xlsx")
+    header, first = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))[:2]
+    assert header[3].startswith("推荐单位")
+    assert first[3] in ("广东省农业科学院",)
 
 
 def test_pages_for_each_side(published: dict[str, Any], client_for: Callable[[User], Client]) -> None:

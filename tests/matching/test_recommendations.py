@@ -142,6 +142,12 @@ def test_similar_demands_in_the_county_for_merging(demand: Demand, make_user: Ca
     county = make_user(Role.COUNTY, A["county"])
     similar = selectors.similar_demands(user=county, demand=other)
     assert [r.record for r in similar] == [demand]
+    # Merging closes a demand for good: the button asks first.
+    client = Client()
+    client.force_login(county)
+    panel = client.get(f"/matching/demands/{other.pk}/similar/").content.decode()
+    assert "return confirm(" in panel
+    assert f"把 #{other.pk} 合并到 #{demand.pk}？" in panel
 
 
 def test_successful_connections_lift_the_ranking(

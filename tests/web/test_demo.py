@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
@@ -33,6 +34,22 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any) -> None:
     assert rounds["2025年第二批"].nominations.exclude(excluded_reason="").exists()
     assert Team.all_objects.count() == 4
     assert rounds["2024年第一批"].assignments.filter(status=AssignmentStatus.RESCINDED).count() == 1
+    # Journey 2's fixes, each visible in the demo.
+    past, current = rounds["2024年第一批"], rounds["2025年第二批"]
+    waiting = past.assignments.get(status=AssignmentStatus.INVITED)  # filled gap, not answered yet
+    assert waiting.reminders == 1
+    assert waiting.nomination.expert.user.username.startswith("tpy")  # account opened by publishing
+    assert (
+        past.assignments.filter(confirmed_via__in=["phone", "written"]).exclude(confirmation_note="").exists()
+    )
+    assert past.assignments.filter(status=AssignmentStatus.WITHDRAWN).count() == 1
+    for need in current.needs.all():
+        holders = list(need.assignments.select_related("nomination"))
+        if any(a.nomination.can_lead for a in holders):
+            assert any(a.leader for a in holders), need
+    namesakes = current.nominations.filter(expert__person__name="张伟明")
+    assert namesakes.values("organisation").distinct().count() == 2
+    assert Team.all_objects.filter(town_id="441881129000", ends_on__gt=dt.date.today()).exists()
     assert ServiceLog.all_objects.filter(status="confirmed").count() > 1000
     assert AssessmentScheme.all_objects.filter(finalised=True).exists()
     assert KeyTask.all_objects.count() >= 3

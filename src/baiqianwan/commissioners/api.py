@@ -11,7 +11,7 @@ from baiqianwan.core.scope import api_scope
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
-from . import selectors, services
+from . import confirmations, selectors, services
 from .models import Assignment, DispatchRound, Nomination, TownNeed
 
 router = Router(tags=["科技特派员"])
@@ -59,11 +59,14 @@ class AssignmentOut(Schema):
     round_id: int
     town_code: str = Field(alias="need.town_id")
     commissioner: str = Field(alias="nomination.expert.person.name")
+    organisation: str = Field(alias="nomination.organisation.name")
     leader: bool
     published: bool
     status: str
     score: float
     end_reason: str
+    confirmed_via: str
+    confirmation_note: str
 
 
 class RoundIn(Schema):
@@ -119,6 +122,11 @@ class RespondIn(Schema):
 class EndIn(Schema):
     status: str = Field(description="withdrawn 本人退出 / recalled 单位召回 / rescinded 省科技厅撤销")
     reason: str
+
+
+class ConfirmForIn(Schema):
+    via: str = Field(default="", description="written 书面确认 / phone 电话确认")
+    note: str = Field(default="", description="确认情况，如：6月3日电话联系本人，同意派驻")
 
 
 class ShortlistOut(Schema):
@@ -185,7 +193,7 @@ def nomination_list(request: HttpRequest, round_id: int | None = None):
 @paginate(BoundedPagination, page_size=50)
 def assignment_list(request: HttpRequest, round_id: int | None = None):
     assignments = Assignment.objects.for_user(request.user).select_related(
-        "need", "nomination__expert__person"
+        "need", "nomination__expert__person", "nomination__organisation"
     )
     return assignments.filter(round_id=round_id) if round_id else assignments
 
@@ -363,3 +371,39 @@ def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> 
     return services.assignment_end(
         acting_user=request.user, assignment=assignment, status=payload.status, reason=payload.reason
     )
+
+
+@router.get(
+    "/assignments/unconfirmed",
+    response=list[AssignmentOut],
+    openapi_extra=api_scope(Assignment),
+    summary="待确认的派驻（本人尚未答复）",
+)
+@paginate(PageNumberPagination, page_size=50)
+def assignment_unconfirmed(request: HttpRequest):
+    return confirmations.unconfirmed_list(user=request.user)
+
+
+@router.post(
+    "/assignments/{assignment_id}/confirm",
+    response=AssignmentOut,
+    openapi_extra=api_scope(Assignment),
+    summary="派出单位代为确认（书面或电话，须说明情况）",
+)
+def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: ConfirmForIn) -> Assignment:
+    assignment = _visible(Assignment, request.user, assignment_id)
+    return confirmations.assignment_confirm_for(
+        acting_user=request.user, assignment=assignment, via=payload.via, note=payload.note
+    )
+
+
+@router.post(
+    "/assignments/{assignment_id}/remind",
+    openapi_extra=api_scope(Assignment),
+    summary="提醒尚未确认派驻的科技特派员及其派出单位（省、派出单位；每天一次）",
+)
+def assignment_remind(request: HttpRequest, assignment_id: int) -> dict[str, int]:
+    assignment = confirmations.unconfirmed_list(user=request.user).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404
+    return {"reminded": confirmations.confirmation_remind(acting_user=request.user, assignments=[assignment])}

@@ -1,9 +1,15 @@
 """Demo dispatch: last year's round serving its towns, and this year's round solved but not published.
 
 2024年第一批 formed teams in four towns (湖寮镇 among them, so a demand there shows the team already
-in town); one member has since withdrawn, which puts the town in the "needs attention" queue.
-2025年第二批 has eight towns' needs, candidates from many units (those already serving are flagged),
-both sides' choices, and the solved plan waiting for the province to adjust and publish.
+in town; 连江口镇 among them, so its town user is told on arrival that it posts no need this year).
+Appointees answered on the platform, or, for those who had no account, through their unit by phone
+or in writing. One member of 连江口镇's team was transferred; the gap was filled days ago by someone
+whose account publishing opened, who has not answered yet and has been reminded (待确认的派驻).
+One member of 迈陈镇's team has since withdrawn, which puts the town in the "needs attention" queue.
+2025年第二批 has eight towns' needs, candidates from many units (those already serving are flagged,
+and the units' pickers say so before nominating; two candidates share a name and are told apart by
+their unit), both sides' choices, and the solved plan waiting for the province to adjust and publish:
+every team with someone who can lead has its leader, and a team without one says so first.
 """
 
 from __future__ import annotations
@@ -17,10 +23,10 @@ from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
-from . import services
+from . import confirmations, services
 from .demo_assessment import demo_assessment
 from .demo_fieldwork import demo_fieldwork
-from .models import AssignmentStatus, DispatchRound, Nomination, TownNeed
+from .models import AssignmentStatus, ConfirmedVia, DispatchRound, Nomination, TownNeed
 from .selectors import shortlist
 
 PAST_NEEDS = [
@@ -84,7 +90,11 @@ CANDIDATES = [
     ("英德市农业技术推广中心", "张伟明", "高级农艺师", "茶叶 加工 英红九号"),
     ("大埔县农业技术推广中心", "李秀兰", "农艺师", "蜜柚 种植 保果"),
     ("梅州市农林科学院", "曾建国", "研究员", "柚 黄龙病 脱毒 苗木"),
+    # The same name as 英德市农业技术推广中心's 张伟明: pickers and plans tell them apart by unit.
+    ("华南农业大学", "张伟明", "副教授", "茶叶 加工 品质 电商"),
 ]
+# Put forward in 2024 as well; one of them filled the gap a withdrawal left in 迈陈镇.
+SPARES = [("广东海洋大学", "陈海涛", "副教授", "对虾 养殖 水产 病害")]
 
 
 def _fields(keywords: str) -> list[str]:
@@ -92,7 +102,7 @@ def _fields(keywords: str) -> list[str]:
 
 
 def _add_candidates(rng: random.Random) -> None:
-    for unit, name, title, keywords in CANDIDATES:
+    for unit, name, title, keywords in [*CANDIDATES, *SPARES]:
         organisation = Organisation.all_objects.filter(name=unit).first()
         if organisation is None or Person.all_objects.filter(name=name, organisation=organisation).exists():
             continue
@@ -146,6 +156,55 @@ def _nominate(province: User, dispatch_round: DispatchRound, experts: list[Exper
             )
 
 
+CONFIRMATIONS = [
+    (ConfirmedVia.PHONE, "3月18日电话联系本人，同意派驻，服从团队安排"),
+    (ConfirmedVia.WRITTEN, "本人签字的派驻确认回执已交单位存档"),
+]
+
+
+def _answer(dispatch_round: DispatchRound, had_account: set[int]) -> None:
+    """Those who had an account accepted on the platform; for those whose account publishing opened,
+    the unit confirmed by phone or in writing where it has an operator on the platform."""
+    assignments = dispatch_round.assignments.select_related("nomination__expert__user").order_by("pk")
+    for index, assignment in enumerate(assignments):
+        expert = assignment.nomination.expert
+        unit = User.objects.filter(role="org", organisation_id=assignment.nomination.organisation_id).first()
+        if expert.pk not in had_account and unit is not None:
+            via, note = CONFIRMATIONS[index % len(CONFIRMATIONS)]
+            confirmations.assignment_confirm_for(acting_user=unit, assignment=assignment, via=via, note=note)
+        else:
+            services.assignment_respond(acting_user=expert.user, assignment=assignment, accept=True)
+
+
+def _fill_the_gap(province: User, dispatch_round: DispatchRound) -> None:
+    """The gap is filled and published days ago; the newcomer has not answered (reminded once)."""
+    services.round_fill_gaps(acting_user=province, dispatch_round=dispatch_round)
+    if dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists():
+        today = dt.date.today()
+        services.round_publish(
+            acting_user=province, dispatch_round=dispatch_round, on=today - dt.timedelta(days=5)
+        )
+        confirmations.confirmation_remind(today=today - dt.timedelta(days=1), after_days=3)
+
+
+def _withdraw(dispatch_round: DispatchRound, town_code: str, reason: str) -> None:
+    leaving = (
+        dispatch_round.assignments.filter(
+            need__town_id=town_code, leader=False, status=AssignmentStatus.ACCEPTED
+        )
+        .select_related("nomination__expert__user")
+        .order_by("pk")
+        .first()
+    )
+    if leaving is not None and leaving.nomination.expert.user is not None:
+        services.assignment_end(
+            acting_user=leaving.nomination.expert.user,
+            assignment=leaving,
+            status=AssignmentStatus.WITHDRAWN,
+            reason=reason,
+        )
+
+
 def demo_dispatch() -> None:
     province = User.objects.filter(username="gd_admin").first()
     if province is None or DispatchRound.all_objects.exists():
@@ -168,13 +227,15 @@ def demo_dispatch() -> None:
     first_wave = [
         e for i, e in enumerate(experts) if i % 2 == 0 or (commissioner and e.user_id == commissioner.pk)
     ]
-    _nominate(province, past, first_wave)
+    spares = [
+        e for e in experts if (e.person.organisation.name, e.person.name) in {(u, n) for u, n, _, _ in SPARES}
+    ]
+    _nominate(province, past, [*first_wave, *(e for e in spares if e not in first_wave)])
+    had_account = {e.pk for e in experts if e.user_id is not None}
     services.round_solve(acting_user=province, dispatch_round=past)
     services.round_publish(acting_user=province, dispatch_round=past, on=dt.date(2024, 3, 15))
-    for assignment in past.assignments.select_related("nomination__expert"):
-        assignment.status = AssignmentStatus.ACCEPTED
-        assignment.save(update_fields=["status"])
-    # One member of 英德市连江口镇's team has since been transferred: a gap for the queue.
+    _answer(past, had_account)
+    # One member of 英德市连江口镇's team has since been transferred.
     leaver = (
         past.assignments.filter(need__town_id="441881129000", leader=False)
         .select_related("nomination__expert__user")
@@ -187,6 +248,9 @@ def demo_dispatch() -> None:
             status=AssignmentStatus.RESCINDED,
             reason="本人工作调动，经派出单位申请撤销派驻",
         )
+    _fill_the_gap(province, past)
+    # And one member of 迈陈镇's team has just withdrawn: a gap for the queue.
+    _withdraw(past, "440825102000", "调往省外工作，申请退出")
 
     # This year: every expert is put forward; those serving since 2024 are flagged by the check.
     today = dt.date.today()

@@ -142,6 +142,14 @@ class AssignmentStatus(models.TextChoices):
     COMPLETED = "completed", "期满"
 
 
+class ConfirmedVia(models.TextChoices):
+    """How an invitation was accepted: by the person on the platform, or by their unit for them."""
+
+    SELF = "self", "本人在平台确认"
+    WRITTEN = "written", "书面确认"
+    PHONE = "phone", "电话确认"
+
+
 # Statuses that hold a slot: the person is planned, invited or serving.
 HOLDING = (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 TERM_YEARS = 3  # 一个团队服务一个乡镇 3 年
@@ -169,6 +177,21 @@ class Assignment(ScopedModel, TimeStampedModel):
     started_on = models.DateField("派驻开始", null=True, blank=True)
     ended_on = models.DateField("离岗日期", null=True, blank=True)
     end_reason = models.CharField("离岗原因", max_length=200, blank=True)
+    confirmed_via = models.CharField("确认方式", max_length=10, choices=ConfirmedVia.choices, blank=True)
+    confirmation_note = models.CharField(
+        "确认说明", max_length=200, blank=True, help_text="如：6月3日电话联系本人，同意派驻"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField("已提醒次数", default=0)
+    reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
 
     scope_division_path = "need__town"
     scope_organisation_path = "nomination__organisation"

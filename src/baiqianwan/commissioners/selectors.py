@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.matching import documents
 from baiqianwan.matching.engine import Query
 from baiqianwan.matching.services import index_get
+from baiqianwan.supply.models import ExpertProfile
 
 from .models import (
     HOLDING,
+    Assignment,
+    AssignmentStatus,
     CandidatePreference,
     DispatchRound,
     Nomination,
     RoundStatus,
+    Team,
     TownNeed,
     TownRanking,
 )
@@ -34,6 +40,79 @@ WEIGHT_OWN_CHOICE = 0.3  # the candidate's 1st choice gets all of it
 TOWN_RANK_MAX = 10
 OWN_PREFERENCE_MAX = 5
 OPEN_DEMANDS = (DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.MATCHING)
+
+
+def age_on(id_number: str, day: date) -> int | None:
+    """Whole years of age from the birth date in a 居民身份证号码 (digits 7–14)."""
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def candidate_exclusions(
+    *, experts: Iterable[ExpertProfile], dispatch_round: DispatchRound
+) -> dict[int, str]:
+    """Why each expert may not serve in this round (absent when they may), known before nominating:
+    serving elsewhere (a published slot of another round whose team is still in its term), or over
+    the round's age limit. Being in a 驻镇工作队 or 三支一扶 is declared by the unit when nominating."""
+    experts = list(experts)
+    today = timezone.localdate()
+    reasons: dict[int, str] = {}
+    serving = (
+        Assignment.all_objects.filter(
+            nomination__expert__in=[e.pk for e in experts], published=True, status__in=HOLDING
+        )
+        .exclude(round=dispatch_round)
+        .exclude(need__team__ends_on__lte=today)
+        .order_by("pk")
+        .values_list("nomination__expert_id", "round__name")
+    )
+    for expert_id, round_name in serving:
+        reasons.setdefault(expert_id, f"已在“{round_name}”派驻")
+    limit = dispatch_round.max_age
+    if limit is not None:
+        for expert in experts:
+            age = age_on(expert.person.id_number, today)
+            if expert.pk not in reasons and age is not None and age > limit:
+                reasons[expert.pk] = f"年满 {age} 周岁，超过本批次 {limit} 周岁的年龄上限"
+    return reasons
+
+
+@dataclass
+class CandidateOption:
+    """One expert in the unit's picker: whether they may serve, and whether already put forward."""
+
+    expert: ExpertProfile
+    excluded: str
+    nomination: Nomination | None
+
+    @property
+    def label(self) -> str:
+        person = self.expert.person
+        text = f"{person.name}（{person.title or '无职称'} · {person.organisation.name}）"
+        if self.excluded:
+            return f"{text} — 不符合：{self.excluded}"
+        if self.nomination is None:
+            return f"{text} — 符合条件"
+        if not self.nomination.eligible:  # flagged by what the unit declared when nominating
+            return f"{text} — 已推荐，不符合：{self.nomination.excluded_reason}"
+        return f"{text} — 已推荐，再次提交即更新"
+
+
+def candidate_options(*, user: Any, dispatch_round: DispatchRound) -> list[CandidateOption]:
+    """The experts the user may nominate, each with their eligibility for this round."""
+    experts = list(
+        ExpertProfile.objects.for_user(user, "change")
+        .select_related("person__organisation")
+        .order_by("person__name", "pk")
+    )
+    excluded = candidate_exclusions(experts=experts, dispatch_round=dispatch_round)
+    nominated = {
+        n.expert_id: n for n in dispatch_round.nominations.filter(expert__in=[e.pk for e in experts])
+    }
+    return [CandidateOption(e, excluded.get(e.pk, ""), nominated.get(e.pk)) for e in experts]
 
 
 def town_demand_titles(town_code: str, limit: int = 8) -> list[str]:
@@ -179,3 +258,70 @@ def needs_attention(user: Any) -> list[Gap]:
         for need in needs
         if need.holding < need.slots or not need.leaders
     ]
+
+
+def serving_team_get(*, town_code: str, dispatch_round: DispatchRound) -> Team | None:
+    """The team of another round still serving the town: a town has one team at a time."""
+    return (
+        Team.all_objects.filter(town_id=town_code, ends_on__gt=timezone.localdate())
+        .exclude(need__round=dispatch_round)
+        .order_by("ends_on")
+        .first()
+    )
+
+
+def serving_team_list(*, user: Any, dispatch_round: DispatchRound) -> list[Team]:
+    """Teams of other rounds still serving towns of the user's area: those towns post no need here.
+
+    For region users (town, county, city) only; a town sees its own team before it fills the form.
+    """
+    prefix = user.scope.division_prefix
+    if not prefix or user.is_province:
+        return []
+    visible = Team.objects.for_user(user).values("pk")  # the member paths join assignments
+    return list(
+        Team.all_objects.filter(pk__in=visible, town_id__startswith=prefix, ends_on__gt=timezone.localdate())
+        .exclude(need__round=dispatch_round)
+        .select_related("town")
+        .order_by("town_id")
+    )
+
+
+@dataclass
+class PublishSummary:
+    """What publishing will do, for the province to confirm before it happens."""
+
+    invitations: int
+    towns: list[str]
+    new_accounts: list[str]
+    without_leader: list[str]
+    open_slots: int
+    units: list[str]
+
+
+def publish_summary(*, dispatch_round: DispatchRound) -> PublishSummary:
+    proposed = list(
+        dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).select_related(
+            "need__town", "nomination__expert__person", "nomination__organisation"
+        )
+    )
+    needs = {a.need_id: a.need for a in proposed}
+    holding = list(
+        Assignment.all_objects.filter(need_id__in=needs, status__in=HOLDING).values_list("need_id", "leader")
+    )
+    led = {need_id for need_id, leader in holding if leader}
+    open_slots = sum(
+        max(0, need.slots - sum(1 for n, _ in holding if n == need.pk)) for need in needs.values()
+    )
+    return PublishSummary(
+        invitations=len(proposed),
+        towns=sorted({a.need.town.full_name for a in proposed}),
+        new_accounts=sorted(
+            f"{a.nomination.expert.person.name}（{a.nomination.organisation.name}）"
+            for a in proposed
+            if a.nomination.expert.user_id is None
+        ),
+        without_leader=sorted(need.town.full_name for pk, need in needs.items() if pk not in led),
+        open_slots=open_slots,
+        units=sorted({a.nomination.organisation.name for a in proposed}),
+    )

@@ -37,6 +37,7 @@ from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
+from .confirmations import appointees_tell
 from .models import (
     FIELDS,
     HOLDING,
@@ -44,6 +45,7 @@ from .models import (
     Assignment,
     AssignmentStatus,
     CandidatePreference,
+    ConfirmedVia,
     ConstraintKind,
     DispatchRound,
     MembershipChange,
@@ -54,7 +56,13 @@ from .models import (
     TownNeed,
     TownRanking,
 )
-from .selectors import OWN_PREFERENCE_MAX, TOWN_RANK_MAX, RoundScores
+from .selectors import (
+    OWN_PREFERENCE_MAX,
+    TOWN_RANK_MAX,
+    RoundScores,
+    candidate_exclusions,
+    serving_team_get,
+)
 
 LEADER_TITLES = ("教授", "研究员", "高级")  # 职称 at 副高 or above may lead a team
 
@@ -147,11 +155,7 @@ def need_submit(
         raise PermissionDenied(f"“{town.full_name}”不在您的管辖范围内")
     if not 1 <= int(slots) <= 10:
         raise ValidationError({"slots": "人数应在 1 到 10 之间"})
-    serving = (
-        Team.all_objects.filter(town=town, ends_on__gt=timezone.localdate())
-        .exclude(need__round=dispatch_round)
-        .first()
-    )
+    serving = serving_team_get(town_code=town.code, dispatch_round=dispatch_round)
     if serving is not None:
         until = f"{serving.ends_on:%Y年%m月%d日}"
         raise ValidationError(
@@ -170,37 +174,14 @@ def need_submit(
     return need
 
 
-def age_on(id_number: str, day: date) -> int | None:
-    """Whole years of age from the birth date in a 居民身份证号码 (digits 7–14)."""
-    try:
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except (ValueError, IndexError):
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _exclusion(nomination: Nomination) -> str:
     if nomination.in_station_team:
         return "已是驻镇帮镇扶村工作队成员"
     if nomination.in_sanzhi:
         return "已是三支一扶人员"
-    # Serving elsewhere: holding a slot of another round whose team is still in its term.
-    elsewhere = (
-        Assignment.all_objects.filter(
-            nomination__expert=nomination.expert, published=True, status__in=HOLDING
-        )
-        .exclude(round=nomination.round)
-        .exclude(need__team__ends_on__lte=timezone.localdate())
-        .select_related("round")
-        .first()
+    return candidate_exclusions(experts=[nomination.expert], dispatch_round=nomination.round).get(
+        nomination.expert_id, ""
     )
-    if elsewhere is not None:
-        return f"已在“{elsewhere.round.name}”派驻"
-    limit = nomination.round.max_age
-    age = age_on(nomination.expert.person.id_number, timezone.localdate())
-    if limit is not None and age is not None and age > limit:
-        return f"年满 {age} 周岁，超过本批次 {limit} 周岁的年龄上限"
-    return ""
 
 
 @transaction.atomic
@@ -250,14 +231,22 @@ def nominate(
 
 
 def _pin_slots(need: TownNeed, pins: list[PlanConstraint]) -> dict[int, str]:
-    """Slot id of each pin in one town: a leader pin takes slot 0, the others the next free slots."""
+    """Slot id of each pin in one town: a leader pin takes slot 0, the others the next free slots.
+
+    Without a leader pin, the first pinned person who can lead takes slot 0 (leader first): every
+    slot of a town asks for the same fields and a score belongs to the town, so this never costs
+    the plan anything, and it leaves an ordinary slot open where the leader slot would have needed
+    someone who can lead.
+    """
     taken: dict[int, str] = {}
     free = list(range(1, need.slots))
     leaders = [p for p in pins if p.leader]
     if len(leaders) > 1:
         raise ValidationError(f"{need.town.full_name}只能固定一名团队负责人")
-    for pin in sorted(pins, key=lambda p: not p.leader):
-        if pin.leader:
+    if not leaders:
+        leaders = [p for p in pins if p.nomination.can_lead][:1]
+    for pin in sorted(pins, key=lambda p: p not in leaders):
+        if pin in leaders:
             taken[pin.nomination_id] = f"{need.pk}-0"
         elif free:
             taken[pin.nomination_id] = f"{need.pk}-{free.pop(0)}"
@@ -278,7 +267,7 @@ def _instance(dispatch_round: DispatchRound, objective: str, east_west_north_fir
         Commissioner(id=str(n.pk), fields=tuple(n.fields), can_lead=n.can_lead, capacity=n.capacity)
         for n in nominations
     ]
-    constraints = list(dispatch_round.constraints.select_related("need__town"))
+    constraints = list(dispatch_round.constraints.select_related("need__town", "nomination"))
     pins: list[tuple[str, str]] = []
     for need in needs:
         mine = [c for c in constraints if c.kind == ConstraintKind.PIN and c.need_id == need.pk]
@@ -298,7 +287,10 @@ def _instance(dispatch_round: DispatchRound, objective: str, east_west_north_fir
         pinned=pins,
         priority=priority,
         town_names={need.town_id: need.town.full_name for need in needs},
-        commissioner_names={str(n.pk): n.expert.person.name for n in nominations},
+        # With the unit, so that identical names are told apart in every explanation.
+        commissioner_names={
+            str(n.pk): f"{n.expert.person.name}（{n.organisation.name}）" for n in nominations
+        },
     )
 
 
@@ -493,7 +485,7 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
     start = on or timezone.localdate()
     assignments = list(
         dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).select_related(
-            "nomination__expert__user", "need__town"
+            "nomination__expert__user", "nomination__expert__person__organisation", "need__town"
         )
     )
     for need in {a.need for a in assignments}:
@@ -522,18 +514,8 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
         )
     dispatch_round.status = RoundStatus.PUBLISHED
     dispatch_round.save(update_fields=["status", "updated_at"])
-    for assignment in assignments:
-        user = assignment.nomination.expert.user
-        if user is not None:
-            notify(
-                users=[user],
-                title=f"您已入选{dispatch_round.name}科技特派员",
-                body=f"派驻{assignment.need.town.full_name}"
-                + ("，任团队负责人" if assignment.leader else "")
-                + "。请在平台上确认接受。",
-                url=f"/commissioners/rounds/{dispatch_round.pk}/",
-                key=f"dispatch:{dispatch_round.pk}:{assignment.pk}",
-            )
+    # Everyone can answer: an account for whoever has none, the invitation through their unit too.
+    appointees_tell(acting_user=acting_user, dispatch_round=dispatch_round, assignments=assignments)
     return len(assignments)
 
 
@@ -658,7 +640,12 @@ def constraint_set(
         },
     )
     # Fail now, not at the next solve, when the town's pins no longer fit its slots.
-    _pin_slots(need, list(PlanConstraint.all_objects.filter(need=need, kind=ConstraintKind.PIN)))
+    _pin_slots(
+        need,
+        list(
+            PlanConstraint.all_objects.filter(need=need, kind=ConstraintKind.PIN).select_related("nomination")
+        ),
+    )
     return constraint
 
 
@@ -722,7 +709,12 @@ def assignment_respond(
     today = timezone.localdate()
     if accept:
         assignment.status = AssignmentStatus.ACCEPTED
-        assignment.save(update_fields=["status", "updated_at"])
+        assignment.confirmed_via = ConfirmedVia.SELF
+        assignment.confirmed_by = acting_user
+        assignment.confirmed_at = timezone.now()
+        assignment.save(
+            update_fields=["status", "confirmed_via", "confirmed_by", "confirmed_at", "updated_at"]
+        )
         return assignment
     if not note.strip():
         raise ValidationError({"note": "谢绝邀请请说明原因"})
@@ -804,7 +796,7 @@ def round_compare(
     )
     needs = {n.town_id: n for n in dispatch_round.needs.all()}
     by_name: dict[str, list[Nomination]] = {}
-    for n in dispatch_round.nominations.select_related("expert__person"):
+    for n in dispatch_round.nominations.select_related("expert__person", "organisation"):
         by_name.setdefault(n.expert.person.name, []).append(n)
     errors: list[str] = []
     manual: list[tuple[str, str]] = []
@@ -813,11 +805,18 @@ def round_compare(
         where = f"第 {row['_row']} 行"
         need = needs.get(row["town"])
         matches = by_name.get(row["name"], [])
+        unit = (row.get("organisation") or "").strip()
+        if unit:  # identical names are told apart by the unit that nominated them
+            matches = [n for n in matches if n.organisation.name == unit]
         if need is None:
             errors.append(f"{where}：乡镇 {row['town']} 在本批次没有需求")
             continue
-        if len(matches) != 1:
-            errors.append(f"{where}：{'找不到' if not matches else '有重名的'}候选人“{row['name']}”")
+        if not matches:
+            errors.append(f"{where}：找不到{unit + '推荐的' if unit else ''}候选人“{row['name']}”")
+            continue
+        if len(matches) > 1:
+            units = "、".join(sorted({n.organisation.name for n in matches}))
+            errors.append(f"{where}：候选人“{row['name']}”有重名（{units}），请在“推荐单位”列注明")
             continue
         index = 0 if row.get("leader") else used.get(need.town_id, 0) + 1
         if not row.get("leader"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, document_views, team_views, views
+from . import assessment_views, confirmation_views, document_views, team_views, views
 
 app_name = "commissioners"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination"),
     path("assignments/<int:assignment_id>/<str:action>/", views.assignment_action, name="assignment"),
     path("attention/", views.attention, name="attention"),
+    path("confirmations/", confirmation_views.confirmation_list, name="confirmations"),
+    path("confirmations/remind/", confirmation_views.confirmation_remind, name="confirmation_remind"),
+    path(
+        "confirmations/<int:assignment_id>/confirm/",
+        confirmation_views.confirmation_confirm,
+        name="confirmation_confirm",
+    ),
     path("assignments/<int:assignment_id>/letter.pdf", document_views.letter, name="letter"),
     path("assignments/<int:assignment_id>/agreement.pdf", document_views.agreement, name="agreement"),
     path("rounds/<int:round_id>/documents.zip", document_views.documents_zip, name="documents_zip"),

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +37,7 @@ from .models import (
     DispatchRound,
     Nomination,
     PlanConstraint,
+    RoundStatus,
     TownNeed,
 )
 
@@ -96,13 +98,6 @@ class NominationForm(forms.Form):
         self.fields["expert"].queryset = experts  # type: ignore[attr-defined]
 
 
-def _form_errors(form: forms.Form) -> list[str]:
-    return [
-        f"{form.fields[name].label}：{'，'.join(str(e) for e in errors)}"
-        for name, errors in form.errors.items()
-    ]
-
-
 def _round(request: HttpRequest, round_id: int) -> DispatchRound:
     dispatch_round = DispatchRound.objects.for_user(request.user).filter(pk=round_id).first()
     if dispatch_round is None:
@@ -123,6 +118,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(None, "；".join(exc.messages))
         else:
+            messages.success(
+                request,
+                f"已新建批次“{created.name}”。请通知乡镇填报需求、各单位推荐候选人；截止日期见下方。",
+            )
             return redirect("commissioners:round", created.pk)
     rounds = (
         DispatchRound.objects.for_user(request.user)
@@ -136,7 +135,18 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    dispatch_round = _round(request, round_id)
+    return _round_page(request, _round(request, round_id))
+
+
+def _round_page(
+    request: HttpRequest,
+    dispatch_round: DispatchRound,
+    *,
+    need_form: NeedForm | None = None,
+    nomination_form: NominationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The round page; a refused need or nomination comes back in its form, as typed, with why."""
     needs = TownNeed.objects.for_user(request.user).filter(round=dispatch_round).select_related("town")
     nominations = (
         Nomination.objects.for_user(request.user)
@@ -149,6 +159,13 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         .select_related("need__town", "nomination__expert__person", "nomination__organisation")
         .order_by("need__town_id", "-leader", "status")
     )
+    serving = selectors.serving_team_list(user=request.user, dispatch_round=dispatch_round)
+    candidates = (
+        selectors.candidate_options(user=request.user, dispatch_round=dispatch_round)
+        if dispatch_round.status != RoundStatus.PUBLISHED
+        else []
+    )
+    own_town = getattr(request.user, "role", "") == "town"
     return render(
         request,
         "commissioners/round.html",
@@ -157,11 +174,19 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "needs": needs,
             "nominations": nominations,
             "assignments": assignments,
-            "need_form": NeedForm(acting_user=request.user),
-            "nomination_form": NominationForm(acting_user=request.user),
+            "need_form": need_form or NeedForm(acting_user=request.user),
+            "nomination_form": nomination_form or NominationForm(acting_user=request.user),
+            # The unit's picker says who may serve before anyone is nominated.
+            "candidates": candidates,
+            "excluded_count": sum(1 for c in candidates if c.excluded),
+            # A town with a serving team learns it on arrival, and is not offered the form.
+            "serving_teams": serving,
+            "own_team": serving[0] if own_town and serving else None,
             "result": dispatch_round.result,
             "constraints": (
-                dispatch_round.constraints.select_related("need__town", "nomination__expert__person")
+                dispatch_round.constraints.select_related(
+                    "need__town", "nomination__expert__person", "nomination__organisation"
+                )
                 if request.user.is_province  # type: ignore[union-attr]
                 else []
             ),
@@ -176,29 +201,36 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "has_proposals": dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
             "holding": services.HOLDING,
         },
+        status=status,
     )
+
+
+F = TypeVar("F", bound=forms.Form)
+# Service argument -> form field, so a refusal lands on the field the user filled.
+FORM_FIELD = {"fields": "areas"}
+
+
+def _refused(form: F, exc: ValidationError | PermissionDenied) -> F:
+    """Put a refusal from the service on the form's fields (or the form itself), keeping the input."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            field = FORM_FIELD.get(name, name)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    return form
 
 
 @login_required
 @require_POST
 def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
     dispatch_round = _round(request, round_id)
+    if action == "need":
+        return _need_submit(request, dispatch_round)
+    if action == "nominate":
+        return _nominate(request, dispatch_round)
     try:
-        if action == "need":
-            form = NeedForm(request.POST, acting_user=request.user)
-            if not form.is_valid():
-                raise ValidationError(_form_errors(form))
-            values = dict(form.cleaned_data)
-            values["fields"] = values.pop("areas")
-            services.need_submit(acting_user=request.user, dispatch_round=dispatch_round, **values)
-        elif action == "nominate":
-            nomination_form = NominationForm(request.POST, acting_user=request.user)
-            if not nomination_form.is_valid():
-                raise ValidationError(_form_errors(nomination_form))
-            nominated = dict(nomination_form.cleaned_data)
-            nominated["fields"] = nominated.pop("areas")
-            services.nominate(acting_user=request.user, dispatch_round=dispatch_round, **nominated)
-        elif action == "solve":
+        if action == "solve":
             job = services.round_solve_job(
                 acting_user=request.user,
                 dispatch_round=dispatch_round,
@@ -213,6 +245,8 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
             else:
                 messages.error(request, job.message)
         elif action == "publish":
+            if request.POST.get("confirmed") != "1":  # first say what will happen, then publish
+                return _publish_confirm(request, dispatch_round)
             count = services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)
             messages.success(request, f"已发布 {count} 项派驻安排，并通知入选的科技特派员。")
         elif action == "fill_gaps":
@@ -241,15 +275,80 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     return redirect("commissioners:round", dispatch_round.pk)
 
 
+def _publish_confirm(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    if not request.user.is_province:  # type: ignore[union-attr]
+        raise ValidationError("派驻方案由省科技厅发布")
+    summary = selectors.publish_summary(dispatch_round=dispatch_round)
+    if not summary.invitations:
+        raise ValidationError("没有待发布的派驻安排，请先生成派驻方案")
+    return render(
+        request, "commissioners/publish_confirm.html", {"round": dispatch_round, "summary": summary}
+    )
+
+
+def _submit(
+    request: HttpRequest,
+    dispatch_round: DispatchRound,
+    form: NeedForm | NominationForm,
+    call: Callable[..., Any],
+) -> Any:
+    """Call the service with the form's values, or return the round page with the form as typed
+    and why it was refused (4xx)."""
+
+    def again(status: int) -> HttpResponse:
+        if isinstance(form, NeedForm):
+            return _round_page(request, dispatch_round, need_form=form, status=status)
+        return _round_page(request, dispatch_round, nomination_form=form, status=status)
+
+    if not form.is_valid():
+        return again(400)
+    values = dict(form.cleaned_data)
+    values["fields"] = values.pop("areas")
+    try:
+        return call(acting_user=request.user, dispatch_round=dispatch_round, **values)
+    except (ValidationError, PermissionDenied) as exc:
+        _refused(form, exc)
+        return again(403 if isinstance(exc, PermissionDenied) else 400)
+
+
+def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    need = _submit(
+        request, dispatch_round, NeedForm(request.POST, acting_user=request.user), services.need_submit
+    )
+    if isinstance(need, HttpResponse):
+        return need
+    messages.success(
+        request,
+        f"已提交{need.town.full_name}的需求：团队负责人 1 名"
+        + (f"、成员 {need.slots - 1} 名" if need.slots > 1 else "")
+        + "。",
+    )
+    return redirect("commissioners:round", dispatch_round.pk)
+
+
+def _nominate(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
+    form = NominationForm(request.POST, acting_user=request.user)
+    nomination = _submit(request, dispatch_round, form, services.nominate)
+    if isinstance(nomination, HttpResponse):
+        return nomination
+    name = nomination.expert.person.name
+    if nomination.eligible:
+        messages.success(request, f"已推荐{name}。")
+    else:
+        messages.warning(request, f"已推荐{name}，但不符合条件：{nomination.excluded_reason}。")
+    return redirect("commissioners:round", dispatch_round.pk)
+
+
 MANUAL_PLAN = SheetSchema(
     title="人工派驻方案",
     columns=[
         Column("town", "乡镇区划代码", text_cell, required=True, help="12 位代码"),
         Column("town_name", "乡镇名称", text_cell),
         Column("name", "科技特派员姓名", text_cell, required=True),
+        Column("organisation", "推荐单位", text_cell, help="重名时据此区分"),
         Column("leader", "团队负责人", lambda v: text_cell(v) == "是", choices=("是", "否")),
     ],
-    notes=("每行一人；同一乡镇的负责人填“是”。",),
+    notes=("每行一人；同一乡镇的负责人填“是”；候选人重名时须填写推荐单位。",),
 )
 
 
@@ -257,10 +356,16 @@ MANUAL_PLAN = SheetSchema(
 def manual_plan_template(request: HttpRequest, round_id: int) -> HttpResponse:
     dispatch_round = _round(request, round_id)
     rows = [
-        (a.need.town_id, a.need.town.full_name, a.nomination.expert.person.name, "是" if a.leader else "否")
+        (
+            a.need.town_id,
+            a.need.town.full_name,
+            a.nomination.expert.person.name,
+            a.nomination.organisation.name,
+            "是" if a.leader else "否",
+        )
         for a in Assignment.objects.for_user(request.user)
         .filter(round=dispatch_round, status__in=services.HOLDING)
-        .select_related("need__town", "nomination__expert__person")
+        .select_related("need__town", "nomination__expert__person", "nomination__organisation")
     ]
     return xlsx_response(
         write_workbook(MANUAL_PLAN, rows, template=not rows), f"{dispatch_round.name}-派驻方案"
@@ -323,8 +428,25 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "assignments": need.assignments.select_related("nomination__expert__person").order_by(
                 "-leader", "status"
             ),
+            "team_slots": _team_slots(need),
         },
     )
+
+
+def _team_slots(need: TownNeed) -> list[tuple[bool, Assignment | None]]:
+    """The team's slots in order, the leader slot first, each with whoever holds it (or nobody)."""
+    holders = list(
+        need.assignments.filter(status__in=services.HOLDING)
+        .select_related("nomination__expert__person", "nomination__organisation")
+        .order_by("-leader", "pk")
+    )
+    leader = next((a for a in holders if a.leader), None)
+    members = [a for a in holders if not a.leader]
+    slots: list[tuple[bool, Assignment | None]] = [(True, leader)]
+    slots += [
+        (False, members[i] if i < len(members) else None) for i in range(max(need.slots - 1, len(members)))
+    ]
+    return slots
 
 
 @login_required

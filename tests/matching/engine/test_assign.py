@@ -153,6 +153,99 @@ def test_leader_slot_needs_someone_who_can_lead() -> None:
     assert e["candidates"] == ["staff"]
 
 
+@pytest.mark.parametrize("objective", [MAX_SCORE, MAX_FILLED_THEN_SCORE])
+def test_a_team_is_staffed_leader_first(objective: str) -> None:
+    # Fewer people than slots: the one who can lead used to land in an ordinary slot.
+    team = [
+        ("t-0", "甲镇", ["农业"], True),
+        ("t-1", "甲镇", ["农业"], False),
+        ("t-2", "甲镇", ["农业"], False),
+    ]
+    inst = make(
+        team,
+        [("boss", ["农业"], True, 1), ("staff", ["农业"], False, 1)],
+        {("甲镇", "boss"): 0.5, ("甲镇", "staff"): 0.5},
+        objective=objective,
+    )
+    for result in (solve(inst), greedy(inst)):
+        got = plan(result)
+        assert got["t-0"] == "boss"
+        assert "staff" in got.values()
+        [e] = result.explanations
+        assert e["slot"] != "t-0"
+    alone = make(team, [("boss", ["农业"], True, 1)], {("甲镇", "boss"): 0.5}, objective=objective)
+    assert plan(solve(alone)) == {"t-0": "boss"}
+
+
+def test_leader_first_takes_the_person_who_fits_the_leader_slot() -> None:
+    # Two leader slots with different fields: each goes to the member who fits it.
+    inst = make(
+        [
+            ("l-tea", "甲镇", ["茶叶"], True),
+            ("l-fish", "甲镇", ["水产"], True),
+            ("m-1", "甲镇", ["茶叶", "水产"], False),
+            ("m-2", "甲镇", ["茶叶", "水产"], False),
+        ],
+        [("both", ["茶叶", "水产"], True, 1), ("tea", ["茶叶"], True, 1)],
+        {("甲镇", "both"): 1, ("甲镇", "tea"): 1},
+        objective=MAX_SCORE,
+    )
+    got = plan(solve(inst))
+    assert got == {"l-tea": "tea", "l-fish": "both"}
+
+
+def test_pinned_and_kept_people_stay_in_their_slots() -> None:
+    inst = make(
+        [("t-0", "甲镇", ["农业"], True), ("t-1", "甲镇", ["农业"], False)],
+        [("boss", ["农业"], True, 1)],
+        {("甲镇", "boss"): 1},
+        pinned=[("t-1", "boss")],
+    )
+    result = solve(inst)
+    assert plan(result) == {"t-1": "boss"}
+    [e] = result.explanations
+    assert (e["slot"], e["reason"], e["constraint"]) == ("t-0", "leader_in_team", "团队长")
+    assert "boss 能担任团队长" in e["message"]
+    assert "需改为固定为团队长" in e["suggestion"]
+    # A gap re-solve keeps everyone where they are: a leader change is the team's own decision.
+    free = Instance(**{**inst.__dict__, "pinned": []})
+    again = resolve_gaps(free, [("t-1", "boss")])
+    assert plan(again) == {"t-1": "boss"}
+
+
+def test_an_unfillable_leader_slot_is_the_teams_first_gap() -> None:
+    inst = make(
+        [
+            ("a-1", "甲镇", ["农业"], False),
+            ("b-0", "乙镇", ["农业"], True),
+            ("a-2", "甲镇", ["农业"], False),
+            ("a-0", "甲镇", ["农业"], True),
+        ],
+        [("staff", ["农业"], False, 1)],
+        {("甲镇", "staff"): 1, ("乙镇", "staff"): 1},
+    )
+    result = solve(inst)
+    assert [e["slot"] for e in result.explanations][:2] == [
+        "a-0",
+        "a-1" if plan(result).get("a-2") else "a-2",
+    ]
+    assert result.explanations[0]["reason"] == "no_leader"
+    assert [e["slot"] for e in result.explanations][-1] == "b-0"
+    # A plan typed in by hand with the leader among the members is told how to fix it.
+    hand, _ = explain_plan(
+        make(
+            [("t-0", "甲镇", ["农业"], True), ("t-1", "甲镇", ["农业"], False)],
+            [("boss", ["农业"], True, 1)],
+            {("甲镇", "boss"): 1},
+            commissioner_names={"boss": "陈晓燕"},
+        ),
+        [("t-1", "boss")],
+    )
+    assert [(e["slot"], e["reason"]) for e in hand] == [("t-0", "leader_in_team")]
+    assert hand[0]["message"] == "甲镇 的团队长岗位空缺，但本镇团队成员 陈晓燕 能担任团队长"
+    assert hand[0]["suggestion"] == "请 陈晓燕 改任团队长"
+
+
 def test_fields_must_intersect() -> None:
     inst = make(
         [("s1", "连江口镇", ["茶叶加工"], False)],

@@ -124,6 +124,46 @@ def best_key(inst: Instance, fixed: Plan | None = None) -> tuple[int, ...]:
     return max(key(inst, p) for p in feasible_plans(inst, fixed))
 
 
+def random_pins(inst: Instance, rnd: object, share: float) -> tuple[Plan, Instance]:
+    """Pins taken at random from a random feasible plan, and the instance with them."""
+    plans = list(feasible_plans(inst))
+    chosen = plans[rnd.randrange(len(plans))]  # type: ignore[attr-defined]
+    pins = {s: c for s, c in chosen.items() if rnd.random() < share}  # type: ignore[attr-defined]
+    return pins, Instance(**{**inst.__dict__, "pinned": list(pins.items())})
+
+
+def most_leaders(inst: Instance, plan: Plan, fixed: Plan) -> int:
+    """The most leader slots the plan's people could fill by changing slots within their towns
+    (pinned people stay): exhaustive, over every way to seat each town's people again."""
+    coms = {c.id: c for c in inst.commissioners}
+    best = 0
+    for town in {s.town for s in inst.slots}:
+        slots = [s for s in inst.slots if s.town == town and s.id not in fixed]
+        people = [c for s, c in plan.items() if s not in fixed and any(t.id == s for t in slots)]
+        town_best = 0
+        for seats in itertools.permutations(slots, len(people)):
+            if all(usable(inst, seat, coms[c]) for seat, c in zip(seats, people, strict=True)):
+                town_best = max(town_best, sum(seat.leader for seat in seats))
+        pinned_leaders = sum(1 for s in inst.slots if s.town == town and s.id in fixed and s.leader)
+        best += town_best + pinned_leaders
+    return best
+
+
+def assert_leader_first(inst: Instance, plan: Plan, fixed: Plan) -> None:
+    """A team is staffed leader first: no leader slot is empty while a person in an ordinary slot
+    of the same town (not pinned there) could take it, and no reseating fills more leader slots."""
+    coms = {c.id: c for c in inst.commissioners}
+    for lead in inst.slots:
+        if not lead.leader or lead.id in plan:
+            continue
+        for s in inst.slots:
+            if s.town == lead.town and not s.leader and s.id in plan and s.id not in fixed:
+                com = coms[plan[s.id]]
+                assert not (com.can_lead and set(com.fields) & set(lead.fields)), (lead.id, s.id)
+    filled_leaders = sum(1 for s in inst.slots if s.leader and s.id in plan)
+    assert filled_leaders == most_leaders(inst, plan, fixed)
+
+
 @SETTINGS
 @given(instances())
 def test_optimum_matches_brute_force(inst: Instance) -> None:
@@ -148,10 +188,7 @@ def test_priority_tiers_are_lexicographic(inst: Instance) -> None:
 @SETTINGS
 @given(instances(with_priority=True), st.randoms(use_true_random=False))
 def test_pins_are_kept_and_the_rest_is_optimal(inst: Instance, rnd: object) -> None:
-    plans = list(feasible_plans(inst))
-    chosen = plans[rnd.randrange(len(plans))]  # type: ignore[attr-defined]
-    pins = {s: c for s, c in chosen.items() if rnd.random() < 0.5}  # type: ignore[attr-defined]
-    pinned = Instance(**{**inst.__dict__, "pinned": list(pins.items())})
+    pins, pinned = random_pins(inst, rnd, 0.5)
     plan = as_plan(solve(pinned).assignments)
     assert all(plan[s] == c for s, c in pins.items())
     assert key(inst, plan) == best_key(inst, pins)
@@ -203,3 +240,27 @@ def test_every_empty_slot_has_one_explanation(inst: Instance) -> None:
         assert e["suggestion"]
         if e["reason"] == "not_profitable":
             assert inst.objective == MAX_SCORE
+
+
+@SETTINGS
+@given(instances(with_priority=True), st.randoms(use_true_random=False))
+def test_teams_are_staffed_leader_first(inst: Instance, rnd: object) -> None:
+    pins, pinned = random_pins(inst, rnd, 0.3)
+    for result in (solve(inst), greedy(inst)):
+        assert_leader_first(inst, as_plan(result.assignments), {})
+    # Still the optimum (the rule only moves people within a town), pins kept.
+    result = solve(pinned)
+    plan = as_plan(result.assignments)
+    assert key(inst, plan) == best_key(inst, pins)
+    assert_leader_first(inst, plan, pins)
+    # After withdrawals the kept people stay put; the newcomers are seated leader first.
+    first = as_plan(solve(inst).assignments)
+    gone = {c.id for c in inst.commissioners if rnd.random() < 0.4}  # type: ignore[attr-defined]
+    again = as_plan(resolve_gaps(inst, first, gone).assignments)
+    assert_leader_first(inst, again, {s: c for s, c in first.items() if c not in gone})
+    # An empty leader slot is its town's first gap.
+    explained = solve(inst).explanations
+    for i, e in enumerate(explained):
+        if not e["leader"]:
+            later = [f for f in explained[i + 1 :] if f["town"] == e["town"]]
+            assert not any(f["leader"] for f in later)

@@ -6,6 +6,8 @@ the priority tiers are described in docs/dispatch.md.
 Rules: a slot takes at most one person; a person fills at most `capacity` slots and at most one
 slot per town; the slot's and the person's fields must intersect; a leader slot needs `can_lead`;
 only (town, person) pairs listed in `scores` and not in `forbidden` may be used; pinned pairs stay.
+A town's slots are its team, staffed leader first: a leader slot stays empty only when nobody placed
+in an ordinary slot of the same town (and not pinned there) can take it.
 """
 
 from __future__ import annotations
@@ -775,6 +777,49 @@ def _flow(prep: Prepared, stages: _Stages) -> list[tuple[int, int]]:
     return [(assign_slot[i], assign_com[i]) for i in chosen.tolist()]
 
 
+def _leader_first(prep: Prepared, by_slot: Mapping[int, int], fixed: Collection[int]) -> dict[int, int]:
+    """Move people who can lead from ordinary slots into the empty leader slots of their town.
+
+    A person's score belongs to the (town, person) pair, not to the slot, and every slot of a town
+    has the same tier: so a move within a town keeps the filled count per tier and the score, and
+    keeps every rule (the person is already allowed in the town, still holds one slot there, can
+    lead and has one of the leader slot's fields). An optimum stays an optimum. Pinned slots
+    (`fixed`) never move. Per town, the empty leader slots are matched to the movable people who
+    fit them (augmenting paths), so as many leader slots as possible are filled.
+    """
+    out = dict(by_slot)
+    for slots in prep.town_slots.values():
+        empty = [s for s in slots if prep.slots[s].leader and s not in out]
+        if not empty:
+            continue
+        members = [
+            s
+            for s in slots
+            if not prep.slots[s].leader and s in out and s not in fixed and prep.coms[out[s]].can_lead
+        ]
+        if not members:
+            continue
+        match: dict[int, int] = {}  # ordinary slot -> the leader slot its person moves to
+
+        def augment(
+            lead: int, seen: set[int], members: list[int] = members, match: dict[int, int] = match
+        ) -> bool:
+            for m in members:
+                if m in seen or not prep.slot_mask[lead] & prep.com_mask[out[m]]:
+                    continue
+                seen.add(m)
+                if m not in match or augment(match[m], seen):
+                    match[m] = lead
+                    return True
+            return False
+
+        for lead in empty:
+            augment(lead, set())
+        for m, lead in sorted(match.items()):
+            out[lead] = out.pop(m)
+    return out
+
+
 def _finish(
     prep: Prepared,
     pairs: Iterable[tuple[int, int]],
@@ -782,7 +827,7 @@ def _finish(
     method: str,
     explain: bool,
 ) -> Solution:
-    by_slot = dict(pairs)
+    by_slot = _leader_first(prep, dict(pairs), {s for s, _ in prep.pins})
     ordered = sorted(by_slot.items())
     assignments = [Assignment(prep.slots[s].id, prep.coms[c].id) for s, c in ordered]
     score = math.fsum(prep.pair_score[(prep.slots[s].town, c)] for s, c in ordered)

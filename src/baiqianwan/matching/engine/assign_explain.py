@@ -2,7 +2,8 @@
 
 Works on any plan (optimum, greedy baseline or one typed in by hand): each empty slot is traced
 through the rules in order — candidates, fields, leader, forbids, capacity, one slot per town —
-and the first rule that leaves nobody is named, with what to relax.
+and the first rule that leaves nobody is named, with what to relax. A town's empty leader slot is
+its team's first gap: it is listed before the town's other empty slots.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ REASONS = {
     "no_candidates": ("候选人", "没有候选人"),
     "no_field": ("专业方向", "缺少所需专业方向"),
     "no_leader": ("团队长", "缺少能任团队长的人选"),
+    "leader_in_team": ("团队长", "能任团队长者在本队任成员"),
     "all_forbidden": ("回避", "候选人均回避"),
     "capacity_zero": ("名额", "候选人名额为 0"),
     "capacity": ("名额", "候选人名额已用完"),
@@ -46,12 +48,20 @@ def explain_gaps(prep: Prepared, by_slot: Mapping[int, int]) -> tuple[list[dict[
     """Explanations for the empty slots of a plan (slot position -> person position), and shortages."""
     load: Counter[int] = Counter(by_slot.values())
     serving: dict[int, set[str]] = {}
+    held: dict[tuple[int, str], int] = {}  # (person, town) -> the slot they hold there
     for s, c in by_slot.items():
         serving.setdefault(c, set()).add(prep.slots[s].town)
+        held[(c, prep.slots[s].town)] = s
     objective = prep.instance.objective
 
     drafts: list[dict[str, Any]] = []
-    for s, slot in enumerate(prep.slots):
+    # Town by town (in order of its first slot), each town's leader slots first.
+    first = {town: min(slots) for town, slots in prep.town_slots.items()}
+    order = sorted(
+        range(len(prep.slots)), key=lambda s: (first[prep.slots[s].town], not prep.slots[s].leader, s)
+    )
+    for s in order:
+        slot = prep.slots[s]
         if s in by_slot:
             continue
         town = slot.town
@@ -64,6 +74,8 @@ def explain_gaps(prep: Prepared, by_slot: Mapping[int, int]) -> tuple[list[dict[
         elsewhere = [(c, sc) for c, sc in with_cap if town not in serving.get(c, ())]
         full = [(c, sc) for c, sc in elsewhere if load[c] >= prep.coms[c].capacity]
         free = [(c, sc) for c, sc in elsewhere if load[c] < prep.coms[c].capacity]
+        # People of this town's team, in an ordinary slot, who could take this leader slot.
+        members = [(c, sc) for c, sc in here if slot.leader and not prep.slots[held[(c, town)]].leader]
         draft: dict[str, Any] = {"s": s, "scored": scored}
         if not scored:
             draft.update(reason="no_candidates", people=[])
@@ -75,6 +87,8 @@ def explain_gaps(prep: Prepared, by_slot: Mapping[int, int]) -> tuple[list[dict[
             draft.update(reason="all_forbidden", people=fit_lead)
         elif not with_cap:
             draft.update(reason="capacity_zero", people=allowed)
+        elif members:
+            draft.update(reason="leader_in_team", people=members)
         elif free:
             unprofitable = (
                 objective == MAX_SCORE
@@ -146,6 +160,14 @@ def _explain_one(
             "或把该岗位改为普通岗位"
             if outside_leaders
             else "补充能担任团队长的该方向候选人，或把该岗位改为普通岗位"
+        )
+    elif reason == "leader_in_team":
+        best = sorted(people, key=lambda p: (-p[1], p[0]))
+        names = "、".join(prep.com_label(c) for c, _ in best[:_EXAMPLES]) + (" 等" if n > _EXAMPLES else "")
+        message = f"{town} 的团队长岗位空缺，但本镇团队成员 {names} 能担任团队长"
+        pinned = {c for p, c in prep.pins if prep.slots[p].town == slot.town}
+        suggestion = f"请 {prep.com_label(best[0][0])} 改任团队长" + (
+            "（其固定安排在成员岗位，需改为固定为团队长）" if best[0][0] in pinned else ""
         )
     elif reason == "all_forbidden":
         message = f"{town} 的 {n} 名合格候选人{_all(n)}被列为回避，不能派往该镇"
