@@ -146,8 +146,7 @@ def test_similar_demands_in_the_county_for_merging(demand: Demand, make_user: Ca
     client = Client()
     client.force_login(county)
     panel = client.get(f"/matching/demands/{other.pk}/similar/").content.decode()
-    assert "return confirm(" in panel
-    assert f"把 #{other.pk} 合并到 #{demand.pk}？" in panel
+    assert f'data-confirm="把 #{other.pk} 合并到 #{demand.pk}？' in panel
 
 
 def test_successful_connections_lift_the_ranking(

@@ -379,7 +379,7 @@ def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> 
     openapi_extra=api_scope(Assignment),
     summary="待确认的派驻（本人尚未答复）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def assignment_unconfirmed(request: HttpRequest):
     return confirmations.unconfirmed_list(user=request.user)
 
