@@ -208,6 +208,9 @@ def test_connection_outcome_solves_and_village_rates(
     connection.refresh_from_db()
     demand.refresh_from_db()
     assert connection.status == ConnectionStatus.SUCCEEDED
+    assert demand.status == DemandStatus.CONFIRMING
+    services.demand_transition(demand_id=demand.pk, action="confirm", acting_user=people["village"])
+    demand.refresh_from_db()
     assert demand.status == DemandStatus.SOLVED
     with pytest.raises(ValidationError, match="1 到 5"):
         services.demand_rate(acting_user=people["village"], demand_id=demand.pk, rating=6)

@@ -56,7 +56,7 @@ class DemandIn(Schema):
 
 
 class TransitionIn(Schema):
-    action: str = Field(pattern="^(submit|accept|return|merge|start|solve|close)$")
+    action: str = Field(pattern="^(submit|accept|return|merge|start|solve|confirm|dispute|close)$")
     version: int | None = None
     note: str = Field("", max_length=300)
     industry_code: str | None = None
@@ -125,7 +125,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> Demand:
     "/demands/{demand_id}/transition",
     response=DemandOut,
     openapi_extra=api_scope(Demand),
-    summary="受理、退回、合并、解决、关闭",
+    summary="受理、退回、合并、标记解决、确认解决、提出异议、关闭",
 )
 def demand_transition(request: HttpRequest, demand_id: int, payload: TransitionIn) -> Demand:
     if selectors.demand_get(user=request.user, pk=demand_id) is None:

@@ -15,6 +15,7 @@ class DemandStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已受理")
     MATCHING = "matching", _("对接中")
+    CONFIRMING = "confirming", _("待提出方确认")
     SOLVED = "solved", _("已解决")
     CLOSED = "closed", _("已关闭")
     MERGED = "merged", _("已合并")

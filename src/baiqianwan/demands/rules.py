@@ -38,5 +38,19 @@ def can_edit(user: Any, demand: Demand) -> bool:
     )
 
 
+def speaks_for_submitter(user: Any, demand: Demand) -> bool:
+    """The person who posted the demand, or a colleague on the same village or town office."""
+    return is_owner(user, demand) or bool(
+        user.role in (Role.VILLAGE, Role.TOWN) and user.division_id and user.division_id == demand.division_id
+    )
+
+
+def was_solved(demand: Demand) -> bool:
+    """Solved as the submitter confirmed it; a closed demand keeps that (办结 after the solution)."""
+    return demand.status == DemandStatus.SOLVED or (
+        demand.status == DemandStatus.CLOSED and demand.solved_at is not None
+    )
+
+
 def can_rate(user: Any, demand: Demand) -> bool:
-    return demand.status == DemandStatus.SOLVED and (is_owner(user, demand) or in_area(user, demand))
+    return was_solved(demand) and speaks_for_submitter(user, demand)

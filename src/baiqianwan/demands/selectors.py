@@ -90,6 +90,13 @@ def demand_status_counts(*, user: Any) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def solved_demand_count() -> int:
+    """Demands whose submitter confirmed the solution, whether or not the bureau has closed them since."""
+    return Demand.all_objects.filter(
+        Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False)
+    ).count()
+
+
 def success_counts() -> dict[str, int]:
     """Successful connections per matching document id ("achievement:12", "expert:3", ...)."""
     counts: dict[str, int] = {}

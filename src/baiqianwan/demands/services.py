@@ -191,19 +191,46 @@ TRANSITIONS: dict[str, Transition] = {
     "start": Transition(
         frozenset({DemandStatus.ACCEPTED}), DemandStatus.MATCHING, rules.can_triage, "开始对接"
     ),
+    # The bureau reports a solution; the submitter confirms it (or says it is not solved yet).
     "solve": Transition(
         frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
-        DemandStatus.SOLVED,
-        lambda user, demand: rules.can_triage(user, demand) or rules.is_owner(user, demand),
+        DemandStatus.CONFIRMING,
+        rules.can_triage,
         "标记已解决",
     ),
+    "confirm": Transition(
+        frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING, DemandStatus.CONFIRMING}),
+        DemandStatus.SOLVED,
+        rules.speaks_for_submitter,
+        "确认已解决",
+    ),
+    "dispute": Transition(
+        frozenset({DemandStatus.CONFIRMING}), DemandStatus.MATCHING, rules.speaks_for_submitter, "提出异议"
+    ),
     "close": Transition(
-        frozenset({DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
+        frozenset(
+            {
+                DemandStatus.SUBMITTED,
+                DemandStatus.ACCEPTED,
+                DemandStatus.MATCHING,
+                DemandStatus.CONFIRMING,
+                DemandStatus.SOLVED,
+            }
+        ),
         DemandStatus.CLOSED,
         rules.can_triage,
         "关闭",
     ),
 }
+
+
+def demand_actions(*, user: Any, demand: Demand) -> frozenset[str]:
+    """The transitions this user may apply to the demand as it is now (the page's buttons)."""
+    return frozenset(
+        name
+        for name, transition in TRANSITIONS.items()
+        if demand.status in transition.sources and transition.allowed(user, demand)
+    )
 
 
 @transaction.atomic
@@ -237,19 +264,21 @@ def demand_transition(
         demand.industry = industry or demand.industry
         demand.accepted_at, demand.handled_by = now, acting_user
         demand.is_public = True if make_public is None else make_public
-    elif action in ("return", "close"):
-        if len(note.strip()) < 2:
+    elif action in ("return", "close", "dispute"):
+        # Closing a solved demand is the normal end (办结); any other close needs its reason.
+        if len(note.strip()) < 2 and not (action == "close" and before == DemandStatus.SOLVED):
             raise ValidationError({"note": f"{transition.label}时请说明原因"})
         if action == "return":
             demand.return_reason = note.strip()
-        else:
-            demand.close_reason = note.strip()
-        demand.handled_by = acting_user
+        elif action == "close":
+            demand.close_reason = note.strip() or "已解决，办结"
+        if action != "dispute":
+            demand.handled_by = acting_user
     elif action == "merge":
         _check_merge_target(acting_user, demand, merge_into)
         demand.merged_into, demand.handled_by = merge_into, acting_user
         note = note or f"合并到需求 #{merge_into.pk if merge_into else ''}"
-    elif action == "solve":
+    elif action == "confirm":
         demand.solved_at = now
     demand.status = transition.target
     demand.version += 1
@@ -272,6 +301,8 @@ def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str 
     demand = _locked(acting_user, demand_id, None)
     if not rules.can_rate(acting_user, demand):
         raise PermissionDenied("只有已解决的需求可以由提出方评价")
+    if demand.rating is not None:
+        raise ValidationError({"rating": "该需求已经评价过了"})
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": "评分应为 1 到 5 星"})
     demand.rating, demand.feedback = int(rating), feedback.strip()[:500]

@@ -125,6 +125,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
         "can_triage": triage,
         "can_edit": rules.can_edit(user, demand),
         "can_rate": rules.can_rate(user, demand) and demand.rating is None,
+        "actions": services.demand_actions(user=user, demand=demand),
         "shows_contact": triage or rules.is_owner(user, demand) or rules.in_area(user, demand),
         "accept_form": AcceptForm(initial={"industry": demand.industry_id, "make_public": True}),
         "reason_form": ReasonForm(),

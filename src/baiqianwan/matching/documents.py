@@ -25,6 +25,7 @@ INDEXED_DEMAND_STATUSES = (
     DemandStatus.SUBMITTED,
     DemandStatus.ACCEPTED,
     DemandStatus.MATCHING,
+    DemandStatus.CONFIRMING,
     DemandStatus.SOLVED,
 )
 MODELS = {"achievement": Achievement, "expert": ExpertProfile, "institution": Organisation, "demand": Demand}

@@ -29,6 +29,8 @@ from baiqianwan.demands.selectors import demand_status_counts
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
 
+OPEN_DEMAND_STATUSES = ("submitted", "accepted", "matching", "confirming")
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home_ancestors": region_selectors.division_ancestors(division=home_unit) if home_unit else [],
         "home_children": region_selectors.division_children(code=home_unit.code).count() if home_unit else 0,
         "demand_counts": demand_counts,
-        "demands_open": sum(demand_counts.get(s, 0) for s in ("submitted", "accepted", "matching")),
+        "demands_open": sum(demand_counts.get(s, 0) for s in OPEN_DEMAND_STATUSES),
         "can_post": can_post(user),
         "expert_profile": profile,
     }
