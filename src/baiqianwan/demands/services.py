@@ -23,7 +23,7 @@ from baiqianwan.regions.classification import Level
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import Achievement, ExpertProfile
 
-from . import rules
+from . import notices, rules
 from .models import (
     Connection,
     ConnectionStatus,
@@ -284,6 +284,7 @@ def demand_transition(
     demand.version += 1
     demand.save()
     _event(demand, acting_user, action, before, note)
+    notices.demand_changed(demand=demand, action=action, actor=acting_user, note=note.strip())
     return demand
 
 
@@ -308,6 +309,7 @@ def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str 
     demand.rating, demand.feedback = int(rating), feedback.strip()[:500]
     demand.save(update_fields=["rating", "feedback", "updated_at"])
     _event(demand, acting_user, "rate", demand.status, f"{rating} 星 {feedback[:100]}")
+    notices.demand_rated(demand=demand, actor=acting_user)
     return demand
 
 
@@ -379,6 +381,7 @@ def connection_propose(
         _event(demand, acting_user, "start", before, f"向“{connection.target_label}”发起对接")
     else:
         _event(demand, acting_user, "propose", demand.status, f"向“{connection.target_label}”发起对接")
+    notices.connection_proposed(connection=connection, actor=acting_user)
     return connection
 
 
@@ -424,6 +427,7 @@ def connection_respond(*, acting_user: Any, connection_id: int, accept: bool, no
         connection.demand.status,
         f"{connection.target_label}{'接受' if accept else '婉拒'}了对接",
     )
+    notices.connection_answered(connection=connection, actor=acting_user)
     return connection
 
 
@@ -451,6 +455,7 @@ def connection_record_outcome(
         connection.demand.status,
         f"与“{connection.target_label}”{'对接成功' if succeeded else '未能解决'}：{connection.outcome}",
     )
+    notices.connection_concluded(connection=connection, actor=acting_user)
     if succeeded and solve_demand:
         demand_transition(demand_id=connection.demand_id, action="solve", acting_user=acting_user)
     return connection
