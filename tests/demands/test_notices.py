@@ -83,7 +83,9 @@ def test_each_step_of_the_journey_tells_whom_it_concerns(
     assert titles(village)[-1] == "已为您的需求联系“柑橘黄龙病综合防控技术”"
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.connection_respond(acting_user=scau, connection_id=connection.pk, accept=True)
+        services.connection_respond(
+            acting_user=scau, connection_id=connection.pk, accept=True, contact_phone="020-85280000"
+        )
     accepted = f"“柑橘黄龙病综合防控技术”接受了对接：{demand.title}"
     assert titles(village)[-1] == accepted
     assert titles(county)[-1] == accepted

@@ -35,12 +35,34 @@ class DemandOut(Schema):
     version: int
 
     @staticmethod
+    def resolve_contact_name(obj: Demand, context: dict[str, Any]) -> str:
+        return obj.contact_name if _sees_contact(obj, context) else f"{obj.contact_name[:1]}**"
+
+    @staticmethod
     def resolve_contact_phone(obj: Demand, context: dict[str, Any]) -> str:
-        request = (context or {}).get("request")
-        user = getattr(request, "user", None)
-        if user is not None and (rules.is_owner(user, obj) or rules.in_area(user, obj)):
-            return obj.contact_phone
-        return "对接成立后可见"
+        return obj.contact_phone if _sees_contact(obj, context) else "对接成立后可见"
+
+
+def _sees_contact(demand: Demand, context: dict[str, Any]) -> bool:
+    cached = getattr(demand, "_sees_contact", None)
+    if cached is None:
+        cached = _decide_contact(demand, context)
+        demand._sees_contact = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def _decide_contact(demand: Demand, context: dict[str, Any]) -> bool:
+    request = (context or {}).get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    if rules.is_owner(user, demand) or rules.in_area(user, demand):
+        return True
+    # The other side of an accepted 对接; each read is in the audit trail (once a day per demand).
+    if selectors.counterpart_connections(user=user, demand=demand):
+        services.contact_view_record(user=user, demand=demand, whose="提出方", request=request)
+        return True
+    return False
 
 
 class DemandIn(Schema):

@@ -219,6 +219,17 @@ class Connection(ScopedModel, TimeStampedModel):
     reasons = models.JSONField(_("推荐理由"), default=list, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     outcome = models.CharField(_("对接结果"), max_length=500, blank=True)
+    # Who answered for the other side, and how the submitter reaches them once it is accepted.
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回应人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_name = models.CharField(_("对方联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("对方联系电话"), max_length=20, blank=True)
 
     scope_division_path = "demand__division"
     scope_organisation_path = ("achievement__organisation", "expert__person__organisation", "organisation")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from baiqianwan.core.text import normalise_query
 
+from . import rules
 from .models import Connection, ConnectionStatus, Demand, DemandEvent, DemandStatus
 
 TRIAGE_STATUSES = (DemandStatus.SUBMITTED,)
@@ -41,18 +43,52 @@ def demand_list(
     return results.order_by("-created_at")
 
 
+DETAIL_RELATED = ("division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation")
+
+
 def demand_get(*, user: Any, pk: int) -> Demand | None:
-    demand = (
-        Demand.objects.for_user(user)
-        .select_related(
-            "division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    demand = Demand.objects.for_user(user).select_related(*DETAIL_RELATED).filter(pk=pk).first()
+    if demand is None and Connection.objects.for_user(user).filter(demand_id=pk).exists():
+        # The expert or organisation a demand was proposed to reads it, even when it is not public.
+        demand = Demand.all_objects.select_related(*DETAIL_RELATED).filter(pk=pk).first()
     if demand is not None and demand.status == DemandStatus.DRAFT and demand.submitted_by_id != user.pk:
         return None
     return demand
+
+
+def counterpart_connections(*, user: Any, demand: Demand) -> list[Connection]:
+    """The demand's accepted connections that this user answers for (as the expert or their unit)."""
+    connections = (
+        Connection.objects.for_user(user)
+        .filter(demand=demand, status__in=rules.CONTACT_OPEN)
+        .select_related("achievement", "expert__person")
+    )
+    return [c for c in connections if rules.answers_for(user, c)]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """What contact details a demand page shows this user, given the connections it lists."""
+
+    submitter: bool  # the submitter's name and phone
+    by_party: bool  # shown only because the user is the other side of an accepted connection
+    connections: frozenset[int]  # connections whose other side's contact is shown
+    answerable: frozenset[int]  # proposed connections this user may accept or decline
+
+
+def demand_contacts(*, user: Any, demand: Demand, connections: list[Connection]) -> Contacts:
+    own_side = rules.is_owner(user, demand) or rules.in_area(user, demand)
+    mine = {c.pk for c in connections if rules.answers_for(user, c)}
+    open_ids = {c.pk for c in connections if c.status in rules.CONTACT_OPEN}
+    by_party = not own_side and bool(mine & open_ids)
+    return Contacts(
+        submitter=own_side or by_party,
+        by_party=by_party,
+        connections=frozenset(open_ids if own_side else open_ids & mine),
+        answerable=frozenset(
+            c.pk for c in connections if c.pk in mine and c.status == ConnectionStatus.PROPOSED
+        ),
+    )
 
 
 def triage_queue(*, user: Any) -> QuerySet[Demand]:

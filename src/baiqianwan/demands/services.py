@@ -6,6 +6,7 @@ state and the actor's right, locks the row (no lost update), records an event an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.files import check_upload
+from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.text import to_simplified
 from baiqianwan.core.validators import validate_mobile
 from baiqianwan.industries.models import Industry
@@ -392,43 +395,90 @@ def _visible(model: Any, acting_user: Any, pk: int, label: str) -> Any:
     return record
 
 
-def _can_answer(user: Any, connection: Connection) -> bool:
-    if connection.expert_id and connection.expert and connection.expert.user_id == user.pk:
-        return True
-    org_id = getattr(user, "organisation_id", None)
-    if not org_id:
-        return False
-    if connection.achievement_id and connection.achievement:
-        return bool(connection.achievement.organisation_id == org_id)
-    if connection.expert_id and connection.expert:
-        return bool(connection.expert.person.organisation_id == org_id)
-    return bool(connection.organisation_id == org_id)
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+
+
+def _contact_phone(value: str) -> str:
+    """A mobile number, or a landline with its area code (an office's 科技处 often has only that)."""
+    phone = value.strip().replace(" ", "").replace("－", "-")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not _PHONE.match(phone):
+        raise ValidationError(
+            {"contact_phone": "联系电话应为 11 位手机号码，或带区号的固定电话，如 020-85280000"}
+        )
+    return phone
 
 
 @transaction.atomic
-def connection_respond(*, acting_user: Any, connection_id: int, accept: bool, note: str = "") -> Connection:
+def connection_respond(
+    *,
+    acting_user: Any,
+    connection_id: int,
+    accept: bool,
+    note: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> Connection:
+    """The expert or the owning organisation accepts or declines. Accepting leaves a contact, and from
+    then on the submitter and this side see each other's (recorded in the audit trail)."""
     connection = (
         Connection.objects.for_user(acting_user, "change")
         .select_for_update(of=("self",))
         .filter(pk=connection_id)
         .first()
     )
-    if connection is None or not _can_answer(acting_user, connection):
+    if connection is None or not rules.answers_for(acting_user, connection):
         raise PermissionDenied("只有被推荐的专家或成果所属单位可以回应")
     if connection.status != ConnectionStatus.PROPOSED:
         raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+    if accept:
+        name = (
+            " ".join(str(contact_name or "").split())[:40] or acting_user.display_name or acting_user.username
+        )
+        connection.contact_name = name[:40]
+        connection.contact_phone = _contact_phone(str(contact_phone or "") or acting_user.phone or "")
     connection.status = ConnectionStatus.ACCEPTED if accept else ConnectionStatus.DECLINED
+    connection.responded_by = acting_user
     connection.note = note.strip()[:500] or connection.note
     connection.save()
+    demand = connection.demand
     _event(
-        connection.demand,
+        demand,
         acting_user,
         "respond",
-        connection.demand.status,
+        demand.status,
         f"{connection.target_label}{'接受' if accept else '婉拒'}了对接",
     )
+    if accept:
+        audit_event_record(
+            kind=AuditEvent.Kind.CONTACT,
+            user=acting_user,
+            detail=f"对接 #{connection.pk} 成立：需求 #{demand.pk} 的提出方与“{connection.target_label}”"
+            "的联系方式自此互相可见",
+            demand=demand.pk,
+            connection=connection.pk,
+        )
     notices.connection_answered(connection=connection, actor=acting_user)
     return connection
+
+
+def contact_view_record(*, user: Any, demand: Demand, whose: str, request: Any = None) -> None:
+    """Audit that a party of a connection was shown the other side's contact: once a day per demand,
+    so a page reload does not flood the trail."""
+    today = timezone.localdate()
+    seen = AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.CONTACT, user=user, at__date=today, extra__demand=demand.pk, extra__whose=whose
+    )
+    if not seen.exists():
+        audit_event_record(
+            kind=AuditEvent.Kind.CONTACT,
+            request=request,
+            user=user,
+            detail=f"查看需求 #{demand.pk} {whose}的联系方式",
+            demand=demand.pk,
+            whose=whose,
+        )
 
 
 @transaction.atomic

@@ -117,16 +117,23 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
         raise Http404(_("找不到该需求，或它不在您的管辖范围内"))
     user = request.user
     triage = rules.can_triage(user, demand)
+    connections = list(selectors.demand_connections(user=user, demand=demand))
+    contacts = selectors.demand_contacts(user=user, demand=demand, connections=connections)
+    if contacts.by_party:
+        services.contact_view_record(user=user, demand=demand, whose="提出方", request=request)
+    if contacts.connections and rules.is_owner(user, demand):
+        services.contact_view_record(user=user, demand=demand, whose="对接方", request=request)
     context: dict[str, Any] = {
         "demand": demand,
         "events": selectors.demand_events(demand=demand),
-        "connections": selectors.demand_connections(user=user, demand=demand),
+        "connections": connections,
+        "contacts": contacts,
         "attachments": demand.attachments.all(),
         "can_triage": triage,
         "can_edit": rules.can_edit(user, demand),
         "can_rate": rules.can_rate(user, demand) and demand.rating is None,
         "actions": services.demand_actions(user=user, demand=demand),
-        "shows_contact": triage or rules.is_owner(user, demand) or rules.in_area(user, demand),
+        "shows_contact": contacts.submitter,
         "accept_form": AcceptForm(initial={"industry": demand.industry_id, "make_public": True}),
         "reason_form": ReasonForm(),
         "merge_form": MergeForm(),
@@ -226,17 +233,25 @@ def connection_propose(request: HttpRequest, demand_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def connection_respond(request: HttpRequest, connection_id: int) -> HttpResponse:
+    accept = request.POST.get("accept") == "1"
     try:
-        services.connection_respond(
+        connection = services.connection_respond(
             acting_user=request.user,
             connection_id=connection_id,
-            accept=request.POST.get("accept") == "1",
+            accept=accept,
             note=request.POST.get("note", ""),
+            contact_name=request.POST.get("contact_name", ""),
+            contact_phone=request.POST.get("contact_phone", ""),
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已回应。"))
+        return redirect("demands:connections")
+    if accept:
+        messages.success(
+            request, _("已接受对接。需求方的联系方式已在需求页显示，对方也能看到您留下的联系方式。")
+        )
+        return redirect("demands:detail", connection.demand_id)
+    messages.success(request, _("已婉拒。"))
     return redirect("demands:connections")
 
 
