@@ -138,6 +138,10 @@ class DemandAttachment(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/jpeg", "image/png")
+
 
 class DemandEvent(models.Model):
     """The demand's history as the submitter and the bureau see it."""

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from baiqianwan.core.text import normalise_query
 
 from . import rules
-from .models import Connection, ConnectionStatus, Demand, DemandEvent, DemandStatus
+from .models import Connection, ConnectionStatus, Demand, DemandAttachment, DemandEvent, DemandStatus
 
 TRIAGE_STATUSES = (DemandStatus.SUBMITTED,)
 
@@ -46,7 +46,17 @@ def demand_list(
 DETAIL_RELATED = ("division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation")
 
 
+# Database keys are signed 64-bit; a larger number in an address names nothing (404, never a 500).
+MAX_ID = 2**63 - 1
+
+
+def valid_id(pk: Any) -> bool:
+    return isinstance(pk, int) and 0 < pk <= MAX_ID
+
+
 def demand_get(*, user: Any, pk: int) -> Demand | None:
+    if not valid_id(pk):
+        return None
     demand = Demand.objects.for_user(user).select_related(*DETAIL_RELATED).filter(pk=pk).first()
     if demand is None and Connection.objects.for_user(user).filter(demand_id=pk).exists():
         # The expert or organisation a demand was proposed to reads it, even when it is not public.
@@ -54,6 +64,11 @@ def demand_get(*, user: Any, pk: int) -> Demand | None:
     if demand is not None and demand.status == DemandStatus.DRAFT and demand.submitted_by_id != user.pk:
         return None
     return demand
+
+
+def demand_attachment_get(*, demand: Demand, pk: int) -> DemandAttachment | None:
+    """An attachment of a demand the caller has already fetched through ``demand_get``."""
+    return demand.attachments.filter(pk=pk).first() if valid_id(pk) else None
 
 
 def counterpart_connections(*, user: Any, demand: Demand) -> list[Connection]:
@@ -92,7 +107,11 @@ def demand_contacts(*, user: Any, demand: Demand, connections: list[Connection])
 
 
 def triage_queue(*, user: Any) -> QuerySet[Demand]:
-    return demand_list(user=user, status=DemandStatus.SUBMITTED).order_by("submitted_at")
+    return (
+        demand_list(user=user, status=DemandStatus.SUBMITTED)
+        .prefetch_related("attachments")
+        .order_by("submitted_at")
+    )
 
 
 def demand_events(*, demand: Demand) -> QuerySet[DemandEvent]:

@@ -37,6 +37,7 @@ from .models import (
     SubmitterKind,
     TargetKind,
 )
+from .selectors import valid_id
 
 EDITABLE_FIELDS = (
     "title",
@@ -52,6 +53,7 @@ EDITABLE_FIELDS = (
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = ("jpeg", "png", "pdf")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|^.*[/\\]")
 
 
 def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]:
@@ -164,6 +166,8 @@ def _locked(acting_user: Any, demand_id: int, version: int | None) -> Demand:
         .select_for_update(of=("self",))
         .filter(pk=demand_id)
         .first()
+        if valid_id(demand_id)
+        else None
     )
     if demand is None:
         raise PermissionDenied("找不到该需求，或它不在您的管辖范围内")
@@ -323,6 +327,8 @@ def demand_attach(*, acting_user: Any, demand_id: int, name: str, data: bytes) -
         raise PermissionDenied("您不能为该需求上传附件")
     if demand.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": f"每条需求最多 {MAX_ATTACHMENTS} 个附件"})
+    # A name is shown and sent back in a header: no control characters, no path.
+    name = _UNSAFE_NAME.sub("", name).strip().lstrip(".") or "附件"
     content_type = check_upload(
         name=name, data=data, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
     )
@@ -358,7 +364,9 @@ def connection_propose(
     elif target_kind == TargetKind.INSTITUTION:
         from baiqianwan.orgs.models import Organisation
 
-        target["organisation"] = Organisation.all_objects.filter(pk=target_id).first()
+        target["organisation"] = (
+            Organisation.all_objects.filter(pk=target_id).first() if valid_id(target_id) else None
+        )
         if target["organisation"] is None:
             raise ValidationError({"target_id": "找不到该机构"})
     else:
@@ -389,7 +397,7 @@ def connection_propose(
 
 
 def _visible(model: Any, acting_user: Any, pk: int, label: str) -> Any:
-    record = model.objects.for_user(acting_user).filter(pk=pk).first()
+    record = model.objects.for_user(acting_user).filter(pk=pk).first() if valid_id(pk) else None
     if record is None:
         raise ValidationError({"target_id": f"找不到该{label}，或它未公开"})
     return record
@@ -427,6 +435,8 @@ def connection_respond(
         .select_for_update(of=("self",))
         .filter(pk=connection_id)
         .first()
+        if valid_id(connection_id)
+        else None
     )
     if connection is None or not rules.answers_for(acting_user, connection):
         raise PermissionDenied("只有被推荐的专家或成果所属单位可以回应")
@@ -490,6 +500,8 @@ def connection_record_outcome(
         .select_for_update(of=("self",))
         .filter(pk=connection_id)
         .first()
+        if valid_id(connection_id)
+        else None
     )
     if connection is None or not rules.can_triage(acting_user, connection.demand):
         raise PermissionDenied("只有需求所在地的科技管理部门可以记录对接结果")

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.files import FILE_KINDS, file_kind
 from baiqianwan.core.forms import add_service_errors
 
 from . import rules, selectors, services
@@ -144,6 +146,33 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
     return render(request, "demands/demand_detail.html", context)
 
 
+# Shown in the browser only when the stored bytes really are one of these; anything else downloads.
+INLINE_KINDS = ("jpeg", "png")
+
+
+@login_required
+def demand_attachment(request: HttpRequest, demand_id: int, attachment_id: int) -> FileResponse:
+    """A demand's photo or document, for whoever may see the demand (files are never under a public URL)."""
+    demand = selectors.demand_get(user=request.user, pk=demand_id)
+    attachment = selectors.demand_attachment_get(demand=demand, pk=attachment_id) if demand else None
+    if attachment is None:
+        raise Http404(_("找不到该附件"))
+    handle = attachment.file.open("rb")
+    # Judged again by the bytes on disk, never by the stored name or type.
+    kind = file_kind(handle.read(16), services.ATTACHMENT_KINDS)
+    handle.seek(0)
+    inline = kind in INLINE_KINDS
+    response = FileResponse(handle, content_type=FILE_KINDS[kind][1] if kind else "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @login_required
 @require_POST
 def demand_action(request: HttpRequest, demand_id: int, action: str) -> HttpResponse:
@@ -270,7 +299,9 @@ def connection_outcome(request: HttpRequest, connection_id: int) -> HttpResponse
         messages.error(request, "；".join(exc.messages))
         # Back to the demand the form was on (never to an address taken from the request).
         visible = Connection.objects.for_user(request.user).filter(pk=connection_id)
-        demand_id = visible.values_list("demand_id", flat=True).first()
+        demand_id = (
+            visible.values_list("demand_id", flat=True).first() if selectors.valid_id(connection_id) else None
+        )
         return redirect("demands:detail", demand_id) if demand_id else redirect("demands:list")
     messages.success(request, _("已记录对接结果。"))
     return redirect("demands:detail", connection.demand_id)
