@@ -223,3 +223,45 @@ def test_demand_page_panel_renders(
     assert "发起对接" in panel
     triage = client.get(f"/matching/demands/{demand.pk}/similar/")
     assert triage.status_code == 200
+
+
+def test_everyone_who_may_see_a_demand_sees_the_same_candidates(
+    catalogue: dict[str, Any],
+    demand: Demand,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    """The village saw “暂未找到合适的机构” where its county saw an institution of the county."""
+    station = make_org("大埔县农业技术推广中心", "extension", "441422118000")  # 西河镇
+    achievement(station, "蜜柚黄龙病防控示范", "蜜柚园黄龙病综合防控、无病苗木推广。", "FRUIT-POMELO")
+    index_build()
+    village = demand.submitted_by
+    viewers = [
+        village,
+        make_user(Role.COUNTY, A["county"]),
+        make_user(Role.PROVINCE, "440000000000"),
+        make_user(Role.ORG, organisation=catalogue["hlb"].organisation),
+    ]
+
+    def seen(user: User) -> dict[str, list[int]]:
+        groups = selectors.demand_recommendations(user=user, demand=demand)["groups"]
+        return {kind: [r.pk for r in items] for kind, items in groups.items()}
+
+    first = seen(viewers[0])
+    assert station.pk in first["institution"]
+    assert catalogue["private"].pk not in first["achievement"]
+    for viewer in viewers[1:]:
+        assert seen(viewer) == first, viewer.role
+    # The institution's page stays within scope: the village gets its name, not a link to it.
+    village_panel = (
+        client_for(village).get(f"/matching/demands/{demand.pk}/recommendations/").content.decode()
+    )
+    county_panel = (
+        client_for(viewers[1]).get(f"/matching/demands/{demand.pk}/recommendations/").content.decode()
+    )
+    assert "大埔县农业技术推广中心" in village_panel
+    assert "暂未找到合适的机构" not in village_panel
+    assert f'href="/orgs/{station.pk}/"' not in village_panel
+    assert f'href="/orgs/{station.pk}/"' in county_panel
+    assert "同在梅州市大埔县（位于西河镇）" in county_panel
