@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.selectors import user_list
+from baiqianwan.commissioners.demand_teams import teams_for_demand
 from baiqianwan.core import selectors as core_selectors
 from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
@@ -25,7 +26,7 @@ from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.notifications import mark_read, notifications_for
 from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.demands.rules import can_post
-from baiqianwan.demands.selectors import demand_status_counts
+from baiqianwan.demands.selectors import demand_get, demand_status_counts
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
 
@@ -57,6 +58,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "expert_profile": profile,
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def demand_teams(request: HttpRequest, demand_id: int) -> HttpResponse:
+    """The demand page's panel of commissioner teams (commissioners sit above demands and matching,
+    so the page that combines them is served from here)."""
+    demand = demand_get(user=request.user, pk=demand_id)
+    if demand is None:
+        raise Http404(_("找不到该需求，或它不在您的管辖范围内"))
+    suggestions = teams_for_demand(user=request.user, demand=demand)
+    return render(request, "web/_demand_teams.html", {"demand": demand, "suggestions": suggestions})
 
 
 @login_required
