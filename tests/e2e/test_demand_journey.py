@@ -106,3 +106,38 @@ def test_demand_typed_in_traditional_script_matches_like_simplified(
     page.goto("/matching/?q=紅茶加工&kind=achievement")
     expect(page.locator(".list-group-item").first).to_contain_text("英红九号红茶加工工艺")
     expect(page.locator("mark").first).to_be_visible()
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+def test_on_a_phone_the_village_sees_each_demands_status_and_its_own_home(
+    make_user: Callable[..., User], login: Callable[..., Page], js_errors: list[str]
+) -> None:
+    village = make_user(Role.VILLAGE, A["village"], username="changjiao_phone", display_name="长教村委会")
+    for title in ("蜜柚园黄龙病蔓延，求防控技术和抗病苗木", "柚子皮浪费，能不能做成产品，想了解深加工"):
+        Demand.all_objects.create(
+            title=title,
+            description="村里三百亩蜜柚，想请专家指导。",
+            division_id=A["village"],
+            submitter_kind="village",
+            submitted_by=village,
+            contact_name="张阿姨",
+            contact_phone="13800138000",
+            status=DemandStatus.SUBMITTED,
+        )
+    page = login(village.username)
+    page.set_viewport_size(PHONE)
+    # Home: the village's own demands and tasks, not the province's counts.
+    expect(page.locator("#my-demands")).to_contain_text("蜜柚园黄龙病蔓延")
+    expect(page.locator("body")).not_to_contain_text("四大区域")
+    page.goto("/demands/")
+    for cell in page.locator("td.demand-status").all():
+        expect(cell).to_contain_text("已提交")
+        box = cell.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE["width"], box
+    # Nothing on the list needs sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert js_errors == []

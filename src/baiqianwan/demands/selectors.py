@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from baiqianwan.core.text import normalise_query
 
@@ -136,7 +137,65 @@ def connections_for_target(*, user: Any) -> QuerySet[Connection]:
     return (
         Connection.objects.for_user(user)
         .filter(query)
-        .select_related("demand", "demand__division", "achievement", "expert__person")
+        .select_related("demand", "demand__division", "achievement", "expert__person", "organisation")
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something waiting for this user on a demand: what to do, and where."""
+
+    label: str
+    demand: Demand
+    url: str
+
+
+def demand_tasks(*, user: Any, limit: int = 10) -> list[Task]:
+    """What waits for the submitter (confirm a solution, fix a returned demand, rate, finish a
+    draft) and for the other side of a 对接 (answer a proposal); most urgent first."""
+    mine = Demand.objects.for_user(user).filter(submitted_by=user).select_related("division")
+    tasks: list[Task] = []
+    for status, label in (
+        (DemandStatus.CONFIRMING, "请确认是否已解决"),
+        (DemandStatus.RETURNED, "被退回，请修改后重新提交"),
+        (DemandStatus.DRAFT, "草稿，尚未提交"),
+    ):
+        for demand in mine.filter(status=status).order_by("-updated_at")[:limit]:
+            tasks.append(Task(label, demand, reverse("demands:detail", args=[demand.pk])))
+    rateable = mine.filter(rating__isnull=True).filter(
+        Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False)
+    )
+    for demand in rateable.order_by("-updated_at")[:limit]:
+        tasks.append(Task("已解决，请评价这次服务", demand, reverse("demands:detail", args=[demand.pk])))
+    for connection in connections_for_target(user=user).filter(status=ConnectionStatus.PROPOSED)[:limit]:
+        tasks.append(
+            Task(
+                f"推荐给您（{connection.target_label}），请接受或婉拒",
+                connection.demand,
+                reverse("demands:detail", args=[connection.demand_id]),
+            )
+        )
+    return tasks[:limit]
+
+
+OPEN_STATUSES = (
+    DemandStatus.SUBMITTED,
+    DemandStatus.ACCEPTED,
+    DemandStatus.MATCHING,
+    DemandStatus.CONFIRMING,
+)
+
+
+def own_demand_summary(*, user: Any) -> dict[str, int]:
+    """The user's own demands: how many in all (drafts too), still being handled, and solved."""
+    mine = Demand.objects.for_user(user).filter(submitted_by=user)
+    return mine.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        solved=Count(
+            "id",
+            filter=Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False),
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from baiqianwan.accounts.roles import Role
 from baiqianwan.accounts.selectors import user_list
 from baiqianwan.commissioners.demand_teams import teams_for_demand
 from baiqianwan.core import selectors as core_selectors
@@ -26,16 +27,28 @@ from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.notifications import mark_read, notifications_for
 from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.demands.rules import can_post
-from baiqianwan.demands.selectors import demand_get, demand_status_counts
+from baiqianwan.demands.selectors import (
+    OPEN_STATUSES,
+    connections_for_target,
+    demand_get,
+    demand_list,
+    demand_status_counts,
+    demand_tasks,
+    own_demand_summary,
+)
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
 
-OPEN_DEMAND_STATUSES = ("submitted", "accepted", "matching", "confirming")
+OPEN_DEMAND_STATUSES = [str(s) for s in OPEN_STATUSES]
+# Roles without an area to oversee get their own demands and tasks instead of the area dashboard.
+PERSONAL_HOME_ROLES = frozenset({Role.VILLAGE, Role.ORG, Role.EXPERT})
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if getattr(user, "role", "") in PERSONAL_HOME_ROLES:
+        return _personal_home(request)
     stats = region_selectors.division_stats()
     cities = region_selectors.city_summaries()
     per_city = organisation_counts_by_city(user=user)
@@ -58,6 +71,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "expert_profile": profile,
     }
     return render(request, "web/home.html", context)
+
+
+def _personal_home(request: HttpRequest) -> HttpResponse:
+    """A village, an organisation or an expert: their own demands and what waits for them first;
+    province-wide counts mean nothing to them."""
+    user = request.user
+    context = {
+        "tasks": demand_tasks(user=user),
+        "my_demands": list(demand_list(user=user, mine=True)[:5]),
+        "summary": own_demand_summary(user=user),
+        "proposals": list(connections_for_target(user=user)[:5]),
+        "can_post": can_post(user),
+        "expert_profile": getattr(user, "expert_profile", None),
+        "home_unit": user.division if user.division_id else None,  # type: ignore[union-attr]
+    }
+    return render(request, "web/home_personal.html", context)
 
 
 @login_required
