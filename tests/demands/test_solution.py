@@ -144,6 +144,7 @@ def test_the_page_offers_each_side_its_buttons(
     page = village.get(f"/demands/{demand.pk}/").content.decode()
     assert "确认已解决" in page
     assert "尚未解决" in page
+    assert 'href="#confirm-solution"' in page  # on a phone the side column is far below
     assert "确认已解决" not in county.get(f"/demands/{demand.pk}/").content.decode()
     # A dispute without a reason is refused with the reason named; the demand does not move.
     village.post(f"/demands/{demand.pk}/dispute/", {"note": " "})

@@ -265,3 +265,21 @@ def test_everyone_who_may_see_a_demand_sees_the_same_candidates(
     assert f'href="/orgs/{station.pk}/"' not in village_panel
     assert f'href="/orgs/{station.pk}/"' in county_panel
     assert "同在梅州市大埔县（位于西河镇）" in county_panel
+
+
+def test_possible_duplicates_are_shown_to_the_bureau_only(
+    demand: Demand, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    demand_services.demand_create(
+        acting_user=demand.submitted_by,
+        submit=True,
+        title="柚子树黄化落果，怀疑得了黄龙病",
+        description="村里的蜜柚黄龙病病树越来越多，叶片黄化。",
+        division=Division.objects.get(code=A["village"]),
+        contact_name="张阿姨",
+        contact_phone="13800138000",
+    )
+    index_build()
+    url = f"/matching/demands/{demand.pk}/recommendations/"
+    assert "相似的已有需求" in client_for(make_user(Role.COUNTY, A["county"])).get(url).content.decode()
+    assert "相似的已有需求" not in client_for(demand.submitted_by).get(url).content.decode()
