@@ -56,8 +56,19 @@ ATTACHMENT_KINDS = ("jpeg", "png", "pdf")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|^.*[/\\]")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain(value: Any) -> str:
+    """Text as typed, less control characters (which PostgreSQL refuses and nobody means to type)."""
+    return _CONTROL.sub("", str(value or ""))
+
+
 def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]:
     cleaned = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    for key in ("title", "description", "contact_name", "contact_phone"):
+        if key in cleaned:
+            cleaned[key] = _plain(cleaned[key])
     errors: dict[str, str] = {}
     # The platform speaks simplified Chinese; text typed in traditional script is stored simplified.
     if "title" in cleaned:
@@ -254,7 +265,8 @@ def demand_transition(
 ) -> Demand:
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise ValidationError(f"未知操作：{action}")
+        raise ValidationError(f"未知操作：{_plain(action)[:20]}")
+    note = _plain(note)
     demand = _locked(acting_user, demand_id, version)
     if demand.status not in transition.sources:
         raise ValidationError(f"需求当前为“{demand.get_status_display()}”，不能{transition.label}")
@@ -313,6 +325,7 @@ def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str 
         raise ValidationError({"rating": "该需求已经评价过了"})
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": "评分应为 1 到 5 星"})
+    feedback = _plain(feedback)
     demand.rating, demand.feedback = int(rating), feedback.strip()[:500]
     demand.save(update_fields=["rating", "feedback", "updated_at"])
     _event(demand, acting_user, "rate", demand.status, f"{rating} 星 {feedback[:100]}")
@@ -442,10 +455,9 @@ def connection_respond(
         raise PermissionDenied("只有被推荐的专家或成果所属单位可以回应")
     if connection.status != ConnectionStatus.PROPOSED:
         raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+    note = _plain(note)
     if accept:
-        name = (
-            " ".join(str(contact_name or "").split())[:40] or acting_user.display_name or acting_user.username
-        )
+        name = " ".join(_plain(contact_name).split())[:40] or acting_user.display_name or acting_user.username
         connection.contact_name = name[:40]
         connection.contact_phone = _contact_phone(str(contact_phone or "") or acting_user.phone or "")
     connection.status = ConnectionStatus.ACCEPTED if accept else ConnectionStatus.DECLINED
@@ -508,7 +520,7 @@ def connection_record_outcome(
     if connection.status not in (ConnectionStatus.PROPOSED, ConnectionStatus.ACCEPTED):
         raise ValidationError(f"该对接已“{connection.get_status_display()}”")
     connection.status = ConnectionStatus.SUCCEEDED if succeeded else ConnectionStatus.FAILED
-    connection.outcome = outcome.strip()[:500]
+    connection.outcome = _plain(outcome).strip()[:500]
     connection.save()
     _event(
         connection.demand,

@@ -97,7 +97,7 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
             services.demand_update(
                 acting_user=request.user,
                 demand_id=demand.pk,
-                version=int(request.POST.get("version", -1)),
+                version=_number(request.POST.get("version")) or -1,
                 **values,
             )
             if request.POST.get("action") != "draft":
@@ -144,6 +144,12 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
         "ConnectionStatus": ConnectionStatus,
     }
     return render(request, "demands/demand_detail.html", context)
+
+
+def _number(value: str | None) -> int | None:
+    """A whole number from a form field, or None for anything else (never a server error)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else None
 
 
 # Shown in the browser only when the stored bytes really are one of these; anything else downloads.
@@ -210,12 +216,11 @@ def demand_action(request: HttpRequest, demand_id: int, action: str) -> HttpResp
                 feedback=rate.cleaned_data["feedback"],
             )
         else:
-            version = request.POST.get("version")
             services.demand_transition(
                 demand_id=demand_id,
                 action=action,
                 acting_user=request.user,
-                version=int(version) if version else None,
+                version=_number(request.POST.get("version")),
                 **extra,
             )
     except ValidationError as exc:
@@ -249,7 +254,7 @@ def connection_propose(request: HttpRequest, demand_id: int) -> HttpResponse:
             acting_user=request.user,
             demand_id=demand_id,
             target_kind=request.POST.get("target_kind", ""),
-            target_id=int(request.POST.get("target_id") or 0),
+            target_id=_number(request.POST.get("target_id")) or 0,
             reasons=request.POST.getlist("reason"),
         )
     except ValidationError as exc:
