@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("baiqianwan.accounts.urls")),
     path("regions/", include("baiqianwan.regions.urls")),
     path("orgs/", include("baiqianwan.orgs.urls")),
+    # Before the demands app's own routes, whose "<id>/<action>/" would take it.
+    path("demands/<int:demand_id>/teams/", web_views.demand_teams, name="demand_teams"),
     path("demands/", include("baiqianwan.demands.urls")),
     path("supply/", include("baiqianwan.supply.urls")),
     path("matching/", include("baiqianwan.matching.urls")),

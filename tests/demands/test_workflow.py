@@ -195,7 +195,9 @@ def test_connection_outcome_solves_and_village_rates(
             target_id=achievement.pk,
         )
     org_user = make_user(Role.ORG, organisation=university)
-    services.connection_respond(acting_user=org_user, connection_id=connection.pk, accept=True)
+    services.connection_respond(
+        acting_user=org_user, connection_id=connection.pk, accept=True, contact_phone="020-85280000"
+    )
     with pytest.raises(PermissionDenied):
         services.connection_respond(acting_user=people["village"], connection_id=connection.pk, accept=False)
     services.connection_record_outcome(
@@ -208,6 +210,9 @@ def test_connection_outcome_solves_and_village_rates(
     connection.refresh_from_db()
     demand.refresh_from_db()
     assert connection.status == ConnectionStatus.SUCCEEDED
+    assert demand.status == DemandStatus.CONFIRMING
+    services.demand_transition(demand_id=demand.pk, action="confirm", acting_user=people["village"])
+    demand.refresh_from_db()
     assert demand.status == DemandStatus.SOLVED
     with pytest.raises(ValidationError, match="1 到 5"):
         services.demand_rate(acting_user=people["village"], demand_id=demand.pk, rating=6)

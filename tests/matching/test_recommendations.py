@@ -228,3 +228,63 @@ def test_demand_page_panel_renders(
     assert "发起对接" in panel
     triage = client.get(f"/matching/demands/{demand.pk}/similar/")
     assert triage.status_code == 200
+
+
+def test_everyone_who_may_see_a_demand_sees_the_same_candidates(
+    catalogue: dict[str, Any],
+    demand: Demand,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    """The village saw “暂未找到合适的机构” where its county saw an institution of the county."""
+    station = make_org("大埔县农业技术推广中心", "extension", "441422118000")  # 西河镇
+    achievement(station, "蜜柚黄龙病防控示范", "蜜柚园黄龙病综合防控、无病苗木推广。", "FRUIT-POMELO")
+    index_build()
+    village = demand.submitted_by
+    viewers = [
+        village,
+        make_user(Role.COUNTY, A["county"]),
+        make_user(Role.PROVINCE, "440000000000"),
+        make_user(Role.ORG, organisation=catalogue["hlb"].organisation),
+    ]
+
+    def seen(user: User) -> dict[str, list[int]]:
+        groups = selectors.demand_recommendations(user=user, demand=demand)["groups"]
+        return {kind: [r.pk for r in items] for kind, items in groups.items()}
+
+    first = seen(viewers[0])
+    assert station.pk in first["institution"]
+    assert catalogue["private"].pk not in first["achievement"]
+    for viewer in viewers[1:]:
+        assert seen(viewer) == first, viewer.role
+    # The institution's page stays within scope: the village gets its name, not a link to it.
+    village_panel = (
+        client_for(village).get(f"/matching/demands/{demand.pk}/recommendations/").content.decode()
+    )
+    county_panel = (
+        client_for(viewers[1]).get(f"/matching/demands/{demand.pk}/recommendations/").content.decode()
+    )
+    assert "大埔县农业技术推广中心" in village_panel
+    assert "暂未找到合适的机构" not in village_panel
+    assert f'href="/orgs/{station.pk}/"' not in village_panel
+    assert f'href="/orgs/{station.pk}/"' in county_panel
+    assert "同在梅州市大埔县（位于西河镇）" in county_panel
+
+
+def test_possible_duplicates_are_shown_to_the_bureau_only(
+    demand: Demand, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    demand_services.demand_create(
+        acting_user=demand.submitted_by,
+        submit=True,
+        title="柚子树黄化落果，怀疑得了黄龙病",
+        description="村里的蜜柚黄龙病病树越来越多，叶片黄化。",
+        division=Division.objects.get(code=A["village"]),
+        contact_name="张阿姨",
+        contact_phone="13800138000",
+    )
+    index_build()
+    url = f"/matching/demands/{demand.pk}/recommendations/"
+    assert "相似的已有需求" in client_for(make_user(Role.COUNTY, A["county"])).get(url).content.decode()
+    assert "相似的已有需求" not in client_for(demand.submitted_by).get(url).content.decode()

@@ -16,12 +16,13 @@ from baiqianwan.commissioners.models import (
     ServiceLog,
     Team,
 )
-from baiqianwan.demands.models import Demand
+from baiqianwan.demands.models import Connection, Demand
 from baiqianwan.plan.models import KpiValue
 from baiqianwan.plan.services import plan_load
 
 
-def test_demo_loads_every_feature_once(divisions: None, capsys: Any) -> None:
+def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path  # the demo's photos
     plan_load()
     call_command("indicators", "load")
     call_command("demo")
@@ -55,5 +56,12 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any) -> None:
     assert KeyTask.all_objects.count() >= 3
     assert KpiValue.objects.filter(source="reported").exclude(evidence="").count() >= 9
     assert Demand.all_objects.count() >= 10
+    # Journey 1 on the demo accounts: photos that open, a solution to confirm, a proposal to answer.
+    posted = Demand.all_objects.get(title="蜜柚园黄龙病蔓延，求防控技术和抗病苗木")
+    photos = list(posted.attachments.all())
+    assert len(photos) == 2
+    assert all(p.is_image and p.file.read(8) == b"\x89PNG\r\n\x1a\n" for p in photos)
+    assert Demand.all_objects.get(status="confirming").submitted_by.username == "changjiao_village"
+    assert Connection.all_objects.filter(status="proposed", organisation__name="华南农业大学").exists()
     call_command("demo", "--if-empty")  # a second run changes nothing
     assert Team.all_objects.count() == 4

@@ -83,6 +83,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("导出")
         IMPORT = "import", _("导入")
         PERMISSION = "permission", _("权限变更")
+        CONTACT = "contact", _("联系方式披露")
 
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices, db_index=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

@@ -36,12 +36,34 @@ class DemandOut(Schema):
     version: int
 
     @staticmethod
+    def resolve_contact_name(obj: Demand, context: dict[str, Any]) -> str:
+        return obj.contact_name if _sees_contact(obj, context) else f"{obj.contact_name[:1]}**"
+
+    @staticmethod
     def resolve_contact_phone(obj: Demand, context: dict[str, Any]) -> str:
-        request = (context or {}).get("request")
-        user = getattr(request, "user", None)
-        if user is not None and (rules.is_owner(user, obj) or rules.in_area(user, obj)):
-            return obj.contact_phone
-        return "对接成立后可见"
+        return obj.contact_phone if _sees_contact(obj, context) else "对接成立后可见"
+
+
+def _sees_contact(demand: Demand, context: dict[str, Any]) -> bool:
+    cached = getattr(demand, "_sees_contact", None)
+    if cached is None:
+        cached = _decide_contact(demand, context)
+        demand._sees_contact = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def _decide_contact(demand: Demand, context: dict[str, Any]) -> bool:
+    request = (context or {}).get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    if rules.is_owner(user, demand) or rules.in_area(user, demand):
+        return True
+    # The other side of an accepted 对接; each read is in the audit trail (once a day per demand).
+    if selectors.counterpart_connections(user=user, demand=demand):
+        services.contact_view_record(user=user, demand=demand, whose="提出方", request=request)
+        return True
+    return False
 
 
 class DemandIn(Schema):
@@ -57,7 +79,7 @@ class DemandIn(Schema):
 
 
 class TransitionIn(Schema):
-    action: str = Field(pattern="^(submit|accept|return|merge|start|solve|close)$")
+    action: str = Field(pattern="^(submit|accept|return|merge|start|solve|confirm|dispute|close)$")
     version: int | None = None
     note: str = Field("", max_length=300)
     industry_code: str | None = None
@@ -126,7 +148,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> Demand:
     "/demands/{demand_id}/transition",
     response=DemandOut,
     openapi_extra=api_scope(Demand),
-    summary="受理、退回、合并、解决、关闭",
+    summary="受理、退回、合并、标记解决、确认解决、提出异议、关闭",
 )
 def demand_transition(request: HttpRequest, demand_id: int, payload: TransitionIn) -> Demand:
     if selectors.demand_get(user=request.user, pk=demand_id) is None:

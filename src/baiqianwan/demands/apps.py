@@ -8,6 +8,7 @@ class DemandsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Demand
+        from .models import Connection, Demand
 
         auditlog.register(Demand, mask_fields=["contact_phone"])
+        auditlog.register(Connection, mask_fields=["contact_phone"])

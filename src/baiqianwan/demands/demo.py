@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import random
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from baiqianwan.accounts.models import User
+from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
+from baiqianwan.supply.models import Achievement
 
-from .models import Demand, DemandEvent, DemandStatus
+from . import notices
+from .models import Connection, ConnectionStatus, Demand, DemandAttachment, DemandEvent, DemandStatus
 
 # (title, description, division, industry or None, status, submitter username, urgency)
 DEMANDS = [
@@ -178,3 +184,123 @@ def demo_demands() -> int:
             DemandEvent.objects.filter(pk=event.pk).update(at=at)
         created += 1
     return created
+
+
+# Journey 1 on the demo accounts: changjiao_village's photos on its demand, one of its demands
+# waiting for it to confirm the solution (华南农业大学 accepted, both sides see each other's
+# contact), and a demand proposed to 华南农业大学 that scau_org has still to answer.
+CONFIRMING_TITLE = "蜜柚园木虱多，求统防统治技术"
+PHOTOS = (("病叶.png", (214, 180, 40)), ("柚园.png", (120, 160, 60)))
+
+
+def leaf_photo(seed: str, blotch: tuple[int, int, int]) -> bytes:
+    """A small, real PNG: a pomelo leaf with the blotchy yellowing of 黄龙病 (drawn, deterministic)."""
+    from PIL import Image, ImageDraw, ImageFilter  # Pillow comes with weasyprint (PDF output)
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (640, 480), (236, 240, 228))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((90, 110, 550, 370), fill=(58, 122, 52))
+    draw.line((100, 240, 545, 240), fill=(170, 190, 120), width=5)
+    for _ in range(26):
+        x, y, r = rng.randint(150, 490), rng.randint(150, 330), rng.randint(10, 34)
+        draw.ellipse((x - r, y - r // 2, x + r, y + r // 2), fill=blotch)
+    buffer = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(2)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def demo_journey() -> int:
+    """Idempotent; returns how many records it added."""
+    village = User.objects.filter(username="changjiao_village").first()
+    county = User.objects.filter(username="dabu_county").first()
+    scau = Organisation.all_objects.filter(name="华南农业大学").first()
+    scau_user = User.objects.filter(username="scau_org").first()
+    technique = Achievement.all_objects.filter(title="柑橘黄龙病综合防控技术").first()
+    if not (village and county and scau and scau_user and technique):
+        return 0
+    added = 0
+    first = Demand.all_objects.filter(title=DEMANDS[0][0]).first()
+    if first is not None and not first.attachments.exists():
+        for name, blotch in PHOTOS:
+            data = leaf_photo(name, blotch)
+            attachment = DemandAttachment(demand=first, name=name, content_type="image/png", size=len(data))
+            attachment.file.save(name, ContentFile(data), save=False)
+            attachment.save()
+            added += 1
+
+    if not Demand.all_objects.filter(title=CONFIRMING_TITLE).exists():
+        now = timezone.now()
+        demand = Demand.all_objects.create(
+            title=CONFIRMING_TITLE,
+            description="去年挖了病树补了新苗，今年柑橘木虱又多起来，担心黄龙病再传开。想学统防统治，什么时候打药、打什么药。",
+            division_id="441422100202",
+            industry_id="FRUIT-POMELO",
+            submitter_kind="village",
+            submitted_by=village,
+            organisation=village.organisation,
+            contact_name="长教村委会",
+            contact_phone="13900001234",
+            urgency="soon",
+            status=DemandStatus.CONFIRMING,
+            submitted_at=now - dt.timedelta(days=24),
+            accepted_at=now - dt.timedelta(days=23),
+            handled_by=county,
+            is_public=True,
+        )
+        connection = Connection.all_objects.create(
+            demand=demand,
+            target_kind="achievement",
+            achievement=technique,
+            status=ConnectionStatus.SUCCEEDED,
+            proposed_by=county,
+            reasons=["匹配关键词：木虱、黄龙病", "同属沙田柚/蜜柚产业"],
+            responded_by=scau_user,
+            contact_name="华农植保团队 梁老师",
+            contact_phone="020-85280000",
+            outcome="专家到村讲解木虱统防统治，带村民完成春梢期第一次统一喷药",
+        )
+        for days, actor, action, before, after, note in (
+            (24, village, "create", "", "draft", ""),
+            (24, village, "submit", "draft", "submitted", ""),
+            (23, county, "accept", "submitted", "accepted", ""),
+            (22, county, "start", "accepted", "matching", "向“柑橘黄龙病综合防控技术”发起对接"),
+            (21, scau_user, "respond", "matching", "matching", "柑橘黄龙病综合防控技术接受了对接"),
+            (
+                3,
+                county,
+                "outcome",
+                "matching",
+                "matching",
+                f"与“柑橘黄龙病综合防控技术”对接成功：{connection.outcome}",
+            ),
+            (3, county, "solve", "matching", "confirming", ""),
+        ):
+            event = DemandEvent.objects.create(
+                demand=demand, actor=actor, action=action, from_status=before, to_status=after, note=note
+            )
+            DemandEvent.objects.filter(pk=event.pk).update(at=now - dt.timedelta(days=days))
+        notices.demand_changed(demand=demand, action="solve", actor=county)
+        added += 2
+
+    proposed = Demand.all_objects.filter(title=DEMANDS[2][0], status=DemandStatus.ACCEPTED).first()
+    if proposed is not None and not proposed.connections.exists():
+        connection = Connection.all_objects.create(
+            demand=proposed,
+            target_kind="institution",
+            organisation=scau,
+            proposed_by=county,
+            reasons=["匹配关键词：保果、裂果", "同属沙田柚/蜜柚产业"],
+        )
+        Demand.all_objects.filter(pk=proposed.pk).update(status=DemandStatus.MATCHING)
+        DemandEvent.objects.create(
+            demand=proposed,
+            actor=county,
+            action="start",
+            from_status="accepted",
+            to_status="matching",
+            note="向“华南农业大学”发起对接",
+        )
+        notices.connection_proposed(connection=connection, actor=county)
+        added += 1
+    return added

@@ -15,6 +15,7 @@ class DemandStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已受理")
     MATCHING = "matching", _("对接中")
+    CONFIRMING = "confirming", _("待提出方确认")
     SOLVED = "solved", _("已解决")
     CLOSED = "closed", _("已关闭")
     MERGED = "merged", _("已合并")
@@ -137,6 +138,10 @@ class DemandAttachment(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/jpeg", "image/png")
+
 
 class DemandEvent(models.Model):
     """The demand's history as the submitter and the bureau see it."""
@@ -218,6 +223,17 @@ class Connection(ScopedModel, TimeStampedModel):
     reasons = models.JSONField(_("推荐理由"), default=list, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     outcome = models.CharField(_("对接结果"), max_length=500, blank=True)
+    # Who answered for the other side, and how the submitter reaches them once it is accepted.
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回应人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_name = models.CharField(_("对方联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("对方联系电话"), max_length=20, blank=True)
 
     scope_division_path = "demand__division"
     scope_organisation_path = ("achievement__organisation", "expert__person__organisation", "organisation")

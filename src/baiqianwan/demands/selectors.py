@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from baiqianwan.core.text import normalise_query
 
-from .models import Connection, ConnectionStatus, Demand, DemandEvent, DemandStatus
+from . import rules
+from .models import Connection, ConnectionStatus, Demand, DemandAttachment, DemandEvent, DemandStatus
 
 TRIAGE_STATUSES = (DemandStatus.SUBMITTED,)
 
@@ -41,22 +44,75 @@ def demand_list(
     return results.order_by("-created_at")
 
 
+DETAIL_RELATED = ("division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation")
+
+
+# Database keys are signed 64-bit; a larger number in an address names nothing (404, never a 500).
+MAX_ID = 2**63 - 1
+
+
+def valid_id(pk: Any) -> bool:
+    return isinstance(pk, int) and 0 < pk <= MAX_ID
+
+
 def demand_get(*, user: Any, pk: int) -> Demand | None:
-    demand = (
-        Demand.objects.for_user(user)
-        .select_related(
-            "division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    if not valid_id(pk):
+        return None
+    demand = Demand.objects.for_user(user).select_related(*DETAIL_RELATED).filter(pk=pk).first()
+    if demand is None and Connection.objects.for_user(user).filter(demand_id=pk).exists():
+        # The expert or organisation a demand was proposed to reads it, even when it is not public.
+        demand = Demand.all_objects.select_related(*DETAIL_RELATED).filter(pk=pk).first()
     if demand is not None and demand.status == DemandStatus.DRAFT and demand.submitted_by_id != user.pk:
         return None
     return demand
 
 
+def demand_attachment_get(*, demand: Demand, pk: int) -> DemandAttachment | None:
+    """An attachment of a demand the caller has already fetched through ``demand_get``."""
+    return demand.attachments.filter(pk=pk).first() if valid_id(pk) else None
+
+
+def counterpart_connections(*, user: Any, demand: Demand) -> list[Connection]:
+    """The demand's accepted connections that this user answers for (as the expert or their unit)."""
+    connections = (
+        Connection.objects.for_user(user)
+        .filter(demand=demand, status__in=rules.CONTACT_OPEN)
+        .select_related("achievement", "expert__person")
+    )
+    return [c for c in connections if rules.answers_for(user, c)]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """What contact details a demand page shows this user, given the connections it lists."""
+
+    submitter: bool  # the submitter's name and phone
+    by_party: bool  # shown only because the user is the other side of an accepted connection
+    connections: frozenset[int]  # connections whose other side's contact is shown
+    answerable: frozenset[int]  # proposed connections this user may accept or decline
+
+
+def demand_contacts(*, user: Any, demand: Demand, connections: list[Connection]) -> Contacts:
+    own_side = rules.is_owner(user, demand) or rules.in_area(user, demand)
+    mine = {c.pk for c in connections if rules.answers_for(user, c)}
+    open_ids = {c.pk for c in connections if c.status in rules.CONTACT_OPEN}
+    by_party = not own_side and bool(mine & open_ids)
+    return Contacts(
+        submitter=own_side or by_party,
+        by_party=by_party,
+        connections=frozenset(open_ids if own_side else open_ids & mine),
+        answerable=frozenset(
+            c.pk for c in connections if c.pk in mine and c.status == ConnectionStatus.PROPOSED
+        ),
+    )
+
+
 def triage_queue(*, user: Any) -> QuerySet[Demand]:
-    return demand_list(user=user, status=DemandStatus.SUBMITTED).order_by("submitted_at")
+    return (
+        demand_list(user=user, status=DemandStatus.SUBMITTED)
+        .prefetch_related("attachments")
+        .order_by("submitted_at")
+    )
 
 
 def demand_events(*, demand: Demand) -> QuerySet[DemandEvent]:
@@ -81,13 +137,78 @@ def connections_for_target(*, user: Any) -> QuerySet[Connection]:
     return (
         Connection.objects.for_user(user)
         .filter(query)
-        .select_related("demand", "demand__division", "achievement", "expert__person")
+        .select_related("demand", "demand__division", "achievement", "expert__person", "organisation")
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something waiting for this user on a demand: what to do, and where."""
+
+    label: str
+    demand: Demand
+    url: str
+
+
+def demand_tasks(*, user: Any, limit: int = 10) -> list[Task]:
+    """What waits for the submitter (confirm a solution, fix a returned demand, rate, finish a
+    draft) and for the other side of a 对接 (answer a proposal); most urgent first."""
+    mine = Demand.objects.for_user(user).filter(submitted_by=user).select_related("division")
+    tasks: list[Task] = []
+    for status, label in (
+        (DemandStatus.CONFIRMING, "请确认是否已解决"),
+        (DemandStatus.RETURNED, "被退回，请修改后重新提交"),
+        (DemandStatus.DRAFT, "草稿，尚未提交"),
+    ):
+        for demand in mine.filter(status=status).order_by("-updated_at")[:limit]:
+            tasks.append(Task(label, demand, reverse("demands:detail", args=[demand.pk])))
+    rateable = mine.filter(rating__isnull=True).filter(
+        Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False)
+    )
+    for demand in rateable.order_by("-updated_at")[:limit]:
+        tasks.append(Task("已解决，请评价这次服务", demand, reverse("demands:detail", args=[demand.pk])))
+    for connection in connections_for_target(user=user).filter(status=ConnectionStatus.PROPOSED)[:limit]:
+        tasks.append(
+            Task(
+                f"推荐给您（{connection.target_label}），请接受或婉拒",
+                connection.demand,
+                reverse("demands:detail", args=[connection.demand_id]),
+            )
+        )
+    return tasks[:limit]
+
+
+OPEN_STATUSES = (
+    DemandStatus.SUBMITTED,
+    DemandStatus.ACCEPTED,
+    DemandStatus.MATCHING,
+    DemandStatus.CONFIRMING,
+)
+
+
+def own_demand_summary(*, user: Any) -> dict[str, int]:
+    """The user's own demands: how many in all (drafts too), still being handled, and solved."""
+    mine = Demand.objects.for_user(user).filter(submitted_by=user)
+    return mine.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        solved=Count(
+            "id",
+            filter=Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False),
+        ),
     )
 
 
 def demand_status_counts(*, user: Any) -> dict[str, int]:
     rows = demand_list(user=user).order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def solved_demand_count() -> int:
+    """Demands whose submitter confirmed the solution, whether or not the bureau has closed them since."""
+    return Demand.all_objects.filter(
+        Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False)
+    ).count()
 
 
 def success_counts() -> dict[str, int]:

@@ -6,6 +6,7 @@ state and the actor's right, locks the row (no lost update), records an event an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.files import check_upload
+from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.text import to_simplified
 from baiqianwan.core.validators import validate_mobile
 from baiqianwan.industries.models import Industry
@@ -23,7 +26,7 @@ from baiqianwan.regions.classification import Level
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import Achievement, ExpertProfile
 
-from . import rules
+from . import notices, rules
 from .models import (
     Connection,
     ConnectionStatus,
@@ -34,6 +37,7 @@ from .models import (
     SubmitterKind,
     TargetKind,
 )
+from .selectors import valid_id
 
 EDITABLE_FIELDS = (
     "title",
@@ -49,10 +53,22 @@ EDITABLE_FIELDS = (
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = ("jpeg", "png", "pdf")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|^.*[/\\]")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain(value: Any) -> str:
+    """Text as typed, less control characters (which PostgreSQL refuses and nobody means to type)."""
+    return _CONTROL.sub("", str(value or ""))
 
 
 def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]:
     cleaned = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    for key in ("title", "description", "contact_name", "contact_phone"):
+        if key in cleaned:
+            cleaned[key] = _plain(cleaned[key])
     errors: dict[str, str] = {}
     # The platform speaks simplified Chinese; text typed in traditional script is stored simplified.
     if "title" in cleaned:
@@ -161,6 +177,8 @@ def _locked(acting_user: Any, demand_id: int, version: int | None) -> Demand:
         .select_for_update(of=("self",))
         .filter(pk=demand_id)
         .first()
+        if valid_id(demand_id)
+        else None
     )
     if demand is None:
         raise PermissionDenied("找不到该需求，或它不在您的管辖范围内")
@@ -191,19 +209,46 @@ TRANSITIONS: dict[str, Transition] = {
     "start": Transition(
         frozenset({DemandStatus.ACCEPTED}), DemandStatus.MATCHING, rules.can_triage, "开始对接"
     ),
+    # The bureau reports a solution; the submitter confirms it (or says it is not solved yet).
     "solve": Transition(
         frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
-        DemandStatus.SOLVED,
-        lambda user, demand: rules.can_triage(user, demand) or rules.is_owner(user, demand),
+        DemandStatus.CONFIRMING,
+        rules.can_triage,
         "标记已解决",
     ),
+    "confirm": Transition(
+        frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING, DemandStatus.CONFIRMING}),
+        DemandStatus.SOLVED,
+        rules.speaks_for_submitter,
+        "确认已解决",
+    ),
+    "dispute": Transition(
+        frozenset({DemandStatus.CONFIRMING}), DemandStatus.MATCHING, rules.speaks_for_submitter, "提出异议"
+    ),
     "close": Transition(
-        frozenset({DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
+        frozenset(
+            {
+                DemandStatus.SUBMITTED,
+                DemandStatus.ACCEPTED,
+                DemandStatus.MATCHING,
+                DemandStatus.CONFIRMING,
+                DemandStatus.SOLVED,
+            }
+        ),
         DemandStatus.CLOSED,
         rules.can_triage,
         "关闭",
     ),
 }
+
+
+def demand_actions(*, user: Any, demand: Demand) -> frozenset[str]:
+    """The transitions this user may apply to the demand as it is now (the page's buttons)."""
+    return frozenset(
+        name
+        for name, transition in TRANSITIONS.items()
+        if demand.status in transition.sources and transition.allowed(user, demand)
+    )
 
 
 @transaction.atomic
@@ -220,7 +265,8 @@ def demand_transition(
 ) -> Demand:
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise ValidationError(f"未知操作：{action}")
+        raise ValidationError(f"未知操作：{_plain(action)[:20]}")
+    note = _plain(note)
     demand = _locked(acting_user, demand_id, version)
     if demand.status not in transition.sources:
         raise ValidationError(f"需求当前为“{demand.get_status_display()}”，不能{transition.label}")
@@ -237,24 +283,27 @@ def demand_transition(
         demand.industry = industry or demand.industry
         demand.accepted_at, demand.handled_by = now, acting_user
         demand.is_public = True if make_public is None else make_public
-    elif action in ("return", "close"):
-        if len(note.strip()) < 2:
+    elif action in ("return", "close", "dispute"):
+        # Closing a solved demand is the normal end (办结); any other close needs its reason.
+        if len(note.strip()) < 2 and not (action == "close" and before == DemandStatus.SOLVED):
             raise ValidationError({"note": f"{transition.label}时请说明原因"})
         if action == "return":
             demand.return_reason = note.strip()
-        else:
-            demand.close_reason = note.strip()
-        demand.handled_by = acting_user
+        elif action == "close":
+            demand.close_reason = note.strip() or "已解决，办结"
+        if action != "dispute":
+            demand.handled_by = acting_user
     elif action == "merge":
         _check_merge_target(acting_user, demand, merge_into)
         demand.merged_into, demand.handled_by = merge_into, acting_user
         note = note or f"合并到需求 #{merge_into.pk if merge_into else ''}"
-    elif action == "solve":
+    elif action == "confirm":
         demand.solved_at = now
     demand.status = transition.target
     demand.version += 1
     demand.save()
     _event(demand, acting_user, action, before, note)
+    notices.demand_changed(demand=demand, action=action, actor=acting_user, note=note.strip())
     return demand
 
 
@@ -272,11 +321,15 @@ def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str 
     demand = _locked(acting_user, demand_id, None)
     if not rules.can_rate(acting_user, demand):
         raise PermissionDenied("只有已解决的需求可以由提出方评价")
+    if demand.rating is not None:
+        raise ValidationError({"rating": "该需求已经评价过了"})
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": "评分应为 1 到 5 星"})
+    feedback = _plain(feedback)
     demand.rating, demand.feedback = int(rating), feedback.strip()[:500]
     demand.save(update_fields=["rating", "feedback", "updated_at"])
     _event(demand, acting_user, "rate", demand.status, f"{rating} 星 {feedback[:100]}")
+    notices.demand_rated(demand=demand, actor=acting_user)
     return demand
 
 
@@ -287,6 +340,8 @@ def demand_attach(*, acting_user: Any, demand_id: int, name: str, data: bytes) -
         raise PermissionDenied("您不能为该需求上传附件")
     if demand.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": f"每条需求最多 {MAX_ATTACHMENTS} 个附件"})
+    # A name is shown and sent back in a header: no control characters, no path.
+    name = _UNSAFE_NAME.sub("", name).strip().lstrip(".") or "附件"
     content_type = check_upload(
         name=name, data=data, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
     )
@@ -322,7 +377,9 @@ def connection_propose(
     elif target_kind == TargetKind.INSTITUTION:
         from baiqianwan.orgs.models import Organisation
 
-        target["organisation"] = Organisation.all_objects.filter(pk=target_id).first()
+        target["organisation"] = (
+            Organisation.all_objects.filter(pk=target_id).first() if valid_id(target_id) else None
+        )
         if target["organisation"] is None:
             raise ValidationError({"target_id": "找不到该机构"})
     else:
@@ -348,52 +405,102 @@ def connection_propose(
         _event(demand, acting_user, "start", before, f"向“{connection.target_label}”发起对接")
     else:
         _event(demand, acting_user, "propose", demand.status, f"向“{connection.target_label}”发起对接")
+    notices.connection_proposed(connection=connection, actor=acting_user)
     return connection
 
 
 def _visible(model: Any, acting_user: Any, pk: int, label: str) -> Any:
-    record = model.objects.for_user(acting_user).filter(pk=pk).first()
+    record = model.objects.for_user(acting_user).filter(pk=pk).first() if valid_id(pk) else None
     if record is None:
         raise ValidationError({"target_id": f"找不到该{label}，或它未公开"})
     return record
 
 
-def _can_answer(user: Any, connection: Connection) -> bool:
-    if connection.expert_id and connection.expert and connection.expert.user_id == user.pk:
-        return True
-    org_id = getattr(user, "organisation_id", None)
-    if not org_id:
-        return False
-    if connection.achievement_id and connection.achievement:
-        return bool(connection.achievement.organisation_id == org_id)
-    if connection.expert_id and connection.expert:
-        return bool(connection.expert.person.organisation_id == org_id)
-    return bool(connection.organisation_id == org_id)
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+
+
+def _contact_phone(value: str) -> str:
+    """A mobile number, or a landline with its area code (an office's 科技处 often has only that)."""
+    phone = value.strip().replace(" ", "").replace("－", "-")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not _PHONE.match(phone):
+        raise ValidationError(
+            {"contact_phone": "联系电话应为 11 位手机号码，或带区号的固定电话，如 020-85280000"}
+        )
+    return phone
 
 
 @transaction.atomic
-def connection_respond(*, acting_user: Any, connection_id: int, accept: bool, note: str = "") -> Connection:
+def connection_respond(
+    *,
+    acting_user: Any,
+    connection_id: int,
+    accept: bool,
+    note: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> Connection:
+    """The expert or the owning organisation accepts or declines. Accepting leaves a contact, and from
+    then on the submitter and this side see each other's (recorded in the audit trail)."""
     connection = (
         Connection.objects.for_user(acting_user, "change")
         .select_for_update(of=("self",))
         .filter(pk=connection_id)
         .first()
+        if valid_id(connection_id)
+        else None
     )
-    if connection is None or not _can_answer(acting_user, connection):
+    if connection is None or not rules.answers_for(acting_user, connection):
         raise PermissionDenied("只有被推荐的专家或成果所属单位可以回应")
     if connection.status != ConnectionStatus.PROPOSED:
         raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+    note = _plain(note)
+    if accept:
+        name = " ".join(_plain(contact_name).split())[:40] or acting_user.display_name or acting_user.username
+        connection.contact_name = name[:40]
+        connection.contact_phone = _contact_phone(str(contact_phone or "") or acting_user.phone or "")
     connection.status = ConnectionStatus.ACCEPTED if accept else ConnectionStatus.DECLINED
+    connection.responded_by = acting_user
     connection.note = note.strip()[:500] or connection.note
     connection.save()
+    demand = connection.demand
     _event(
-        connection.demand,
+        demand,
         acting_user,
         "respond",
-        connection.demand.status,
+        demand.status,
         f"{connection.target_label}{'接受' if accept else '婉拒'}了对接",
     )
+    if accept:
+        audit_event_record(
+            kind=AuditEvent.Kind.CONTACT,
+            user=acting_user,
+            detail=f"对接 #{connection.pk} 成立：需求 #{demand.pk} 的提出方与“{connection.target_label}”"
+            "的联系方式自此互相可见",
+            demand=demand.pk,
+            connection=connection.pk,
+        )
+    notices.connection_answered(connection=connection, actor=acting_user)
     return connection
+
+
+def contact_view_record(*, user: Any, demand: Demand, whose: str, request: Any = None) -> None:
+    """Audit that a party of a connection was shown the other side's contact: once a day per demand,
+    so a page reload does not flood the trail."""
+    today = timezone.localdate()
+    seen = AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.CONTACT, user=user, at__date=today, extra__demand=demand.pk, extra__whose=whose
+    )
+    if not seen.exists():
+        audit_event_record(
+            kind=AuditEvent.Kind.CONTACT,
+            request=request,
+            user=user,
+            detail=f"查看需求 #{demand.pk} {whose}的联系方式",
+            demand=demand.pk,
+            whose=whose,
+        )
 
 
 @transaction.atomic
@@ -405,13 +512,15 @@ def connection_record_outcome(
         .select_for_update(of=("self",))
         .filter(pk=connection_id)
         .first()
+        if valid_id(connection_id)
+        else None
     )
     if connection is None or not rules.can_triage(acting_user, connection.demand):
         raise PermissionDenied("只有需求所在地的科技管理部门可以记录对接结果")
     if connection.status not in (ConnectionStatus.PROPOSED, ConnectionStatus.ACCEPTED):
         raise ValidationError(f"该对接已“{connection.get_status_display()}”")
     connection.status = ConnectionStatus.SUCCEEDED if succeeded else ConnectionStatus.FAILED
-    connection.outcome = outcome.strip()[:500]
+    connection.outcome = _plain(outcome).strip()[:500]
     connection.save()
     _event(
         connection.demand,
@@ -420,6 +529,7 @@ def connection_record_outcome(
         connection.demand.status,
         f"与“{connection.target_label}”{'对接成功' if succeeded else '未能解决'}：{connection.outcome}",
     )
+    notices.connection_concluded(connection=connection, actor=acting_user)
     if succeeded and solve_demand:
         demand_transition(demand_id=connection.demand_id, action="solve", acting_user=acting_user)
     return connection

@@ -13,6 +13,7 @@ urlpatterns = [
     path("connections/<int:connection_id>/outcome/", views.connection_outcome, name="connection_outcome"),
     path("<int:demand_id>/", views.demand_detail, name="detail"),
     path("<int:demand_id>/edit/", views.demand_edit, name="edit"),
+    path("<int:demand_id>/attachments/<int:attachment_id>/", views.demand_attachment, name="attachment"),
     path("<int:demand_id>/connect/", views.connection_propose, name="connect"),
     path("<int:demand_id>/<str:action>/", views.demand_action, name="action"),
 ]

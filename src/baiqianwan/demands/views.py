@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.files import FILE_KINDS, file_kind
 from baiqianwan.core.forms import add_service_errors
 
 from . import rules, selectors, services
@@ -95,7 +97,7 @@ def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
             services.demand_update(
                 acting_user=request.user,
                 demand_id=demand.pk,
-                version=int(request.POST.get("version", -1)),
+                version=_number(request.POST.get("version")) or -1,
                 **values,
             )
             if request.POST.get("action") != "draft":
@@ -117,15 +119,23 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
         raise Http404(_("找不到该需求，或它不在您的管辖范围内"))
     user = request.user
     triage = rules.can_triage(user, demand)
+    connections = list(selectors.demand_connections(user=user, demand=demand))
+    contacts = selectors.demand_contacts(user=user, demand=demand, connections=connections)
+    if contacts.by_party:
+        services.contact_view_record(user=user, demand=demand, whose="提出方", request=request)
+    if contacts.connections and rules.is_owner(user, demand):
+        services.contact_view_record(user=user, demand=demand, whose="对接方", request=request)
     context: dict[str, Any] = {
         "demand": demand,
         "events": selectors.demand_events(demand=demand),
-        "connections": selectors.demand_connections(user=user, demand=demand),
+        "connections": connections,
+        "contacts": contacts,
         "attachments": demand.attachments.all(),
         "can_triage": triage,
         "can_edit": rules.can_edit(user, demand),
         "can_rate": rules.can_rate(user, demand) and demand.rating is None,
-        "shows_contact": triage or rules.is_owner(user, demand) or rules.in_area(user, demand),
+        "actions": services.demand_actions(user=user, demand=demand),
+        "shows_contact": contacts.submitter,
         "accept_form": AcceptForm(initial={"industry": demand.industry_id, "make_public": True}),
         "reason_form": ReasonForm(),
         "merge_form": MergeForm(),
@@ -134,6 +144,39 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
         "ConnectionStatus": ConnectionStatus,
     }
     return render(request, "demands/demand_detail.html", context)
+
+
+def _number(value: str | None) -> int | None:
+    """A whole number from a form field, or None for anything else (never a server error)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else None
+
+
+# Shown in the browser only when the stored bytes really are one of these; anything else downloads.
+INLINE_KINDS = ("jpeg", "png")
+
+
+@login_required
+def demand_attachment(request: HttpRequest, demand_id: int, attachment_id: int) -> FileResponse:
+    """A demand's photo or document, for whoever may see the demand (files are never under a public URL)."""
+    demand = selectors.demand_get(user=request.user, pk=demand_id)
+    attachment = selectors.demand_attachment_get(demand=demand, pk=attachment_id) if demand else None
+    if attachment is None:
+        raise Http404(_("找不到该附件"))
+    handle = attachment.file.open("rb")
+    # Judged again by the bytes on disk, never by the stored name or type.
+    kind = file_kind(handle.read(16), services.ATTACHMENT_KINDS)
+    handle.seek(0)
+    inline = kind in INLINE_KINDS
+    response = FileResponse(handle, content_type=FILE_KINDS[kind][1] if kind else "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -173,12 +216,11 @@ def demand_action(request: HttpRequest, demand_id: int, action: str) -> HttpResp
                 feedback=rate.cleaned_data["feedback"],
             )
         else:
-            version = request.POST.get("version")
             services.demand_transition(
                 demand_id=demand_id,
                 action=action,
                 acting_user=request.user,
-                version=int(version) if version else None,
+                version=_number(request.POST.get("version")),
                 **extra,
             )
     except ValidationError as exc:
@@ -212,7 +254,7 @@ def connection_propose(request: HttpRequest, demand_id: int) -> HttpResponse:
             acting_user=request.user,
             demand_id=demand_id,
             target_kind=request.POST.get("target_kind", ""),
-            target_id=int(request.POST.get("target_id") or 0),
+            target_id=_number(request.POST.get("target_id")) or 0,
             reasons=request.POST.getlist("reason"),
         )
     except ValidationError as exc:
@@ -225,17 +267,25 @@ def connection_propose(request: HttpRequest, demand_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def connection_respond(request: HttpRequest, connection_id: int) -> HttpResponse:
+    accept = request.POST.get("accept") == "1"
     try:
-        services.connection_respond(
+        connection = services.connection_respond(
             acting_user=request.user,
             connection_id=connection_id,
-            accept=request.POST.get("accept") == "1",
+            accept=accept,
             note=request.POST.get("note", ""),
+            contact_name=request.POST.get("contact_name", ""),
+            contact_phone=request.POST.get("contact_phone", ""),
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已回应。"))
+        return redirect("demands:connections")
+    if accept:
+        messages.success(
+            request, _("已接受对接。需求方的联系方式已在需求页显示，对方也能看到您留下的联系方式。")
+        )
+        return redirect("demands:detail", connection.demand_id)
+    messages.success(request, _("已婉拒。"))
     return redirect("demands:connections")
 
 
@@ -254,7 +304,9 @@ def connection_outcome(request: HttpRequest, connection_id: int) -> HttpResponse
         messages.error(request, "；".join(exc.messages))
         # Back to the demand the form was on (never to an address taken from the request).
         visible = Connection.objects.for_user(request.user).filter(pk=connection_id)
-        demand_id = visible.values_list("demand_id", flat=True).first()
+        demand_id = (
+            visible.values_list("demand_id", flat=True).first() if selectors.valid_id(connection_id) else None
+        )
         return redirect("demands:detail", demand_id) if demand_id else redirect("demands:list")
     messages.success(request, _("已记录对接结果。"))
     return redirect("demands:detail", connection.demand_id)

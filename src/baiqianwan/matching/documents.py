@@ -25,6 +25,7 @@ INDEXED_DEMAND_STATUSES = (
     DemandStatus.SUBMITTED,
     DemandStatus.ACCEPTED,
     DemandStatus.MATCHING,
+    DemandStatus.CONFIRMING,
     DemandStatus.SOLVED,
 )
 MODELS = {"achievement": Achievement, "expert": ExpertProfile, "institution": Organisation, "demand": Demand}
@@ -126,5 +127,5 @@ def document_count() -> int:
 def labels() -> Labels:
     industries = {i.code: i.name for i in Industry.objects.all()}
     parents = dict(Industry.objects.filter(parent__isnull=False).values_list("code", "parent_id"))
-    counties = dict(Division.objects.filter(level="county").values_list("code", "name"))
-    return Labels(industries=industries, industry_parents=parents, regions=counties)
+    places = dict(Division.objects.filter(level__in=("county", "town")).values_list("code", "name"))
+    return Labels(industries=industries, industry_parents=parents, regions=places)

@@ -28,11 +28,13 @@ def demand_recommendations(request: HttpRequest, demand_id: int) -> HttpResponse
     demand = demand_get(user=request.user, pk=demand_id)
     if demand is None:
         raise Http404
+    triage = rules.can_triage(request.user, demand)
     context = selectors.demand_recommendations(user=request.user, demand=demand)
     context.update(
         demand=demand,
-        can_connect=rules.can_triage(request.user, demand) and demand.status in ("accepted", "matching"),
-        similar=selectors.similar_demands(user=request.user, demand=demand, top=3),
+        can_connect=triage and demand.status in ("accepted", "matching"),
+        # Possible duplicates are for the bureau that may merge them, not for the submitter.
+        similar=selectors.similar_demands(user=request.user, demand=demand, top=3) if triage else [],
         labels=KIND_LABELS,
     )
     return render(request, "matching/_demand_recommendations.html", context)

@@ -10,14 +10,15 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from baiqianwan.demands.models import Connection, ConnectionStatus, Demand, DemandStatus
+from baiqianwan.demands.models import Connection, ConnectionStatus
+from baiqianwan.demands.selectors import solved_demand_count
 from baiqianwan.indicators.engine import forecast
 
 from .models import Goal, KpiValue, Measure, ProgressReport, ProgressStatus, Section
 
 
 def _resolved_demands() -> float:
-    return float(Demand.all_objects.filter(status=DemandStatus.SOLVED).count())
+    return float(solved_demand_count())
 
 
 def _transferred_achievements() -> float:

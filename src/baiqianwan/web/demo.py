@@ -9,7 +9,7 @@ from django.db import transaction
 from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
-from baiqianwan.demands.demo import demo_demands
+from baiqianwan.demands.demo import demo_demands, demo_journey
 from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
 from baiqianwan.indicators.models import Submission
@@ -40,6 +40,7 @@ def demo_load() -> dict[str, object]:
     demo_experts(rng)
     demo_link_experts()
     demands = demo_demands()
+    demo_journey()
     demo_progress()
     demo_kpi_values()
     demo_dispatch()

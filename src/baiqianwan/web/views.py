@@ -16,7 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from baiqianwan.accounts.roles import Role
 from baiqianwan.accounts.selectors import user_list
+from baiqianwan.commissioners.demand_teams import teams_for_demand
 from baiqianwan.core import selectors as core_selectors
 from baiqianwan.core.audit_chain import chain_verify_record
 from baiqianwan.core.exports import xlsx_response
@@ -26,14 +28,28 @@ from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.notifications import mark_read, notifications_for
 from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.demands.rules import can_post
-from baiqianwan.demands.selectors import demand_status_counts
+from baiqianwan.demands.selectors import (
+    OPEN_STATUSES,
+    connections_for_target,
+    demand_get,
+    demand_list,
+    demand_status_counts,
+    demand_tasks,
+    own_demand_summary,
+)
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
+
+OPEN_DEMAND_STATUSES = [str(s) for s in OPEN_STATUSES]
+# Roles without an area to oversee get their own demands and tasks instead of the area dashboard.
+PERSONAL_HOME_ROLES = frozenset({Role.VILLAGE, Role.ORG, Role.EXPERT})
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if getattr(user, "role", "") in PERSONAL_HOME_ROLES:
+        return _personal_home(request)
     stats = region_selectors.division_stats()
     cities = region_selectors.city_summaries()
     per_city = organisation_counts_by_city(user=user)
@@ -51,11 +67,38 @@ def home(request: HttpRequest) -> HttpResponse:
         "home_ancestors": region_selectors.division_ancestors(division=home_unit) if home_unit else [],
         "home_children": region_selectors.division_children(code=home_unit.code).count() if home_unit else 0,
         "demand_counts": demand_counts,
-        "demands_open": sum(demand_counts.get(s, 0) for s in ("submitted", "accepted", "matching")),
+        "demands_open": sum(demand_counts.get(s, 0) for s in OPEN_DEMAND_STATUSES),
         "can_post": can_post(user),
         "expert_profile": profile,
     }
     return render(request, "web/home.html", context)
+
+
+def _personal_home(request: HttpRequest) -> HttpResponse:
+    """A village, an organisation or an expert: their own demands and what waits for them first;
+    province-wide counts mean nothing to them."""
+    user = request.user
+    context = {
+        "tasks": demand_tasks(user=user),
+        "my_demands": list(demand_list(user=user, mine=True)[:5]),
+        "summary": own_demand_summary(user=user),
+        "proposals": list(connections_for_target(user=user)[:5]),
+        "can_post": can_post(user),
+        "expert_profile": getattr(user, "expert_profile", None),
+        "home_unit": user.division if user.division_id else None,  # type: ignore[union-attr]
+    }
+    return render(request, "web/home_personal.html", context)
+
+
+@login_required
+def demand_teams(request: HttpRequest, demand_id: int) -> HttpResponse:
+    """The demand page's panel of commissioner teams (commissioners sit above demands and matching,
+    so the page that combines them is served from here)."""
+    demand = demand_get(user=request.user, pk=demand_id)
+    if demand is None:
+        raise Http404(_("找不到该需求，或它不在您的管辖范围内"))
+    suggestions = teams_for_demand(user=request.user, demand=demand)
+    return render(request, "web/_demand_teams.html", {"demand": demand, "suggestions": suggestions})
 
 
 @login_required

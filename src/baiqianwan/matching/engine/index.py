@@ -140,7 +140,7 @@ class SearchResult:
 @dataclass(frozen=True, slots=True)
 class Labels:
     """Display names for explanations: industry code → name, industry code → parent code, and
-    12-digit county code → name (city names are built in)."""
+    12-digit county and town codes → name (city names are built in)."""
 
     industries: Mapping[str, str] = field(default_factory=dict)
     industry_parents: Mapping[str, str] = field(default_factory=dict)
@@ -155,6 +155,7 @@ class IndexConfig:
     keywords_weight: int = 2
     text_weight: int = 1
     bigram_weight: float = 0.3
+    single_weight: float = 0.3
     candidates: int = 100
     rerank: bool = True
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
@@ -515,19 +516,27 @@ class MatchIndex:
             yield state.main.ids[int(position)]
         yield from state.delta.rows
 
-    def query_terms(self, text: str) -> tuple[list[str], list[str]]:
-        """(words, bigrams) of a query, de-duplicated and capped."""
-        words, bigrams = self.analyzer.analyse(text)
-        return list(dict.fromkeys(words))[:MAX_QUERY_WORDS], list(dict.fromkeys(bigrams))[:MAX_QUERY_BIGRAMS]
+    def query_terms(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """(words, bigrams, lone characters) of a query, de-duplicated and capped."""
+        words, bigrams, lone = self.analyzer.query(text)
+        return (
+            list(dict.fromkeys(words))[:MAX_QUERY_WORDS],
+            list(dict.fromkeys(bigrams))[:MAX_QUERY_BIGRAMS],
+            list(dict.fromkeys(lone))[:MAX_QUERY_WORDS],
+        )
 
     def search(self, query: Query) -> SearchResult:
         state = self._state
         main = state.main
-        words, bigrams = self.query_terms(query.text)
-        weighted = [(t, 1.0) for t in words] + [(t, self.config.bigram_weight) for t in bigrams]
+        words, bigrams, lone = self.query_terms(query.text)
+        weighted = (
+            [(t, 1.0) for t in words]
+            + [(t, self.config.bigram_weight) for t in bigrams]
+            + [(t, self.config.single_weight) for t in lone if self.config.single_weight > 0]
+        )
         known = [(t, w) for t, w in weighted if t in main.vocab or t in state.delta.postings]
-        if not any(not t.startswith(BIGRAM_MARK) for t, _ in known):
-            # Only shared character pairs are no basis for a recommendation.
+        if not any(t in words for t, _ in known):
+            # Only shared character pairs or lone characters are no basis for a recommendation.
             return SearchResult(hits=[], hint=NO_TERMS_HINT, terms=words)
         top = max(0, min(int(query.top), 1000))
         if top == 0:
@@ -540,6 +549,10 @@ class MatchIndex:
         wanted = max(top * 3, self.config.candidates) if self.config.rerank else top
         candidates = self._main_candidates(state, query, known, prefix, excluded, wanted)
         candidates += self._delta_candidates(state, query, known, prefix, excluded, wanted)
+        if lone:
+            # A record that shares nothing but a character or two with the query is not a match.
+            single = set(lone)
+            candidates = [c for c in candidates if any(t not in single for t, _ in c.terms)]
         if not candidates:
             return SearchResult(hits=[], hint=NO_MATCH_HINT, terms=words)
         hits = self._rank(state, query, candidates, top)
@@ -730,11 +743,22 @@ class MatchIndex:
                     bm25=round(c.bm25, 6),
                     features={k: round(v, 4) for k, v in features.items()},
                     matched_terms=matched,
-                    explanation=self._explain(state, c, features, matched),
+                    explanation=self._explain(state, c, features, matched, query_region),
                     extra=c.extra,
                 )
             )
         return hits
+
+    def _place_line(self, region: str, query_region: str, same_county: bool) -> str:
+        """Where the record is, claiming only what is shared: the town when the town is what matches,
+        otherwise the shared county or city and, in brackets, the record's own place within it."""
+        city, county, town = _place_line_parts(self.labels, region)
+        if same_county and county:
+            if town and regions.town_of(region) == regions.town_of(query_region):
+                return f"同在{city}{county}{town}"
+            return f"同在{city}{county}（位于{town}）" if town else f"同在{city}{county}"
+        where = f"{county}{town}"
+        return f"同在{city}（位于{where}）" if where else f"同在{city}"
 
     def _industry_relation(self, wanted: str, have: str) -> tuple[float, str]:
         """1 for the same industry, 0.5 for the same parent category; with the shared code."""
@@ -749,7 +773,12 @@ class MatchIndex:
         return 0.0, ""
 
     def _explain(
-        self, state: _State, c: _Candidate, features: Mapping[str, float], matched: list[str]
+        self,
+        state: _State,
+        c: _Candidate,
+        features: Mapping[str, float],
+        matched: list[str],
+        query_region: str = "",
     ) -> list[str]:
         lines: list[str] = []
         words = [t for t in matched if not t.startswith(BIGRAM_MARK)]
@@ -761,12 +790,7 @@ class MatchIndex:
             name = self.labels.industries.get(c.shared_industry, c.shared_industry)
             lines.append(f"同属{name}" if name.endswith("业") else f"同属{name}产业")
         if features.get("same_city"):
-            city = regions.CITY_NAMES[regions.city_of(c.region)]
-            county = self.labels.regions.get(regions.county_of(c.region) + "000000", "")
-            if features.get("same_county") and county:
-                lines.append(f"同在{city}{county}")
-            else:
-                lines.append(f"同在{city}")
+            lines.append(self._place_line(c.region, query_region, bool(features.get("same_county"))))
         if features.get("east_west_north"):
             lines.append("位于粤东西北地区")
         successes = state.successes.get(c.id, 0)
@@ -777,10 +801,20 @@ class MatchIndex:
         return lines
 
 
+def _place_line_parts(labels: Labels, region: str) -> tuple[str, str, str]:
+    county = regions.county_of(region)
+    town = regions.town_of(region)
+    return (
+        regions.CITY_NAMES[regions.city_of(region)],
+        labels.regions.get(county + "000000", "") if county else "",
+        labels.regions.get(town + "000", "") if town else "",
+    )
+
+
 def _display_terms(terms: list[tuple[str, float]]) -> list[str]:
     """Matched words by contribution, dropping a word inside a longer matched word; character pairs
     only when no word matched."""
-    ranked = [t for t, _ in sorted(terms, key=lambda item: -item[1])]
+    ranked = [t for t, _ in sorted(terms, key=lambda item: -item[1]) if len(t) >= 2]
     words = [t for t in ranked if not t.startswith(BIGRAM_MARK)]
     if not words:
         return list(dict.fromkeys(ranked))

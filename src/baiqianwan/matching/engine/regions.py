@@ -55,5 +55,13 @@ def county_of(code: str | None) -> str:
     return code[:6]
 
 
+def town_of(code: str | None) -> str:
+    """The 9-digit town part of a town or village code; "" for a county or city code."""
+    code = code or ""
+    if not city_of(code) or len(code) < 9 or not code[6:9].isdigit() or code[6:9] == "000":
+        return ""
+    return code[:9]
+
+
 def is_east_west_north(code: str | None) -> bool:
     return city_of(code) in EAST_WEST_NORTH

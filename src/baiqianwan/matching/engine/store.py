@@ -60,6 +60,7 @@ def fingerprint(analyzer: Analyzer) -> str:
     digest = hashlib.sha256()
     digest.update(repr(sorted(analyzer.terms)).encode())
     digest.update(repr(sorted(analyzer.stopwords)).encode())
+    digest.update(repr(sorted(analyzer.places)).encode())
     digest.update(repr(analyzer.config).encode())
     return digest.hexdigest()[:16]
 

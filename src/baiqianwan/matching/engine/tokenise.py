@@ -21,10 +21,14 @@ from pathlib import Path
 
 import rjieba
 
-from .normalise import Normaliser, dictionary_dir, read_word_list
+from .normalise import Normaliser, clean, dictionary_dir, read_word_list
+from .places import default_place_names
 
 BIGRAM_MARK = "#"
 MAX_TOKEN_CHARS = 32
+# Above any general word that could pull a place name apart (湖寮镇长教村 is 湖寮镇 + 长教村, not 镇长).
+PLACE_FREQUENCY = 100_000
+_NUMBER = re.compile(r"[\d.]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -60,15 +64,23 @@ class Analyzer:
         terms: dict[str, int | None],
         stopwords: Iterable[str],
         config: AnalyzerConfig | None = None,
+        places: Iterable[str] = (),
+        generic: Iterable[str] = (),
     ) -> None:
         self.config = config or AnalyzerConfig()
         domain = terms if self.config.dictionary else {}
         self.normaliser = Normaliser(stopwords, domain)
         self.stopwords = frozenset(stopwords)
         self.terms = frozenset(domain)
+        # Place names are cut whole and then dropped (see places.py); a domain term stays a term.
+        self.places = frozenset(p for p in (clean(p) for p in places) if len(p) >= 2 and p not in self.terms)
+        # Words too general to say two texts are about the same thing; dropped from queries only.
+        self.generic = frozenset(clean(word) for word in generic)
         self._segmenter = rjieba.Jieba()
         for term, frequency in domain.items():
             self._segmenter.add_word(term, frequency, None)
+        for place in self.places:
+            self._segmenter.add_word(place, PLACE_FREQUENCY, None)
         # The general dictionary alone, to split a domain term into everyday words as a fallback.
         self._general = rjieba.Jieba() if domain else None
         self._term_lengths = sorted({len(t) for t in self.terms if len(t) >= 2})
@@ -78,10 +90,13 @@ class Analyzer:
     @classmethod
     def from_directory(cls, directory: Path | None = None, config: AnalyzerConfig | None = None) -> Analyzer:
         directory = directory or dictionary_dir()
+        generic = directory / "generic_terms.txt"
         return cls(
             terms=read_terms(directory / "agri_terms.txt"),
             stopwords=read_word_list(directory / "stopwords.txt"),
             config=config,
+            places=default_place_names(),
+            generic=read_word_list(generic) if generic.exists() else (),
         )
 
     def normalise(self, text: str) -> str:
@@ -89,15 +104,41 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Segmented words of the normalised text, stopwords removed, subwords appended."""
-        return self._words(self.normaliser(text))
+        return self._words(self._cut(self.normaliser(text)))
 
     def bigrams(self, text: str) -> list[str]:
-        return self._bigrams(self.normaliser(text))
+        normalised = self.normaliser(text)
+        return self._bigrams(self._without_places(normalised, self._cut(normalised)))
 
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
         """(words, bigrams) from one normalisation; bigrams empty unless configured."""
         normalised = self.normaliser(text)
-        return self._words(normalised), self._bigrams(normalised) if self.config.bigrams else []
+        segments = self._cut(normalised)
+        words = self._words(segments)
+        if not self.config.bigrams:
+            return words, []
+        return words, self._bigrams(self._without_places(normalised, segments))
+
+    def query(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """(words, bigrams, lone characters) of a search. Unlike ``analyse`` it leaves out what is no
+        evidence that two texts are about the same thing: generic words (技术、种植), bare numbers
+        and the character pairs inside them. Lone characters (园、木、柚) come apart, to be weighed
+        lightly and never shown as a matched keyword."""
+        segments = self._cut(self.normaliser(text))
+        kept: list[str] = []
+        lone: list[str] = []
+        for word in self._words(segments):
+            if len(word) < 2:
+                lone.append(word)
+            elif word not in self.generic and not _NUMBER.fullmatch(word):
+                kept.append(word)
+        if not self.config.bigrams:
+            return kept, [], lone
+        # Character pairs only from what is left: none across 防控|技术 or 村|的.
+        quiet = self.places | self.generic | self.stopwords
+        text = "".join(" " if s in quiet or _NUMBER.fullmatch(s) else s for s in segments)
+        generic_pairs = {BIGRAM_MARK + word for word in self.generic if len(word) == 2}
+        return kept, [b for b in self._bigrams(text) if b not in generic_pairs], lone
 
     def tokens(self, text: str) -> list[str]:
         """Index terms: ``words`` plus, when configured, ``#``-marked character bigrams."""
@@ -105,15 +146,24 @@ class Analyzer:
         words.extend(bigrams)
         return words
 
-    def _words(self, normalised: str) -> list[str]:
-        if not normalised:
-            return []
+    def _cut(self, normalised: str) -> list[str]:
+        return list(self._segmenter.cut(normalised, self.config.hmm)) if normalised else []
+
+    def _without_places(self, normalised: str, segments: list[str]) -> str:
+        """The text with each place name blanked, so no character pair is taken from one."""
+        if not self.places:
+            return normalised
+        places = self.places
+        return "".join(" " if segment in places else segment for segment in segments)
+
+    def _words(self, segments: list[str]) -> list[str]:
         out: list[str] = []
         stopwords = self.stopwords
+        places = self.places
         subwords = self.config.subwords
-        for word in self._segmenter.cut(normalised, self.config.hmm):
+        for word in segments:
             word = word.strip()
-            if not word or word in stopwords:
+            if not word or word in stopwords or word in places:
                 continue
             if len(word) > MAX_TOKEN_CHARS:
                 word = word[:MAX_TOKEN_CHARS]
@@ -145,7 +195,7 @@ class Analyzer:
                 pieces = self._general.cut(token, False)
                 if len(pieces) > 1:
                     found.extend(p for p in pieces if p not in self.stopwords and p not in found)
-        result = tuple(found)
+        result = tuple(p for p in found if p not in self.places)
         with self._cache_lock:
             if len(self._subword_cache) > 200_000:
                 self._subword_cache.clear()
