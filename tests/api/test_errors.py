@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -154,3 +155,59 @@ def test_a_body_that_is_not_json_is_told_in_chinese(
     body = _json_error(response, 400)
     assert "JSON" in body["detail"]
     assert "Cannot" not in body["detail"]
+
+
+def _page_paths_with_ids() -> list[str]:
+    """Every page URL pattern that takes an integer id, with that id too large for any row."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns: Any, prefix: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                route = str(entry.pattern)
+                if not route.startswith(("api/", "django-admin/", "i18n/")):
+                    walk(entry.url_patterns, prefix + route)
+            elif isinstance(entry, URLPattern) and "<int:" in str(entry.pattern):
+                route = prefix + str(entry.pattern)
+                route = re.sub(r"<int:\w+>", HUGE, route)
+                found.append("/" + re.sub(r"<(?:str|slug):\w+>", "x", route))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(found)
+
+
+def test_a_page_with_an_impossible_id_is_a_404(
+    world: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    paths = _page_paths_with_ids()
+    assert len(paths) > 40
+    client = client_for(world["users"][Role.PROVINCE])
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (302, 400, 403, 404, 405), (path, response.status_code)
+
+
+def test_an_unreachable_database_is_a_503_to_retry(
+    world: dict[str, Any], client_for: Callable[[User], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fault injected where the pages and the API read jobs: the database connection drops.
+    from django.db import OperationalError
+
+    from baiqianwan.core import selectors
+
+    def gone(**_: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(selectors, "job_list", gone)
+    client = client_for(world["users"][Role.PROVINCE])
+    client.raise_request_exception = False
+    api_answer = client.get("/api/v1/jobs")
+    body = _json_error(api_answer, 503)
+    assert body["code"] == "unavailable"
+    assert api_answer["Retry-After"] == "5"
+    page = client.get("/jobs/")
+    assert page.status_code == 503
+    assert page["Retry-After"] == "5"
+    assert "稍后" in page.content.decode()

@@ -8,13 +8,18 @@ a person who pasted from another program cannot see what to delete."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.views.defaults import page_not_found
 
 from .text import CONTROL_MESSAGE, has_control_characters, strip_control_characters
+
+logger = logging.getLogger(__name__)
 
 
 def _strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -127,3 +132,29 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class DatabaseErrorPageMiddleware:
+    """Database errors a page cannot help, answered plainly instead of with a server error.
+
+    A number no row can have (an id past 64 bits in a URL) is a page that does not exist: 404.
+    An unreachable or locked database is temporary: 503 with ``Retry-After``, and the page says to
+    try again. (The API answers both in its own JSON format, in ``api/errors.py``.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (OverflowError, DataError)):
+            return page_not_found(request, Http404())
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.warning("数据库暂不可用：%s %s：%s", request.method, request.path, exception)
+            response = HttpResponse(
+                "数据库暂时不可用，请稍后刷新重试。", status=503, content_type="text/plain; charset=utf-8"
+            )
+            response["Retry-After"] = "5"
+            return response
+        return None
