@@ -151,6 +151,16 @@ def test_merge_into_a_similar_demand(people: dict[str, User]) -> None:
         )
 
 
+def test_the_merge_form_asks_before_it_closes_a_demand(
+    people: dict[str, User], client_for: Callable[[User], Any]
+) -> None:
+    demand = post(people["village"])
+    page = client_for(people["county"]).get(f"/demands/{demand.pk}/").content.decode()
+    form = page[page.index(f"/demands/{demand.pk}/merge/") :]
+    button = form[: form.index("</form>")]
+    assert 'data-confirm="合并后本条需求即关闭' in button
+
+
 def test_invalid_transition_says_why(people: dict[str, User]) -> None:
     demand = post(people["village"])
     with pytest.raises(ValidationError, match="当前为“已提交”，不能标记已解决"):
