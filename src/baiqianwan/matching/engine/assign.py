@@ -872,7 +872,7 @@ def solve(
 
 def resolve_gaps(
     instance: Instance,
-    current: Solution | Iterable[Assignment | tuple[str, str]],
+    current: Solution | Mapping[str, str] | Iterable[Assignment | tuple[str, str]],
     withdrawn: Collection[str] = frozenset(),
     *,
     progress: ProgressFn | None = None,
@@ -883,7 +883,8 @@ def resolve_gaps(
 
     Withdrawn people leave the pool (unknown ids are ignored: they may already be gone). A kept
     assignment becomes a pin; one that no longer fits the instance is dropped with a reason.
-    The instance's own pins come first and must be valid.
+    The instance's own pins come first and must be valid. ``current`` is a solution, a mapping of
+    slot to person, or (slot, person) pairs.
     """
     stages = _Stages(progress, cancel)
     stages.enter("validate")
@@ -900,7 +901,14 @@ def resolve_gaps(
         forbidden=[p for p in instance.forbidden if p[1] not in gone],
     )
     prep = prepare(pool)
-    plan = current.assignments if isinstance(current, Solution) else current
+    # A mapping is slot → person (iterating it directly would yield slot ids alone).
+    plan = (
+        current.assignments
+        if isinstance(current, Solution)
+        else current.items()
+        if isinstance(current, Mapping)
+        else current
+    )
 
     pinned_pairs = set(prep.pins)
     taken_slots = {s for s, _ in prep.pins}
