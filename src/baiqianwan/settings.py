@@ -96,6 +96,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "baiqianwan.urls"
+# Requests under this path are the REST API: JSON errors, API rate limits, API input checks.
+API_PREFIX = "/api/"
 WSGI_APPLICATION = "baiqianwan.wsgi.application"
 
 TEMPLATES = [

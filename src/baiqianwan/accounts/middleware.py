@@ -27,7 +27,7 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(SESSION_KEY)
             if last_seen is not None and now - int(last_seen) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
-                if request.path.startswith("/api/"):
+                if request.path.startswith(settings.API_PREFIX):
                     return JsonResponse(
                         {"detail": "会话已超时，请重新登录", "code": "session_expired"}, status=401
                     )

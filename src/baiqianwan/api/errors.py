@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +15,6 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 logger = logging.getLogger(__name__)
 
-API_PREFIX = "/api/"
 # Seconds a client should wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 5
 
@@ -168,7 +168,7 @@ def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def is_api_request(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(settings.API_PREFIX)
 
 
 def api_error_response(status: int) -> JsonResponse:

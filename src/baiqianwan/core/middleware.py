@@ -62,7 +62,7 @@ def _cleaned(data: QueryDict) -> Any:
 class ControlCharacterMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.api_prefix = getattr(settings, "API_PREFIX", "/api/")
+        self.api_prefix = settings.API_PREFIX
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(self.api_prefix):

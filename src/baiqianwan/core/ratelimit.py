@@ -63,7 +63,8 @@ def _limits_for(request: HttpRequest) -> list[tuple[str, str]]:
     """The (limit, identity) pairs this request counts against."""
     address = f"address:{client_ip(request) or '-'}"
     path, method = request.path, request.method or ""
-    if method != "POST" and not (path.startswith("/api/") and method in WRITES):
+    api = path.startswith(settings.API_PREFIX)
+    if method != "POST" and not (api and method in WRITES):
         return []
     user = _user_identity(request)
     if path == "/accounts/login/":
@@ -71,7 +72,7 @@ def _limits_for(request: HttpRequest) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     if path in ("/accounts/profile/tokens/", "/api/v1/accounts/tokens"):
         pairs += [("token_address", address)] + ([("token_user", user)] if user else [])
-    if path.startswith("/api/"):
+    if api:
         pairs += [("api_write_address", address)] + ([("api_write_user", user)] if user else [])
     return pairs
 
@@ -79,7 +80,7 @@ def _limits_for(request: HttpRequest) -> list[tuple[str, str]]:
 def _refusal(request: HttpRequest, exceeded: Exceeded) -> HttpResponse:
     message = f"操作过于频繁，请 {exceeded.retry_after} 秒后再试"
     response: HttpResponse
-    if request.path.startswith("/api/"):
+    if request.path.startswith(settings.API_PREFIX):
         response = JsonResponse(
             {"detail": message, "code": "rate_limited", "errors": []},
             status=429,
