@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,14 +13,17 @@ from django.test import Client
 
 from baiqianwan.accounts.models import ApiToken, User
 from baiqianwan.accounts.roles import Role
+from baiqianwan.core import ratelimit
 from baiqianwan.core.ratelimit import hit
 
 from ..conftest import A
 
 
 @pytest.fixture
-def limits(settings: Any) -> dict[str, tuple[int, int]]:
+def limits(settings: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[int, int]]:
     cache.clear()
+    # Windows are fixed minutes: a test crossing a minute boundary would see its count reset.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_020.0))
     settings.RATE_LIMITS = {
         "login_address": (3, 60),
         "token_user": (2, 3600),
