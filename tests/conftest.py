@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.management.color import no_style
+from django.db import connections
+from django.test import Client, TransactionTestCase
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -32,6 +34,40 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         divisions_load()
         industries_load()
+
+
+# Reference data loaded once per test database; a transactional test's teardown empties every
+# other table. Emptying these too meant reloading 28k divisions after each such test (seconds
+# on PostgreSQL, many times a run).
+REFERENCE_TABLES = frozenset(
+    {
+        Division._meta.db_table,
+        Industry._meta.db_table,
+        "django_content_type",
+        "auth_permission",
+        "django_migrations",
+    }
+)
+
+
+def _flush_all_but_reference_data(self: TransactionTestCase) -> None:
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        tables = [
+            table
+            for table in connection.introspection.django_table_names(only_existing=True, include_views=False)
+            if table not in REFERENCE_TABLES
+        ]
+        statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=True)
+        connection.ops.execute_sql_flush(statements)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def transactional_tests_keep_reference_data() -> Any:
+    original = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _flush_all_but_reference_data  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
 
 
 @pytest.fixture
