@@ -50,7 +50,7 @@ REFERENCE_TABLES = frozenset(
 )
 
 
-def _flush_all_but_reference_data(self: TransactionTestCase) -> None:
+def _flush_all_but_reference_data(self: Any) -> None:
     for alias in self._databases_names(include_mirrors=False):
         connection = connections[alias]
         tables = [
@@ -64,10 +64,10 @@ def _flush_all_but_reference_data(self: TransactionTestCase) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def transactional_tests_keep_reference_data() -> Any:
-    original = TransactionTestCase._fixture_teardown
-    TransactionTestCase._fixture_teardown = _flush_all_but_reference_data  # type: ignore[method-assign]
+    original = TransactionTestCase.__dict__["_fixture_teardown"]
+    setattr(TransactionTestCase, "_fixture_teardown", _flush_all_but_reference_data)  # noqa: B010
     yield
-    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+    setattr(TransactionTestCase, "_fixture_teardown", original)  # noqa: B010
 
 
 @pytest.fixture
