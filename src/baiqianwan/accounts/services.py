@@ -35,14 +35,11 @@ def _check_binding(
     scope = acting_user.scope
     if scope.everything:
         return
-    prefix = scope.division_prefix or ""
-    if role in ROLE_LEVEL and (division is None or not division.code.startswith(prefix)):
+    if role in ROLE_LEVEL and (division is None or not scope.covers(division.code)):
         raise ValidationError({"division": "只能绑定到您管辖范围内的区划"})
-    if role in ORGANISATION_ROLES and (
-        organisation is None or not organisation.division_id.startswith(prefix)
-    ):
+    if role in ORGANISATION_ROLES and (organisation is None or not scope.covers(organisation.division_id)):
         raise ValidationError({"organisation": "只能绑定到您管辖范围内的单位"})
-    if division is not None and not division.code.startswith(prefix):
+    if division is not None and not scope.covers(division.code):
         raise ValidationError({"division": "只能绑定到您管辖范围内的区划"})
 
 

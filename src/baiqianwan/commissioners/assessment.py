@@ -39,6 +39,7 @@ from django.utils import timezone
 from baiqianwan.accounts.roles import Role
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.scope import scope_of
 from baiqianwan.core.spreadsheets import (
     CellError,
     Column,
@@ -306,8 +307,7 @@ def can_score(user: Any, record: AssessmentRecord) -> bool:
         return False
     if side == UNIT:
         return bool(assignment.nomination.organisation_id == user.organisation_id)
-    prefix = user.scope.division_prefix
-    return bool(prefix and assignment.need.town_id.startswith(prefix))
+    return scope_of(user).covers(assignment.need.town_id)
 
 
 def score_parse(value: Any, *, label: str = "评分") -> Decimal:
@@ -800,8 +800,7 @@ def can_report_progress(user: Any, task: KeyTask) -> bool:
     if not getattr(user, "is_active", False):
         return False
     if user.role == Role.COUNTY and user.division_id:
-        prefix = user.scope.division_prefix
-        return bool(prefix and task.team.town_id.startswith(prefix))
+        return scope_of(user).covers(task.team.town_id)
     return bool(user.pk and team_leader_user_id(task.team) == user.pk)
 
 

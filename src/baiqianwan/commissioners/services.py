@@ -22,6 +22,7 @@ from baiqianwan.core.jobs import (
 )
 from baiqianwan.core.models import Job
 from baiqianwan.core.notifications import notify
+from baiqianwan.core.scope import scope_of
 from baiqianwan.matching.engine.assign import (
     Cancelled,
     Commissioner,
@@ -151,7 +152,7 @@ def need_submit(
     scope = acting_user.scope
     if town.level != "town":
         raise ValidationError({"town": "需求以乡镇（街道）为单位填报"})
-    if not (scope.everything or (scope.division_prefix and town.code.startswith(scope.division_prefix))):
+    if not scope.covers(town.code):
         raise PermissionDenied(f"“{town.full_name}”不在您的管辖范围内")
     if not 1 <= int(slots) <= 10:
         raise ValidationError({"slots": "人数应在 1 到 10 之间"})
@@ -199,8 +200,7 @@ def nominate(
     _before_deadline(acting_user, dispatch_round.nominations_due, "候选人推荐")
     organisation = expert.person.organisation
     if acting_user.organisation_id != organisation.pk and not (
-        acting_user.is_manager
-        and organisation.division_id.startswith(acting_user.scope.division_prefix or "")
+        acting_user.is_manager and acting_user.scope.covers(organisation.division_id)
     ):
         raise PermissionDenied("只能推荐本单位的专家")
     if not 1 <= int(capacity) <= 5:
@@ -523,8 +523,7 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
 
 
 def _town_in_scope(user: Any, town_code: str) -> bool:
-    scope = user.scope
-    return bool(scope.everything or (scope.division_prefix and town_code.startswith(scope.division_prefix)))
+    return scope_of(user).covers(town_code)
 
 
 @transaction.atomic

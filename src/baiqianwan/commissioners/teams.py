@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from baiqianwan.core.notifications import notify
-from baiqianwan.core.scope import Action
+from baiqianwan.core.scope import Action, scope_of
 from baiqianwan.core.spreadsheets import Column, SheetSchema
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
@@ -67,8 +67,7 @@ ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=
 
 
 def _covers(user: Any, code: str) -> bool:
-    prefix = user.scope.division_prefix
-    return bool(prefix and code.startswith(prefix))
+    return scope_of(user).covers(code)
 
 
 def can_manage_town(user: Any, town_code: str) -> bool:

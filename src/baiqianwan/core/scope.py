@@ -44,6 +44,21 @@ class Scope:
     def nothing(self) -> bool:
         return not (self.everything or self.division_prefix or self.organisation_id or self.user_id)
 
+    def covers(self, code: str | None) -> bool:
+        """Whether the division ``code`` lies in this scope's region. Fails closed: a scope with no
+        region (an organisation, a person) and a missing code cover nothing."""
+        if self.everything:
+            return True
+        return bool(self.division_prefix and code and code.startswith(self.division_prefix))
+
+    def region_filter(self, field: str) -> Q:
+        """Rows whose division code ``field`` lies in this scope's region (fails closed like ``covers``)."""
+        if self.everything:
+            return Q()
+        if self.division_prefix:
+            return Q(**{f"{field}__startswith": self.division_prefix})
+        return Q(pk__in=[])
+
 
 NO_SCOPE = Scope()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from baiqianwan.accounts.roles import Role
+from baiqianwan.core.scope import scope_of
 
 from .models import Connection, ConnectionStatus, Demand, DemandStatus
 
@@ -23,10 +24,7 @@ def is_owner(user: Any, demand: Demand) -> bool:
 
 
 def in_area(user: Any, demand: Demand) -> bool:
-    scope = user.scope
-    return bool(
-        scope.everything or (scope.division_prefix and demand.division_id.startswith(scope.division_prefix))
-    )
+    return scope_of(user).covers(demand.division_id)
 
 
 def can_triage(user: Any, demand: Demand) -> bool:

@@ -734,8 +734,7 @@ def grade_legend(system: IndicatorSystem, item: str) -> str:
 
 def can_view_unit(user: Any, code: str) -> bool:
     """Scorecards, indicator values and entry values: only within the reader's own region."""
-    scope = scope_of(user)
-    return scope.everything or bool(scope.division_prefix and code.startswith(scope.division_prefix))
+    return scope_of(user).covers(code)
 
 
 def area_prefix(user: Any) -> str:

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from baiqianwan.core.notifications import notify
+from baiqianwan.core.scope import scope_of
 from baiqianwan.regions.models import Division
 
 from .engine import (
@@ -234,8 +235,7 @@ def _user_level(user: Any) -> str:
 
 
 def _covers(user: Any, unit_code: str) -> bool:
-    scope = user.scope
-    return bool(scope.everything or (scope.division_prefix and unit_code.startswith(scope.division_prefix)))
+    return scope_of(user).covers(unit_code)
 
 
 def can_fill(user: Any, dataset: DataSet, unit: Division) -> bool:

@@ -129,7 +129,7 @@ def organisations_import(
     """Check every row against the database and the user's scope, then store all or nothing."""
     schema, rows = ORGANISATION_SCHEMA, sheet.rows
     errors = _duplicates(sheet, "uscc", schema, str)
-    prefix = "" if acting_user.scope.everything else (acting_user.scope.division_prefix or "\0")
+    scope = acting_user.scope
     wanted = {r["division"] for r in rows if r.get("division")}
     divisions = {d.code: d for d in Division.objects.filter(code__in=wanted)}
     divisions.update({d.full_name: d for d in Division.objects.filter(full_name__in=wanted)})
@@ -140,7 +140,7 @@ def organisations_import(
         division = divisions.get(row["division"]) if row.get("division") else None
         if row.get("division") and division is None:
             errors.append(sheet.cell_error(row, "division", f"找不到区划“{row['division']}”", schema))
-        elif division is not None and not division.code.startswith(prefix):
+        elif division is not None and not scope.covers(division.code):
             errors.append(
                 sheet.cell_error(row, "division", f"“{division.full_name}”不在您的管辖范围内", schema)
             )

@@ -44,7 +44,7 @@ def _check_division(acting_user: Any, division: Division | None) -> None:
     scope = acting_user.scope
     if division is None:
         raise ValidationError({"division": "请选择所在地"})
-    if not scope.everything and not division.code.startswith(scope.division_prefix or "\0"):
+    if not scope.covers(division.code):
         raise ValidationError({"division": f"“{division.full_name}”不在您的管辖范围内"})
 
 

@@ -225,8 +225,7 @@ def overdue_reports(*, user: Any, today: dt.date) -> list[DueReport]:
     days = (today - due).days
     scope = user.scope
     cities = Division.objects.filter(level="city").order_by("code")
-    if not scope.everything:
-        cities = cities.filter(code__startswith=scope.division_prefix or "\0")
+    cities = cities.filter(scope.region_filter("code"))
     done = set(ProgressReport.all_objects.filter(period=period).values_list("measure_id", "division_id"))
     rows: list[DueReport] = []
     for measure in Measure.objects.select_related("section").order_by("position"):
