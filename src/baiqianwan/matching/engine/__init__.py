@@ -10,15 +10,13 @@ from .index import (
     KIND_LABELS,
     NO_MATCH_HINT,
     NO_TERMS_HINT,
-    Document,
     Hit,
-    IndexConfig,
-    Labels,
     MatchIndex,
     Query,
     SearchResult,
 )
 from .normalise import highlight_spans, normalise
+from .segments import Document, IndexConfig, Labels
 from .store import IndexStoreError
 from .tokenise import Analyzer, AnalyzerConfig, default_analyzer, tokenise
 

@@ -12,583 +12,71 @@ in an ordinary slot of the same town (and not pinned there) can take it.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-MAX_SCORE = "max_score"
-MAX_FILLED_THEN_SCORE = "max_filled_then_score"
-OBJECTIVES = (MAX_SCORE, MAX_FILLED_THEN_SCORE)
-OBJECTIVE_LABELS = {MAX_SCORE: "总分最高", MAX_FILLED_THEN_SCORE: "先填满岗位、再比总分"}
+from .assign_explain import explain_gaps, staffing_summary
+from .assign_model import (
+    MAX_FILLED_THEN_SCORE,
+    MAX_SCORE,
+    OBJECTIVE_LABELS,
+    OBJECTIVES,
+    SCALE,
+    Assignment,
+    Cancelled,
+    Commissioner,
+    DispatchInputError,
+    DispatchSolverError,
+    Instance,
+    Prepared,
+    ProgressFn,
+    Slot,
+    Solution,
+    instance_from_dict,
+    instance_from_json,
+    instance_to_dict,
+    plan_from_obj,
+    prepare,
+)
 
-# Scores are floats; min-cost flow needs integers. ×1000 keeps three decimals: finer differences
-# are rounded away when choosing; the reported score is the sum of the input floats.
-SCALE = 1000
 # OR-Tools multiplies every cost by (nodes + 1) and rejects |cost| above INT64_MAX / (2 (nodes + 1));
 # node potentials also drift below the largest cost, so keep a further factor of 8 in hand.
 _INT64_MAX = 2**63 - 1
 _COST_HEADROOM = 8
-_MAX_ERRORS = 50
 
-ProgressFn = Callable[[str, float], None]
-
-
-class DispatchInputError(ValueError):
-    """The instance is malformed; `errors` lists every problem found, in Chinese."""
-
-    def __init__(self, message: str, errors: Sequence[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors) if errors else [message]
-
-
-class DispatchSolverError(RuntimeError):
-    """The flow solver did not return an optimum (should not happen on a validated instance)."""
-
-
-class Cancelled(Exception):  # noqa: N818 - the name the callers use
-    """The caller set the cancel event; no result was produced."""
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    id: str
-    town: str
-    fields: tuple[str, ...]
-    leader: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Commissioner:
-    id: str
-    fields: tuple[str, ...]
-    can_lead: bool = False
-    capacity: int = 1
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Assignment:
-    slot: str
-    commissioner: str
-
-
-@dataclass(frozen=True)
-class Instance:
-    slots: Sequence[Slot]
-    commissioners: Sequence[Commissioner]
-    scores: Mapping[tuple[str, str], float]
-    objective: str
-    forbidden: Collection[tuple[str, str]] = ()
-    pinned: Sequence[tuple[str, str]] = ()
-    priority: Mapping[str, int] = field(default_factory=dict)
-    town_names: Mapping[str, str] = field(default_factory=dict)
-    commissioner_names: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Solution:
-    assignments: list[Assignment]
-    filled: int
-    score: float
-    seconds: float
-    objective: str
-    method: str = "optimal"
-    explanations: list[dict[str, Any]] = field(default_factory=list)
-    shortages: dict[str, Any] = field(default_factory=dict)
-    staffing: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    kept: int | None = None
-    added: int | None = None
-    dropped: list[dict[str, str]] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "assignments": [{"slot": a.slot, "commissioner": a.commissioner} for a in self.assignments],
-            "filled": self.filled,
-            "score": self.score,
-            "seconds": round(self.seconds, 4),
-            "objective": self.objective,
-            "method": self.method,
-            "explanations": self.explanations,
-            "shortages": self.shortages,
-            "staffing": self.staffing,
-            "timings": {k: round(v, 4) for k, v in self.timings.items()},
-        }
-        if self.kept is not None:
-            out["kept"] = self.kept
-            out["added"] = self.added
-            out["dropped"] = self.dropped or []
-        return out
-
-
-# --------------------------------------------------------------------------- validation and index
-
-
-@dataclass
-class Prepared:
-    """A validated instance with positional indexes; build with `prepare`."""
-
-    instance: Instance
-    slots: list[Slot]
-    coms: list[Commissioner]
-    slot_pos: dict[str, int]
-    com_pos: dict[str, int]
-    town_slots: dict[str, list[int]]
-    slot_mask: list[int]
-    com_mask: list[int]
-    field_bit: dict[str, int]
-    # town -> [(commissioner position, score)] in input order, forbidden pairs included
-    scored: dict[str, list[tuple[int, float]]]
-    pair_score: dict[tuple[str, int], float]
-    forbidden: set[tuple[str, int]]
-    priority: dict[str, int]
-    pins: list[tuple[int, int]]
-
-    def town_label(self, town: str) -> str:
-        return self.instance.town_names.get(town, town)
-
-    def com_label(self, pos: int) -> str:
-        cid = self.coms[pos].id
-        return self.instance.commissioner_names.get(cid, cid)
-
-    def allowed(self, town: str, c: int) -> bool:
-        return (town, c) in self.pair_score and (town, c) not in self.forbidden
-
-    def fits(self, s: int, c: int) -> bool:
-        """Fields intersect and the leader rule holds (ignores scores and forbids)."""
-        return bool(self.slot_mask[s] & self.com_mask[c]) and (
-            not self.slots[s].leader or self.coms[c].can_lead
-        )
-
-    def pair_problem(self, s: int, c: int) -> str | None:
-        """Why (slot, person) may not be used, in Chinese; None when it may."""
-        slot, com = self.slots[s], self.coms[c]
-        if not self.slot_mask[s] & self.com_mask[c]:
-            return (
-                f"特派员方向（{_fields_text(com.fields)}）与岗位需求方向（{_fields_text(slot.fields)}）不相交"
-            )
-        if slot.leader and not com.can_lead:
-            return "团队长岗位需要能担任团队长的特派员"
-        if (slot.town, c) not in self.pair_score:
-            return f"评分表中没有 {self.town_label(slot.town)} 与该特派员的评分（不是该镇的候选人）"
-        if (slot.town, c) in self.forbidden:
-            return f"该特派员被列为 {self.town_label(slot.town)} 的回避人员"
-        return None
-
-    def tier_of(self, town: str) -> int:
-        return self.priority.get(town, 0)
-
-
-def _fields_text(fields: Iterable[str]) -> str:
-    return "、".join(f"『{f}』" for f in fields) or "未填写"
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, message: str) -> None:
-        if len(self.items) < _MAX_ERRORS:
-            self.items.append(message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            head = f"输入有 {len(self.items)} 处错误：" if len(self.items) > 1 else ""
-            raise DispatchInputError(head + "；".join(self.items), self.items)
-
-
-def _is_id(value: object) -> bool:
-    return isinstance(value, str) and value != ""
-
-
-def prepare(instance: Instance) -> Prepared:
-    """Validate the instance (ids, references, capacities, scores, pins) and index it."""
-    err = _Errors()
-    if instance.objective not in OBJECTIVES:
-        err.add(f"objective 取值“{instance.objective}”无效，应为 max_score 或 max_filled_then_score")
-
-    slots = list(instance.slots)
-    coms = list(instance.commissioners)
-    slot_pos: dict[str, int] = {}
-    town_slots: dict[str, list[int]] = {}
-    field_bit: dict[str, int] = {}
-
-    def mask_of(fields: Iterable[str]) -> int:
-        m = 0
-        for f in fields:
-            if f not in field_bit:
-                field_bit[f] = 1 << len(field_bit)
-            m |= field_bit[f]
-        return m
-
-    slot_mask: list[int] = []
-    for i, s in enumerate(slots):
-        where = f"slots[{i}]"
-        if not _is_id(s.id) or not _is_id(s.town):
-            err.add(f"{where}：岗位编号 id 和乡镇 town 必须是非空字符串")
-        elif s.id in slot_pos:
-            err.add(f"{where}：岗位编号“{s.id}”重复")
-        else:
-            slot_pos[s.id] = i
-        if not s.fields or not all(_is_id(f) for f in s.fields):
-            err.add(f"{where}：岗位“{s.id}”的需求方向 fields 必须是非空的字符串列表")
-        town_slots.setdefault(s.town, []).append(i)
-        slot_mask.append(mask_of(s.fields))
-
-    com_pos: dict[str, int] = {}
-    com_mask: list[int] = []
-    for i, com in enumerate(coms):
-        where = f"commissioners[{i}]"
-        if not _is_id(com.id):
-            err.add(f"{where}：特派员编号 id 必须是非空字符串")
-        elif com.id in com_pos:
-            err.add(f"{where}：特派员编号“{com.id}”重复")
-        else:
-            com_pos[com.id] = i
-        if not all(_is_id(f) for f in com.fields):
-            err.add(f"{where}：特派员“{com.id}”的专业方向 fields 必须是字符串列表")
-        if isinstance(com.capacity, bool) or not isinstance(com.capacity, int) or com.capacity < 0:
-            err.add(f"{where}：特派员“{com.id}”的名额 capacity 必须是不小于 0 的整数，现为 {com.capacity!r}")
-        com_mask.append(mask_of(com.fields))
-
-    scored: dict[str, list[tuple[int, float]]] = {}
-    pair_score: dict[tuple[str, int], float] = {}
-    for (town, cid), score in instance.scores.items():
-        c = com_pos.get(cid)
-        if town not in town_slots:
-            err.add(f"评分表：乡镇“{town}”没有任何岗位")
-            continue
-        if c is None:
-            err.add(f"评分表：特派员“{cid}”不在特派员名单中")
-            continue
-        if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
-            err.add(f"评分表：{town} 与 {cid} 的评分必须是有限的数值，现为 {score!r}")
-            continue
-        pair_score[(town, c)] = float(score)
-        scored.setdefault(town, []).append((c, float(score)))
-
-    forbidden: set[tuple[str, int]] = set()
-    for town, cid in instance.forbidden:
-        c = com_pos.get(cid)
-        if town not in town_slots:
-            err.add(f"回避表：乡镇“{town}”没有任何岗位")
-        elif c is None:
-            err.add(f"回避表：特派员“{cid}”不在特派员名单中")
-        else:
-            forbidden.add((town, c))
-
-    priority: dict[str, int] = {}
-    for town, p in instance.priority.items():
-        if town not in town_slots:
-            err.add(f"priority：乡镇“{town}”没有任何岗位")
-        elif isinstance(p, bool) or not isinstance(p, int) or p < 0:
-            err.add(f"priority：乡镇“{town}”的优先级必须是不小于 0 的整数，现为 {p!r}")
-        elif p > 0:
-            priority[town] = p
-    if len(set(priority.values())) > 20:
-        err.add("priority：优先级层级不能超过 20 个（建议按地区分 2 至 4 层）")
-
-    err.raise_if_any()
-    prep = Prepared(
-        instance=instance,
-        slots=slots,
-        coms=coms,
-        slot_pos=slot_pos,
-        com_pos=com_pos,
-        town_slots=town_slots,
-        slot_mask=slot_mask,
-        com_mask=com_mask,
-        field_bit=field_bit,
-        scored=scored,
-        pair_score=pair_score,
-        forbidden=forbidden,
-        priority=priority,
-        pins=[],
-    )
-    prep.pins = _check_pins(prep, instance.pinned, err)
-    err.raise_if_any()
-    return prep
-
-
-def _check_pins(prep: Prepared, pinned: Sequence[tuple[str, str]], err: _Errors) -> list[tuple[int, int]]:
-    pins: list[tuple[int, int]] = []
-    pinned_slots: set[int] = set()
-    in_town: set[tuple[int, str]] = set()
-    load: dict[int, int] = {}
-    for i, (sid, cid) in enumerate(pinned):
-        where = f"固定安排第 {i + 1} 条（岗位“{sid}” ← 特派员“{cid}”）"
-        s, c = prep.slot_pos.get(sid), prep.com_pos.get(cid)
-        if s is None:
-            err.add(f"{where}：岗位不存在")
-            continue
-        if c is None:
-            err.add(f"{where}：特派员不在名单中")
-            continue
-        town = prep.slots[s].town
-        problem = prep.pair_problem(s, c)
-        if s in pinned_slots:
-            problem = "该岗位已有另一条固定安排"
-        elif (c, town) in in_town:
-            problem = f"该特派员在 {prep.town_label(town)} 已固定了另一个岗位（每人每镇只占一个岗位）"
-        elif load.get(c, 0) >= prep.coms[c].capacity:
-            problem = f"超出该特派员的名额（{prep.coms[c].capacity}）"
-        if problem:
-            err.add(f"{where}：{problem}")
-            continue
-        pinned_slots.add(s)
-        in_town.add((c, town))
-        load[c] = load.get(c, 0) + 1
-        pins.append((s, c))
-    return pins
-
-
-# --------------------------------------------------------------------------- JSON I/O
-
-
-def _json_id(value: object, where: str, err: _Errors) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        err.add(f"{where} 必须是非空字符串或整数，现为 {json.dumps(value, ensure_ascii=False)}")
-        return ""
-    return str(value)
-
-
-def _json_fields(value: object, where: str, err: _Errors) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(f, str) and f for f in value):
-        err.add(f"{where} 必须是由非空字符串组成的列表")
-        return ()
-    return tuple(dict.fromkeys(value))
-
-
-def _json_bool(value: object, where: str, err: _Errors) -> bool:
-    if not isinstance(value, bool):
-        err.add(f"{where} 必须是 true 或 false")
-        return False
-    return value
-
-
-def _check_keys(
-    obj: Mapping[str, object], allowed: set[str], required: set[str], where: str, err: _Errors
-) -> None:
-    for key in sorted(set(obj) - allowed):
-        err.add(f"{where}：未知字段“{key}”（允许的字段：{'、'.join(sorted(allowed))}）")
-    for key in sorted(required - set(obj)):
-        err.add(f"{where}：缺少字段“{key}”")
-
-
-def _json_pairs(value: object, name: str, width: int, err: _Errors) -> list[list[object]]:
-    if not isinstance(value, list):
-        err.add(f"{name} 必须是列表")
-        return []
-    rows: list[list[object]] = []
-    for i, row in enumerate(value):
-        if not isinstance(row, list) or len(row) != width:
-            err.add(f"{name}[{i}] 必须是含 {width} 个元素的列表")
-            continue
-        rows.append(row)
-    return rows
-
-
-_TOP_KEYS = {
-    "slots",
-    "commissioners",
-    "scores",
-    "forbidden",
-    "pinned",
-    "objective",
-    "priority",
-    "town_names",
-    "commissioner_names",
-}
-
-
-def instance_from_dict(data: object) -> Instance:
-    """Build an Instance from parsed JSON, reporting every problem at once in Chinese."""
-    err = _Errors()
-    if not isinstance(data, dict):
-        raise DispatchInputError("输入必须是一个 JSON 对象（{...}）")
-    _check_keys(data, _TOP_KEYS, {"slots", "commissioners", "scores", "objective"}, "输入", err)
-
-    slots: list[Slot] = []
-    raw_slots = data.get("slots", [])
-    if not isinstance(raw_slots, list):
-        err.add("slots 必须是列表")
-        raw_slots = []
-    for i, item in enumerate(raw_slots):
-        where = f"slots[{i}]"
-        if not isinstance(item, dict):
-            err.add(f"{where} 必须是对象")
-            continue
-        _check_keys(item, {"id", "town", "fields", "leader"}, {"id", "town", "fields"}, where, err)
-        slots.append(
-            Slot(
-                id=_json_id(item.get("id"), f"{where}.id", err),
-                town=_json_id(item.get("town"), f"{where}.town", err),
-                fields=_json_fields(item.get("fields"), f"{where}.fields", err),
-                leader=_json_bool(item.get("leader", False), f"{where}.leader", err),
-            )
-        )
-
-    coms: list[Commissioner] = []
-    raw_coms = data.get("commissioners", [])
-    if not isinstance(raw_coms, list):
-        err.add("commissioners 必须是列表")
-        raw_coms = []
-    for i, item in enumerate(raw_coms):
-        where = f"commissioners[{i}]"
-        if not isinstance(item, dict):
-            err.add(f"{where} 必须是对象")
-            continue
-        _check_keys(item, {"id", "fields", "can_lead", "capacity"}, {"id", "fields", "capacity"}, where, err)
-        cap = item.get("capacity", 0)
-        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
-            err.add(f"{where}.capacity 必须是不小于 0 的整数，现为 {json.dumps(cap, ensure_ascii=False)}")
-            cap = 0
-        coms.append(
-            Commissioner(
-                id=_json_id(item.get("id"), f"{where}.id", err),
-                fields=_json_fields(item.get("fields"), f"{where}.fields", err),
-                can_lead=_json_bool(item.get("can_lead", False), f"{where}.can_lead", err),
-                capacity=cap,
-            )
-        )
-
-    scores: dict[tuple[str, str], float] = {}
-    for i, row in enumerate(_json_pairs(data.get("scores", []), "scores", 3, err)):
-        town = _json_id(row[0], f"scores[{i}][0]（乡镇）", err)
-        cid = _json_id(row[1], f"scores[{i}][1]（特派员）", err)
-        value = row[2]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            err.add(f"scores[{i}][2]（评分）必须是有限的数值，现为 {json.dumps(value, ensure_ascii=False)}")
-            continue
-        if (town, cid) in scores:
-            err.add(f"scores[{i}]：乡镇“{town}”与特派员“{cid}”的评分重复")
-            continue
-        scores[(town, cid)] = float(value)
-
-    forbidden: list[tuple[str, str]] = []
-    for i, row in enumerate(_json_pairs(data.get("forbidden", []), "forbidden", 2, err)):
-        forbidden.append(
-            (
-                _json_id(row[0], f"forbidden[{i}][0]（乡镇）", err),
-                _json_id(row[1], f"forbidden[{i}][1]（特派员）", err),
-            )
-        )
-
-    pinned: list[tuple[str, str]] = []
-    for i, row in enumerate(_json_pairs(data.get("pinned", []), "pinned", 2, err)):
-        pinned.append(
-            (
-                _json_id(row[0], f"pinned[{i}][0]（岗位）", err),
-                _json_id(row[1], f"pinned[{i}][1]（特派员）", err),
-            )
-        )
-
-    objective = data.get("objective", "")
-    if not isinstance(objective, str):
-        err.add("objective 必须是字符串：max_score 或 max_filled_then_score")
-        objective = ""
-
-    def str_map(key: str) -> dict[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, dict):
-            err.add(f"{key} 必须是对象（乡镇或人员编号 → 值）")
-            return {}
-        return value
-
-    priority: dict[str, int] = {}
-    for town, p in str_map("priority").items():
-        if isinstance(p, bool) or not isinstance(p, int) or p < 0:
-            err.add(f"priority[“{town}”] 必须是不小于 0 的整数，现为 {json.dumps(p, ensure_ascii=False)}")
-        else:
-            priority[town] = p
-    names: dict[str, dict[str, str]] = {}
-    for key in ("town_names", "commissioner_names"):
-        names[key] = {}
-        for k, v in str_map(key).items():
-            if not isinstance(v, str):
-                err.add(f"{key}[“{k}”] 必须是字符串")
-            else:
-                names[key][k] = v
-
-    err.raise_if_any()
-    return Instance(
-        slots=slots,
-        commissioners=coms,
-        scores=scores,
-        objective=objective,
-        forbidden=forbidden,
-        pinned=pinned,
-        priority=priority,
-        town_names=names["town_names"],
-        commissioner_names=names["commissioner_names"],
-    )
-
-
-def instance_from_json(text: str | bytes) -> Instance:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f"（第 {exc.lineno} 行第 {exc.colno} 列）" if isinstance(exc, json.JSONDecodeError) else ""
-        raise DispatchInputError(f"输入不是有效的 JSON{where}：{exc}") from exc
-    return instance_from_dict(data)
-
-
-def instance_to_dict(instance: Instance) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "slots": [
-            {"id": s.id, "town": s.town, "fields": list(s.fields), "leader": s.leader} for s in instance.slots
-        ],
-        "commissioners": [
-            {"id": c.id, "fields": list(c.fields), "can_lead": c.can_lead, "capacity": c.capacity}
-            for c in instance.commissioners
-        ],
-        "scores": [[t, c, v] for (t, c), v in instance.scores.items()],
-        "forbidden": [list(p) for p in instance.forbidden],
-        "objective": instance.objective,
-    }
-    if instance.pinned:
-        out["pinned"] = [list(p) for p in instance.pinned]
-    if instance.priority:
-        out["priority"] = dict(instance.priority)
-    if instance.town_names:
-        out["town_names"] = dict(instance.town_names)
-    if instance.commissioner_names:
-        out["commissioner_names"] = dict(instance.commissioner_names)
-    return out
-
-
-def plan_from_obj(data: object) -> list[Assignment]:
-    """Read a plan: a solve output ({"assignments": [...]}) or a list of {"slot", "commissioner"}."""
-    if isinstance(data, dict):
-        data = data.get("assignments")
-    if not isinstance(data, list):
-        raise DispatchInputError('方案必须是 {"assignments": [...]} 或由 {"slot", "commissioner"} 组成的列表')
-    err = _Errors()
-    plan: list[Assignment] = []
-    for i, item in enumerate(data):
-        if isinstance(item, dict):
-            slot, com = item.get("slot"), item.get("commissioner")
-        elif isinstance(item, list) and len(item) == 2:
-            slot, com = item
-        else:
-            err.add(f'方案第 {i + 1} 条必须是 {{"slot", "commissioner"}} 对象')
-            continue
-        plan.append(
-            Assignment(
-                _json_id(slot, f"方案第 {i + 1} 条的 slot", err),
-                _json_id(com, f"方案第 {i + 1} 条的 commissioner", err),
-            )
-        )
-    err.raise_if_any()
-    return plan
-
+__all__ = [
+    "MAX_FILLED_THEN_SCORE",
+    "MAX_SCORE",
+    "OBJECTIVES",
+    "OBJECTIVE_LABELS",
+    "SCALE",
+    "Assignment",
+    "Cancelled",
+    "Commissioner",
+    "DispatchInputError",
+    "DispatchSolverError",
+    "Instance",
+    "ProgressFn",
+    "Slot",
+    "Solution",
+    "check_plan",
+    "compare",
+    "greedy",
+    "instance_from_dict",
+    "instance_from_json",
+    "instance_to_dict",
+    "plan_from_obj",
+    "prepare",
+    "resolve_gaps",
+    "solve",
+]
 
 # --------------------------------------------------------------------------- solving
 
@@ -834,8 +322,6 @@ def _finish(
     explanations: list[dict[str, Any]] = []
     shortages: dict[str, Any] = {}
     stages.enter("explain")
-    from .assign_explain import explain_gaps, staffing_summary  # it imports this module
-
     if explain:
         explanations, shortages = explain_gaps(prep, by_slot)
     staffing = staffing_summary(prep, by_slot)
@@ -1046,8 +532,6 @@ def compare(
     """Side by side: filled, score, towns fully staffed per priority tier (or per label in
     `groups`, town -> label), rule breaches, and how many slots the two plans staff differently
     (either plan may be typed in by hand). `delta` is b minus a."""
-    from .assign_explain import staffing_summary  # it imports this module
-
     prep = prepare(instance)
 
     def summary(

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .assign import MAX_SCORE, OBJECTIVE_LABELS, SCALE, Instance, Prepared, Solution, prepare
+from .assign_model import MAX_SCORE, OBJECTIVE_LABELS, SCALE, Instance, Prepared, Solution, prepare
 
 # reason -> (rule it names, short title for summaries)
 REASONS = {

@@ -4,7 +4,7 @@ A ``MatchIndex`` is a main segment built in one go (bm25s score matrix) plus a s
 documents added since, scored with the main segment's statistics so both rank together. Removed
 or replaced main documents are masked. A rebuild (``MatchIndex.build`` then ``save``) merges.
 
-Reads never lock: every change builds a new immutable ``_State`` and swaps one reference, so
+Reads never lock: every change builds a new immutable ``State`` and swaps one reference, so
 ``search`` may run in many threads while one thread adds or removes.
 """
 
@@ -17,7 +17,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,8 @@ import numpy as np
 from scipy import sparse
 
 from . import regions, store
-from .tokenise import BIGRAM_MARK, Analyzer, AnalyzerConfig, default_analyzer
+from .segments import Delta, Document, IndexConfig, Labels, Segment, State
+from .tokenise import BIGRAM_MARK, Analyzer, default_analyzer
 
 # bm25s sets its own logger to DEBUG, which prints a line for every build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -60,40 +61,6 @@ SUCCESS_SATURATION = 10
 MAX_QUERY_WORDS = 64
 MAX_QUERY_BIGRAMS = 128
 _LEVEL_DIGITS = (2, 4, 6, 9, 12)
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One searchable record. ``region`` is a 12-digit division code; ``industry`` a taxonomy code."""
-
-    id: str
-    kind: str
-    title: str
-    text: str = ""
-    keywords: str = ""
-    industry: str = ""
-    region: str = ""
-    available: bool = True
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            f.name: (dict(self.extra) if f.name == "extra" else getattr(self, f.name)) for f in fields(self)
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Document:
-        return cls(
-            id=str(data["id"]),
-            kind=str(data.get("kind") or ""),
-            title=str(data.get("title") or ""),
-            text=str(data.get("text") or ""),
-            keywords=str(data.get("keywords") or ""),
-            industry=str(data.get("industry") or ""),
-            region=str(data.get("region") or ""),
-            available=bool(data.get("available", True)),
-            extra=dict(data.get("extra") or {}),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,96 +102,6 @@ class SearchResult:
     hits: list[Hit]
     hint: str = ""
     terms: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Labels:
-    """Display names for explanations: industry code → name, industry code → parent code, and
-    12-digit county and town codes → name (city names are built in)."""
-
-    industries: Mapping[str, str] = field(default_factory=dict)
-    industry_parents: Mapping[str, str] = field(default_factory=dict)
-    regions: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class IndexConfig:
-    k1: float = 1.2
-    b: float = 0.75
-    title_weight: int = 3
-    keywords_weight: int = 2
-    text_weight: int = 1
-    bigram_weight: float = 0.3
-    single_weight: float = 0.3
-    candidates: int = 100
-    rerank: bool = True
-    analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "analyzer"}
-        out["analyzer"] = {f.name: getattr(self.analyzer, f.name) for f in fields(self.analyzer)}
-        return out
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> IndexConfig:
-        known = {f.name for f in fields(cls)} - {"analyzer"}
-        values = {k: v for k, v in data.items() if k in known}
-        analyzer = AnalyzerConfig(**dict(data.get("analyzer") or {}))
-        return cls(**values, analyzer=analyzer)
-
-
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    """The bulk-built part: bm25s scores (CSC over terms) and per-document arrays."""
-
-    vocab: dict[str, int]
-    data: np.ndarray
-    indices: np.ndarray
-    indptr: np.ndarray
-    avgdl: float
-    ids: list[str]
-    titles: list[str]
-    kinds: np.ndarray
-    regions: np.ndarray
-    industries: np.ndarray
-    available: np.ndarray
-    kind_names: list[str]
-    industry_names: list[str]
-    extras: dict[int, dict[str, Any]]
-    positions: dict[str, int]
-
-    @property
-    def n_docs(self) -> int:
-        return len(self.ids)
-
-    def df(self, term_id: int) -> int:
-        return int(self.indptr[term_id + 1] - self.indptr[term_id])
-
-
-@dataclass(frozen=True, slots=True)
-class _Delta:
-    """Documents added since the build. Rows only grow (a replaced or removed row is marked dead);
-    each term keeps its rows and BM25 term-frequency parts, so a query is a few numpy additions.
-    The idf is applied at query time from the main segment's statistics."""
-
-    docs: tuple[Document, ...] = ()
-    alive: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
-    rows: dict[str, int] = field(default_factory=dict)
-    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def live(self) -> list[Document]:
-        return [self.docs[row] for row in sorted(self.rows.values())]
-
-
-@dataclass(frozen=True, slots=True)
-class _State:
-    main: _Segment
-    alive: np.ndarray
-    delta: _Delta
-    successes: dict[str, int]
 
 
 @dataclass(slots=True)
@@ -285,8 +162,8 @@ def significant_prefix(code: str) -> str:
     return code
 
 
-def _empty_segment() -> _Segment:
-    return _Segment(
+def _empty_segment() -> Segment:
+    return Segment(
         vocab={},
         data=np.zeros(0, np.float32),
         indices=np.zeros(0, np.int32),
@@ -308,7 +185,7 @@ def _empty_segment() -> _Segment:
 class MatchIndex:
     """Search over achievements, experts, institutions, demands and commissioners."""
 
-    def __init__(self, state: _State, config: IndexConfig, analyzer: Analyzer, labels: Labels) -> None:
+    def __init__(self, state: State, config: IndexConfig, analyzer: Analyzer, labels: Labels) -> None:
         self._state = state
         self.config = config
         self.analyzer = analyzer
@@ -356,10 +233,10 @@ class MatchIndex:
         del corpus
         if progress is not None:
             progress(total, total)
-        state = _State(
+        state = State(
             main=segment,
             alive=np.ones(segment.n_docs, np.bool_),
-            delta=_Delta(),
+            delta=Delta(),
             successes={},
         )
         index = cls(state, config, analyzer, labels or Labels())
@@ -406,10 +283,10 @@ class MatchIndex:
                 alive[position] = False
         delta = state.delta
         if len(delta.docs) > 2 * len(delta) + 100:
-            delta = self._delta_with(_Delta(), delta.live())  # drop dead rows now and then
+            delta = self._delta_with(Delta(), delta.live())  # drop dead rows now and then
         self._state = replace(state, alive=alive, delta=self._delta_with(delta, batch))
 
-    def _delta_with(self, delta: _Delta, batch: Sequence[Document]) -> _Delta:
+    def _delta_with(self, delta: Delta, batch: Sequence[Document]) -> Delta:
         """A new delta with ``batch`` appended (copy on write: readers keep the old one)."""
         config, avgdl = self.config, self._state.main.avgdl
         docs = list(delta.docs)
@@ -435,7 +312,7 @@ class MatchIndex:
             if old is not None:
                 grown = (np.concatenate([old[0], grown[0]]), np.concatenate([old[1], grown[1]]))
             postings[term] = grown
-        return _Delta(docs=tuple(docs), alive=alive, rows=rows, postings=postings)
+        return Delta(docs=tuple(docs), alive=alive, rows=rows, postings=postings)
 
     def _apply_remove(self, ids: Sequence[str]) -> None:
         state = self._state
@@ -467,7 +344,7 @@ class MatchIndex:
 
     @classmethod
     def load(cls, path: str | Path, *, analyzer: Analyzer | None = None) -> MatchIndex:
-        return store.load(Path(path), analyzer=analyzer)
+        return store.load(Path(path), analyzer=analyzer, build=cls)
 
     def refresh(self) -> bool:
         """Apply changes other processes made to the attached directory; True if any."""
@@ -560,7 +437,7 @@ class MatchIndex:
 
     def _main_candidates(
         self,
-        state: _State,
+        state: State,
         query: Query,
         known: list[tuple[str, float]],
         prefix: str,
@@ -623,7 +500,7 @@ class MatchIndex:
 
     @staticmethod
     def _main_contributions(
-        main: _Segment, term_ids: list[tuple[int, str, float]], positions: np.ndarray, out: list[_Candidate]
+        main: Segment, term_ids: list[tuple[int, str, float]], positions: np.ndarray, out: list[_Candidate]
     ) -> None:
         """Which query terms each candidate contains, with their score share (for explanations)."""
         order = np.argsort(positions)
@@ -641,7 +518,7 @@ class MatchIndex:
 
     def _delta_candidates(
         self,
-        state: _State,
+        state: State,
         query: Query,
         known: list[tuple[str, float]],
         prefix: str,
@@ -705,7 +582,7 @@ class MatchIndex:
 
     # ---- re-rank and explanation ----------------------------------------------------------------
 
-    def _rank(self, state: _State, query: Query, candidates: list[_Candidate], top: int) -> list[Hit]:
+    def _rank(self, state: State, query: Query, candidates: list[_Candidate], top: int) -> list[Hit]:
         weights = dict(DEFAULT_WEIGHTS)
         if query.feature_weights:
             weights.update({k: float(v) for k, v in query.feature_weights.items()})
@@ -774,7 +651,7 @@ class MatchIndex:
 
     def _explain(
         self,
-        state: _State,
+        state: State,
         c: _Candidate,
         features: Mapping[str, float],
         matched: list[str],
@@ -823,7 +700,7 @@ def _display_terms(terms: list[tuple[str, float]]) -> list[str]:
 
 def _segment_from(
     documents: Sequence[Document], corpus: list[array[int]], vocab: dict[str, int], config: IndexConfig
-) -> _Segment:
+) -> Segment:
     if not documents:
         return _empty_segment()
     if vocab:
@@ -849,7 +726,7 @@ def _segment_from(
     kind_code = {k: i for i, k in enumerate(kind_names)}
     industry_code = {k: i for i, k in enumerate(industry_names)}
     ids = [d.id for d in documents]
-    return _Segment(
+    return Segment(
         vocab=vocab,
         data=data,
         indices=indices,

@@ -22,18 +22,17 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from .segments import Delta, Document, IndexConfig, Labels, Segment, State
 from .tokenise import Analyzer, default_analyzer
-
-if TYPE_CHECKING:
-    from .index import MatchIndex
 
 FORMAT = 1
 CURRENT = "CURRENT"
@@ -53,6 +52,28 @@ class Attachment:
     path: Path
     generation: str
     offset: int
+
+
+class StoredIndex(Protocol):
+    """What the store needs of an index: its parts to write, and hooks to replay changes into.
+    (The index calls the store; the store never imports the index.)"""
+
+    _attachment: Attachment | None
+    _state: State
+    _write_lock: threading.RLock
+    config: IndexConfig
+    analyzer: Analyzer
+    labels: Labels
+    built_at: float
+    dictionary_changed: bool
+
+    def _apply_add(self, docs: list[Document]) -> None: ...
+    def _apply_remove(self, ids: list[str]) -> None: ...
+    def _apply_successes(self, counts: Mapping[str, int], replace_all: bool) -> None: ...
+    def _take(self, other: Any) -> None: ...
+
+
+Build = Callable[[State, IndexConfig, Analyzer, Labels], Any]
 
 
 def fingerprint(analyzer: Analyzer) -> str:
@@ -96,9 +117,7 @@ def _read_journal(file: Path, offset: int) -> tuple[list[dict[str, Any]], int]:
     return entries, offset + end
 
 
-def _apply(index: MatchIndex, entries: list[dict[str, Any]]) -> None:
-    from .index import Document
-
+def _apply(index: StoredIndex, entries: list[dict[str, Any]]) -> None:
     for entry in entries:
         op = entry.get("op")
         if op == "add":
@@ -115,8 +134,8 @@ def _line(entry: dict[str, Any]) -> bytes:
     return (json.dumps({"ts": time.time(), **entry}, ensure_ascii=False, default=str) + "\n").encode()
 
 
-def append(index: MatchIndex, entry: dict[str, Any]) -> None:
-    """Journal one change (called by ``MatchIndex`` under its write lock, before applying it)."""
+def append(index: StoredIndex, entry: dict[str, Any]) -> None:
+    """Journal one change (called by the index under its write lock, before applying it)."""
     attachment = index._attachment
     assert attachment is not None
     with _locked(attachment.path):
@@ -129,11 +148,11 @@ def append(index: MatchIndex, entry: dict[str, Any]) -> None:
             attachment.offset = handle.tell()
 
 
-def _catch_up(index: MatchIndex, attachment: Attachment) -> None:
+def _catch_up(index: StoredIndex, attachment: Attachment) -> None:
     """Switch to a newer generation if one was saved, then replay journal lines not yet seen."""
     generation = _current(attachment.path)
     if generation and generation != attachment.generation:
-        index._take(load(attachment.path, analyzer=index.analyzer))
+        index._take(load(attachment.path, analyzer=index.analyzer, build=type(index)))
         return
     entries, attachment.offset = _read_journal(
         attachment.path / attachment.generation / JOURNAL, attachment.offset
@@ -141,14 +160,14 @@ def _catch_up(index: MatchIndex, attachment: Attachment) -> None:
     _apply(index, entries)
 
 
-def refresh(index: MatchIndex) -> bool:
+def refresh(index: StoredIndex) -> bool:
     """Pick up what other processes saved; cheap when nothing changed (two stat calls)."""
     attachment = index._attachment
     if attachment is None:
         return False
     if _current(attachment.path) != attachment.generation:
         with index._write_lock:
-            index._take(load(attachment.path, analyzer=index.analyzer))
+            index._take(load(attachment.path, analyzer=index.analyzer, build=type(index)))
         return True
     try:
         size = (attachment.path / attachment.generation / JOURNAL).stat().st_size
@@ -164,7 +183,7 @@ def refresh(index: MatchIndex) -> bool:
     return bool(entries)
 
 
-def save(index: MatchIndex, path: Path) -> None:
+def save(index: StoredIndex, path: Path) -> None:
     path = Path(path)
     with index._write_lock, _locked(path):
         previous = _current(path)
@@ -193,7 +212,7 @@ def save(index: MatchIndex, path: Path) -> None:
         index._attachment = Attachment(path, generation, (target / JOURNAL).stat().st_size)
 
 
-def _write_generation(index: MatchIndex, target: Path) -> None:
+def _write_generation(index: StoredIndex, target: Path) -> None:
     state = index._state
     main = state.main
     arrays = {name: getattr(main, name) for name in _ARRAY_NAMES}
@@ -230,14 +249,14 @@ def _write_generation(index: MatchIndex, target: Path) -> None:
     (target / JOURNAL).write_bytes(b"".join(lines))
 
 
-def load(path: Path, *, analyzer: Analyzer | None = None) -> MatchIndex:
+def load(path: Path, *, build: Build, analyzer: Analyzer | None = None) -> Any:
     path = Path(path)
     for attempt in range(3):
         generation = _current(path)
         if not generation:
             raise IndexStoreError(f"目录 {path} 中没有匹配索引，请先重建索引")
         try:
-            return _load_generation(path, generation, analyzer)
+            return _load_generation(path, generation, analyzer, build)
         except FileNotFoundError:
             # A concurrent save removed it between reading CURRENT and opening the files.
             if attempt == 2:
@@ -246,9 +265,7 @@ def load(path: Path, *, analyzer: Analyzer | None = None) -> MatchIndex:
     raise IndexStoreError(f"无法读取匹配索引：{path}")
 
 
-def _load_generation(path: Path, generation: str, analyzer: Analyzer | None) -> MatchIndex:
-    from .index import IndexConfig, Labels, MatchIndex, _Delta, _Segment, _State
-
+def _load_generation(path: Path, generation: str, analyzer: Analyzer | None, build: Build) -> Any:
     target = path / generation
     meta = json.loads((target / META).read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
@@ -259,7 +276,7 @@ def _load_generation(path: Path, generation: str, analyzer: Analyzer | None) -> 
     if analyzer is None or analyzer.config != config.analyzer:
         analyzer = default_analyzer(config.analyzer)
     ids: list[str] = meta["ids"]
-    segment = _Segment(
+    segment = Segment(
         vocab={term: i for i, term in enumerate(meta["vocab"])},
         avgdl=float(meta["avgdl"]),
         ids=ids,
@@ -270,9 +287,9 @@ def _load_generation(path: Path, generation: str, analyzer: Analyzer | None) -> 
         positions={doc_id: i for i, doc_id in enumerate(ids)},
         **arrays,
     )
-    state = _State(main=segment, alive=np.ones(len(ids), np.bool_), delta=_Delta(), successes={})
+    state = State(main=segment, alive=np.ones(len(ids), np.bool_), delta=Delta(), successes={})
     labels = Labels(**meta["labels"])
-    index = MatchIndex(state, config, analyzer, labels)
+    index = build(state, config, analyzer, labels)
     index.built_at = float(meta["built_at"])
     index.dictionary_changed = meta.get("fingerprint") != fingerprint(analyzer)
     entries, offset = _read_journal(target / JOURNAL, 0)
