@@ -178,7 +178,7 @@ class User(AbstractUser):
         if self.division is not None:
             return self.division.full_name
         if self.is_administrator:
-            return str(_("全省"))
+            return str(_("全平台"))
         return "—"
 
 

@@ -417,7 +417,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         else:
             django_otp.login(request, device)
             left = selectors.otp_status(user=request.user)["recovery_codes_left"]
-            if left <= 3:
+            if left == 0:
+                messages.warning(
+                    request, _("您没有可用的恢复码，手机丢失时将无法登录，请在“个人设置”中生成。")
+                )
+            elif left <= 3:
                 messages.warning(
                     request,
                     _("您只剩 %(left)s 个恢复码，请在“个人设置”中重新生成。") % {"left": left},

@@ -40,6 +40,23 @@ def audit_event_record(
     )
 
 
+_FILTER_LABELS = {
+    "kind": "事件",
+    "model": "数据",
+    "username": "用户名",
+    "since": "起始日期",
+    "until": "截止日期",
+    "page": "页码",
+    "page_size": "每页条数",
+}
+
+
+def _filter_value(key: str, value: str) -> str:
+    if key == "kind" and value in AuditEvent.Kind.values:
+        return str(AuditEvent.Kind(value).label)
+    return value
+
+
 def audit_read_record(
     *,
     request: Any,
@@ -53,7 +70,12 @@ def audit_read_record(
     filters = {key: str(value) for key, value in (filters or {}).items() if value not in (None, "")}
     parts = [what]
     if filters:
-        parts.append("，".join(f"{key}={value}" for key, value in sorted(filters.items())))
+        parts.append(
+            "，".join(
+                f"{_FILTER_LABELS.get(key, key)}：{_filter_value(key, value)}"
+                for key, value in filters.items()
+            )
+        )
     if page and page > 1:
         parts.append(f"第 {page} 页")
     if outcome:

@@ -110,13 +110,15 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
     """Top-level entries; a section's entries sit under one entry with ``children``."""
     items: list[dict[str, Any]] = []
     sections: dict[str, dict[str, Any]] = {}
+    # The three administrators have a few pages, all of one duty: each is on the bar itself.
+    flat = bool(getattr(user, "is_administrator", False))
     for item in MENU:
         if not item.visible(user):
             continue
         url = reverse(item.url_name)
         active = path == url if url == "/" else path.startswith(url)
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": active}
-        if not item.section:
+        if not item.section or flat:
             items.append(entry)
             continue
         key = str(item.section)
