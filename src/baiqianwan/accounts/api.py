@@ -7,7 +7,6 @@ from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_SELF, api_scope
-from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
 
 from . import selectors, services
@@ -108,7 +107,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status:
     division = Division.objects.filter(code=values.pop("division_code") or "").first()
     organisation_id = values.pop("organisation_id")
     organisation = (
-        Organisation.objects.for_user(request.user).filter(pk=organisation_id).first()
+        selectors.bindable_organisations(user=request.user).filter(pk=organisation_id).first()
         if organisation_id
         else None
     )

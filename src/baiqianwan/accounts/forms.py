@@ -13,6 +13,7 @@ from baiqianwan.regions.widgets import DivisionField
 
 from .models import User
 from .roles import Role
+from .selectors import bindable_organisations
 
 
 class LoginForm(AuthenticationForm):
@@ -59,15 +60,7 @@ class UserCreateForm(forms.Form):
         self.fields["division"] = DivisionField(
             label=_("所属区划"), root=root, required=False, help_text=_("区县、乡镇、村用户须选到对应层级")
         )
-        self.fields["organisation"].queryset = _organisations_for(acting_user)  # type: ignore[attr-defined]
-
-
-def _organisations_for(acting_user: User) -> Any:
-    """Organisations an account may be bound to: the manager's own, or every one for the system
-    and security administrators (who see no other organisation data)."""
-    if acting_user.manages_all_users or acting_user.manages_security:
-        return Organisation.all_objects.order_by("name")
-    return Organisation.objects.for_user(acting_user).order_by("name")
+        self.fields["organisation"].queryset = bindable_organisations(user=acting_user)  # type: ignore[attr-defined]
 
 
 class UserFilterForm(forms.Form):
@@ -159,4 +152,4 @@ class RoleChangeForm(forms.Form):
 
     def __init__(self, *args: Any, acting_user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = _organisations_for(acting_user)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = bindable_organisations(user=acting_user)  # type: ignore[attr-defined]

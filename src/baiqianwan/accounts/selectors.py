@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baiqianwan.core.text import normalise_query
+from baiqianwan.orgs.models import Organisation
 
 from .models import ApiToken, PasswordHistory, User
 from .rules import password_expires_at, validator_option
@@ -33,6 +34,14 @@ def user_list(*, user: Any, q: str = "", role: str = "", active: bool | None = N
     if active is not None:
         results = results.filter(is_active=active)
     return results.order_by("role", "username")
+
+
+def bindable_organisations(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations an account may be bound to: those in the manager's scope, or every one for the
+    system and security administrators (who see no other organisation data)."""
+    if getattr(user, "manages_all_users", False) or getattr(user, "manages_security", False):
+        return Organisation.all_objects.order_by("name")
+    return Organisation.objects.for_user(user).order_by("name")
 
 
 def user_get(*, user: Any, pk: int) -> User | None:
