@@ -266,8 +266,9 @@ def test_the_audit_administrators_reading_is_itself_audited(
     reads = AuditEvent.objects.filter(kind=AuditEvent.Kind.AUDIT_READ, user=auditor)
     first = reads.get()
     assert "安全事件" in first.detail
-    assert "kind=login" in first.detail
-    assert "username=gd" in first.detail
+    assert "事件：登录" in first.detail
+    assert "用户名：gd" in first.detail
+    assert first.extra == {"what": "安全事件", "filters": {"kind": "login", "username": "gd"}}
     client.get("/audit/", {"tab": "changes", "model": "orgs.organisation"})
     assert reads.filter(detail__contains="数据变更记录").exists()
     client.post("/audit/")
