@@ -87,6 +87,28 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def two_factor_optional(settings: Any) -> None:
+    """Most tests sign in with a password alone, so the two-factor requirement is off unless a test
+    turns it on (tests/accounts/test_two_factor.py). Users with a device are asked for a code
+    either way: ``otp_verified`` marks a test client's session as having passed that step."""
+    settings.REQUIRE_2FA = False
+
+
+def otp_verified(client: Client, user: User) -> Client:
+    """The client's session passed the second factor with the user's authenticator (made if none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="测试身份验证器", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
 def no_rate_limits(settings: Any) -> None:
     """The suite makes more writes a minute than a person could; tests/core/test_ratelimit.py
     sets the limits it checks."""
@@ -176,6 +198,10 @@ def world(
         Role.ORG: make_user(Role.ORG, organisation=org_a),
         Role.COMMISSIONER: make_user(Role.COMMISSIONER, A["county"]),
         Role.EXPERT: make_user(Role.EXPERT),
+        # 三权分立: the three administrators, bound to nothing.
+        Role.SYSTEM_ADMIN: make_user(Role.SYSTEM_ADMIN),
+        Role.SECURITY_ADMIN: make_user(Role.SECURITY_ADMIN),
+        Role.AUDIT_ADMIN: make_user(Role.AUDIT_ADMIN),
     }
     return {
         "org_a": org_a,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/cancel/", web_views.job_cancel, name="job_cancel"),
     path("audit/", web_views.audit, name="audit"),
+    path("system/settings/", web_views.system_settings, name="system_settings"),
     path("notifications/", web_views.notifications, name="notifications"),
     path("imports/<str:kind>/", web_views.import_page, name="import"),
     path("api/v1/", api.urls),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from baiqianwan.accounts.demo import DEMO_TOTP_SECRET
+from baiqianwan.accounts.models import User
+from baiqianwan.accounts.roles import Role
 from baiqianwan.commissioners.models import (
     AssessmentScheme,
     AssignmentStatus,
@@ -28,6 +33,14 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
     call_command("demo")
     printed = capsys.readouterr().out
     assert "Bqw@2025demo" in printed
+    # The province and the three administrators sign in with a code from the published demo key.
+    assert "BQWD EMOB QWDE MOBQ WDEM OBQW DEMO BQWD" in printed
+    for username in ("gd_admin", "sys_admin", "sec_admin", "audit_admin"):
+        assert username in printed
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        assert base64.b32encode(device.bin_key).decode() == DEMO_TOTP_SECRET
+    assert User.objects.get(username="audit_admin").role == Role.AUDIT_ADMIN
+    assert not TOTPDevice.objects.filter(user__username="dabu_county").exists()
     assert "特派员选派批次 2 个、团队 4 个" in printed
     rounds = {r.name: r for r in DispatchRound.all_objects.all()}
     assert rounds["2024年第一批"].status == RoundStatus.PUBLISHED

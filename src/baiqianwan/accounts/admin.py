@@ -13,4 +13,5 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         ("平台角色", {"fields": ("role", "display_name", "phone", "division", "organisation")}),
+        ("密码规则", {"fields": ("must_change_password", "password_changed_at")}),
     )

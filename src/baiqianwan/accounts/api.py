@@ -7,7 +7,6 @@ from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_SELF, api_scope
-from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
 
 from . import selectors, services
@@ -58,9 +57,34 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
+class TwoFactorOut(Schema):
+    enabled: bool = Field(description="已绑定身份验证器，登录须输入验证码")
+    required: bool = Field(description="该账号的角色必须开启两步验证")
+    enrolled_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    recovery_codes_left: int
+
+
+class TwoFactorResetIn(Schema):
+    reason: str = Field(
+        min_length=1, max_length=200, description="重置原因，如：手机丢失，已电话核实本人身份"
+    )
+
+
+class TwoFactorResetOut(Schema):
+    user_id: int
+    username: str
+    enabled: bool
+
+
 @router.get("/me", response=UserOut, openapi_extra=API_SELF, summary="当前用户")
 def me(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+@router.get("/me/2fa", response=TwoFactorOut, openapi_extra=API_SELF, summary="我的两步验证状态")
+def me_two_factor(request: HttpRequest) -> dict:
+    return selectors.otp_status(user=request.user)
 
 
 @router.get("/users", response=list[UserOut], openapi_extra=api_scope(User), summary="用户列表")
@@ -83,7 +107,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status:
     division = Division.objects.filter(code=values.pop("division_code") or "").first()
     organisation_id = values.pop("organisation_id")
     organisation = (
-        Organisation.objects.for_user(request.user).filter(pk=organisation_id).first()
+        selectors.bindable_organisations(user=request.user).filter(pk=organisation_id).first()
         if organisation_id
         else None
     )
@@ -131,3 +155,17 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 def token_revoke(request: HttpRequest, token_id: int) -> Status:
     services.api_token_revoke(acting_user=request.user, token_id=token_id)  # type: ignore[arg-type]
     return Status(204, None)
+
+
+@router.post(
+    "/users/{user_id}/2fa/reset",
+    response=TwoFactorResetOut,
+    openapi_extra=api_scope(User),
+    summary="重置用户的两步验证（安全管理员；手机丢失时，须填写原因）",
+)
+def user_two_factor_reset(request: HttpRequest, user_id: int, payload: TwoFactorResetIn) -> dict:
+    user = selectors.user_get(user=request.user, pk=user_id)
+    if user is None:
+        raise Http404
+    services.otp_reset(acting_user=request.user, user=user, reason=payload.reason, request=request)  # type: ignore[arg-type]
+    return {"user_id": user.pk, "username": user.username, "enabled": False}

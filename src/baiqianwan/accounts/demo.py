@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
 
 from .models import User
-from .roles import Role
+from .roles import TWO_FACTOR_ROLES, Role
 
 DEMO_PASSWORD = "Bqw@2025demo"  # noqa: S105  (printed for the demo; never used outside it)
+# The demo accounts that must sign in with a second factor (the province and the three
+# administrators) share this published TOTP key, so one entry in any authenticator app serves them
+# all. `bqw demo` prints it. A demonstration key, never a real one.
+DEMO_TOTP_SECRET = "BQWDEMOBQWDEMOBQWDEMOBQWDEMOBQWD"  # noqa: S105
 
 # (username, display name, role, division code or None, organisation name or None)
 USERS = [
@@ -28,6 +36,9 @@ USERS = [
     ("bank_org", "梅州客商银行普惠金融部", Role.ORG, None, "梅州客商银行"),
     ("commissioner_li", "李建华（科技特派员）", Role.COMMISSIONER, "441422000000", None),
     ("expert_chen", "陈晓燕（评审专家）", Role.EXPERT, "440100000000", None),
+    ("sys_admin", "信息中心系统管理员", Role.SYSTEM_ADMIN, None, None),
+    ("sec_admin", "信息中心安全管理员", Role.SECURITY_ADMIN, None, None),
+    ("audit_admin", "监察室审计管理员", Role.AUDIT_ADMIN, None, None),
 ]
 
 
@@ -49,5 +60,16 @@ def demo_users() -> list[tuple[str, str, str]]:
             user.set_password(DEMO_PASSWORD)
             user.full_clean()
             user.save()
+        if role in TWO_FACTOR_ROLES:
+            demo_authenticator(user)
         rows.append((username, str(Role(role).label), user.binding_label))
     return rows
+
+
+def demo_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator on the published demo key (DEMO_TOTP_SECRET)."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "演示身份验证器", "key": key}
+    )
+    return device

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.orgs.models import Organisation
@@ -12,6 +13,7 @@ from baiqianwan.regions.widgets import DivisionField
 
 from .models import User
 from .roles import Role
+from .selectors import bindable_organisations
 
 
 class LoginForm(AuthenticationForm):
@@ -58,7 +60,7 @@ class UserCreateForm(forms.Form):
         self.fields["division"] = DivisionField(
             label=_("所属区划"), root=root, required=False, help_text=_("区县、乡镇、村用户须选到对应层级")
         )
-        self.fields["organisation"].queryset = Organisation.objects.for_user(acting_user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = bindable_organisations(user=acting_user)  # type: ignore[attr-defined]
 
 
 class UserFilterForm(forms.Form):
@@ -81,3 +83,73 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "phone", "email"]
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """The user's own password change; the rules (complexity, the last five) are checked once, by
+    ``services.password_change``."""
+
+    error_messages = {
+        "password_mismatch": _("两次输入的新密码不一致"),
+        "password_incorrect": _("原密码不正确，请重新输入"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("原密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password1"].help_text = _(
+            "至少 8 位，含大写字母、小写字母、数字、符号中的至少三类，且不能是最近 5 次用过的密码"
+        )
+        self.fields["new_password2"].label = _("再次输入新密码")
+        self.fields["new_password2"].help_text = ""
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "password2") -> None:  # noqa: S107
+        return  # services.password_change validates, so the slow hash comparisons run once
+
+
+class UserEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "phone", "email"]
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "inputmode": "text",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class OtpResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重置原因"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：手机丢失，已电话核实本人身份。原因记入审计日志。"),
+    )
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("新角色"), choices=Role.choices)
+    division = DivisionField(
+        label=_("所属区划"), required=False, help_text=_("省、市、县、镇、村角色须选到对应层级的区划")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("所属单位"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("单位用户须选择所属单位；系统、安全、审计管理员不绑定区划或单位"),
+    )
+
+    def __init__(self, *args: Any, acting_user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = bindable_organisations(user=acting_user)  # type: ignore[attr-defined]

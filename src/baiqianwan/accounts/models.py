@@ -1,13 +1,28 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.scope import NO_SCOPE, Scope, ScopedQuerySet
 
-from .roles import CREATABLE_ROLES, MANAGER_ROLES, ORGANISATION_ROLES, PERSONAL_DATA_ROLES, ROLE_LEVEL, Role
+from .roles import (
+    ADMIN_ROLES,
+    AUDIT_ROLES,
+    CREATABLE_ROLES,
+    MANAGER_ROLES,
+    ORGANISATION_ROLES,
+    PERSONAL_DATA_ROLES,
+    ROLE_LEVEL,
+    SECURITY_ROLES,
+    TWO_FACTOR_RESET_ROLES,
+    TWO_FACTOR_ROLES,
+    USER_ADMIN_ROLES,
+    Role,
+)
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
@@ -39,6 +54,10 @@ class User(AbstractUser):
     created_by = models.ForeignKey(
         "self", verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Password rules (等保): an account an administrator set a password for changes it at its next
+    # login; every password expires PASSWORD_EXPIRY_DAYS after it was set (accounts/rules.py).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
 
     # Authentication must find any user, so the user manager is not empty by default; user
     # lists still go through `for_user` like every other scoped read.
@@ -74,6 +93,18 @@ class User(AbstractUser):
                 )
         if self.role in ORGANISATION_ROLES and self.organisation_id is None:
             raise ValidationError({"organisation": _("单位用户必须绑定所属单位")})
+        if self.role in ADMIN_ROLES:
+            if self.is_superuser or self.is_staff:
+                raise ValidationError(
+                    {
+                        "role": _("“%(role)s”账号不能同时是超级用户或后台管理人员（三权分立）")
+                        % {"role": self.get_role_display()}
+                    }
+                )
+            if self.division_id is not None or self.organisation_id is not None:
+                raise ValidationError(
+                    {"role": _("“%(role)s”不绑定区划或单位") % {"role": self.get_role_display()}}
+                )
 
     @property
     def scope(self) -> Scope:
@@ -96,6 +127,41 @@ class User(AbstractUser):
         return self.is_active and (self.is_superuser or self.role == Role.PROVINCE)
 
     @property
+    def is_administrator(self) -> bool:
+        """One of the three administrators (三权分立): their duty only, no business data."""
+        return self.role in ADMIN_ROLES
+
+    @property
+    def manages_all_users(self) -> bool:
+        """Creates, edits and disables accounts anywhere in the province (系统管理员)."""
+        return self.is_active and (self.is_superuser or self.role in USER_ADMIN_ROLES)
+
+    @property
+    def manages_users(self) -> bool:
+        return self.is_manager or self.manages_all_users
+
+    @property
+    def manages_security(self) -> bool:
+        """Changes roles, unlocks accounts, resets two-factor login, sees the password rules (安全管理员)."""
+        return self.is_active and (self.is_superuser or self.role in SECURITY_ROLES)
+
+    @property
+    def sees_user_list(self) -> bool:
+        return self.manages_users or self.manages_security
+
+    @property
+    def resets_two_factor(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in TWO_FACTOR_RESET_ROLES)
+
+    @property
+    def reads_audit_log(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in AUDIT_ROLES)
+
+    @property
+    def requires_two_factor(self) -> bool:
+        return settings.REQUIRE_2FA and (self.is_superuser or self.role in TWO_FACTOR_ROLES)
+
+    @property
     def sees_personal_data(self) -> bool:
         return self.is_superuser or self.role in PERSONAL_DATA_ROLES
 
@@ -111,6 +177,8 @@ class User(AbstractUser):
             return self.organisation.name
         if self.division is not None:
             return self.division.full_name
+        if self.is_administrator:
+            return str(_("全平台"))
         return "—"
 
 
@@ -135,3 +203,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so none of the last PASSWORD_HISTORY_COUNT is reused."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

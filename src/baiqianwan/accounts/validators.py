@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
 
@@ -39,3 +40,26 @@ class MinimumLengthValidator:
 
     def get_help_text(self) -> str:
         return f"密码至少需要 {self.min_length} 个字符。"
+
+
+class PasswordHistoryValidator:
+    """None of the user's last ``count`` passwords (the current one included) may be used again."""
+
+    def __init__(self, count: int = 5):
+        self.count = count
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from .selectors import recent_password_hashes
+
+        if user is None or not any(
+            check_password(password, encoded)
+            for encoded in recent_password_hashes(user=user, count=self.count)
+        ):
+            return
+        raise ValidationError(
+            f"新密码不能与最近 {self.count} 次使用过的密码相同，请换一个从未用过的密码",
+            code="password_reused",
+        )
+
+    def get_help_text(self) -> str:
+        return f"不能使用最近 {self.count} 次用过的密码。"

@@ -182,12 +182,14 @@ def api_error_response(status: int) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _page_or_json(request: HttpRequest, status: int, template: str) -> HttpResponse:
+def _page_or_json(
+    request: HttpRequest, status: int, template: str, context: dict[str, Any] | None = None
+) -> HttpResponse:
     if is_api_request(request):
         return api_error_response(status)
     from django.shortcuts import render
 
-    return render(request, template, status=status)
+    return render(request, template, context, status=status)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -197,7 +199,8 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page_or_json(request, 403, "403.html")
+    # The page says why when the refusal does (the template falls back to a general message).
+    return _page_or_json(request, 403, "403.html", {"exception": str(exception or "")})
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

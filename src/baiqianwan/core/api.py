@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from baiqianwan.core.pagination import BoundedPagination
 
 from . import selectors
+from .audit import audit_read_record
 from .models import AuditEvent, Job
 from .scope import api_scope
 
@@ -89,9 +90,15 @@ def audit_events(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ):
-    return selectors.audit_event_list(
+    events = selectors.audit_event_list(
         user=request.user, kind=kind, username=username, since=since, until=until
     )
+    audit_read_record(
+        request=request,
+        what="接口读取安全事件",
+        filters={"kind": kind, "username": username, "since": since, "until": until, **_page(request)},
+    )
+    return events
 
 
 @router.get(
@@ -108,6 +115,16 @@ def record_changes(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ):
-    return selectors.record_change_list(
+    changes = selectors.record_change_list(
         user=request.user, model=model, username=username, since=since, until=until
     )
+    audit_read_record(
+        request=request,
+        what="接口读取数据变更记录",
+        filters={"model": model, "username": username, "since": since, "until": until, **_page(request)},
+    )
+    return changes
+
+
+def _page(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET[key] for key in ("page", "page_size") if request.GET.get(key)}

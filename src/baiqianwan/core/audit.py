@@ -40,6 +40,55 @@ def audit_event_record(
     )
 
 
+_FILTER_LABELS = {
+    "kind": "事件",
+    "model": "数据",
+    "username": "用户名",
+    "since": "起始日期",
+    "until": "截止日期",
+    "page": "页码",
+    "page_size": "每页条数",
+}
+
+
+def _filter_value(key: str, value: str) -> str:
+    if key == "kind" and value in AuditEvent.Kind.values:
+        return str(AuditEvent.Kind(value).label)
+    return value
+
+
+def audit_read_record(
+    *,
+    request: Any,
+    what: str,
+    filters: dict[str, Any] | None = None,
+    page: int | None = None,
+    outcome: str = "",
+) -> AuditEvent:
+    """Reading the audit log is itself an audit event: the audit administrator's own work leaves a
+    trace in the log they read (a page, a filter, an API call, a verification of the chain)."""
+    filters = {key: str(value) for key, value in (filters or {}).items() if value not in (None, "")}
+    parts = [what]
+    if filters:
+        parts.append(
+            "，".join(
+                f"{_FILTER_LABELS.get(key, key)}：{_filter_value(key, value)}"
+                for key, value in filters.items()
+            )
+        )
+    if page and page > 1:
+        parts.append(f"第 {page} 页")
+    if outcome:
+        parts.append(outcome)
+    return audit_event_record(
+        kind=AuditEvent.Kind.AUDIT_READ,
+        request=request,
+        detail="查阅审计日志：" + "；".join(parts),
+        what=what,
+        filters=filters,
+    )
+
+
 def audit_prune(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Delete entries older than the retention period (never younger than 180 days)."""
     days = max(180, settings.AUDIT_RETENTION_DAYS)

@@ -84,6 +84,10 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("导入")
         PERMISSION = "permission", _("权限变更")
         CONTACT = "contact", _("联系方式披露")
+        PASSWORD = "password", _("修改密码")
+        OTP = "otp", _("两步验证")
+        OTP_FAILED = "otp_failed", _("两步验证失败")
+        AUDIT_READ = "audit_read", _("查阅审计日志")
 
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices, db_index=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

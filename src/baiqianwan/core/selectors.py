@@ -19,8 +19,8 @@ def job_get(*, user: Any, pk: int) -> Job | None:
 
 
 def _require_auditor(user: Any) -> None:
-    if not getattr(user, "is_province", False):
-        raise PermissionDenied("只有省级管理员可以查看审计日志")
+    if not getattr(user, "reads_audit_log", False):
+        raise PermissionDenied("只有审计管理员和省级管理员可以查看审计日志")
 
 
 def audit_event_list(

@@ -13,4 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
+    step = getattr(request, "account_step", "")
+    if step:  # a login step is still owed (second factor, password change): nothing else to offer
+        return {"menu": [], "account_step": step}
     return {"menu": menu_for(user, request.path), "unread_notifications": unread_count(user=user)}

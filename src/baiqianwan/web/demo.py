@@ -6,7 +6,7 @@ import random
 
 from django.db import transaction
 
-from baiqianwan.accounts.demo import DEMO_PASSWORD, demo_users
+from baiqianwan.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands, demo_journey
@@ -59,4 +59,5 @@ def demo_load() -> dict[str, object]:
         "reports": Submission.all_objects.count(),
         "users": users,
         "password": DEMO_PASSWORD,
+        "totp_secret": DEMO_TOTP_SECRET,
     }

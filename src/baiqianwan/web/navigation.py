@@ -20,11 +20,28 @@ class NavItem:
 
 
 def _everyone(user: Any) -> bool:
+    """Every business user; the three administrators see only their duty's pages (三权分立)."""
+    return bool(user.is_authenticated) and not getattr(user, "is_administrator", False)
+
+
+def _signed_in(user: Any) -> bool:
     return bool(user.is_authenticated)
 
 
-def _managers(user: Any) -> bool:
-    return bool(getattr(user, "is_manager", False))
+def _sees_users(user: Any) -> bool:
+    return bool(getattr(user, "sees_user_list", False))
+
+
+def _manages_security(user: Any) -> bool:
+    return bool(getattr(user, "manages_security", False))
+
+
+def _reads_audit_log(user: Any) -> bool:
+    return bool(getattr(user, "reads_audit_log", False))
+
+
+def _system_admin(user: Any) -> bool:
+    return bool(getattr(user, "manages_all_users", False))
 
 
 def _organisation_users(user: Any) -> bool:
@@ -53,7 +70,7 @@ ASSESSMENT = _("监测考核")
 SYSTEM = _("系统")
 
 MENU = [
-    NavItem(_("首页"), "home", "ti-home", _everyone),
+    NavItem(_("首页"), "home", "ti-home", _signed_in),
     NavItem(_("实施方案"), "plan:page", "ti-list-check", _everyone),
     NavItem(_("指标填报"), "indicators:collect", "ti-table", _region_users, ASSESSMENT),
     NavItem(_("考核结果"), "indicators:results", "ti-chart-bar", _everyone, ASSESSMENT),
@@ -76,8 +93,10 @@ MENU = [
     NavItem(_("行政区划"), "regions:tree", "ti-map-2", _everyone, SYSTEM),
     NavItem(_("单位"), "orgs:organisation_list", "ti-building", _organisation_users, SYSTEM),
     NavItem(_("人员"), "orgs:person_list", "ti-users", _organisation_users, SYSTEM),
-    NavItem(_("用户管理"), "accounts:user_list", "ti-user-cog", _managers, SYSTEM),
-    NavItem(_("审计日志"), "audit", "ti-shield-check", _province, SYSTEM),
+    NavItem(_("用户管理"), "accounts:user_list", "ti-user-cog", _sees_users, SYSTEM),
+    NavItem(_("安全管理"), "accounts:security", "ti-lock", _manages_security, SYSTEM),
+    NavItem(_("系统配置"), "system_settings", "ti-adjustments-alt", _system_admin, SYSTEM),
+    NavItem(_("审计日志"), "audit", "ti-shield-check", _reads_audit_log, SYSTEM),
     NavItem(_("后台任务"), "jobs", "ti-loader", _everyone, SYSTEM),
 ]
 SECTION_ICONS = {
@@ -91,13 +110,15 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
     """Top-level entries; a section's entries sit under one entry with ``children``."""
     items: list[dict[str, Any]] = []
     sections: dict[str, dict[str, Any]] = {}
+    # The three administrators have a few pages, all of one duty: each is on the bar itself.
+    flat = bool(getattr(user, "is_administrator", False))
     for item in MENU:
         if not item.visible(user):
             continue
         url = reverse(item.url_name)
         active = path == url if url == "/" else path.startswith(url)
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": active}
-        if not item.section:
+        if not item.section or flat:
             items.append(entry)
             continue
         key = str(item.section)

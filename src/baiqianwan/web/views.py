@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.roles import Role
-from baiqianwan.accounts.selectors import user_list
+from baiqianwan.accounts.selectors import locked_usernames, user_list
 from baiqianwan.commissioners.demand_teams import teams_for_demand
 from baiqianwan.core import selectors as core_selectors
+from baiqianwan.core.audit import audit_read_record
 from baiqianwan.core.audit_chain import chain_verify_record
 from baiqianwan.core.exports import xlsx_response
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
@@ -48,6 +49,8 @@ PERSONAL_HOME_ROLES = frozenset({Role.VILLAGE, Role.ORG, Role.EXPERT})
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if getattr(user, "is_administrator", False):
+        return _administrator_home(request)
     if getattr(user, "role", "") in PERSONAL_HOME_ROLES:
         return _personal_home(request)
     stats = region_selectors.division_stats()
@@ -88,6 +91,64 @@ def _personal_home(request: HttpRequest) -> HttpResponse:
         "home_unit": user.division if user.division_id else None,  # type: ignore[union-attr]
     }
     return render(request, "web/home_personal.html", context)
+
+
+def _administrator_home(request: HttpRequest) -> HttpResponse:
+    """The system, security or audit administrator: their duty, and nothing of the programme's data."""
+    user = request.user
+    context: dict[str, Any] = {}
+    if user.sees_user_list:  # type: ignore[union-attr]
+        context["user_count"] = user_list(user=user).filter(is_active=True).count()
+    if user.manages_security:  # type: ignore[union-attr]
+        context["locked_count"] = len(locked_usernames())
+    if user.reads_audit_log:  # type: ignore[union-attr]
+        context["chain"] = core_selectors.audit_chain_state()
+    return render(request, "web/home_admin.html", context)
+
+
+@login_required
+def system_settings(request: HttpRequest) -> HttpResponse:
+    """The system administrator's read-only view of how this deployment is configured (the values
+    come from the environment, deploy/env.example; secrets are never shown)."""
+    if not request.user.manages_all_users:  # type: ignore[union-attr]
+        raise PermissionDenied(_("只有系统管理员可以查看系统配置"))
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    rows = [
+        (_("运行方式"), "BQW_PROFILE", settings.PROFILE),
+        (
+            _("数据库"),
+            "DATABASE_URL",
+            {"sqlite3": "SQLite", "postgresql": "PostgreSQL"}.get(database, database),
+        ),
+        (
+            _("后台任务"),
+            "CELERY_BROKER_URL",
+            _("Celery 工作节点") if settings.CELERY_BROKER_URL else _("网页进程内执行"),
+        ),
+        (
+            _("共享缓存"),
+            "BQW_CACHE_URL",
+            _("Redis") if "redis" in str(getattr(settings, "CACHES", "")).lower() else _("各进程内存"),
+        ),
+        (
+            _("会话空闲超时"),
+            "SESSION_IDLE_TIMEOUT_SECONDS",
+            _("%(n)s 分钟") % {"n": settings.SESSION_IDLE_TIMEOUT_SECONDS // 60},
+        ),
+        (
+            _("密码有效期"),
+            "BQW_PASSWORD_EXPIRY_DAYS",
+            _("%(n)s 天") % {"n": settings.PASSWORD_EXPIRY_DAYS}
+            if settings.PASSWORD_EXPIRY_DAYS
+            else _("不过期"),
+        ),
+        (_("强制两步验证"), "BQW_REQUIRE_2FA", _("是") if settings.REQUIRE_2FA else _("否")),
+        (_("审计日志保留"), "AUDIT_RETENTION_DAYS", _("%(n)s 天") % {"n": settings.AUDIT_RETENTION_DAYS}),
+        (_("上传文件上限"), "UPLOAD_MAX_BYTES", f"{settings.UPLOAD_MAX_BYTES // 1048576} MB"),
+        (_("允许的域名"), "ALLOWED_HOSTS", ", ".join(settings.ALLOWED_HOSTS)),
+        (_("调试模式"), "DEBUG", _("开启（生产环境必须关闭）") if settings.DEBUG else _("关闭")),
+    ]
+    return render(request, "web/system_settings.html", {"rows": rows})
 
 
 @login_required
@@ -139,10 +200,17 @@ def _date(value: str | None) -> dt.date | None:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_province:  # type: ignore[union-attr]
-        raise PermissionDenied(_("只有省级管理员可以查看审计日志"))
+    """The audit log and its chain. Reading it is itself audited (who read which part, with which
+    filters), so the audit administrator's own work leaves a trace."""
+    if not request.user.reads_audit_log:  # type: ignore[union-attr]
+        raise PermissionDenied(_("只有审计管理员和省级管理员可以查看审计日志"))
     if request.method == "POST":
         result = chain_verify_record(by=request.user.get_username())
+        audit_read_record(
+            request=request,
+            what="校验审计链",
+            outcome=f"完整，共 {result.checked} 环" if result.intact else f"断开：{result.problem}",
+        )
         if result.intact:
             messages.success(request, _("审计链完整：共 %(count)s 环") % {"count": result.checked})
         else:
@@ -161,6 +229,12 @@ def audit(request: HttpRequest) -> HttpResponse:
             user=request.user, kind=request.GET.get("kind", ""), username=username, since=since, until=until
         )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    audit_read_record(
+        request=request,
+        what="数据变更记录" if tab == "changes" else "安全事件",
+        filters={k: v for k, v in request.GET.items() if k != "tab" and v},
+        page=page.number,
+    )
     return render(
         request,
         "web/audit.html",

@@ -30,3 +30,11 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
         for username, role, binding in result["users"]:  # type: ignore[attr-defined]
             self.stdout.write(f"  {username:<20}{role:<14}{binding}")
+        secret = str(result["totp_secret"])
+        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        self.stdout.write(
+            "两步验证：省科技厅和系统、安全、审计管理员账号登录后须输入动态验证码。"
+            "在手机身份验证器中手动添加密钥（基于时间，6 位，30 秒）：\n"
+            f"  {grouped}\n"
+            "这是公开的演示密钥，只用于演示数据。"
+        )
