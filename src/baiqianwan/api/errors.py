@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +14,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-logger = logging.getLogger(__name__)
+from baiqianwan.core.middleware import RETRY_AFTER_SECONDS, database_unavailable_page
 
-# Seconds a client should wait before retrying while the database is unreachable.
-RETRY_AFTER_SECONDS = 5
+logger = logging.getLogger(__name__)
 
 PYDANTIC_MESSAGES = {
     "missing": "必填",
@@ -205,6 +205,13 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is being handled. A lost database raised in a middleware (the
+    # session and the user are read before any view) is a 503 to retry, as it is in a view.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        if is_api_request(request):
+            return _database_unavailable(request, exception)
+        return database_unavailable_page(request, exception)
     if is_api_request(request):
         return api_error_response(500)
     from django.template import loader
