@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from baiqianwan.core.concurrency import ConflictError
 from baiqianwan.core.middleware import RETRY_AFTER_SECONDS, database_unavailable_page
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ STATUS_CODES = {
     401: "unauthenticated",
     403: "forbidden",
     404: "not_found",
+    409: "conflict",
     429: "rate_limited",
 }
 
@@ -87,6 +89,13 @@ def install(api: NinjaAPI) -> None:
         )
         return api.create_response(
             request, {"detail": detail, "code": "invalid", "errors": errors}, status=422
+        )
+
+    @api.exception_handler(ConflictError)
+    def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+        # Someone else changed the record since the client read it: read it again, then retry.
+        return api.create_response(
+            request, {"detail": "；".join(exc.messages), "code": "conflict", "errors": []}, status=409
         )
 
     @api.exception_handler(PermissionDenied)
