@@ -132,7 +132,7 @@ def queue() -> Iterator[str]:
         celery_app.set_current()
         celery_app.set_default()
         app.close()
-        client.delete(name)
+        client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
         client.close()
 
 
