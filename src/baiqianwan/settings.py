@@ -138,7 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
+    # A connection kept between requests is checked before reuse, so the platform reconnects
+    # by itself after PostgreSQL restarts; an unreachable server fails a request in seconds
+    # (a 503 to retry) rather than holding it until the TCP timeout.
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -269,6 +273,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A job's message is acknowledged when the job ends, so one whose worker dies mid-job (killed,
+# out of memory) is delivered again: at once when a pool process dies, after the visibility
+# timeout when the whole worker does. core/jobs.py runs it once more, or ends it as failed.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds no more jobs than it is running
+# Redis hands an unacknowledged job to another worker after this many seconds: it must be longer
+# than the longest job, or a job still running is started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+# Fault tests only: seconds a job waits just before its rows commit (core.jobs.job_test_pause).
+JOB_TEST_PAUSE_SECONDS = 0.0
 
 # --- matching ---------------------------------------------------------------------------------
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", VAR_DIR / "matching"))

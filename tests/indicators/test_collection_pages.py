@@ -354,7 +354,8 @@ def test_api_happy_path(
     stale = town.post(
         "/api/v1/indicators/submissions", json.dumps({**body, "version": 9}), content_type="application/json"
     )
-    assert stale.status_code == 422
+    assert stale.status_code == 409  # someone else's later save: a conflict, nothing stored
+    assert stale.json()["code"] == "conflict"
     sent = town.post(f"/api/v1/indicators/submissions/{pk}/submit", "{}", content_type="application/json")
     assert (sent.json()["status"], sent.json()["stage"]) == ("submitted", "county")
     assert county.post(f"/api/v1/indicators/submissions/{pk}/approve").json()["stage"] == "city"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +14,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-logger = logging.getLogger(__name__)
+from baiqianwan.core.concurrency import ConflictError
+from baiqianwan.core.middleware import RETRY_AFTER_SECONDS, database_unavailable_page
 
-# Seconds a client should wait before retrying while the database is unreachable.
-RETRY_AFTER_SECONDS = 5
+logger = logging.getLogger(__name__)
 
 PYDANTIC_MESSAGES = {
     "missing": "必填",
@@ -53,6 +54,7 @@ STATUS_CODES = {
     401: "unauthenticated",
     403: "forbidden",
     404: "not_found",
+    409: "conflict",
     429: "rate_limited",
 }
 
@@ -87,6 +89,13 @@ def install(api: NinjaAPI) -> None:
         )
         return api.create_response(
             request, {"detail": detail, "code": "invalid", "errors": errors}, status=422
+        )
+
+    @api.exception_handler(ConflictError)
+    def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+        # Someone else changed the record since the client read it: read it again, then retry.
+        return api.create_response(
+            request, {"detail": "；".join(exc.messages), "code": "conflict", "errors": []}, status=409
         )
 
     @api.exception_handler(PermissionDenied)
@@ -208,6 +217,13 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is being handled. A lost database raised in a middleware (the
+    # session and the user are read before any view) is a 503 to retry, as it is in a view.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        if is_api_request(request):
+            return _database_unavailable(request, exception)
+        return database_unavailable_page(request, exception)
     if is_api_request(request):
         return api_error_response(500)
     from django.template import loader

@@ -16,6 +16,7 @@ from baiqianwan.core.jobs import (
     JobFailedError,
     Progress,
     job_cancel_requested,
+    job_complete,
     job_create,
     job_enqueue,
     job_run,
@@ -403,23 +404,29 @@ def round_solve_execute(job: Job) -> Job:
 
         dispatch_round = DispatchRound.all_objects.get(pk=job.params["round"])
         try:
-            solution = round_solve(
-                acting_user=job.created_by,
-                dispatch_round=dispatch_round,
-                objective=job.params["objective"],
-                east_west_north_first=job.params["east_west_north_first"],
-                progress=progress,
-                cancel=stop,
-            )
+            # The plan and the job's end commit together: a worker lost midway stored no part of
+            # a plan, and solving again replaces any unpublished plan anyway.
+            with transaction.atomic():
+                solution = round_solve(
+                    acting_user=job.created_by,
+                    dispatch_round=dispatch_round,
+                    objective=job.params["objective"],
+                    east_west_north_first=job.params["east_west_north_first"],
+                    progress=progress,
+                    cancel=stop,
+                )
+                filled, seconds = solution["filled"], solution["seconds"]
+                result = {
+                    "message": f"已求得最优方案：填补 {filled} 个岗位，用时 {seconds:.2f} 秒",
+                    "url": f"/commissioners/rounds/{dispatch_round.pk}/",
+                    "filled": solution["filled"],
+                }
+                job_complete(job, result)
         except Cancelled as exc:
             raise JobCancelledError from exc
         except ValidationError as exc:
             raise JobFailedError("；".join(exc.messages)) from exc
-        return {
-            "message": f"已求得最优方案：填补 {solution['filled']} 个岗位，用时 {solution['seconds']:.2f} 秒",
-            "url": f"/commissioners/rounds/{dispatch_round.pk}/",
-            "filled": solution["filled"],
-        }
+        return result
 
     return job_run(job, work)
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from .audit import audit_event_record
-from .jobs import JobFailedError, Progress, job_create, job_run
+from .jobs import JobFailedError, Progress, job_complete, job_create, job_run
 from .models import AuditEvent, Job
 from .spreadsheets import ImportRejectedError, SheetSchema, SpreadsheetError, parse_sheet
 
@@ -75,16 +76,20 @@ def import_execute(job: Job) -> Job:
         try:
             sheet = parse_sheet(data, spec.schema, max_bytes=settings.UPLOAD_MAX_BYTES)
             progress(0, len(sheet.rows), "校验中")
-            result = spec.handler(acting_user=job.created_by, sheet=sheet, progress=progress)
+            # The rows, the audit event and the job's end commit together or not at all: a
+            # worker lost midway stored nothing, and the job runs again from the file.
+            with transaction.atomic():
+                result = spec.handler(acting_user=job.created_by, sheet=sheet, progress=progress)
+                audit_event_record(
+                    kind=AuditEvent.Kind.IMPORT,
+                    user=job.created_by,
+                    detail=f"{job.title}：{result.get('message', '')}",
+                )
+                job_complete(job, result)
         except SpreadsheetError as exc:
             raise JobFailedError(str(exc)) from exc
         except ImportRejectedError as exc:
             raise JobFailedError(str(exc), [e.as_dict() for e in exc.errors[:1000]]) from exc
-        audit_event_record(
-            kind=AuditEvent.Kind.IMPORT,
-            user=job.created_by,
-            detail=f"{job.title}：{result.get('message', '')}",
-        )
         return result
 
     return job_run(job, work)

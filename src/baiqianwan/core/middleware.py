@@ -134,12 +134,28 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+# Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable_page(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The page for a database that cannot be reached (down, restarting, locked): 503 to retry."""
+    logger.warning("数据库暂不可用：%s %s：%s", request.method, request.path, exception)
+    response = HttpResponse(
+        "数据库暂时不可用，请稍后刷新重试。", status=503, content_type="text/plain; charset=utf-8"
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class DatabaseErrorPageMiddleware:
     """Database errors a page cannot help, answered plainly instead of with a server error.
 
     A number no row can have (an id past 64 bits in a URL) is a page that does not exist: 404.
     An unreachable or locked database is temporary: 503 with ``Retry-After``, and the page says to
-    try again. (The API answers both in its own JSON format, in ``api/errors.py``.)"""
+    try again. (The API answers both in its own JSON format, in ``api/errors.py``.) A view's error
+    comes here; one raised in a middleware (the session is read before any view) reaches
+    ``handler500``, which answers the same."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -151,10 +167,5 @@ class DatabaseErrorPageMiddleware:
         if isinstance(exception, (OverflowError, DataError)):
             return page_not_found(request, Http404())
         if isinstance(exception, (OperationalError, InterfaceError)):
-            logger.warning("数据库暂不可用：%s %s：%s", request.method, request.path, exception)
-            response = HttpResponse(
-                "数据库暂时不可用，请稍后刷新重试。", status=503, content_type="text/plain; charset=utf-8"
-            )
-            response["Retry-After"] = "5"
-            return response
+            return database_unavailable_page(request, exception)
         return None

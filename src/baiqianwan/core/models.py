@@ -45,6 +45,8 @@ class Job(ScopedModel, TimeStampedModel):
     )
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Runs begun: a second one follows a worker lost mid-job (core/jobs.py).
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
 
     scope_owner_path = "created_by_id"
 

@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import api_scope
 from baiqianwan.industries.models import Industry
@@ -149,6 +150,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> Demand:
     response=DemandOut,
     openapi_extra=api_scope(Demand),
     summary="受理、退回、合并、标记解决、确认解决、提出异议、关闭",
+    description="带上读取时的 version（或 If-Match 请求头）：其间已被他人处理或修改时返回 409，不做修改。",
 )
 def demand_transition(request: HttpRequest, demand_id: int, payload: TransitionIn) -> Demand:
     if selectors.demand_get(user=request.user, pk=demand_id) is None:
@@ -160,7 +162,7 @@ def demand_transition(request: HttpRequest, demand_id: int, payload: TransitionI
         demand_id=demand_id,
         action=payload.action,
         acting_user=request.user,
-        version=payload.version,
+        version=expected_version(request, payload.version),
         note=payload.note,
         industry=_industry(payload.industry_code),
         merge_into=merge_into,

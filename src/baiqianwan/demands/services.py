@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from baiqianwan.core.audit import audit_event_record
+from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
 from baiqianwan.core.files import check_upload
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.text import to_simplified
@@ -182,8 +183,7 @@ def _locked(acting_user: Any, demand_id: int, version: int | None) -> Demand:
     )
     if demand is None:
         raise PermissionDenied("找不到该需求，或它不在您的管辖范围内")
-    if version is not None and demand.version != version:
-        raise ValidationError("该需求已被他人修改，请刷新页面后再操作")
+    version_check(current=demand.version, expected=version)
     return demand
 
 
@@ -267,7 +267,15 @@ def demand_transition(
     if transition is None:
         raise ValidationError(f"未知操作：{_plain(action)[:20]}")
     note = _plain(note)
-    demand = _locked(acting_user, demand_id, version)
+    demand = _locked(acting_user, demand_id, None)
+    if version is not None and demand.version != version:
+        # Two officials at once: the first one's action stands; the other is told what it is now.
+        moved_on = demand.status not in transition.sources
+        raise ConflictError(
+            f"该需求已被他人处理，现为“{demand.get_status_display()}”，请刷新后查看"
+            if moved_on
+            else STALE_MESSAGE
+        )
     if demand.status not in transition.sources:
         raise ValidationError(f"需求当前为“{demand.get_status_display()}”，不能{transition.label}")
     if not transition.allowed(acting_user, demand):

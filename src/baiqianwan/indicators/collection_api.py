@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.scope import API_PUBLIC, api_scope
 from baiqianwan.regions.models import Division
@@ -107,6 +108,11 @@ class SubmitIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(max_length=300)
+    version: int | None = Field(
+        default=None,
+        ge=0,
+        description="审核时看到的版本号（也可用 If-Match 请求头）；其间已被他人处理时返回 409",
+    )
 
 
 def _visible(user: Any, submission_id: int) -> Submission:
@@ -214,9 +220,14 @@ def submission_submit(request: HttpRequest, submission_id: int, payload: SubmitI
     response=SubmissionOut,
     openapi_extra=api_scope(Submission),
     summary="审核通过（当前审核层级）",
+    description='请求头 If-Match 带上审核时看到的版本号（如 "3"）：其间已被他人审核或退回时返回 409。',
 )
 def submission_approve(request: HttpRequest, submission_id: int) -> Submission:
-    services.submission_approve(acting_user=request.user, submission=_visible(request.user, submission_id))
+    services.submission_approve(
+        acting_user=request.user,
+        submission=_visible(request.user, submission_id),
+        version=expected_version(request),
+    )
     return _visible(request.user, submission_id)
 
 
@@ -228,7 +239,12 @@ def submission_approve(request: HttpRequest, submission_id: int) -> Submission:
 )
 def submission_return(request: HttpRequest, submission_id: int, payload: ReasonIn) -> Submission:
     submission = _visible(request.user, submission_id)
-    services.submission_return(acting_user=request.user, submission=submission, reason=payload.reason)
+    services.submission_return(
+        acting_user=request.user,
+        submission=submission,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _visible(request.user, submission_id)
 
 
@@ -240,5 +256,10 @@ def submission_return(request: HttpRequest, submission_id: int, payload: ReasonI
 )
 def submission_unapprove(request: HttpRequest, submission_id: int, payload: ReasonIn) -> Submission:
     submission = _visible(request.user, submission_id)
-    services.submission_unapprove(acting_user=request.user, submission=submission, reason=payload.reason)
+    services.submission_unapprove(
+        acting_user=request.user,
+        submission=submission,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _visible(request.user, submission_id)

@@ -317,9 +317,13 @@ def submission_action(request: HttpRequest, submission_id: int, action: str) -> 
     if submission is None:
         raise Http404("找不到该报表，或它不在您的管辖范围内")
     reason = request.POST.get("reason", "")
+    seen = request.POST.get("version", "").strip()
+    version = int(seen) if seen.isdigit() and len(seen) < 10 else None  # the version the page showed
     try:
         if action == "approve":
-            done = services.submission_approve(acting_user=request.user, submission=submission)
+            done = services.submission_approve(
+                acting_user=request.user, submission=submission, version=version
+            )
             messages.success(
                 request,
                 "已审定，数据锁定"
@@ -327,10 +331,14 @@ def submission_action(request: HttpRequest, submission_id: int, action: str) -> 
                 else f"审核通过，已转{services.LEVEL_NAMES.get(done.stage, done.stage)}审核",
             )
         elif action == "return":
-            services.submission_return(acting_user=request.user, submission=submission, reason=reason)
+            services.submission_return(
+                acting_user=request.user, submission=submission, reason=reason, version=version
+            )
             messages.success(request, "已退回，填报单位会收到通知")
         elif action == "unapprove":
-            services.submission_unapprove(acting_user=request.user, submission=submission, reason=reason)
+            services.submission_unapprove(
+                acting_user=request.user, submission=submission, reason=reason, version=version
+            )
             messages.success(request, "已撤销审定，报表回到审核中")
         else:
             raise Http404("没有这种操作")

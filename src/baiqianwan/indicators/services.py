@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
 from baiqianwan.core.notifications import notify
 from baiqianwan.core.scope import scope_of
 from baiqianwan.regions.models import Division
@@ -420,8 +421,7 @@ def submission_save(
     if not created:
         if submission.status not in EDITABLE:
             raise ValidationError(f"该报表已是“{submission.get_status_display()}”状态，不能修改")
-        if version is not None and version != submission.version:
-            raise ValidationError("数据已被他人修改，请刷新后再改")
+        version_check(current=submission.version, expected=version, message="数据已被他人修改，请刷新后再改")
     _check_open(submission, acting_user)
     before = submission.status
     submission.values = cleaned
@@ -457,6 +457,7 @@ def submission_submit(
     before = submission.status
     submission.flags = warnings
     submission.submitted_at = timezone.now()
+    submission.version += 1
     if chain:
         submission.status, submission.stage = SubmissionStatus.SUBMITTED, chain[0]
     else:
@@ -475,6 +476,22 @@ def _locked(submission: Submission) -> Submission:
     )
 
 
+def _seen(submission: Submission, version: int | None) -> None:
+    """Refuse a review made from an older version of the submission: someone acted first."""
+    if version is None or version == submission.version:
+        return
+    if submission.status == SubmissionStatus.APPROVED:
+        message = "该报表已被他人审核通过（已审定），请刷新后查看"
+    elif submission.status == SubmissionStatus.RETURNED:
+        message = "该报表已被他人退回，请刷新后查看"
+    elif submission.status == SubmissionStatus.SUBMITTED:
+        level = LEVEL_NAMES.get(submission.stage, submission.stage)
+        message = f"该报表已被他人审核，现等待{level}审核，请刷新后查看"
+    else:
+        message = STALE_MESSAGE
+    raise ConflictError(message)
+
+
 def _reviewer_of(user: Any, submission: Submission) -> None:
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(f"该报表是“{submission.get_status_display()}”状态，没有待审核的内容")
@@ -483,8 +500,10 @@ def _reviewer_of(user: Any, submission: Submission) -> None:
 
 
 @transaction.atomic
-def submission_approve(*, acting_user: Any, submission: Submission) -> Submission:
+def submission_approve(*, acting_user: Any, submission: Submission, version: int | None = None) -> Submission:
+    """Approve at the current level; ``version`` is the one the reviewer saw (stale: refused)."""
     submission = _locked(submission)
+    _seen(submission, version)
     _reviewer_of(acting_user, submission)
     chain = chain_for(submission.dataset, submission.unit)
     level = submission.stage
@@ -495,6 +514,7 @@ def submission_approve(*, acting_user: Any, submission: Submission) -> Submissio
     else:
         submission.status, submission.stage = SubmissionStatus.APPROVED, ""
         submission.approved_at = timezone.now()
+    submission.version += 1
     submission.save()
     _event(submission, acting_user, "approve", before, level=level)
     return submission
@@ -513,13 +533,17 @@ def _tell_filler(submission: Submission, title: str, body: str) -> None:
 
 
 @transaction.atomic
-def submission_return(*, acting_user: Any, submission: Submission, reason: str) -> Submission:
+def submission_return(
+    *, acting_user: Any, submission: Submission, reason: str, version: int | None = None
+) -> Submission:
     submission = _locked(submission)
+    _seen(submission, version)
     _reviewer_of(acting_user, submission)
     if not reason.strip():
         raise ValidationError({"reason": "退回须说明原因，便于填报单位改正"})
     before, level = submission.status, submission.stage
     submission.status, submission.stage = SubmissionStatus.RETURNED, ""
+    submission.version += 1
     submission.save()
     _event(submission, acting_user, "return", before, reason.strip(), level=level)
     _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）被退回", reason.strip())
@@ -527,9 +551,12 @@ def submission_return(*, acting_user: Any, submission: Submission, reason: str) 
 
 
 @transaction.atomic
-def submission_unapprove(*, acting_user: Any, submission: Submission, reason: str) -> Submission:
+def submission_unapprove(
+    *, acting_user: Any, submission: Submission, reason: str, version: int | None = None
+) -> Submission:
     """Reopen approved data for the final reviewer: only that level or the province, with a reason."""
     submission = _locked(submission)
+    version_check(current=submission.version, expected=version)
     if submission.status != SubmissionStatus.APPROVED:
         raise ValidationError("只有已审定的报表可以撤销审定")
     chain = chain_for(submission.dataset, submission.unit)
@@ -542,6 +569,7 @@ def submission_unapprove(*, acting_user: Any, submission: Submission, reason: st
         raise ValidationError("统计期已锁定，撤销审定须由省科技厅办理")
     before = submission.status
     submission.status, submission.stage, submission.approved_at = SubmissionStatus.SUBMITTED, final, None
+    submission.version += 1
     submission.save()
     _event(submission, acting_user, "unapprove", before, reason.strip(), level=final)
     _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）的审定被撤销", reason.strip())

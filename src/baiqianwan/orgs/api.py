@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import OMITTED
 from baiqianwan.core.scope import api_scope
@@ -28,6 +29,9 @@ class OrganisationOut(Schema):
     contact_name: str
     contact_phone: str
     is_active: bool
+    version: int = Field(
+        description="版本号：修改时原样带回（version 字段或 If-Match 请求头），防止覆盖他人修改"
+    )
 
 
 class OrganisationIn(Schema):
@@ -47,6 +51,9 @@ class OrganisationPatch(Schema):
     address: str = Field(OMITTED, max_length=200)
     contact_name: str = Field(OMITTED, max_length=40)
     contact_phone: str = Field(OMITTED, max_length=20)
+    version: int | None = Field(
+        None, ge=0, description="读取时的版本号（也可用 If-Match 请求头）；记录已被他人修改时返回 409"
+    )
 
 
 class PersonOut(Schema):
@@ -142,6 +149,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
     response=OrganisationOut,
     openapi_extra=api_scope(Organisation),
     summary="修改单位",
+    description="带上读取时的 version（或 If-Match 请求头）：其间已被他人修改时返回 409，不做任何修改。",
 )
 def organisation_update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatch
@@ -149,7 +157,10 @@ def organisation_update(
     if selectors.organisation_get(user=request.user, pk=organisation_id, action="change") is None:
         raise Http404
     values = _division_values(payload.dict(exclude_unset=True))
-    return services.organisation_update(acting_user=request.user, organisation_id=organisation_id, **values)
+    version = expected_version(request, values.pop("version", None))
+    return services.organisation_update(
+        acting_user=request.user, organisation_id=organisation_id, version=version, **values
+    )
 
 
 @router.get("/people", response=list[PersonOut], openapi_extra=api_scope(Person), summary="人员列表")

@@ -18,12 +18,17 @@ def _root(user: Any) -> str:
 
 
 class OrganisationForm(forms.ModelForm):
+    # The version the page showed: saving over someone else's later edit is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "uscc", "division", "address", "contact_name", "contact_phone", "website"]
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.fields["division"] = DivisionField(
             label=_("所在地"), root=_root(acting_user), min_level="county", help_text=_("选到区县、乡镇或村")
         )

@@ -35,6 +35,8 @@ class Organisation(ScopedModel, TimeStampedModel):
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     website = models.CharField(_("网址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    # Raised by every edit: an edit made from an older version is refused (core/concurrency.py).
+    version = models.PositiveIntegerField(_("版本"), default=0)
 
     scope_division_path = "division"
     scope_organisation_path = "id"

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.validators import validate_id_number, validate_mobile, validate_uscc
 from baiqianwan.regions.models import Division
 
@@ -70,7 +71,10 @@ def organisation_create(*, acting_user: Any, **values: Any) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, acting_user: Any, organisation_id: int, **values: Any) -> Organisation:
+def organisation_update(
+    *, acting_user: Any, organisation_id: int, version: int | None = None, **values: Any
+) -> Organisation:
+    """Change an organisation; ``version`` is the one the editor read, refused when stale."""
     organisation = (
         Organisation.objects.for_user(acting_user, "change")
         .select_for_update(of=("self",))
@@ -81,6 +85,7 @@ def organisation_update(*, acting_user: Any, organisation_id: int, **values: Any
         raise PermissionDenied("该单位不在您的管辖范围内")
     if not acting_user.is_manager and acting_user.organisation_id != organisation.pk:
         raise PermissionDenied("您没有修改该单位的权限")
+    version_check(current=organisation.version, expected=version)
     values = _clean_organisation(values)
     if "division" in values and values["division"] != organisation.division:
         if not acting_user.is_manager:
@@ -89,6 +94,7 @@ def organisation_update(*, acting_user: Any, organisation_id: int, **values: Any
     for key, value in values.items():
         if key in ORGANISATION_FIELDS:
             setattr(organisation, key, value)
+    organisation.version += 1
     organisation.full_clean()
     organisation.save()
     return organisation

@@ -71,7 +71,10 @@ def organisation_edit(request: HttpRequest, organisation_id: int | None = None) 
                 organisation = services.organisation_create(acting_user=request.user, **values)
             else:
                 organisation = services.organisation_update(
-                    acting_user=request.user, organisation_id=instance.pk, **values
+                    acting_user=request.user,
+                    organisation_id=instance.pk,
+                    version=form.cleaned_data["version"],
+                    **values,
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
