@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_audit_contact_kind"),
+        ("core", "0006_audit_security_kinds"),
     ]
 
     operations = [
