@@ -194,6 +194,23 @@ def test_leader_first_takes_the_person_who_fits_the_leader_slot() -> None:
     assert got == {"l-tea": "tea", "l-fish": "both"}
 
 
+def test_a_leader_changes_leader_slots_to_make_room_for_another() -> None:
+    # "both" may lead either slot, "farm" only the farming one: if "both" were left in the farming
+    # leader slot, the industry leader slot would stay empty although the team can fill both.
+    inst = make(
+        [
+            ("l-farm", "甲镇", ["农业"], True),
+            ("m-1", "甲镇", ["农业"], False),
+            ("l-industry", "甲镇", ["工业"], True),
+            ("m-2", "甲镇", ["农业"], False),
+        ],
+        [("farm", ["农业"], True, 1), ("both", ["农业", "工业"], True, 1)],
+        {("甲镇", "farm"): 0.0, ("甲镇", "both"): 0.0},
+    )
+    for result in (solve(inst), greedy(inst)):
+        assert plan(result) == {"l-farm": "farm", "l-industry": "both"}
+
+
 def test_pinned_and_kept_people_stay_in_their_slots() -> None:
     inst = make(
         [("t-0", "甲镇", ["农业"], True), ("t-1", "甲镇", ["农业"], False)],

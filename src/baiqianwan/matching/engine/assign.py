@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from scipy.optimize import linear_sum_assignment
 
 from .assign_explain import explain_gaps, staffing_summary
 from .assign_model import (
@@ -50,6 +51,9 @@ from .assign_model import (
 # node potentials also drift below the largest cost, so keep a further factor of 8 in hand.
 _INT64_MAX = 2**63 - 1
 _COST_HEADROOM = 8
+
+# A seat a person does not fit, in the reseating of a town's team (any cost above the real ones).
+_UNSEATABLE = 1 << 40
 
 __all__ = [
     "MAX_FILLED_THEN_SCORE",
@@ -266,45 +270,39 @@ def _flow(prep: Prepared, stages: _Stages) -> list[tuple[int, int]]:
 
 
 def _leader_first(prep: Prepared, by_slot: Mapping[int, int], fixed: Collection[int]) -> dict[int, int]:
-    """Move people who can lead from ordinary slots into the empty leader slots of their town.
+    """Reseat each town's people so that as many of its leader slots as possible are filled.
 
     A person's score belongs to the (town, person) pair, not to the slot, and every slot of a town
-    has the same tier: so a move within a town keeps the filled count per tier and the score, and
-    keeps every rule (the person is already allowed in the town, still holds one slot there, can
-    lead and has one of the leader slot's fields). An optimum stays an optimum. Pinned slots
-    (`fixed`) never move. Per town, the empty leader slots are matched to the movable people who
-    fit them (augmenting paths), so as many leader slots as possible are filled.
+    has the same tier: so reseating people within a town keeps the filled count per tier and the
+    score, and keeps every rule (each person is already allowed in the town and still holds one
+    slot there; a seat must fit their fields and the leader rule). An optimum stays an optimum.
+    Pinned slots (`fixed`) never move. Per town with an empty leader slot, the town's movable
+    people are assigned to its free slots by an exact assignment that fills the most leader slots
+    and, among those seatings, moves the fewest people — moving only ordinary members into empty
+    leader slots is not enough: a leader may need to change leader slots to make room.
     """
     out = dict(by_slot)
     for slots in prep.town_slots.values():
-        empty = [s for s in slots if prep.slots[s].leader and s not in out]
-        if not empty:
+        if not any(prep.slots[s].leader and s not in out for s in slots):
             continue
-        members = [
-            s
-            for s in slots
-            if not prep.slots[s].leader and s in out and s not in fixed and prep.coms[out[s]].can_lead
-        ]
-        if not members:
+        free = [s for s in slots if s not in fixed]
+        seated = [s for s in free if s in out]
+        if not seated:
             continue
-        match: dict[int, int] = {}  # ordinary slot -> the leader slot its person moves to
-
-        def augment(
-            lead: int, seen: set[int], members: list[int] = members, match: dict[int, int] = match
-        ) -> bool:
-            for m in members:
-                if m in seen or not prep.slot_mask[lead] & prep.com_mask[out[m]]:
-                    continue
-                seen.add(m)
-                if m not in match or augment(match[m], seen):
-                    match[m] = lead
-                    return True
-            return False
-
-        for lead in empty:
-            augment(lead, set())
-        for m, lead in sorted(match.items()):
-            out[lead] = out.pop(m)
+        people = [out[s] for s in seated]
+        leader_weight = len(people) + 1  # one more leader outweighs keeping everyone in place
+        cost = np.full((len(people), len(free)), _UNSEATABLE, dtype=np.int64)
+        for i, c in enumerate(people):
+            for j, s in enumerate(free):
+                if prep.fits(s, c):
+                    cost[i, j] = -leader_weight * int(prep.slots[s].leader) - int(s == seated[i])
+        rows, cols = linear_sum_assignment(cost)
+        # The current seating is one of the candidates, so everyone keeps a seat they fit.
+        assert all(cost[r, k] < _UNSEATABLE for r, k in zip(rows, cols, strict=True))
+        for s in seated:
+            del out[s]
+        for r, k in zip(rows, cols, strict=True):
+            out[free[k]] = people[r]
     return out
 
 
