@@ -174,7 +174,7 @@ def test_round_zip_holds_a_letter_and_an_agreement_per_posting(
     assert client_for(setting["org"]).get(url).status_code == 403
 
     province = client_for(setting["province"])
-    with django_assert_max_num_queries(8):  # one query for every posting's details, however many
+    with django_assert_max_num_queries(9):  # one query for every posting's details, however many
         response = province.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
