@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management.color import no_style
 from django.db import connections
-from django.test import Client, TransactionTestCase
+from django.test import Client, TestCase, TransactionTestCase
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -92,6 +92,15 @@ def two_factor_optional(settings: Any) -> None:
     turns it on (tests/accounts/test_two_factor.py). Users with a device are asked for a code
     either way: ``otp_verified`` marks a test client's session as having passed that step."""
     settings.REQUIRE_2FA = False
+
+
+def job_started(start: Callable[..., Any], **arguments: Any) -> Any:
+    """Call a service that starts a job and let the job run, as it does once the request's
+    transaction commits (the test's own transaction never does)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = start(**arguments)
+    job.refresh_from_db()
+    return job
 
 
 def otp_verified(client: Client, user: User) -> Client:

@@ -11,4 +11,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # The app of every thread, not just the one that imported this module: gunicorn's threaded
 # workers queue jobs from request threads, which would otherwise get Celery's fallback app.
 app.set_default()
-app.autodiscover_tasks()
+# Every job runs through the one task in core/jobs.py, which finds the job's kind in a registry.
+app.autodiscover_tasks(["baiqianwan.core"], related_name="jobs")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -187,7 +187,8 @@ def test_rebuild_command_and_page(
     call_command("match", "rebuild", stdout=__import__("io").StringIO())
     assert len(index_get()) >= 3
     province = client_for(make_user(Role.PROVINCE, "440000000000"))
-    response = province.post("/matching/rebuild/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = province.post("/matching/rebuild/")
     assert response.status_code == 302
     assert "已完成" in province.get(response["Location"]).content.decode()
     assert client_for(make_user(Role.COUNTY, A["county"])).post("/matching/rebuild/").status_code == 403

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from openpyxl import Workbook, load_workbook
 
 from baiqianwan.accounts.models import User
@@ -20,7 +20,7 @@ from baiqianwan.core.models import AuditEvent, Job
 from baiqianwan.orgs.importing import ORGANISATION_SCHEMA, PERSON_SCHEMA
 from baiqianwan.orgs.models import Organisation, Person
 
-from ..conftest import A, B
+from ..conftest import A, B, job_started
 
 HEADERS = [c.header for c in ORGANISATION_SCHEMA.columns]
 
@@ -51,8 +51,8 @@ def test_valid_file_is_stored_in_one_job(county: User) -> None:
     rng = random.Random(3)
     rows = [org_row(rng, f"大埔县测试企业{i}") for i in range(25)]
     rows.append([*org_row(rng, "按全称定位的单位")[:3], "梅州市大埔县湖寮镇", "湖寮镇", "", ""])
-    job = import_job_start(
-        acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
+    job = job_started(
+        import_job_start, acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
     )
     assert job.status == Job.Status.SUCCEEDED, job.errors
     assert job.result["created"] == 26
@@ -69,7 +69,8 @@ def test_one_bad_cell_stores_nothing_and_names_row_and_column(county: User) -> N
     outside = org_row(rng, "外市单位", division=B["town"])
     unknown_kind = org_row(rng, "类型不对的单位")
     unknown_kind[1] = "公司"
-    job = import_job_start(
+    job = job_started(
+        import_job_start,
         acting_user=county,
         kind="organisations",
         filename="单位.xlsx",
@@ -90,7 +91,8 @@ def test_one_bad_cell_stores_nothing_and_names_row_and_column(county: User) -> N
 
 
 def test_wrong_columns_and_wrong_file_type_fail_with_a_message(county: User) -> None:
-    job = import_job_start(
+    job = job_started(
+        import_job_start,
         acting_user=county,
         kind="organisations",
         filename="x.xlsx",
@@ -98,7 +100,9 @@ def test_wrong_columns_and_wrong_file_type_fail_with_a_message(county: User) -> 
     )
     assert job.status == Job.Status.FAILED
     assert "缺少列" in job.message
-    job = import_job_start(acting_user=county, kind="organisations", filename="x.csv", data=b"a,b\n1,2\n")
+    job = job_started(
+        import_job_start, acting_user=county, kind="organisations", filename="x.csv", data=b"a,b\n1,2\n"
+    )
     assert job.status == Job.Status.FAILED
     assert "不是 Excel 表格" in job.message
 
@@ -110,7 +114,9 @@ def test_existing_code_is_reported_not_overwritten(
     rng = random.Random(5)
     row = org_row(rng, "重名登记")
     row[2] = existing.uscc
-    job = import_job_start(acting_user=county, kind="organisations", filename="u.xlsx", data=workbook([row]))
+    job = job_started(
+        import_job_start, acting_user=county, kind="organisations", filename="u.xlsx", data=workbook([row])
+    )
     assert job.status == Job.Status.FAILED
     assert "已在平台登记" in job.errors[0]["message"]
     existing.refresh_from_db()
@@ -150,15 +156,21 @@ def test_people_import_validates_id_numbers_and_scope(
             "",
         ],
     ]
-    job = import_job_start(acting_user=county, kind="people", filename="p.xlsx", data=workbook(rows, headers))
+    job = job_started(
+        import_job_start, acting_user=county, kind="people", filename="p.xlsx", data=workbook(rows, headers)
+    )
     assert job.status == Job.Status.FAILED
     cells = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert "校验位错误" in cells[(3, "C")]
     assert "11 位" in cells[(4, "D")]
     assert "不在您的管辖范围内" in cells[(4, "F")]
     assert Person.all_objects.count() == 0
-    job = import_job_start(
-        acting_user=county, kind="people", filename="p.xlsx", data=workbook(rows[:1], headers)
+    job = job_started(
+        import_job_start,
+        acting_user=county,
+        kind="people",
+        filename="p.xlsx",
+        data=workbook(rows[:1], headers),
     )
     assert job.status == Job.Status.SUCCEEDED
     assert Person.all_objects.get().id_number == good_id
@@ -172,7 +184,8 @@ def test_import_page_flow(county: User, client_for: Callable[[User], Client]) ->
     assert headers[0] == "单位名称*"
     upload = io.BytesIO(workbook([org_row(random.Random(8), "页面导入单位")]))
     upload.name = "单位.xlsx"
-    response = client.post("/imports/organisations/", {"file": upload})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/imports/organisations/", {"file": upload})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "已导入 1 个单位" in page
@@ -185,9 +198,7 @@ def test_import_is_for_managers_only(
     assert client.get("/imports/organisations/").status_code == 403
 
 
-def test_imported_records_reach_the_matching_index_and_the_change_log(
-    county: User, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_imported_records_reach_the_matching_index_and_the_change_log(county: User) -> None:
     from auditlog.models import LogEntry
 
     from baiqianwan.matching.documents import doc_id
@@ -196,10 +207,9 @@ def test_imported_records_reach_the_matching_index_and_the_change_log(
     rng = random.Random(5)
     rows = [org_row(rng, "大埔县农业科学研究所"), org_row(rng, "大埔县蜜柚企业")]
     rows[0][1] = "科研院所"
-    with django_capture_on_commit_callbacks(execute=True):
-        job = import_job_start(
-            acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
-        )
+    job = job_started(
+        import_job_start, acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
+    )
     assert job.status == Job.Status.SUCCEEDED, job.errors
     institute = Organisation.all_objects.get(name="大埔县农业科学研究所")
     company = Organisation.all_objects.get(name="大埔县蜜柚企业")
@@ -220,7 +230,7 @@ def test_people_import_masks_personal_numbers_in_the_change_log(county: User, ma
     number = make_id_number(rng, division_code=A["county"], born=dt.date(1979, 3, 9), female=True)
     headers = [c.header for c in PERSON_SCHEMA.columns]
     data = workbook([["刘梅", "女", number, "13902345678", "", org.uscc, "", "", "植保"]], headers)
-    job = import_job_start(acting_user=county, kind="people", filename="人员.xlsx", data=data)
+    job = job_started(import_job_start, acting_user=county, kind="people", filename="人员.xlsx", data=data)
     assert job.status == Job.Status.SUCCEEDED, job.errors
     entry = LogEntry.objects.get_for_object(Person.all_objects.get(name="刘梅")).get()
     assert number not in str(entry.changes)
@@ -231,8 +241,8 @@ def test_a_control_character_in_a_cell_is_refused_by_row_and_column(county: User
     rng = random.Random(4)
     # Excel stores a control character in a cell as the escape _x0007_ (how a pasted BEL arrives).
     rows = [org_row(rng, "大埔县_x0007_测试企业"), org_row(rng, "正常企业")]
-    job = import_job_start(
-        acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
+    job = job_started(
+        import_job_start, acting_user=county, kind="organisations", filename="单位.xlsx", data=workbook(rows)
     )
     assert job.status == Job.Status.FAILED
     assert job.errors[0]["row"] == 2

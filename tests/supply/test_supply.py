@@ -23,7 +23,7 @@ from baiqianwan.supply import services
 from baiqianwan.supply.importing import ACHIEVEMENT_SCHEMA, EXPERT_SCHEMA
 from baiqianwan.supply.models import Achievement, ExpertProfile
 
-from ..conftest import A, B
+from ..conftest import A, B, job_started
 
 
 def workbook(schema: Any, rows: list[list[Any]]) -> bytes:
@@ -110,7 +110,8 @@ def test_achievement_import_reports_every_bad_cell(
         "",
         "",
     ]
-    job = import_job_start(
+    job = job_started(
+        import_job_start,
         acting_user=staff,
         kind="achievements",
         filename="a.xlsx",
@@ -120,8 +121,12 @@ def test_achievement_import_reports_every_bad_cell(
     cells = {(e["row"], e["column"]) for e in job.errors}
     assert {(3, "D"), (3, "G"), (3, "I")} <= cells
     assert not Achievement.all_objects.exists()
-    job = import_job_start(
-        acting_user=staff, kind="achievements", filename="a.xlsx", data=workbook(ACHIEVEMENT_SCHEMA, [good])
+    job = job_started(
+        import_job_start,
+        acting_user=staff,
+        kind="achievements",
+        filename="a.xlsx",
+        data=workbook(ACHIEVEMENT_SCHEMA, [good]),
     )
     assert job.status == Job.Status.SUCCEEDED, job.errors
     saved = Achievement.all_objects.get()
@@ -149,16 +154,24 @@ def test_expert_import_needs_registered_people(
         ],
         [stranger, "茶叶加工", "红茶", "深圳", "闽南话", "", ""],
     ]
-    job = import_job_start(
-        acting_user=staff, kind="experts", filename="e.xlsx", data=workbook(EXPERT_SCHEMA, rows)
+    job = job_started(
+        import_job_start,
+        acting_user=staff,
+        kind="experts",
+        filename="e.xlsx",
+        data=workbook(EXPERT_SCHEMA, rows),
     )
     assert job.status == Job.Status.FAILED
     messages = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert "未登记" in messages[(3, "A")]
     assert "地级市" in messages[(3, "D")]
     assert "方言只能填" in messages[(3, "E")]
-    job = import_job_start(
-        acting_user=staff, kind="experts", filename="e.xlsx", data=workbook(EXPERT_SCHEMA, rows[:1])
+    job = job_started(
+        import_job_start,
+        acting_user=staff,
+        kind="experts",
+        filename="e.xlsx",
+        data=workbook(EXPERT_SCHEMA, rows[:1]),
     )
     assert job.status == Job.Status.SUCCEEDED, job.errors
     profile = ExpertProfile.all_objects.get()

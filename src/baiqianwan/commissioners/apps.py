@@ -8,9 +8,13 @@ class CommissionersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from baiqianwan.core.jobs import job_kind_register
         from baiqianwan.plan.selectors import live_kpi_register
 
         from . import models
+        from .services import round_solve_execute
+
+        job_kind_register("dispatch:solve", round_solve_execute)
         from .overview import KPI_CODE, kpi_commissioners_serving
 
         audited = (

@@ -18,8 +18,8 @@ from baiqianwan.core.jobs import (
     job_cancel_requested,
     job_complete,
     job_create,
-    job_enqueue,
     job_run,
+    job_start,
 )
 from baiqianwan.core.models import Job
 from baiqianwan.core.notifications import notify
@@ -387,9 +387,7 @@ def round_solve_job(
             "back": f"/commissioners/rounds/{dispatch_round.pk}/",
         },
     )
-    from .tasks import round_solve_run
-
-    job_enqueue(job, round_solve_run)
+    job_start(job)
     return job
 
 

@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (audit of logins)
+        from .imports import import_execute
+        from .jobs import job_kind_register
+
+        job_kind_register("import", import_execute)

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .audit import audit_event_record
-from .jobs import JobFailedError, Progress, job_complete, job_create, job_run
+from .jobs import JobFailedError, Progress, job_complete, job_create, job_run, job_start
 from .models import AuditEvent, Job
 from .spreadsheets import ImportRejectedError, SheetSchema, SpreadsheetError, parse_sheet
 
@@ -55,15 +55,12 @@ def import_kind_register(
 
 def import_job_start(*, acting_user: Any, kind: str, filename: str, data: bytes) -> Job:
     """Record the upload as a job and run it (in-process or on a worker)."""
-    from .tasks import import_run  # tasks import this module
-
     spec = IMPORT_KINDS[kind]
     job = job_create(
         kind=f"import:{kind}", title=f"导入{spec.label}：{filename[:80]}", created_by=acting_user
     )
     job.input_file.save(filename[-100:] or "upload.xlsx", ContentFile(data), save=True)
-    import_run.delay(job.pk)
-    job.refresh_from_db()
+    job_start(job)
     return job
 
 

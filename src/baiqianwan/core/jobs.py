@@ -18,6 +18,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from auditlog.context import set_actor
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -174,9 +175,38 @@ def job_run(job: Job, work: Callable[[Job, Progress], dict[str, Any]]) -> Job:
     return job
 
 
-def job_enqueue(job: Job, task: Any) -> None:
-    """Start ``task(job_id)`` after the surrounding transaction commits (eager or on a worker)."""
-    transaction.on_commit(lambda: task.delay(job.pk))
+# Job kind (or the family before its colon: "import" for "import:orgs") → the function that runs
+# a job of that kind. Each app registers its kinds in ready(), as it registers import kinds.
+JOB_KINDS: dict[str, Callable[[Job], Job]] = {}
+
+
+def job_kind_register(kind: str, execute: Callable[[Job], Job]) -> None:
+    JOB_KINDS[kind] = execute
+
+
+def job_start(job: Job) -> None:
+    """Run ``job`` once the surrounding transaction commits: in this process in the embedded
+    default, on a worker when a broker is configured. The one way any job is started."""
+    transaction.on_commit(lambda: job_task.delay(job.pk))
+
+
+def job_execute(job_id: int) -> Job:
+    job = Job.all_objects.select_related("created_by").get(pk=job_id)
+    execute = JOB_KINDS.get(job.kind) or JOB_KINDS.get(job.kind.partition(":")[0])
+    if execute is None:
+        logger.error("后台任务 %s 的类型 %s 未注册", job.pk, job.kind)
+        Job.all_objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), message=_("未知的任务类型，无法执行")
+        )
+        job.refresh_from_db()
+        return job
+    return execute(job)
+
+
+@shared_task(name="core.job_run")
+def job_task(job_id: int) -> str:
+    """The one Celery task: runs a job of any registered kind."""
+    return job_execute(job_id).status
 
 
 class JobCancelledError(Exception):

@@ -8,7 +8,12 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from baiqianwan.core.jobs import job_kind_register
+
         from .models import DataSet, LockException, Submission
+        from .workbook import JOB_KIND, upload_execute
+
+        job_kind_register(JOB_KIND, upload_execute)
 
         for model in (DataSet, Submission, LockException):
             auditlog.register(model)

@@ -35,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from baiqianwan.core.audit import audit_event_record
-from baiqianwan.core.jobs import JobFailedError, Progress, job_create, job_enqueue, job_run
+from baiqianwan.core.jobs import JobFailedError, Progress, job_create, job_run, job_start
 from baiqianwan.core.models import AuditEvent, Job
 from baiqianwan.core.spreadsheets import (
     CellError,
@@ -676,9 +676,7 @@ def upload_job_start(*, acting_user: Any, dataset: DataSet, period: str, filenam
         params={"dataset": dataset.code, "period": period, "filename": filename[:100], "back": back},
     )
     job.input_file.save(filename[-100:] or "upload.xlsx", ContentFile(data), save=True)
-    from .tasks import upload_run
-
-    job_enqueue(job, upload_run)
+    job_start(job)
     return job
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from baiqianwan.core.jobs import Progress, job_create, job_run
+from baiqianwan.core.jobs import Progress, job_create, job_run, job_start
 from baiqianwan.core.models import Job
 from baiqianwan.demands.selectors import success_counts
 from baiqianwan.matching.engine import Document, IndexStoreError, MatchIndex
@@ -73,11 +73,8 @@ def index_drop(ids: list[str]) -> None:
 
 
 def index_rebuild_job(*, acting_user: Any) -> Job:
-    from .tasks import index_rebuild_run
-
     job = job_create(kind="matching:rebuild", title="重建匹配索引", created_by=acting_user)
-    index_rebuild_run.delay(job.pk)
-    job.refresh_from_db()
+    job_start(job)
     return job
 
 
