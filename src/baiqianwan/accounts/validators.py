@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 class CharacterClassValidator:
@@ -17,11 +18,11 @@ class CharacterClassValidator:
         ]
         if sum(classes) < 3:
             raise ValidationError(
-                "密码须包含大写字母、小写字母、数字、符号中的至少三类", code="password_classes"
+                gettext("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_classes"
             )
 
     def get_help_text(self) -> str:
-        return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"
+        return gettext("密码须包含大写字母、小写字母、数字、符号中的至少三类。")
 
 
 class MinimumLengthValidator:
@@ -33,9 +34,11 @@ class MinimumLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) < self.min_length:
             raise ValidationError(
-                f"密码太短，至少需要 {self.min_length} 个字符（当前 {len(password)} 个）",
+                gettext("密码太短，至少需要 {min_length} 个字符（当前 {len} 个）").format(
+                    min_length=self.min_length, len=len(password)
+                ),
                 code="password_too_short",
             )
 
     def get_help_text(self) -> str:
-        return f"密码至少需要 {self.min_length} 个字符。"
+        return gettext("密码至少需要 {min_length} 个字符。").format(min_length=self.min_length)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.core.scope import Scope, scope_of
 from baiqianwan.core.spreadsheets import Column, SheetSchema
@@ -189,7 +190,7 @@ def overview_get(*, user: Any, on: dt.date | None = None) -> Overview:
     return Overview(
         on=on,
         target=commissioners_target(),
-        total=tally("", "合计"),
+        total=tally("", gettext("合计")),
         regions=regions,
         cities=sorted(city_rows, key=lambda c: (-c.on_duty, c.code)),
         fields=sorted(known + others, key=lambda pair: -pair[1]),
@@ -215,5 +216,5 @@ def overview_rows(overview: Overview) -> list[tuple[Any, ...]]:
         (c.name, c.region_label, c.on_duty, c.serving, c.teams, c.towns, c.villages) for c in overview.cities
     ]
     t = overview.total
-    rows.append(("合计（按人去重）", "", t.on_duty, t.serving, t.teams, t.towns, t.villages))
+    rows.append((gettext("合计（按人去重）"), "", t.on_duty, t.serving, t.teams, t.towns, t.villages))
     return rows

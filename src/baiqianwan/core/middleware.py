@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 
 from .text import CONTROL_MESSAGE, has_control_characters, strip_control_characters
@@ -153,7 +154,9 @@ class DatabaseErrorPageMiddleware:
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.warning("数据库暂不可用：%s %s：%s", request.method, request.path, exception)
             response = HttpResponse(
-                "数据库暂时不可用，请稍后刷新重试。", status=503, content_type="text/plain; charset=utf-8"
+                gettext("数据库暂时不可用，请稍后刷新重试。"),
+                status=503,
+                content_type="text/plain; charset=utf-8",
             )
             response["Retry-After"] = "5"
             return response
