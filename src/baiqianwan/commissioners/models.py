@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.models import TimeStampedModel
@@ -15,18 +15,18 @@ from baiqianwan.core.scope import ScopedModel
 
 # The fields commissioners are selected from (三(六)一是 拓展多领域复合型科技特派员选派渠道).
 FIELDS = [
-    "种植",
-    "养殖",
-    "农产品加工",
-    "农机装备",
-    "信息化与电商",
-    "金融",
-    "规划",
-    "医疗卫生",
-    "生态环保",
-    "南药",
-    "茶叶",
-    "水产",
+    gettext_noop("种植"),
+    gettext_noop("养殖"),
+    gettext_noop("农产品加工"),
+    gettext_noop("农机装备"),
+    gettext_noop("信息化与电商"),
+    gettext_noop("金融"),
+    gettext_noop("规划"),
+    gettext_noop("医疗卫生"),
+    gettext_noop("生态环保"),
+    gettext_noop("南药"),
+    gettext_noop("茶叶"),
+    gettext_noop("水产"),
 ]
 
 

@@ -104,7 +104,7 @@ class Tally:
 
     @property
     def region_label(self) -> str:
-        return REGION_LABELS[Region(self.region)] if self.region else ""
+        return gettext(REGION_LABELS[Region(self.region)]) if self.region else ""
 
 
 @dataclass
@@ -181,7 +181,7 @@ def overview_get(*, user: Any, on: dt.date | None = None) -> Overview:
             codes.add(scope.division_prefix[:4])
         cities = cities.filter(code__in=[f"{code}00000000" for code in codes])
     city_rows = [tally(c.code[:4], c.name, str(CITY_REGION.get(c.code[:4], ""))) for c in cities]
-    regions = [tally(str(r), REGION_LABELS[r], str(r)) for r in Region]
+    regions = [tally(str(r), gettext(REGION_LABELS[r]), str(r)) for r in Region]
     if not scope.everything:
         shown = {row.region for row in city_rows}
         regions = [r for r in regions if r.region in shown]

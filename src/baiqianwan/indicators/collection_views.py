@@ -140,6 +140,12 @@ def _shown(element: DataElement, value: Any) -> Any:
     return value
 
 
+def _shown_translated(element: DataElement, value: Any) -> Any:
+    """A stored value as the page shows it: yes/no in the language in use."""
+    shown = _shown(element, value)
+    return gettext(shown) if element.kind == "yes_no" and shown else shown
+
+
 class EntryForm(forms.Form):
     """One input per data element. Every field is text: the service reads and checks each value
     by its element's kind, so the form and the Excel upload give the same messages."""
@@ -183,7 +189,7 @@ class EntryForm(forms.Form):
     def rows(self, previous: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         previous = previous or {}
         return [
-            {"element": e, "field": self[e.code], "previous": _shown(e, previous.get(e.code))}
+            {"element": e, "field": self[e.code], "previous": _shown_translated(e, previous.get(e.code))}
             for e in self.elements
         ]
 

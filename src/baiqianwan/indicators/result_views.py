@@ -43,7 +43,7 @@ def _base(request: HttpRequest, chosen: results.Selection, tab: str) -> dict[str
         "tab": tab,
         "regions": [
             ("", gettext("全省")),
-            *results.REGION_NAMES.items(),
+            *((key, gettext(name)) for key, name in results.REGION_NAMES.items()),
             (results.EAST_WEST_NORTH, gettext("粤东西北")),
         ],
         "level_names": results.LEVEL_NAMES,

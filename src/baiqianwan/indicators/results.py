@@ -42,7 +42,7 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from baiqianwan.core.scope import scope_of
 from baiqianwan.regions.classification import REGION_LABELS, Region, prefix_of_code
@@ -76,7 +76,13 @@ LEVEL_NAMES = {
 }
 SCORED_LEVELS = ("county", "town", "village")
 HORIZON = (2025, 2027)
-TIERS = ((0.2, "第一档"), (0.5, "第二档"), (0.8, "第三档"), (1.0, "第四档"))
+# Tier names are stored with published results; pages show them through gettext.
+TIERS = (
+    (0.2, gettext_noop("第一档")),
+    (0.5, gettext_noop("第二档")),
+    (0.8, gettext_noop("第三档")),
+    (1.0, gettext_noop("第四档")),
+)
 CACHE_SECONDS = 24 * 3600
 DECIMALS = 6  # stored scores; ranks tie at the same number of decimals
 
@@ -572,7 +578,7 @@ class Selection:
 
     @property
     def region_label(self) -> str:
-        return {**REGION_NAMES, EAST_WEST_NORTH: "粤东西北"}.get(self.region, "全省")
+        return gettext({**REGION_NAMES, EAST_WEST_NORTH: "粤东西北"}.get(self.region, "全省"))
 
     @property
     def indices(self) -> list[Item]:
@@ -783,7 +789,7 @@ class RankRow:
 
     @property
     def region_label(self) -> str:
-        return REGION_NAMES.get(self.region, "")
+        return gettext(REGION_NAMES[self.region]) if self.region in REGION_NAMES else ""
 
 
 def ranking(
@@ -878,7 +884,11 @@ def region_summary(*, view: PeriodView, item: Item) -> list[RegionStat]:
             if region != Region.PRD:
                 groups[EAST_WEST_NORTH].append(code)
         groups["all"].append(code)
-    labels = {**REGION_NAMES, EAST_WEST_NORTH: gettext("粤东西北合计"), "all": gettext("全省")}
+    labels = {
+        **{key: gettext(name) for key, name in REGION_NAMES.items()},
+        EAST_WEST_NORTH: gettext("粤东西北合计"),
+        "all": gettext("全省"),
+    }
     out = []
     for key, codes in groups.items():
         found = sorted((scores[c], c) for c in codes if c in scores)

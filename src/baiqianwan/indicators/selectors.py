@@ -240,7 +240,9 @@ class DataSetOverview:
 
     @property
     def chain_label(self) -> str:
-        return " → ".join(services.LEVEL_NAMES.get(level, level) for level in self.dataset.approval_chain)
+        return " → ".join(
+            str(services.LEVEL_NAMES.get(level, level)) for level in self.dataset.approval_chain
+        )
 
 
 def collection_overview(*, user: Any, today: dt.date | None = None) -> list[DataSetOverview]:

@@ -22,7 +22,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from baiqianwan.core.notifications import notify
 from baiqianwan.regions.models import Division
@@ -49,7 +49,13 @@ from .models import (
 )
 
 LEVEL_ORDER = ["village", "town", "county", "city", "province"]
-LEVEL_NAMES = {"village": "村", "town": "乡镇", "county": "县（市、区）", "city": "地级市", "province": "省"}
+LEVEL_NAMES = {
+    "village": gettext_lazy("村"),
+    "town": gettext_lazy("乡镇"),
+    "county": gettext_lazy("县（市、区）"),
+    "city": gettext_lazy("地级市"),
+    "province": gettext_lazy("省"),
+}
 DEFAULT_CHAINS = {"village": ["town", "county"], "town": ["county", "city"], "county": ["city", "province"]}
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 YES = {"是", "有", "yes", "y", "true", "1", "√"}
