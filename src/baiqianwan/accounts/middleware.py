@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from .rules import OTP_ENROL, OTP_VERIFY, STEP_PAGES, login_step, may_open_page
 
@@ -35,9 +36,9 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith(settings.API_PREFIX):
                     return JsonResponse(
-                        {"detail": "会话已超时，请重新登录", "code": "session_expired"}, status=401
+                        {"detail": gettext("会话已超时，请重新登录"), "code": "session_expired"}, status=401
                     )
-                messages.info(request, "您已超过 30 分钟未操作，请重新登录。")
+                messages.info(request, gettext("您已超过 30 分钟未操作，请重新登录。"))
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             # Refresh at most once a minute: a session write on every request would make each
             # page view a database write (and re-send the cookie) for no gain in precision.

@@ -16,6 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,22 +37,24 @@ def _check_binding(
     *, acting_user: User, role: str, division: Division | None, organisation: Organisation | None
 ) -> None:
     if not acting_user.manages_users:
-        raise PermissionDenied("您没有管理用户的权限")
+        raise PermissionDenied(gettext("您没有管理用户的权限"))
     if role not in acting_user.creatable_roles:
-        raise ValidationError({"role": f"您不能创建或修改“{Role(role).label}”角色的用户"})
+        raise ValidationError(
+            {"role": gettext("您不能创建或修改“{label}”角色的用户").format(label=Role(role).label)}
+        )
     if role in ROLE_LEVEL and division is None:
-        raise ValidationError({"division": "请选择所属区划"})
+        raise ValidationError({"division": gettext("请选择所属区划")})
     if role in ORGANISATION_ROLES and organisation is None:
-        raise ValidationError({"organisation": "请选择所属单位"})
+        raise ValidationError({"organisation": gettext("请选择所属单位")})
     scope = acting_user.scope
     if scope.everything or acting_user.manages_all_users:
         return
     if role in ROLE_LEVEL and (division is None or not scope.covers(division.code)):
-        raise ValidationError({"division": "只能绑定到您管辖范围内的区划"})
+        raise ValidationError({"division": gettext("只能绑定到您管辖范围内的区划")})
     if role in ORGANISATION_ROLES and (organisation is None or not scope.covers(organisation.division_id)):
-        raise ValidationError({"organisation": "只能绑定到您管辖范围内的单位"})
+        raise ValidationError({"organisation": gettext("只能绑定到您管辖范围内的单位")})
     if division is not None and not scope.covers(division.code):
-        raise ValidationError({"division": "只能绑定到您管辖范围内的区划"})
+        raise ValidationError({"division": gettext("只能绑定到您管辖范围内的区划")})
 
 
 @transaction.atomic
@@ -83,7 +86,7 @@ def user_create(
         division = acting_user.division
     _check_binding(acting_user=acting_user, role=role, division=division, organisation=organisation)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"用户名“{username}”已被使用"})
+        raise ValidationError({"username": gettext("用户名“{username}”已被使用").format(username=username)})
     user = User(
         username=username,
         display_name=display_name,
@@ -124,7 +127,7 @@ def _managed_target(*, acting_user: User, user: User, lock: bool = False) -> Use
         users = users.select_for_update(of=("self",))
     target = users.filter(pk=user.pk).first()
     if target is None:
-        raise PermissionDenied("该用户不在您的管辖范围内")
+        raise PermissionDenied(gettext("该用户不在您的管辖范围内"))
     if target.is_superuser and not acting_user.is_superuser:
         raise PermissionDenied("超级用户账号只能由超级用户管理")
     return target
@@ -137,7 +140,7 @@ def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
         acting_user=acting_user, role=target.role, division=target.division, organisation=target.organisation
     )
     if target.pk == acting_user.pk and not active:
-        raise ValidationError("不能停用自己的账号")
+        raise ValidationError(gettext("不能停用自己的账号"))
     target.is_active = active
     target.save(update_fields=["is_active"])
     audit_event_record(
@@ -279,9 +282,9 @@ def _token_digest(raw: str) -> str:
 def api_token_create(*, acting_user: User, name: str, days: int = 365) -> tuple[ApiToken, str]:
     """A new token for the acting user; the raw value is shown once and only its hash is kept."""
     if not name.strip():
-        raise ValidationError({"name": "请填写令牌用途"})
+        raise ValidationError({"name": gettext("请填写令牌用途")})
     if not 1 <= days <= 730:
-        raise ValidationError({"days": "有效期应在 1 到 730 天之间"})
+        raise ValidationError({"days": gettext("有效期应在 1 到 730 天之间")})
     raw = "bqw_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=acting_user,
@@ -311,7 +314,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
 def api_token_revoke(*, acting_user: User, token_id: int) -> None:
     updated = ApiToken.objects.filter(pk=token_id, user=acting_user).update(revoked=True)
     if not updated:
-        raise PermissionDenied("找不到该令牌")
+        raise PermissionDenied(gettext("找不到该令牌"))
 
 
 def user_profile_update(*, acting_user: User, **changes: Any) -> User:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 class CharacterClassValidator:
@@ -18,11 +19,11 @@ class CharacterClassValidator:
         ]
         if sum(classes) < 3:
             raise ValidationError(
-                "密码须包含大写字母、小写字母、数字、符号中的至少三类", code="password_classes"
+                gettext("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_classes"
             )
 
     def get_help_text(self) -> str:
-        return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"
+        return gettext("密码须包含大写字母、小写字母、数字、符号中的至少三类。")
 
 
 class MinimumLengthValidator:
@@ -34,12 +35,14 @@ class MinimumLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) < self.min_length:
             raise ValidationError(
-                f"密码太短，至少需要 {self.min_length} 个字符（当前 {len(password)} 个）",
+                gettext("密码太短，至少需要 {min_length} 个字符（当前 {len} 个）").format(
+                    min_length=self.min_length, len=len(password)
+                ),
                 code="password_too_short",
             )
 
     def get_help_text(self) -> str:
-        return f"密码至少需要 {self.min_length} 个字符。"
+        return gettext("密码至少需要 {min_length} 个字符。").format(min_length=self.min_length)
 
 
 class PasswordHistoryValidator:
@@ -57,9 +60,11 @@ class PasswordHistoryValidator:
         ):
             return
         raise ValidationError(
-            f"新密码不能与最近 {self.count} 次使用过的密码相同，请换一个从未用过的密码",
+            gettext("新密码不能与最近 {count} 次使用过的密码相同，请换一个从未用过的密码").format(
+                count=self.count
+            ),
             code="password_reused",
         )
 
     def get_help_text(self) -> str:
-        return f"不能使用最近 {self.count} 次用过的密码。"
+        return gettext("不能使用最近 {count} 次用过的密码。").format(count=self.count)

@@ -35,6 +35,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from baiqianwan.accounts.roles import Role
 from baiqianwan.core.audit import audit_event_record
@@ -68,7 +70,7 @@ ONE_DECIMAL = Decimal("0.1")
 # rescinded are not graded (their record stays in the team history with the reason).
 ASSESSED_STATUSES = (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
 UNIT, HOST = "unit", "host"
-SIDE_LABELS = {UNIT: "派出单位评分", HOST: "服务乡镇评分"}
+SIDE_LABELS = {UNIT: gettext_lazy("派出单位评分"), HOST: gettext_lazy("服务乡镇评分")}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 RECORD_RELATED = (
     "scheme",
@@ -78,9 +80,9 @@ RECORD_RELATED = (
 )
 
 
-def _require_province(user: Any, what: str = "年度考核方案由省科技厅管理") -> None:
+def _require_province(user: Any, what: str | Promise | None = None) -> None:
     if not getattr(user, "is_province", False):
-        raise PermissionDenied(what)
+        raise PermissionDenied(what or gettext("年度考核方案由省科技厅管理"))
 
 
 # ---- grades (pure) -----------------------------------------------------------------------------
@@ -170,22 +172,22 @@ def _scheme_errors(values: Mapping[str, Any]) -> dict[str, str]:
     for name, value in values.items():
         number = whole_number(value)
         if number is None:
-            errors[name] = f"{labels[name]}应为整数"
+            errors[name] = gettext("{value}应为整数").format(value=labels[name])
         else:
             numbers[name] = number
     year = numbers.get("year")
     if year is not None and not 2023 <= year <= 2100:
-        errors["year"] = "考核年度应在 2023 年至 2100 年之间"
+        errors["year"] = gettext("考核年度应在 2023 年至 2100 年之间")
     for name in SCHEME_FIELDS:
         if name in numbers and not 0 <= numbers[name] <= 100:
-            errors[name] = f"{labels[name]}应在 0 到 100 之间"
+            errors[name] = gettext("{value}应在 0 到 100 之间").format(value=labels[name])
     if not errors:
         if numbers["unit_weight"] + numbers["host_weight"] != 100:
-            errors["host_weight"] = (
-                f"两方评分权重之和应为 100%（现为 {numbers['unit_weight'] + numbers['host_weight']}%）"
+            errors["host_weight"] = gettext("两方评分权重之和应为 100%（现为 {value}%）").format(
+                value=numbers["unit_weight"] + numbers["host_weight"]
             )
         if numbers["pass_mark"] >= numbers["excellent_mark"]:
-            errors["pass_mark"] = "合格最低分应低于优秀最低分"  # noqa: S105  (a score, not a password)
+            errors["pass_mark"] = gettext("合格最低分应低于优秀最低分")
     return errors
 
 
@@ -213,7 +215,7 @@ def assessment_scheme_create(
     if errors:
         raise ValidationError(errors)
     if AssessmentScheme.all_objects.filter(year=int(year)).exists():
-        raise ValidationError({"year": f"{year} 年度的考核方案已存在"})
+        raise ValidationError({"year": gettext("{year} 年度的考核方案已存在").format(year=year)})
     scheme = AssessmentScheme(**{k: int(v) for k, v in values.items()})
     scheme.full_clean()
     scheme.save()
@@ -227,7 +229,7 @@ def _locked_scheme(scheme: AssessmentScheme) -> AssessmentScheme:
 
 def _open(scheme: AssessmentScheme) -> None:
     if scheme.finalised:
-        raise ValidationError(f"{scheme.year} 年度考核已定档，评分和规则已锁定")
+        raise ValidationError(gettext("{year} 年度考核已定档，评分和规则已锁定").format(year=scheme.year))
 
 
 @transaction.atomic
@@ -240,7 +242,7 @@ def assessment_scheme_update(
     _open(scheme)
     unknown = set(values) - set(SCHEME_FIELDS)
     if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "不能修改"))
+        raise ValidationError(dict.fromkeys(sorted(unknown), gettext("不能修改")))
     merged = {name: values.get(name, getattr(scheme, name)) for name in SCHEME_FIELDS}
     errors = _scheme_errors(merged)
     if errors:
@@ -310,25 +312,30 @@ def can_score(user: Any, record: AssessmentRecord) -> bool:
     return scope_of(user).covers(assignment.need.town_id)
 
 
-def score_parse(value: Any, *, label: str = "评分") -> Decimal:
+def score_parse(value: Any, *, label: str | Promise | None = None) -> Decimal:
     """0 to 100 with at most one decimal."""
+    label = label or gettext("评分")
     if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
-        raise ValidationError(f"{label}必填")
+        raise ValidationError(gettext("{label}必填").format(label=label))
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValidationError(f"{label}应为数字，实际为“{str(value)[:20]}”") from None
+        raise ValidationError(
+            gettext("{label}应为数字，实际为“{value}”").format(label=label, value=str(value)[:20])
+        ) from None
     if not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
-        raise ValidationError(f"{label}应在 0 到 100 之间")
+        raise ValidationError(gettext("{label}应在 0 到 100 之间").format(label=label))
     if number != number.quantize(ONE_DECIMAL):
-        raise ValidationError(f"{label}最多保留一位小数")
+        raise ValidationError(gettext("{label}最多保留一位小数").format(label=label))
     return number.quantize(ONE_DECIMAL)
 
 
 def _comment(text: Any) -> str:
     comment = str(text or "").strip()
     if len(comment) > 300:
-        raise ValidationError({"comment": f"评语最多 300 字（现为 {len(comment)} 字）"})
+        raise ValidationError(
+            {"comment": gettext("评语最多 300 字（现为 {len} 字）").format(len=len(comment))}
+        )
     return comment
 
 
@@ -349,12 +356,12 @@ def assessment_score(
     )
     side = scoring_side(acting_user)
     if record.assignment.nomination.expert.user_id == acting_user.pk:
-        raise PermissionDenied("不能为本人评分")
+        raise PermissionDenied(gettext("不能为本人评分"))
     if side is None or not can_score(acting_user, record):
         raise PermissionDenied(
-            "只有派出单位和服务乡镇（或其所在县）可以为该科技特派员评分"
+            gettext("只有派出单位和服务乡镇（或其所在县）可以为该科技特派员评分")
             if side is None
-            else "只能为本单位派出或在本辖区服务的科技特派员评分"
+            else gettext("只能为本单位派出或在本辖区服务的科技特派员评分")
         )
     _open(record.scheme)
     try:
@@ -434,7 +441,7 @@ def score_sheet_import(*, acting_user: Any, scheme: AssessmentScheme, data: byte
     _open(scheme)
     side = scoring_side(acting_user)
     if side is None:
-        raise PermissionDenied("只有派出单位和服务乡镇（或其所在县）可以上传评分")
+        raise PermissionDenied(gettext("只有派出单位和服务乡镇（或其所在县）可以上传评分"))
     parsed = parse_sheet(data, SCORE_SHEET, max_bytes=MAX_UPLOAD_BYTES)
     mine = {r.pk: r for r in scorable_records(user=acting_user, scheme=scheme)}
     errors: list[CellError] = list(parsed.errors)
@@ -445,16 +452,23 @@ def score_sheet_import(*, acting_user: Any, scheme: AssessmentScheme, data: byte
         target = mine.get(row.get("record") or 0)
         if "record" not in bad:
             if target is None:
-                errors.append(parsed.cell_error(row, "record", "不是您可以评分的考核记录", SCORE_SHEET))
+                errors.append(
+                    parsed.cell_error(row, "record", gettext("不是您可以评分的考核记录"), SCORE_SHEET)
+                )
                 continue
             if target.pk in seen:
-                errors.append(parsed.cell_error(row, "record", "与前面的行重复", SCORE_SHEET))
+                errors.append(parsed.cell_error(row, "record", gettext("与前面的行重复"), SCORE_SHEET))
                 continue
             seen.add(target.pk)
         comment = row.get("comment") or ""
         if "comment" not in bad and len(comment) > 300:
             errors.append(
-                parsed.cell_error(row, "comment", f"最多 300 字（现为 {len(comment)} 字）", SCORE_SHEET)
+                parsed.cell_error(
+                    row,
+                    "comment",
+                    gettext("最多 300 字（现为 {len} 字）").format(len=len(comment)),
+                    SCORE_SHEET,
+                )
             )
             continue
         if bad or target is None or row.get("score") is None:
@@ -463,7 +477,7 @@ def score_sheet_import(*, acting_user: Any, scheme: AssessmentScheme, data: byte
     if errors:
         raise ImportRejectedError(sorted(errors, key=lambda e: (e.row, e.column)))
     if not changes:
-        raise SpreadsheetError("表中没有填写任何评分")
+        raise SpreadsheetError(gettext("表中没有填写任何评分"))
     locked = {
         r.pk: r
         for r in AssessmentRecord.all_objects.select_for_update().filter(pk__in=[r.pk for r, _, _ in changes])
@@ -493,7 +507,7 @@ def missing_scores(scheme: AssessmentScheme) -> list[tuple[AssessmentRecord, lis
     return [
         (
             r,
-            [label for side, label in SIDE_LABELS.items() if getattr(r, f"{side}_score") is None],
+            [str(label) for side, label in SIDE_LABELS.items() if getattr(r, f"{side}_score") is None],
         )
         for r in records
     ]
@@ -506,18 +520,26 @@ def _who(record: AssessmentRecord) -> str:
 @transaction.atomic
 def assessment_finalise(*, acting_user: Any, scheme: AssessmentScheme) -> GradeOutcome:
     """Compute totals and grades and lock the scores; refused while anyone lacks a score."""
-    _require_province(acting_user, "只有省科技厅可以定档")
+    _require_province(acting_user, gettext("只有省科技厅可以定档"))
     scheme = _locked_scheme(scheme)
     _open(scheme)
     _roster_sync(scheme)
     missing = missing_scores(scheme)
     if missing:
-        listed = "；".join(f"{_who(r)}缺{'、'.join(lacks)}" for r, lacks in missing[:20])
-        more = f"等 {len(missing)} 人" if len(missing) > 20 else f"共 {len(missing)} 人"
-        raise ValidationError(f"以下科技特派员评分未齐，不能定档（{more}）：{listed}")
+        listed = "；".join(
+            gettext("{who}缺{join}").format(who=_who(r), join="、".join(lacks)) for r, lacks in missing[:20]
+        )
+        more = (
+            gettext("等 {len} 人").format(len=len(missing))
+            if len(missing) > 20
+            else gettext("共 {len} 人").format(len=len(missing))
+        )
+        raise ValidationError(
+            gettext("以下科技特派员评分未齐，不能定档（{more}）：{listed}").format(more=more, listed=listed)
+        )
     records = list(scheme.records.select_for_update())
     if not records:
-        raise ValidationError(f"{scheme.year} 年度没有需要考核的科技特派员")
+        raise ValidationError(gettext("{year} 年度没有需要考核的科技特派员").format(year=scheme.year))
     totals = {
         r.pk: weighted_total(
             unit=Decimal(r.unit_score),  # type: ignore[arg-type]
@@ -552,13 +574,13 @@ def assessment_finalise(*, acting_user: Any, scheme: AssessmentScheme) -> GradeO
 @transaction.atomic
 def assessment_unfinalise(*, acting_user: Any, scheme: AssessmentScheme, reason: str) -> AssessmentScheme:
     """Reopen scoring (grades are cleared and computed again at the next finalising)."""
-    _require_province(acting_user, "只有省科技厅可以撤销定档")
+    _require_province(acting_user, gettext("只有省科技厅可以撤销定档"))
     scheme = _locked_scheme(scheme)
     if not scheme.finalised:
-        raise ValidationError(f"{scheme.year} 年度考核尚未定档")
+        raise ValidationError(gettext("{year} 年度考核尚未定档").format(year=scheme.year))
     reason = str(reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "撤销定档请说明原因"})
+        raise ValidationError({"reason": gettext("撤销定档请说明原因")})
     scheme.records.update(total=None, grade="")
     scheme.finalised = False
     scheme.save(update_fields=["finalised", "updated_at"])
@@ -727,7 +749,7 @@ def city_names() -> dict[str, str]:
 # ---- 省级重点派驻任务 -------------------------------------------------------------------------------
 
 TASK_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{2,29}$")
-CLOSING = {KeyTaskStatus.ACCEPTED: "已验收", KeyTaskStatus.TERMINATED: "已终止"}
+CLOSING = {KeyTaskStatus.ACCEPTED: gettext_lazy("已验收"), KeyTaskStatus.TERMINATED: gettext_lazy("已终止")}
 
 
 def _shown_status(status: str, ends_on: dt.date, today: dt.date) -> str:
@@ -808,9 +830,9 @@ def _decimal(value: Any, label: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
-        raise ValidationError(f"{label}应为数字") from None
+        raise ValidationError(gettext("{label}应为数字").format(label=label)) from None
     if not number.is_finite():
-        raise ValidationError(f"{label}应为数字")
+        raise ValidationError(gettext("{label}应为数字").format(label=label))
     return number
 
 
@@ -826,40 +848,44 @@ def key_task_create(
     starts_on: dt.date,
     ends_on: dt.date,
 ) -> KeyTask:
-    _require_province(acting_user, "省级重点派驻任务由省科技厅下达")
+    _require_province(acting_user, gettext("省级重点派驻任务由省科技厅下达"))
     errors: dict[str, str] = {}
     code = str(code or "").strip().upper()
     if not TASK_CODE.match(code):
-        errors["code"] = "任务编号应为 3 到 30 位字母、数字或连字符，如 ZDPZ-2025-001"
+        errors["code"] = gettext("任务编号应为 3 到 30 位字母、数字或连字符，如 ZDPZ-2025-001")
     elif KeyTask.all_objects.filter(code=code).exists():
-        errors["code"] = f"任务编号 {code} 已被使用"
+        errors["code"] = gettext("任务编号 {code} 已被使用").format(code=code)
     title = str(title or "").strip()
     if len(title) < 4:
-        errors["title"] = "请填写任务名称（至少 4 个字）"
+        errors["title"] = gettext("请填写任务名称（至少 4 个字）")
     elif len(title) > 120:
-        errors["title"] = "任务名称最多 120 字"
+        errors["title"] = gettext("任务名称最多 120 字")
     goal_lines = [line.strip() for line in str(goals or "").splitlines() if line.strip()]
     if not goal_lines:
-        errors["goals"] = "请至少填写一项考核指标（每行一项）"
+        errors["goals"] = gettext("请至少填写一项考核指标（每行一项）")
     try:
-        amount = _decimal(budget, "省财政资助")
+        amount = _decimal(budget, gettext("省财政资助"))
     except ValidationError as exc:
         errors["budget"] = exc.messages[0]
     else:
         if amount <= 0:
-            errors["budget"] = "省财政资助应大于 0 万元"
+            errors["budget"] = gettext("省财政资助应大于 0 万元")
         elif amount >= Decimal("1000000"):
-            errors["budget"] = "省财政资助应小于 100 万万元，请以万元为单位填写"
+            errors["budget"] = gettext("省财政资助应小于 100 万万元，请以万元为单位填写")
         elif amount != amount.quantize(Decimal("0.01")):
-            errors["budget"] = "省财政资助最多保留两位小数（万元）"
+            errors["budget"] = gettext("省财政资助最多保留两位小数（万元）")
     if not starts_on or not ends_on:
-        errors["starts_on" if not starts_on else "ends_on"] = "请填写开始日期和结束日期"
+        errors["starts_on" if not starts_on else "ends_on"] = gettext("请填写开始日期和结束日期")
     elif ends_on <= starts_on:
-        errors["ends_on"] = "结束日期应晚于开始日期"
+        errors["ends_on"] = gettext("结束日期应晚于开始日期")
     elif starts_on < team.started_on:
-        errors["starts_on"] = f"开始日期不能早于团队服务开始（{team.started_on:%Y-%m-%d}）"
+        errors["starts_on"] = gettext("开始日期不能早于团队服务开始（{started_on:%Y-%m-%d}）").format(
+            started_on=team.started_on
+        )
     elif ends_on > team.ends_on:
-        errors["ends_on"] = f"结束日期不能晚于团队服务期满（{team.ends_on:%Y-%m-%d}）"
+        errors["ends_on"] = gettext("结束日期不能晚于团队服务期满（{ends_on:%Y-%m-%d}）").format(
+            ends_on=team.ends_on
+        )
     if errors:
         raise ValidationError(errors)
     task = KeyTask(
@@ -884,20 +910,22 @@ def _locked_task(task: KeyTask) -> KeyTask:
 def key_task_progress(*, acting_user: Any, task: KeyTask, progress: Any, note: str) -> KeyTask:
     task = _locked_task(task)
     if not can_report_progress(acting_user, task):
-        raise PermissionDenied("只有团队负责人或所在县科技部门可以填报进展")
+        raise PermissionDenied(gettext("只有团队负责人或所在县科技部门可以填报进展"))
     if task.status in CLOSING:
-        raise ValidationError(f"任务{CLOSING[KeyTaskStatus(task.status)]}，不能再填报进展")
+        raise ValidationError(
+            gettext("任务{value}，不能再填报进展").format(value=CLOSING[KeyTaskStatus(task.status)])
+        )
     errors: dict[str, str] = {}
     percent = whole_number(progress)
     if percent is None:
-        errors["progress"] = "完成进度应为 0 到 100 的整数"
+        errors["progress"] = gettext("完成进度应为 0 到 100 的整数")
     elif not 0 <= percent <= 100:
-        errors["progress"] = "完成进度应在 0 到 100 之间"
+        errors["progress"] = gettext("完成进度应在 0 到 100 之间")
     note = str(note or "").strip()
     if not note:
-        errors["note"] = "请填写最新进展"
+        errors["note"] = gettext("请填写最新进展")
     elif len(note) > 2000:
-        errors["note"] = "最新进展最多 2000 字"
+        errors["note"] = gettext("最新进展最多 2000 字")
     if errors:
         raise ValidationError(errors)
     assert percent is not None
@@ -910,19 +938,21 @@ def key_task_progress(*, acting_user: Any, task: KeyTask, progress: Any, note: s
 @transaction.atomic
 def key_task_close(*, acting_user: Any, task: KeyTask, status: str, reason: str = "") -> KeyTask:
     """已验收 (the work is done) or 已终止 (stopped, with a reason kept in the latest progress)."""
-    _require_province(acting_user, "只有省科技厅可以验收或终止任务")
+    _require_province(acting_user, gettext("只有省科技厅可以验收或终止任务"))
     task = _locked_task(task)
     if status not in CLOSING:
-        raise ValidationError({"status": "只能标记为已验收或已终止"})
+        raise ValidationError({"status": gettext("只能标记为已验收或已终止")})
     if task.status in CLOSING:
-        raise ValidationError(f"任务已是“{task.get_status_display()}”状态")
+        raise ValidationError(gettext("任务已是“{status}”状态").format(status=task.get_status_display()))
     reason = str(reason or "").strip()
     if status == KeyTaskStatus.ACCEPTED and task.progress < 100:
-        raise ValidationError(f"任务完成进度为 {task.progress}%，达到 100% 后才能验收")
+        raise ValidationError(
+            gettext("任务完成进度为 {progress}%，达到 100% 后才能验收").format(progress=task.progress)
+        )
     if status == KeyTaskStatus.TERMINATED:
         if not reason:
-            raise ValidationError({"reason": "终止任务请说明原因"})
-        task.progress_note = f"终止原因：{reason[:300]}" + (
+            raise ValidationError({"reason": gettext("终止任务请说明原因")})
+        task.progress_note = gettext("终止原因：{value}").format(value=reason[:300]) + (
             f"\n{task.progress_note}" if task.progress_note else ""
         )
     task.status = status

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.audit import audit_event_record
@@ -29,15 +30,15 @@ from .models import AssessmentScheme, Grade, KeyTaskStatus, Team
 
 
 class SchemeRulesForm(forms.Form):
-    unit_weight = forms.IntegerField(label="派出单位评分权重（%）", initial=50)
-    host_weight = forms.IntegerField(label="服务乡镇评分权重（%）", initial=50)
-    excellent_quota = forms.IntegerField(label="优秀比例上限（%）", initial=30)
-    excellent_mark = forms.IntegerField(label="优秀最低分", initial=90)
-    pass_mark = forms.IntegerField(label="合格最低分", initial=60)
+    unit_weight = forms.IntegerField(label=gettext_lazy("派出单位评分权重（%）"), initial=50)
+    host_weight = forms.IntegerField(label=gettext_lazy("服务乡镇评分权重（%）"), initial=50)
+    excellent_quota = forms.IntegerField(label=gettext_lazy("优秀比例上限（%）"), initial=30)
+    excellent_mark = forms.IntegerField(label=gettext_lazy("优秀最低分"), initial=90)
+    pass_mark = forms.IntegerField(label=gettext_lazy("合格最低分"), initial=60)
 
 
 class SchemeForm(SchemeRulesForm):
-    year = forms.IntegerField(label="考核年度")
+    year = forms.IntegerField(label=gettext_lazy("考核年度"))
     field_order = ["year"]
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -46,17 +47,21 @@ class SchemeForm(SchemeRulesForm):
 
 
 class KeyTaskForm(forms.Form):
-    team = forms.ModelChoiceField(label="承担团队", queryset=Team.objects.none())
-    code = forms.CharField(label="任务编号", max_length=30, help_text="如 ZDPZ-2025-001")
-    title = forms.CharField(label="任务名称", max_length=120)
-    goals = forms.CharField(
-        label="考核指标",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一项，如：推广新品种 500 亩",
+    team = forms.ModelChoiceField(label=gettext_lazy("承担团队"), queryset=Team.objects.none())
+    code = forms.CharField(
+        label=gettext_lazy("任务编号"), max_length=30, help_text=gettext_lazy("如 ZDPZ-2025-001")
     )
-    budget = forms.DecimalField(label="省财政资助（万元）", max_digits=12, decimal_places=4)
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=gettext_lazy("任务名称"), max_length=120)
+    goals = forms.CharField(
+        label=gettext_lazy("考核指标"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("每行一项，如：推广新品种 500 亩"),
+    )
+    budget = forms.DecimalField(label=gettext_lazy("省财政资助（万元）"), max_digits=12, decimal_places=4)
+    starts_on = forms.DateField(
+        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -80,7 +85,7 @@ def _back(request: HttpRequest, default: str) -> str:
 def _scheme(request: HttpRequest, scheme_id: int) -> AssessmentScheme:
     scheme = assessment.assessment_scheme_get(user=request.user, pk=scheme_id)
     if scheme is None:
-        raise Http404("找不到该考核方案")
+        raise Http404(gettext("找不到该考核方案"))
     return scheme
 
 
@@ -101,7 +106,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     form = SchemeForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_province:  # type: ignore[union-attr]
-            raise PermissionDenied("年度考核方案由省科技厅管理")
+            raise PermissionDenied(gettext("年度考核方案由省科技厅管理"))
         if form.is_valid():
             try:
                 created = assessment.assessment_scheme_create(acting_user=request.user, **form.cleaned_data)
@@ -109,7 +114,10 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(
-                    request, f"已创建 {created.year} 年度考核，纳入考核 {created.records.count()} 人。"
+                    request,
+                    gettext("已创建 {year} 年度考核，纳入考核 {count} 人。").format(
+                        year=created.year, count=created.records.count()
+                    ),
                 )
                 return redirect("commissioners:assessment", created.pk)
     schemes = assessment.assessment_scheme_list(user=request.user).annotate(people=Count("records"))
@@ -129,7 +137,7 @@ def assessment_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(rules, exc)
         else:
-            messages.success(request, "考核规则已保存。")
+            messages.success(request, gettext("考核规则已保存。"))
             return redirect("commissioners:assessment", scheme.pk)
     city = str(request.GET.get("city", ""))[:4]
     organisation_id = _int(request.GET.get("organisation"))
@@ -144,7 +152,7 @@ def assessment_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
             request,
             schema=assessment.RESULTS_SHEET,
             rows=assessment.results_rows(records[:EXPORT_LIMIT], names),
-            name=f"{scheme.year}年度考核结果",
+            name=gettext("{year}年度考核结果").format(year=scheme.year),
             count=records.count(),
         )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
@@ -191,7 +199,7 @@ def assessment_score(request: HttpRequest, scheme_id: int, record_id: int) -> Ht
     scheme = _scheme(request, scheme_id)
     record = assessment.assessment_record_get(user=request.user, pk=record_id)
     if record is None or record.scheme_id != scheme.pk:
-        raise Http404("找不到该考核记录")
+        raise Http404(gettext("找不到该考核记录"))
     try:
         assessment.assessment_score(
             acting_user=request.user,
@@ -202,7 +210,10 @@ def assessment_score(request: HttpRequest, scheme_id: int, record_id: int) -> Ht
     except ValidationError as exc:
         messages.error(request, f"{record.assignment.nomination.expert.person.name}：{_errors(exc)}")
     else:
-        messages.success(request, f"已保存{record.assignment.nomination.expert.person.name}的评分。")
+        messages.success(
+            request,
+            gettext("已保存{name}的评分。").format(name=record.assignment.nomination.expert.person.name),
+        )
     return redirect(_back(request, f"/commissioners/assessment/{scheme.pk}/"))
 
 
@@ -212,7 +223,7 @@ def score_sheet(request: HttpRequest, scheme_id: int) -> HttpResponse:
     scheme = _scheme(request, scheme_id)
     side = assessment.scoring_side(request.user)
     if side is None:
-        raise PermissionDenied("只有派出单位和服务乡镇（或其所在县）有评分表")
+        raise PermissionDenied(gettext("只有派出单位和服务乡镇（或其所在县）有评分表"))
     rows = assessment.score_sheet_rows(user=request.user, scheme=scheme)
     audit_event_record(
         kind=AuditEvent.Kind.EXPORT,
@@ -220,7 +231,8 @@ def score_sheet(request: HttpRequest, scheme_id: int) -> HttpResponse:
         detail=f"导出{scheme.year}年度考核评分表（{assessment.SIDE_LABELS[side]}）{len(rows)} 条",
     )
     return xlsx_response(
-        write_workbook(assessment.SCORE_SHEET, rows, template=True), f"{scheme.year}年度考核评分表"
+        write_workbook(assessment.SCORE_SHEET, rows, template=True),
+        gettext("{year}年度考核评分表").format(year=scheme.year),
     )
 
 
@@ -231,18 +243,20 @@ def score_upload(request: HttpRequest, scheme_id: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise ValidationError("请选择填好的评分表（.xlsx）")
+            raise ValidationError(gettext("请选择填好的评分表（.xlsx）"))
         count = assessment.score_sheet_import(acting_user=request.user, scheme=scheme, data=upload.read())
     except ImportRejectedError as exc:
         shown = [str(e) for e in exc.errors[:20]]
-        more = f"（另有 {len(exc.errors) - 20} 处）" if len(exc.errors) > 20 else ""
+        more = (
+            gettext("（另有 {value} 处）").format(value=len(exc.errors) - 20) if len(exc.errors) > 20 else ""
+        )
         messages.error(request, f"{exc}：" + "；".join(shown) + more)
     except SpreadsheetError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"已导入 {count} 条评分。")
+        messages.success(request, gettext("已导入 {count} 条评分。").format(count=count))
     return redirect("commissioners:assessment", scheme.pk)
 
 
@@ -255,17 +269,25 @@ def assessment_action(request: HttpRequest, scheme_id: int, action: str) -> Http
             outcome = assessment.assessment_finalise(acting_user=request.user, scheme=scheme)
             messages.success(
                 request,
-                f"已定档：优秀 {outcome.count(Grade.EXCELLENT)} 人、合格 {outcome.count(Grade.PASS)} 人、"
-                f"不合格 {outcome.count(Grade.FAIL)} 人。评分已锁定。",
+                gettext("已定档：优秀 {count} 人、合格 {count2} 人、不合格 {count3} 人。评分已锁定。").format(
+                    count=outcome.count(Grade.EXCELLENT),
+                    count2=outcome.count(Grade.PASS),
+                    count3=outcome.count(Grade.FAIL),
+                ),
             )
         elif action == "unfinalise":
             assessment.assessment_unfinalise(
                 acting_user=request.user, scheme=scheme, reason=str(request.POST.get("reason", ""))
             )
-            messages.warning(request, "已撤销定档，评分重新开放；等次将在再次定档时重新计算。")
+            messages.warning(request, gettext("已撤销定档，评分重新开放；等次将在再次定档时重新计算。"))
         elif action == "sync":
             added, removed = assessment.assessment_records_sync(acting_user=request.user, scheme=scheme)
-            messages.info(request, f"考核名单已更新：新增 {added} 人，移出 {removed} 人。")
+            messages.info(
+                request,
+                gettext("考核名单已更新：新增 {added} 人，移出 {removed} 人。").format(
+                    added=added, removed=removed
+                ),
+            )
         else:
             raise Http404
     except ValidationError as exc:
@@ -282,14 +304,14 @@ def key_task_list(request: HttpRequest) -> HttpResponse:
     form = KeyTaskForm(request.POST or None, acting_user=user)
     if request.method == "POST":
         if not user.is_province:
-            raise PermissionDenied("省级重点派驻任务由省科技厅下达")
+            raise PermissionDenied(gettext("省级重点派驻任务由省科技厅下达"))
         if form.is_valid():
             try:
                 task = assessment.key_task_create(acting_user=user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"已下达任务 {task.code}。")
+                messages.success(request, gettext("已下达任务 {code}。").format(code=task.code))
                 return redirect("commissioners:key_task", task.pk)
     status = str(request.GET.get("status", ""))
     status = status if status in KeyTaskStatus.values else ""
@@ -301,7 +323,7 @@ def key_task_list(request: HttpRequest) -> HttpResponse:
             request,
             schema=assessment.KEY_TASK_SHEET,
             rows=assessment.key_task_rows(list(tasks[:EXPORT_LIMIT])),
-            name="省级重点派驻任务",
+            name=gettext("省级重点派驻任务"),
             count=tasks.count(),
         )
     page = Paginator(tasks, 20).get_page(request.GET.get("page"))
@@ -329,7 +351,7 @@ def key_task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     user: Any = request.user
     task = assessment.key_task_get(user=user, pk=task_id)
     if task is None:
-        raise Http404("找不到该任务")
+        raise Http404(gettext("找不到该任务"))
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -340,12 +362,14 @@ def key_task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                     progress=request.POST.get("progress", ""),
                     note=str(request.POST.get("note", "")),
                 )
-                messages.success(request, "已更新任务进展。")
+                messages.success(request, gettext("已更新任务进展。"))
             elif action in (KeyTaskStatus.ACCEPTED, KeyTaskStatus.TERMINATED):
                 done = assessment.key_task_close(
                     acting_user=user, task=task, status=action, reason=str(request.POST.get("reason", ""))
                 )
-                messages.success(request, f"任务已标记为“{done.get_status_display()}”。")
+                messages.success(
+                    request, gettext("任务已标记为“{status}”。").format(status=done.get_status_display())
+                )
             else:
                 raise Http404
         except ValidationError as exc:
@@ -381,9 +405,9 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             request,
             schema=overview.OVERVIEW_SHEET,
             rows=rows,
-            name="科技特派员分市统计",
+            name=gettext("科技特派员分市统计"),
             count=len(numbers.cities),
-            note=f"截至 {numbers.on:%Y-%m-%d}",
+            note=gettext("截至 {on:%Y-%m-%d}").format(on=numbers.on),
         )
     task_counts = assessment.key_task_counts(user=request.user)
     latest = assessment.assessment_scheme_list(user=request.user).first()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from . import confirmations
@@ -52,7 +53,7 @@ def confirmation_confirm(request: HttpRequest, assignment_id: int) -> HttpRespon
     """The unit records the appointee's answer for them; a refusal comes back as typed."""
     assignment = confirmations.unconfirmed_list(user=request.user).filter(pk=assignment_id).first()
     if assignment is None:
-        raise Http404("找不到该待确认的派驻")
+        raise Http404(gettext("找不到该待确认的派驻"))
     via, note = str(request.POST.get("via", "")), str(request.POST.get("note", ""))
     try:
         confirmations.assignment_confirm_for(
@@ -63,7 +64,12 @@ def confirmation_confirm(request: HttpRequest, assignment_id: int) -> HttpRespon
         typed = {"id": assignment.pk, "via": via, "note": note, "error": error}
         return _page(request, typed=typed, status=403 if isinstance(exc, PermissionDenied) else 400)
     way = ConfirmedVia(via).label
-    messages.success(request, f"已代{assignment.nomination.expert.person.name}确认接受派驻（{way}）。")
+    messages.success(
+        request,
+        gettext("已代{name}确认接受派驻（{way}）。").format(
+            name=assignment.nomination.expert.person.name, way=way
+        ),
+    )
     return redirect("commissioners:confirmations")
 
 
@@ -80,7 +86,7 @@ def confirmation_remind(request: HttpRequest) -> HttpResponse:
             else None
         )
         if found is None:
-            raise Http404("找不到该待确认的派驻")
+            raise Http404(gettext("找不到该待确认的派驻"))
         chosen = [found]
     try:
         count = confirmations.confirmation_remind(acting_user=request.user, assignments=chosen)
@@ -88,7 +94,7 @@ def confirmation_remind(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         if count:
-            messages.success(request, f"已提醒 {count} 人，并通知其派出单位。")
+            messages.success(request, gettext("已提醒 {count} 人，并通知其派出单位。").format(count=count))
         else:
-            messages.info(request, "今天已经提醒过，明天可再次提醒。")
+            messages.info(request, gettext("今天已经提醒过，明天可再次提醒。"))
     return redirect("commissioners:confirmations")

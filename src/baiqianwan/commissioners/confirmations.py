@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -169,14 +170,16 @@ def assignment_confirm_for(*, acting_user: Any, assignment: Assignment, via: str
         .get(pk=assignment.pk)
     )
     if not can_confirm_for(acting_user, assignment):
-        raise PermissionDenied("只有推荐该专家的派出单位可以代为确认")
+        raise PermissionDenied(gettext("只有推荐该专家的派出单位可以代为确认"))
     if assignment.status != AssignmentStatus.INVITED:
-        raise ValidationError(f"该派驻安排已是“{assignment.get_status_display()}”状态，无需确认")
+        raise ValidationError(
+            gettext("该派驻安排已是“{status}”状态，无需确认").format(status=assignment.get_status_display())
+        )
     if via not in UNIT_WAYS:
-        raise ValidationError({"via": "确认方式只能是“书面确认”或“电话确认”"})
+        raise ValidationError({"via": gettext("确认方式只能是“书面确认”或“电话确认”")})
     note = plain_text(note, 200)
     if not note:
-        raise ValidationError({"note": "请说明确认情况，如：6月3日电话联系本人，同意派驻"})
+        raise ValidationError({"note": gettext("请说明确认情况，如：6月3日电话联系本人，同意派驻")})
     assignment.status = AssignmentStatus.ACCEPTED
     assignment.confirmed_via = via
     assignment.confirmation_note = note
@@ -227,10 +230,10 @@ def confirmation_remind(
     today = today or timezone.localdate()
     if acting_user is not None:
         if not (acting_user.is_province or acting_user.organisation_id):
-            raise PermissionDenied("只有省科技厅或派出单位可以发送提醒")
+            raise PermissionDenied(gettext("只有省科技厅或派出单位可以发送提醒"))
         chosen = list(assignments) if assignments is not None else list(unconfirmed_list(user=acting_user))
         if any(not _remindable(acting_user, a) for a in chosen):
-            raise PermissionDenied("只能提醒本单位推荐的科技特派员")
+            raise PermissionDenied(gettext("只能提醒本单位推荐的科技特派员"))
         ids = [a.pk for a in chosen]
     else:
         ids = list(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.core.scope import Scope
 from baiqianwan.demands.models import Demand
@@ -126,17 +127,21 @@ def teams_for_demand(
         words = list(dict.fromkeys(w for terms in skilled.values() for w in terms))
         reasons: list[str] = []
         if team.town_id[:9] == town:
-            reasons.append(f"驻{team.town.name}，服务本镇")
+            reasons.append(gettext("驻{name}，服务本镇").format(name=team.town.name))
         elif shared or skilled:
-            where = "同县" if team.town_id[:6] == county else "同市"
-            reasons.append(f"驻{team.town.full_name}（{where}）")
+            where = gettext("同县") if team.town_id[:6] == county else gettext("同市")
+            reasons.append(
+                gettext("驻{full_name}（{where}）").format(full_name=team.town.full_name, where=where)
+            )
         else:
             continue
         if shared:
-            reasons.append("服务领域相符：" + "、".join(shared))
+            reasons.append(gettext("服务领域相符：") + "、".join(shared))
         if skilled:
             who = "、".join(skilled)
-            reasons.append(f"成员专长相符：{'、'.join(words[:5])}（{who}）")
+            reasons.append(
+                gettext("成员专长相符：{join}（{who}）").format(join="、".join(words[:5]), who=who)
+            )
         suggestion = TeamSuggestion(
             team=team,
             members=members,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from baiqianwan.core.audit import audit_event_record
@@ -53,10 +54,10 @@ def documents_zip(request: HttpRequest, round_id: int) -> HttpResponse:
     if dispatch_round is None:
         raise Http404
     if not request.user.is_province:  # type: ignore[union-attr]
-        raise PermissionDenied("只有省级用户可以批量下载派驻文书")
+        raise PermissionDenied(gettext("只有省级用户可以批量下载派驻文书"))
     data, count = documents.round_documents_zip(user=request.user, dispatch_round=dispatch_round)
     if not count:
-        raise Http404("该批次没有已发布的派驻安排")
+        raise Http404(gettext("该批次没有已发布的派驻安排"))
     audit_event_record(
         kind=AuditEvent.Kind.EXPORT,
         request=request,
@@ -64,6 +65,7 @@ def documents_zip(request: HttpRequest, round_id: int) -> HttpResponse:
     )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = content_disposition(
-        f"{dispatch_round.name}-派驻文书.zip", fallback=f"round-{dispatch_round.pk}-documents.zip"
+        gettext("{name}-派驻文书.zip").format(name=dispatch_round.name),
+        fallback=f"round-{dispatch_round.pk}-documents.zip",
     )
     return response

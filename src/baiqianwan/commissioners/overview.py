@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.core.scope import Scope, scope_of
 from baiqianwan.core.spreadsheets import Column, SheetSchema
@@ -103,7 +104,7 @@ class Tally:
 
     @property
     def region_label(self) -> str:
-        return REGION_LABELS[Region(self.region)] if self.region else ""
+        return gettext(REGION_LABELS[Region(self.region)]) if self.region else ""
 
 
 @dataclass
@@ -180,7 +181,7 @@ def overview_get(*, user: Any, on: dt.date | None = None) -> Overview:
             codes.add(scope.division_prefix[:4])
         cities = cities.filter(code__in=[f"{code}00000000" for code in codes])
     city_rows = [tally(c.code[:4], c.name, str(CITY_REGION.get(c.code[:4], ""))) for c in cities]
-    regions = [tally(str(r), REGION_LABELS[r], str(r)) for r in Region]
+    regions = [tally(str(r), gettext(REGION_LABELS[r]), str(r)) for r in Region]
     if not scope.everything:
         shown = {row.region for row in city_rows}
         regions = [r for r in regions if r.region in shown]
@@ -189,7 +190,7 @@ def overview_get(*, user: Any, on: dt.date | None = None) -> Overview:
     return Overview(
         on=on,
         target=commissioners_target(),
-        total=tally("", "合计"),
+        total=tally("", gettext("合计")),
         regions=regions,
         cities=sorted(city_rows, key=lambda c: (-c.on_duty, c.code)),
         fields=sorted(known + others, key=lambda pair: -pair[1]),
@@ -215,5 +216,5 @@ def overview_rows(overview: Overview) -> list[tuple[Any, ...]]:
         (c.name, c.region_label, c.on_duty, c.serving, c.teams, c.towns, c.villages) for c in overview.cities
     ]
     t = overview.total
-    rows.append(("合计（按人去重）", "", t.on_duty, t.serving, t.teams, t.towns, t.villages))
+    rows.append((gettext("合计（按人去重）"), "", t.on_duty, t.serving, t.teams, t.towns, t.villages))
     return rows

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.matching import documents
@@ -70,13 +71,15 @@ def candidate_exclusions(
         .values_list("nomination__expert_id", "round__name")
     )
     for expert_id, round_name in serving:
-        reasons.setdefault(expert_id, f"已在“{round_name}”派驻")
+        reasons.setdefault(expert_id, gettext("已在“{round_name}”派驻").format(round_name=round_name))
     limit = dispatch_round.max_age
     if limit is not None:
         for expert in experts:
             age = age_on(expert.person.id_number, today)
             if expert.pk not in reasons and age is not None and age > limit:
-                reasons[expert.pk] = f"年满 {age} 周岁，超过本批次 {limit} 周岁的年龄上限"
+                reasons[expert.pk] = gettext("年满 {age} 周岁，超过本批次 {limit} 周岁的年龄上限").format(
+                    age=age, limit=limit
+                )
     return reasons
 
 
@@ -91,14 +94,16 @@ class CandidateOption:
     @property
     def label(self) -> str:
         person = self.expert.person
-        text = f"{person.name}（{person.title or '无职称'} · {person.organisation.name}）"
+        text = f"{person.name}（{person.title or gettext('无职称')} · {person.organisation.name}）"
         if self.excluded:
-            return f"{text} — 不符合：{self.excluded}"
+            return gettext("{text} — 不符合：{excluded}").format(text=text, excluded=self.excluded)
         if self.nomination is None:
-            return f"{text} — 符合条件"
+            return gettext("{text} — 符合条件").format(text=text)
         if not self.nomination.eligible:  # flagged by what the unit declared when nominating
-            return f"{text} — 已推荐，不符合：{self.nomination.excluded_reason}"
-        return f"{text} — 已推荐，再次提交即更新"
+            return gettext("{text} — 已推荐，不符合：{excluded_reason}").format(
+                text=text, excluded_reason=self.nomination.excluded_reason
+            )
+        return gettext("{text} — 已推荐，再次提交即更新").format(text=text)
 
 
 def candidate_options(*, user: Any, dispatch_round: DispatchRound) -> list[CandidateOption]:
@@ -148,15 +153,19 @@ class PairScore:
     @property
     def reasons(self) -> list[str]:
         need_fields = "、".join(self.nomination.fields)
-        lines = [f"服务领域：{need_fields}（覆盖本镇需求的 {round(self.overlap * 100)}%）"]
+        lines = [
+            gettext("服务领域：{need_fields}（覆盖本镇需求的 {round}%）").format(
+                need_fields=need_fields, round=round(self.overlap * 100)
+            )
+        ]
         if self.matched_terms:
-            lines.append("专长与需求相符：" + "、".join(self.matched_terms[:5]))
+            lines.append(gettext("专长与需求相符：") + "、".join(self.matched_terms[:5]))
         if self.same_city:
-            lines.append("来自本市，熟悉当地情况")
+            lines.append(gettext("来自本市，熟悉当地情况"))
         if self.town_rank:
-            lines.append(f"乡镇第 {self.town_rank} 志愿")
+            lines.append(gettext("乡镇第 {town_rank} 志愿").format(town_rank=self.town_rank))
         if self.own_rank:
-            lines.append(f"本人第 {self.own_rank} 志愿")
+            lines.append(gettext("本人第 {own_rank} 志愿").format(own_rank=self.own_rank))
         return lines
 
 

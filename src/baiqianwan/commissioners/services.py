@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.core.jobs import (
     JobCancelledError,
@@ -76,7 +77,7 @@ def can_lead(title: str) -> bool:
 
 def _require_province(user: Any) -> None:
     if not user.is_province:
-        raise PermissionDenied("选派批次由省科技厅管理")
+        raise PermissionDenied(gettext("选派批次由省科技厅管理"))
 
 
 def _check_fields(fields: list[str]) -> list[str]:
@@ -85,8 +86,8 @@ def _check_fields(fields: list[str]) -> list[str]:
     if not chosen or unknown:
         raise ValidationError(
             {
-                "fields": "请从列表中选择至少一个领域"
-                + (f"（不认识：{'、'.join(unknown)}）" if unknown else "")
+                "fields": gettext("请从列表中选择至少一个领域")
+                + (gettext("（不认识：{join}）").format(join="、".join(unknown)) if unknown else "")
             }
         )
     return chosen
@@ -106,12 +107,12 @@ def round_create(
 ) -> DispatchRound:
     _require_province(acting_user)
     if DispatchRound.all_objects.filter(name=name.strip()).exists():
-        raise ValidationError({"name": f"批次“{name}”已存在"})
+        raise ValidationError({"name": gettext("批次“{name}”已存在").format(name=name)})
     dates = [("needs_due", needs_due), ("nominations_due", nominations_due), ("choices_due", choices_due)]
     given = [(field, day) for field, day in dates if day is not None]
     for (_, earlier), (field, later) in pairwise(given):
         if later < earlier:
-            raise ValidationError({field: "截止日期应按“乡镇需求 → 单位推荐 → 双向选择”的顺序排列"})
+            raise ValidationError({field: gettext("截止日期应按“乡镇需求 → 单位推荐 → 双向选择”的顺序排列")})
     dispatch_round = DispatchRound(
         name=name.strip(),
         year=year,
@@ -130,12 +131,16 @@ def round_create(
 def _before_deadline(user: Any, deadline: date | None, what: str) -> None:
     """After a stage's deadline only the province may still change it (to correct mistakes)."""
     if deadline is not None and timezone.localdate() > deadline and not user.is_province:
-        raise ValidationError(f"{what}已于 {deadline:%Y年%m月%d日} 截止，如需补报请联系省科技厅")
+        raise ValidationError(
+            gettext("{what}已于 {deadline:%Y年%m月%d日} 截止，如需补报请联系省科技厅").format(
+                what=what, deadline=deadline
+            )
+        )
 
 
 def _open(dispatch_round: DispatchRound) -> None:
     if dispatch_round.status == RoundStatus.PUBLISHED:
-        raise ValidationError("该批次已发布，不能再修改")
+        raise ValidationError(gettext("该批次已发布，不能再修改"))
 
 
 @transaction.atomic
@@ -149,19 +154,23 @@ def need_submit(
     note: str = "",
 ) -> TownNeed:
     _open(dispatch_round)
-    _before_deadline(acting_user, dispatch_round.needs_due, "乡镇需求填报")
+    _before_deadline(acting_user, dispatch_round.needs_due, gettext("乡镇需求填报"))
     scope = acting_user.scope
     if town.level != "town":
-        raise ValidationError({"town": "需求以乡镇（街道）为单位填报"})
+        raise ValidationError({"town": gettext("需求以乡镇（街道）为单位填报")})
     if not scope.covers(town.code):
-        raise PermissionDenied(f"“{town.full_name}”不在您的管辖范围内")
+        raise PermissionDenied(gettext("“{full_name}”不在您的管辖范围内").format(full_name=town.full_name))
     if not 1 <= int(slots) <= 10:
-        raise ValidationError({"slots": "人数应在 1 到 10 之间"})
+        raise ValidationError({"slots": gettext("人数应在 1 到 10 之间")})
     serving = serving_team_get(town_code=town.code, dispatch_round=dispatch_round)
     if serving is not None:
         until = f"{serving.ends_on:%Y年%m月%d日}"
         raise ValidationError(
-            {"town": f"{town.full_name}已有在期的“{serving.name}”（至 {until}），一个乡镇只派驻一个团队"}
+            {
+                "town": gettext("{full_name}已有在期的“{name}”（至 {until}），一个乡镇只派驻一个团队").format(
+                    full_name=town.full_name, name=serving.name, until=until
+                )
+            }
         )
     need, _ = TownNeed.all_objects.update_or_create(
         round=dispatch_round,
@@ -198,20 +207,24 @@ def nominate(
     in_sanzhi: bool = False,
 ) -> Nomination:
     _open(dispatch_round)
-    _before_deadline(acting_user, dispatch_round.nominations_due, "候选人推荐")
+    _before_deadline(acting_user, dispatch_round.nominations_due, gettext("候选人推荐"))
     organisation = expert.person.organisation
     if acting_user.organisation_id != organisation.pk and not (
         acting_user.is_manager and acting_user.scope.covers(organisation.division_id)
     ):
-        raise PermissionDenied("只能推荐本单位的专家")
+        raise PermissionDenied(gettext("只能推荐本单位的专家"))
     if not 1 <= int(capacity) <= 5:
-        raise ValidationError({"capacity": "可服务乡镇数应在 1 到 5 之间"})
+        raise ValidationError({"capacity": gettext("可服务乡镇数应在 1 到 5 之间")})
     limit = dispatch_round.max_per_unit
     if limit is not None:
         others = dispatch_round.nominations.filter(organisation=organisation).exclude(expert=expert).count()
         if others >= limit:
             raise ValidationError(
-                {"expert": f"本批次每个单位最多推荐 {limit} 人，{organisation.name}已推荐 {others} 人"}
+                {
+                    "expert": gettext("本批次每个单位最多推荐 {limit} 人，{name}已推荐 {others} 人").format(
+                        limit=limit, name=organisation.name, others=others
+                    )
+                }
             )
     nomination, _ = Nomination.all_objects.update_or_create(
         round=dispatch_round,
@@ -243,7 +256,9 @@ def _pin_slots(need: TownNeed, pins: list[PlanConstraint]) -> dict[int, str]:
     free = list(range(1, need.slots))
     leaders = [p for p in pins if p.leader]
     if len(leaders) > 1:
-        raise ValidationError(f"{need.town.full_name}只能固定一名团队负责人")
+        raise ValidationError(
+            gettext("{full_name}只能固定一名团队负责人").format(full_name=need.town.full_name)
+        )
     if not leaders:
         leaders = [p for p in pins if p.nomination.can_lead][:1]
     for pin in sorted(pins, key=lambda p: p not in leaders):
@@ -252,7 +267,11 @@ def _pin_slots(need: TownNeed, pins: list[PlanConstraint]) -> dict[int, str]:
         elif free:
             taken[pin.nomination_id] = f"{need.pk}-{free.pop(0)}"
         else:
-            raise ValidationError(f"{need.town.full_name}的固定安排超过了需求人数（{need.slots} 人）")
+            raise ValidationError(
+                gettext("{full_name}的固定安排超过了需求人数（{slots} 人）").format(
+                    full_name=need.town.full_name, slots=need.slots
+                )
+            )
     return taken
 
 
@@ -318,7 +337,7 @@ def _store_plan(dispatch_round: DispatchRound, solution: dict[str, Any], instanc
 
 def _solve_options(objective: str) -> str:
     if objective not in ("max_score", "max_filled_then_score"):
-        raise ValidationError({"objective": "目标只能是“先填满岗位”或“匹配分总和最高”"})
+        raise ValidationError({"objective": gettext("目标只能是“先填满岗位”或“匹配分总和最高”")})
     return objective
 
 
@@ -327,7 +346,7 @@ def _check_solvable(acting_user: Any, dispatch_round: DispatchRound, objective: 
     _open(dispatch_round)
     _solve_options(objective)
     if not dispatch_round.needs.exists():
-        raise ValidationError("还没有乡镇提交需求")
+        raise ValidationError(gettext("还没有乡镇提交需求"))
 
 
 @transaction.atomic
@@ -415,7 +434,9 @@ def round_solve_execute(job: Job) -> Job:
                 )
                 filled, seconds = solution["filled"], solution["seconds"]
                 result = {
-                    "message": f"已求得最优方案：填补 {filled} 个岗位，用时 {seconds:.2f} 秒",
+                    "message": gettext("已求得最优方案：填补 {filled} 个岗位，用时 {seconds:.2f} 秒").format(
+                        filled=filled, seconds=seconds
+                    ),
                     "url": f"/commissioners/rounds/{dispatch_round.pk}/",
                     "filled": solution["filled"],
                 }
@@ -434,7 +455,7 @@ def round_fill_gaps(*, acting_user: Any, dispatch_round: DispatchRound) -> dict[
     """Re-solve a published round: everyone holding a slot stays, only the gaps are filled."""
     _require_province(acting_user)
     if dispatch_round.status != RoundStatus.PUBLISHED:
-        raise ValidationError("补充选派只适用于已发布的批次")
+        raise ValidationError(gettext("补充选派只适用于已发布的批次"))
     settings = dispatch_round.result.get("settings", {})
     instance = _instance(
         dispatch_round,
@@ -486,7 +507,7 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
     _require_province(acting_user)
     proposals = dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED)
     if dispatch_round.status == RoundStatus.OPEN or not proposals.exists():
-        raise ValidationError("没有待发布的派驻安排，请先生成派驻方案")
+        raise ValidationError(gettext("没有待发布的派驻安排，请先生成派驻方案"))
     start = on or timezone.localdate()
     assignments = list(
         dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).select_related(
@@ -514,7 +535,7 @@ def round_publish(*, acting_user: Any, dispatch_round: DispatchRound, on: date |
             assignment=assignment,
             kind=MembershipChange.Kind.JOINED,
             on=start,
-            reason="任团队负责人" if assignment.leader else "",
+            reason=gettext("任团队负责人") if assignment.leader else "",
             by=acting_user,
         )
     dispatch_round.status = RoundStatus.PUBLISHED
@@ -535,26 +556,38 @@ def _town_in_scope(user: Any, town_code: str) -> bool:
 def town_rank(*, acting_user: Any, need: TownNeed, nomination_ids: list[int]) -> list[TownRanking]:
     """The town's choices in order, replacing earlier ones (at most TOWN_RANK_MAX)."""
     _open(need.round)
-    _before_deadline(acting_user, need.round.choices_due, "双向选择")
+    _before_deadline(acting_user, need.round.choices_due, gettext("双向选择"))
     if not _town_in_scope(acting_user, need.town_id):
-        raise PermissionDenied(f"“{need.town.full_name}”不在您的管辖范围内")
+        raise PermissionDenied(
+            gettext("“{full_name}”不在您的管辖范围内").format(full_name=need.town.full_name)
+        )
     chosen = list(dict.fromkeys(int(pk) for pk in nomination_ids))
     if len(chosen) > TOWN_RANK_MAX:
-        raise ValidationError({"nominations": f"最多选择 {TOWN_RANK_MAX} 名候选人"})
+        raise ValidationError(
+            {"nominations": gettext("最多选择 {TOWN_RANK_MAX} 名候选人").format(TOWN_RANK_MAX=TOWN_RANK_MAX)}
+        )
     candidates = {
         n.pk: n for n in need.round.nominations.filter(pk__in=chosen).select_related("expert__person")
     }
     for pk in chosen:
         nomination = candidates.get(pk)
         if nomination is None:
-            raise ValidationError({"nominations": f"候选人 {pk} 不在本批次"})
+            raise ValidationError({"nominations": gettext("候选人 {pk} 不在本批次").format(pk=pk)})
         if not nomination.eligible:
             raise ValidationError(
-                {"nominations": f"{nomination.expert.person.name}不符合条件：{nomination.excluded_reason}"}
+                {
+                    "nominations": gettext("{name}不符合条件：{excluded_reason}").format(
+                        name=nomination.expert.person.name, excluded_reason=nomination.excluded_reason
+                    )
+                }
             )
         if not set(nomination.fields) & set(need.fields):
             raise ValidationError(
-                {"nominations": f"{nomination.expert.person.name}的服务领域与本镇需求不相符"}
+                {
+                    "nominations": gettext("{name}的服务领域与本镇需求不相符").format(
+                        name=nomination.expert.person.name
+                    )
+                }
             )
     need.rankings.all().delete()
     return [
@@ -576,18 +609,30 @@ def candidate_prefer(
 ) -> list[CandidatePreference]:
     """The candidate's towns in order of preference, replacing earlier ones (at most 5)."""
     _open(nomination.round)
-    _before_deadline(acting_user, nomination.round.choices_due, "双向选择")
+    _before_deadline(acting_user, nomination.round.choices_due, gettext("双向选择"))
     if not speaks_for(acting_user, nomination):
-        raise PermissionDenied("只能填报本人或本单位候选人的志愿")
+        raise PermissionDenied(gettext("只能填报本人或本单位候选人的志愿"))
     chosen = list(dict.fromkeys(int(pk) for pk in need_ids))
     if len(chosen) > OWN_PREFERENCE_MAX:
-        raise ValidationError({"needs": f"最多填报 {OWN_PREFERENCE_MAX} 个志愿乡镇"})
+        raise ValidationError(
+            {
+                "needs": gettext("最多填报 {OWN_PREFERENCE_MAX} 个志愿乡镇").format(
+                    OWN_PREFERENCE_MAX=OWN_PREFERENCE_MAX
+                )
+            }
+        )
     needs = {n.pk: n for n in nomination.round.needs.filter(pk__in=chosen).select_related("town")}
     for pk in chosen:
         if pk not in needs:
-            raise ValidationError({"needs": f"乡镇需求 {pk} 不在本批次"})
+            raise ValidationError({"needs": gettext("乡镇需求 {pk} 不在本批次").format(pk=pk)})
         if not set(needs[pk].fields) & set(nomination.fields):
-            raise ValidationError({"needs": f"{needs[pk].town.full_name}的需求领域与您的服务领域不相符"})
+            raise ValidationError(
+                {
+                    "needs": gettext("{full_name}的需求领域与您的服务领域不相符").format(
+                        full_name=needs[pk].town.full_name
+                    )
+                }
+            )
     nomination.preferences.all().delete()
     return [
         CandidatePreference.all_objects.create(nomination=nomination, need_id=pk, rank=rank)
@@ -611,18 +656,28 @@ def constraint_set(
     _require_province(acting_user)
     _open(need.round)
     if nomination.round_id != need.round_id:
-        raise ValidationError("候选人与乡镇需求不在同一批次")
+        raise ValidationError(gettext("候选人与乡镇需求不在同一批次"))
     if kind not in ConstraintKind.values:
-        raise ValidationError({"kind": "类型只能是固定安排或禁止安排"})
+        raise ValidationError({"kind": gettext("类型只能是固定安排或禁止安排")})
     if kind == ConstraintKind.PIN:
         if not nomination.eligible:
-            raise ValidationError(f"{nomination.expert.person.name}不符合条件：{nomination.excluded_reason}")
+            raise ValidationError(
+                gettext("{name}不符合条件：{excluded_reason}").format(
+                    name=nomination.expert.person.name, excluded_reason=nomination.excluded_reason
+                )
+            )
         if not set(nomination.fields) & set(need.fields):
             raise ValidationError(
-                f"{nomination.expert.person.name}的服务领域与{need.town.full_name}的需求不相符"
+                gettext("{name}的服务领域与{full_name}的需求不相符").format(
+                    name=nomination.expert.person.name, full_name=need.town.full_name
+                )
             )
         if leader and not nomination.can_lead:
-            raise ValidationError(f"{nomination.expert.person.name}的职称不够副高，不能固定为团队负责人")
+            raise ValidationError(
+                gettext("{name}的职称不够副高，不能固定为团队负责人").format(
+                    name=nomination.expert.person.name
+                )
+            )
         other = (
             PlanConstraint.all_objects.filter(
                 round=need.round, nomination=nomination, kind=ConstraintKind.PIN
@@ -631,7 +686,11 @@ def constraint_set(
             .count()
         )
         if other >= nomination.capacity:
-            raise ValidationError(f"{nomination.expert.person.name}已固定在其他乡镇，超出其可服务乡镇数")
+            raise ValidationError(
+                gettext("{name}已固定在其他乡镇，超出其可服务乡镇数").format(
+                    name=nomination.expert.person.name
+                )
+            )
     constraint, _ = PlanConstraint.all_objects.update_or_create(
         need=need,
         nomination=nomination,
@@ -707,9 +766,11 @@ def assignment_respond(
     """The invited commissioner accepts or declines; declining leaves a gap to fill."""
     assignment = _locked_assignment(assignment)
     if assignment.nomination.expert.user_id != acting_user.pk:
-        raise PermissionDenied("只有受邀的科技特派员本人可以答复")
+        raise PermissionDenied(gettext("只有受邀的科技特派员本人可以答复"))
     if assignment.status != AssignmentStatus.INVITED:
-        raise ValidationError(f"该邀请已是“{assignment.get_status_display()}”状态")
+        raise ValidationError(
+            gettext("该邀请已是“{status}”状态").format(status=assignment.get_status_display())
+        )
     today = timezone.localdate()
     if accept:
         assignment.status = AssignmentStatus.ACCEPTED
@@ -721,7 +782,7 @@ def assignment_respond(
         )
         return assignment
     if not note.strip():
-        raise ValidationError({"note": "谢绝邀请请说明原因"})
+        raise ValidationError({"note": gettext("谢绝邀请请说明原因")})
     assignment.status = AssignmentStatus.DECLINED
     assignment.ended_on, assignment.end_reason = today, note.strip()[:200]
     assignment.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
@@ -746,7 +807,7 @@ def assignment_end(*, acting_user: Any, assignment: Assignment, status: str, rea
     assignment = _locked_assignment(assignment)
     rule = END_RULES.get(status)  # type: ignore[call-overload]
     if rule is None:
-        raise ValidationError({"status": "未知的操作"})
+        raise ValidationError({"status": gettext("未知的操作")})
     who, allowed_from = rule
     permitted = {
         "self": assignment.nomination.expert.user_id == acting_user.pk,
@@ -756,15 +817,17 @@ def assignment_end(*, acting_user: Any, assignment: Assignment, status: str, rea
     if not permitted:
         raise PermissionDenied(
             {
-                "self": "只有本人可以申请退出",
-                "unit": "只有派出单位可以召回",
-                "province": "只有省科技厅可以撤销",
+                "self": gettext("只有本人可以申请退出"),
+                "unit": gettext("只有派出单位可以召回"),
+                "province": gettext("只有省科技厅可以撤销"),
             }[who]
         )
     if assignment.status not in allowed_from:
-        raise ValidationError(f"该派驻安排已是“{assignment.get_status_display()}”状态，不能再操作")
+        raise ValidationError(
+            gettext("该派驻安排已是“{status}”状态，不能再操作").format(status=assignment.get_status_display())
+        )
     if not reason.strip():
-        raise ValidationError({"reason": "请填写原因"})
+        raise ValidationError({"reason": gettext("请填写原因")})
     today = timezone.localdate()
     label = AssignmentStatus(status).label
     assignment.status = status
@@ -806,21 +869,31 @@ def round_compare(
     manual: list[tuple[str, str]] = []
     used: dict[str, int] = {}
     for row in rows:
-        where = f"第 {row['_row']} 行"
+        where = gettext("第 {row} 行").format(row=row["_row"])
         need = needs.get(row["town"])
         matches = by_name.get(row["name"], [])
         unit = (row.get("organisation") or "").strip()
         if unit:  # identical names are told apart by the unit that nominated them
             matches = [n for n in matches if n.organisation.name == unit]
         if need is None:
-            errors.append(f"{where}：乡镇 {row['town']} 在本批次没有需求")
+            errors.append(
+                gettext("{where}：乡镇 {town} 在本批次没有需求").format(where=where, town=row["town"])
+            )
             continue
         if not matches:
-            errors.append(f"{where}：找不到{unit + '推荐的' if unit else ''}候选人“{row['name']}”")
+            errors.append(
+                gettext("{where}：找不到{value}候选人“{name}”").format(
+                    where=where, value=unit + "推荐的" if unit else "", name=row["name"]
+                )
+            )
             continue
         if len(matches) > 1:
             units = "、".join(sorted({n.organisation.name for n in matches}))
-            errors.append(f"{where}：候选人“{row['name']}”有重名（{units}），请在“推荐单位”列注明")
+            errors.append(
+                gettext("{where}：候选人“{name}”有重名（{units}），请在“推荐单位”列注明").format(
+                    where=where, name=row["name"], units=units
+                )
+            )
             continue
         index = 0 if row.get("leader") else used.get(need.town_id, 0) + 1
         if not row.get("leader"):

@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
@@ -31,44 +33,44 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class WorkstationForm(forms.Form):
-    name = forms.CharField(label="工作站名称", max_length=80, help_text="如：湖寮镇科技特派团工作站")
+    name = forms.CharField(label=_("工作站名称"), max_length=80, help_text=_("如：湖寮镇科技特派团工作站"))
     host = forms.ModelChoiceField(
-        label="依托单位",
+        label=_("依托单位"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="（未在平台登记，填写下方名称）",
-        help_text="已在平台登记的单位",
+        empty_label=_("（未在平台登记，填写下方名称）"),
+        help_text=_("已在平台登记的单位"),
     )
     host_name = forms.CharField(
-        label="依托单位名称", max_length=80, required=False, help_text="依托单位未在平台登记时填写"
+        label=_("依托单位名称"), max_length=80, required=False, help_text=_("依托单位未在平台登记时填写")
     )
-    address = forms.CharField(label="地址", max_length=120)
+    address = forms.CharField(label=_("地址"), max_length=120)
     facilities = forms.CharField(
-        label="场地与设施",
+        label=_("场地与设施"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="如：办公室 60 平方米、检测室、示范基地 200 亩",
+        help_text=_("如：办公室 60 平方米、检测室、示范基地 200 亩"),
     )
-    established_on = forms.DateField(label="建站日期", widget=DATE_INPUT)
+    established_on = forms.DateField(label=_("建站日期"), widget=DATE_INPUT)
     latitude = forms.DecimalField(
-        label="纬度",
+        label=_("纬度"),
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.00001"}),
-        help_text="选填，如 24.35110",
+        help_text=_("选填，如 24.35110"),
     )
     longitude = forms.DecimalField(
-        label="经度",
+        label=_("经度"),
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.00001"}),
-        help_text="选填，如 116.69480",
+        help_text=_("选填，如 116.69480"),
     )
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         division = getattr(acting_user, "division", None)
         root = division.code if division is not None and not acting_user.is_province else PROVINCE_CODE
-        town = DivisionField(label="所在乡镇", root=root, min_level="town", max_level="town")
-        town.error_messages["invalid_choice"] = "请选择您管辖范围内的乡镇（街道）"
+        town = DivisionField(label=gettext("所在乡镇"), root=root, min_level="town", max_level="town")
+        town.error_messages["invalid_choice"] = gettext("请选择您管辖范围内的乡镇（街道）")
         self.fields = {"name": self.fields.pop("name"), "town": town, **self.fields}
         if getattr(acting_user, "role", "") == "town":
             self.initial.setdefault("town", acting_user.division_id)
@@ -107,40 +109,42 @@ class VillagePicker(DivisionPicker):
         return context
 
 
-DAY_CHOICES = [("1", "1 天"), ("0.5", "半天（0.5 天）")]
+DAY_CHOICES = [("1", _("1 天")), ("0.5", _("半天（0.5 天）"))]
 
 
 class LogForm(forms.Form):
-    served_on = forms.DateField(label="服务日期", widget=DATE_INPUT)
-    activity = forms.ChoiceField(label="服务内容", choices=[("", "请选择"), *Activity.choices])
-    days = forms.ChoiceField(label="在岗天数", choices=DAY_CHOICES, widget=forms.RadioSelect, initial="1")
+    served_on = forms.DateField(label=_("服务日期"), widget=DATE_INPUT)
+    activity = forms.ChoiceField(label=_("服务内容"), choices=[("", _("请选择")), *Activity.choices])
+    days = forms.ChoiceField(label=_("在岗天数"), choices=DAY_CHOICES, widget=forms.RadioSelect, initial="1")
     people_trained = forms.IntegerField(
-        label="培训人数",
+        label=_("培训人数"),
         required=False,
         initial=0,
         widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
     )
     problems_solved = forms.IntegerField(
-        label="解决问题数",
+        label=_("解决问题数"),
         required=False,
         initial=0,
         widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
     )
     description = forms.CharField(
-        label="服务情况",
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "做了什么、为谁服务、解决了什么问题"}),
+        label=_("服务情况"),
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("做了什么、为谁服务、解决了什么问题")}),
     )
-    latitude = forms.DecimalField(label="纬度", required=False, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(label="经度", required=False, widget=forms.HiddenInput)
-    photos = MultipleFileField(label="现场照片", required=False)
+    latitude = forms.DecimalField(label=_("纬度"), required=False, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(label=_("经度"), required=False, widget=forms.HiddenInput)
+    photos = MultipleFileField(label=_("现场照片"), required=False)
 
     def __init__(self, *args: Any, town: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         village = DivisionField(
-            label="服务村（社区）", root=town.code, min_level="village", max_level="village"
+            label=gettext("服务村（社区）"), root=town.code, min_level="village", max_level="village"
         )
         village.widget = VillagePicker(town=town)
-        village.error_messages["invalid_choice"] = f"请选择{town.name}下辖的村（社区）"
+        village.error_messages["invalid_choice"] = gettext("请选择{name}下辖的村（社区）").format(
+            name=town.name
+        )
         self.fields = {"served_on": self.fields.pop("served_on"), "village": village, **self.fields}
         self.fields["served_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
@@ -177,14 +181,14 @@ def _date(value: Any) -> dt.date | None:
 def _team(request: HttpRequest, team_id: int) -> Team:
     team = teams.team_get(user=request.user, pk=team_id)
     if team is None:
-        raise Http404("找不到该团队，或它不在您的管辖范围内")
+        raise Http404(gettext("找不到该团队，或它不在您的管辖范围内"))
     return team
 
 
 def _log(request: HttpRequest, log_id: int) -> ServiceLog:
     log = teams.log_get(user=request.user, pk=log_id)
     if log is None:
-        raise Http404("找不到该服务日志，或它不在您的管辖范围内")
+        raise Http404(gettext("找不到该服务日志，或它不在您的管辖范围内"))
     return log
 
 
@@ -271,7 +275,9 @@ def team_leader(request: HttpRequest, team_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已将{chosen.nomination.expert.person.name}调整为团队负责人。")
+        messages.success(
+            request, gettext("已将{name}调整为团队负责人。").format(name=chosen.nomination.expert.person.name)
+        )
     return redirect("commissioners:team", team.pk)
 
 
@@ -288,7 +294,9 @@ def team_workstation(request: HttpRequest, team_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"已关联工作站“{linked.workstation.name}”。" if linked.workstation else "已解除工作站关联。",
+            gettext("已关联工作站“{name}”。").format(name=linked.workstation.name)
+            if linked.workstation
+            else gettext("已解除工作站关联。"),
         )
     return redirect("commissioners:team", team.pk)
 
@@ -331,9 +339,9 @@ def workstation_edit(request: HttpRequest, workstation_id: int | None = None) ->
     if workstation_id is not None:
         instance = teams.workstation_get(user=user, pk=workstation_id, action="change")
         if instance is None:
-            raise Http404("找不到该工作站，或它不在您的管辖范围内")
+            raise Http404(gettext("找不到该工作站，或它不在您的管辖范围内"))
     if not (user.is_province or user.role in teams.REGION_MANAGERS):
-        raise PermissionDenied("工作站由乡镇及以上科技管理部门登记")
+        raise PermissionDenied(gettext("工作站由乡镇及以上科技管理部门登记"))
     initial = (
         {
             "name": instance.name,
@@ -362,7 +370,7 @@ def workstation_edit(request: HttpRequest, workstation_id: int | None = None) ->
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存工作站“{saved.name}”。")
+            messages.success(request, gettext("已保存工作站“{name}”。").format(name=saved.name))
             return redirect("commissioners:workstations")
     return render(request, "commissioners/workstation_form.html", {"form": form, "instance": instance})
 
@@ -391,7 +399,7 @@ def log_list(request: HttpRequest) -> HttpResponse:
             request,
             schema=teams.LOG_SHEET,
             rows=teams.log_rows(found[:EXPORT_LIMIT]),
-            name="科技特派员服务日志",
+            name=gettext("科技特派员服务日志"),
             count=found.count(),
         )
     page = Paginator(found, 20).get_page(request.GET.get("page"))
@@ -427,11 +435,13 @@ def log_queue(request: HttpRequest) -> HttpResponse:
             except (ValidationError, PermissionDenied) as exc:
                 problems.append(f"#{log_id}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
         if confirmed:
-            messages.success(request, f"已确认 {confirmed} 条服务日志，计入在岗天数。")
+            messages.success(
+                request, gettext("已确认 {confirmed} 条服务日志，计入在岗天数。").format(confirmed=confirmed)
+            )
         for problem in problems:
             messages.error(request, problem)
         if not confirmed and not problems:
-            messages.warning(request, "请先勾选要确认的服务日志。")
+            messages.warning(request, gettext("请先勾选要确认的服务日志。"))
         return redirect("commissioners:log_queue")
     waiting = teams.log_queue(user=user).prefetch_related("photos")
     page = Paginator(waiting, 20).get_page(request.GET.get("page"))
@@ -470,7 +480,9 @@ def log_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已提交{log.served_on:%m月%d日}的服务日志，等待{assignment.need.town.name}确认。",
+                gettext("已提交{served_on:%m月%d日}的服务日志，等待{name}确认。").format(
+                    served_on=log.served_on, name=assignment.need.town.name
+                ),
             )
             if request.POST.get("next") == "new":
                 return redirect(f"/commissioners/logs/new/?assignment={assignment.pk}")
@@ -487,7 +499,7 @@ def log_edit(request: HttpRequest, log_id: int) -> HttpResponse:
     user: Any = request.user
     log = _log(request, log_id)
     if not teams.is_author(user, log) or log.status == LogStatus.CONFIRMED:
-        raise PermissionDenied("只有填写人本人可以修改未确认的服务日志")
+        raise PermissionDenied(gettext("只有填写人本人可以修改未确认的服务日志"))
     initial = {
         "served_on": log.served_on,
         "village": log.village_id,
@@ -514,7 +526,10 @@ def log_edit(request: HttpRequest, log_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已重新提交服务日志，等待{saved.assignment.need.town.name}确认。")
+            messages.success(
+                request,
+                gettext("已重新提交服务日志，等待{name}确认。").format(name=saved.assignment.need.town.name),
+            )
             return redirect("commissioners:log", saved.pk)
     return render(
         request,
@@ -555,12 +570,12 @@ def log_action(request: HttpRequest, log_id: int, action: str) -> HttpResponse:
     try:
         if action == "confirm":
             teams.log_confirm(acting_user=request.user, log_id=log.pk)
-            messages.success(request, "已确认，计入该科技特派员的在岗天数。")
+            messages.success(request, gettext("已确认，计入该科技特派员的在岗天数。"))
         elif action == "return":
             teams.log_return(
                 acting_user=request.user, log_id=log.pk, reason=str(request.POST.get("reason", ""))
             )
-            messages.success(request, "已退回，科技特派员会收到通知。")
+            messages.success(request, gettext("已退回，科技特派员会收到通知。"))
         else:
             raise Http404
     except ValidationError as exc:
@@ -575,7 +590,7 @@ def log_photo(request: HttpRequest, log_id: int, photo_id: int) -> FileResponse:
     log = _log(request, log_id)
     photo = log.photos.filter(pk=photo_id).first()
     if photo is None:
-        raise Http404("找不到该照片")
+        raise Http404(gettext("找不到该照片"))
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.core.notifications import notify
 from baiqianwan.core.scope import Action, scope_of
@@ -230,16 +231,24 @@ class TeamRow:
 
     @property
     def warnings(self) -> list[str]:
+        return [text for text, _serious in self.warning_levels]
+
+    @property
+    def warning_levels(self) -> list[tuple[str, bool]]:
+        """Each warning with whether it is serious (red: no leader, short of people, cannot make it)."""
         found = []
         if self.leader is None:
-            found.append("缺少团队负责人")
+            found.append((gettext("缺少团队负责人"), True))
         missing = self.team.need.slots - len(self.on_duty)
         if missing > 0:
-            found.append(f"在岗 {len(self.on_duty)} 人，缺 {missing} 人")
+            on_duty = len(self.on_duty)
+            found.append(
+                (gettext("在岗 {on_duty} 人，缺 {missing} 人").format(on_duty=on_duty, missing=missing), True)
+            )
         if self.at_risk:
-            found.append("难以达标：" + "、".join(m.name for m in self.at_risk))
+            found.append((gettext("难以达标：") + gettext("、").join(m.name for m in self.at_risk), True))
         if self.behind:
-            found.append("进度偏慢：" + "、".join(m.name for m in self.behind))
+            found.append((gettext("进度偏慢：") + gettext("、").join(m.name for m in self.behind), False))
         return found
 
 
@@ -360,7 +369,7 @@ def team_leader_change(
 ) -> Assignment:
     """Make another serving member the leader; the team keeps exactly one, and the history says why."""
     if not can_change_leader(acting_user, team):
-        raise PermissionDenied("团队负责人由省科技厅或团队所在县科技部门调整")
+        raise PermissionDenied(gettext("团队负责人由省科技厅或团队所在县科技部门调整"))
     members = list(
         Assignment.all_objects.select_for_update(of=("self",))
         .filter(need_id=team.need_id, published=True)
@@ -368,16 +377,24 @@ def team_leader_change(
     )
     chosen = next((a for a in members if a.pk == assignment_id), None)
     if chosen is None:
-        raise ValidationError({"assignment": "请从本团队成员中选择新的负责人"})
+        raise ValidationError({"assignment": gettext("请从本团队成员中选择新的负责人")})
     name = chosen.nomination.expert.person.name
     if chosen.status != AssignmentStatus.ACCEPTED:
-        raise ValidationError({"assignment": f"{name}当前为“{chosen.get_status_display()}”，不能任负责人"})
+        raise ValidationError(
+            {
+                "assignment": gettext("{name}当前为“{status}”，不能任负责人").format(
+                    name=name, status=chosen.get_status_display()
+                )
+            }
+        )
     if chosen.leader:
-        raise ValidationError({"assignment": f"{name}已是团队负责人"})
+        raise ValidationError({"assignment": gettext("{name}已是团队负责人").format(name=name)})
     if not chosen.nomination.can_lead:
-        raise ValidationError({"assignment": f"{name}的职称未达到副高级，不能任团队负责人"})
+        raise ValidationError(
+            {"assignment": gettext("{name}的职称未达到副高级，不能任团队负责人").format(name=name)}
+        )
     if not reason.strip():
-        raise ValidationError({"reason": "请填写调整负责人的原因"})
+        raise ValidationError({"reason": gettext("请填写调整负责人的原因")})
     for member in members:
         if member.leader:
             member.leader = False
@@ -399,7 +416,9 @@ def team_leader_change(
 def team_workstation_set(*, acting_user: Any, team: Team, workstation_id: int | None) -> Team:
     """Link the team to a workstation in its own town (or unlink it with ``None``)."""
     if not can_manage_town(acting_user, team.town_id):
-        raise PermissionDenied(f"“{team.town.full_name}”不在您的管辖范围内")
+        raise PermissionDenied(
+            gettext("“{full_name}”不在您的管辖范围内").format(full_name=team.town.full_name)
+        )
     workstation = None
     if workstation_id is not None:
         workstation = (
@@ -409,12 +428,17 @@ def team_workstation_set(*, acting_user: Any, team: Team, workstation_id: int | 
             .first()
         )
         if workstation is None:
-            raise ValidationError({"workstation": "找不到该工作站，或它不在您的管辖范围内"})
+            raise ValidationError({"workstation": gettext("找不到该工作站，或它不在您的管辖范围内")})
         if workstation.town_id != team.town_id:
             raise ValidationError(
                 {
-                    "workstation": f"工作站“{workstation.name}”位于{workstation.town.full_name}，"
-                    f"不能关联服务{team.town.full_name}的团队"
+                    "workstation": gettext(
+                        "工作站“{name}”位于{full_name}，不能关联服务{full_name2}的团队"
+                    ).format(
+                        name=workstation.name,
+                        full_name=workstation.town.full_name,
+                        full_name2=team.town.full_name,
+                    )
                 }
             )
     team = Team.all_objects.select_for_update().get(pk=team.pk)
@@ -452,8 +476,8 @@ def _coordinates(latitude: Any, longitude: Any, errors: dict[str, list[str]]) ->
     """Both or neither, each a number inside Guangdong's box; errors are collected, not raised."""
     values: dict[str, Decimal | None] = {}
     for key, raw, label, (low, high) in (
-        ("latitude", latitude, "纬度", LATITUDE_RANGE),
-        ("longitude", longitude, "经度", LONGITUDE_RANGE),
+        ("latitude", latitude, gettext("纬度"), LATITUDE_RANGE),
+        ("longitude", longitude, gettext("经度"), LONGITUDE_RANGE),
     ):
         if raw in (None, ""):
             values[key] = None
@@ -461,17 +485,21 @@ def _coordinates(latitude: Any, longitude: Any, errors: dict[str, list[str]]) ->
         try:
             number = Decimal(str(raw)).quantize(Decimal("0.00001"))
         except (InvalidOperation, ValueError):
-            errors.setdefault(key, []).append(f"{label}应为数字")
+            errors.setdefault(key, []).append(gettext("{label}应为数字").format(label=label))
             values[key] = None
             continue
         if not low <= number <= high:
-            errors.setdefault(key, []).append(f"{label}应在 {low}° 到 {high}° 之间（广东省范围内）")
+            errors.setdefault(key, []).append(
+                gettext("{label}应在 {low}° 到 {high}° 之间（广东省范围内）").format(
+                    label=label, low=low, high=high
+                )
+            )
         values[key] = number
     if (values["latitude"] is None) != (values["longitude"] is None) and not errors.get(
         "latitude" if values["latitude"] is None else "longitude"
     ):
         missing = "latitude" if values["latitude"] is None else "longitude"
-        errors.setdefault(missing, []).append("经纬度应同时填写，或都不填")
+        errors.setdefault(missing, []).append(gettext("经纬度应同时填写，或都不填"))
     return values["latitude"], values["longitude"]
 
 
@@ -482,34 +510,34 @@ def _workstation_values(
     cleaned: dict[str, Any] = {}
     name = str(values.get("name") or "").strip()
     if not name:
-        errors["name"] = ["请填写工作站名称"]
+        errors["name"] = [gettext("请填写工作站名称")]
     cleaned["name"] = name
     town = Division.objects.filter(code=str(values.get("town_code") or "").strip()).first()
     if town is None or town.level != "town":
-        errors["town"] = ["请选择工作站所在的乡镇（街道）"]
+        errors["town"] = [gettext("请选择工作站所在的乡镇（街道）")]
     elif not can_manage_town(acting_user, town.code):
-        errors["town"] = [f"“{town.full_name}”不在您的管辖范围内"]
+        errors["town"] = [gettext("“{full_name}”不在您的管辖范围内").format(full_name=town.full_name)]
     elif current is not None and town.code != current.town_id and current.teams.exists():
-        errors["town"] = ["该工作站已关联团队，不能改到其他乡镇；请先在团队页面解除关联"]
+        errors["town"] = [gettext("该工作站已关联团队，不能改到其他乡镇；请先在团队页面解除关联")]
     cleaned["town"] = town
     host = None
     host_id = values.get("host_id")
     if host_id:
         host = Organisation.objects.for_user(acting_user).filter(pk=host_id).first()
         if host is None:
-            errors["host"] = ["找不到该依托单位，或它不在您的可见范围内；可直接填写依托单位名称"]
+            errors["host"] = [gettext("找不到该依托单位，或它不在您的可见范围内；可直接填写依托单位名称")]
     host_name = str(values.get("host_name") or "").strip()
     if host is None and not host_name and "host" not in errors:
-        errors["host_name"] = ["请选择依托单位，或填写依托单位名称"]
+        errors["host_name"] = [gettext("请选择依托单位，或填写依托单位名称")]
     cleaned["host"], cleaned["host_name"] = host, "" if host is not None else host_name[:80]
     address = str(values.get("address") or "").strip()
     if not address:
-        errors["address"] = ["请填写工作站地址"]
+        errors["address"] = [gettext("请填写工作站地址")]
     cleaned["address"] = address[:120]
     cleaned["facilities"] = str(values.get("facilities") or "").strip()
     established = values.get("established_on") or timezone.localdate()
     if established > timezone.localdate():
-        errors["established_on"] = ["建站日期不能晚于今天"]
+        errors["established_on"] = [gettext("建站日期不能晚于今天")]
     cleaned["established_on"] = established
     cleaned["latitude"], cleaned["longitude"] = _coordinates(
         values.get("latitude"), values.get("longitude"), errors
@@ -519,7 +547,9 @@ def _workstation_values(
         if current is not None:
             same = same.exclude(pk=current.pk)
         if same.exists():
-            errors.setdefault("name", []).append(f"{town.name}已有名为“{name}”的工作站")
+            errors.setdefault("name", []).append(
+                gettext("{name}已有名为“{name2}”的工作站").format(name=town.name, name2=name)
+            )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -528,7 +558,7 @@ def _workstation_values(
 @transaction.atomic
 def workstation_create(*, acting_user: Any, **values: Any) -> Workstation:
     if not (acting_user.is_province or acting_user.role in REGION_MANAGERS):
-        raise PermissionDenied("工作站由乡镇及以上科技管理部门登记")
+        raise PermissionDenied(gettext("工作站由乡镇及以上科技管理部门登记"))
     workstation = Workstation(created_by=acting_user, **_workstation_values(acting_user, values, None))
     workstation.full_clean()
     workstation.save()
@@ -540,7 +570,7 @@ def workstation_update(*, acting_user: Any, workstation_id: int, **values: Any) 
     if workstation_get(user=acting_user, pk=workstation_id, action="change") is None or not (
         acting_user.is_province or acting_user.role in REGION_MANAGERS
     ):
-        raise PermissionDenied("找不到该工作站，或它不在您的管辖范围内")
+        raise PermissionDenied(gettext("找不到该工作站，或它不在您的管辖范围内"))
     workstation = Workstation.all_objects.select_for_update().get(pk=workstation_id)
     merged = {
         "name": workstation.name,
@@ -641,18 +671,22 @@ def _photo_checks(photos: Sequence[Any], kept: int) -> tuple[list[tuple[str, byt
     oversized file is refused by its size before it is read.
     """
     if kept + len(photos) > MAX_PHOTOS:
-        return [], [f"每条服务日志最多 {MAX_PHOTOS} 张照片（现有 {kept} 张，本次选择 {len(photos)} 张）"]
+        return [], [
+            gettext("每条服务日志最多 {MAX_PHOTOS} 张照片（现有 {kept} 张，本次选择 {len} 张）").format(
+                MAX_PHOTOS=MAX_PHOTOS, kept=kept, len=len(photos)
+            )
+        ]
     problems: list[str] = []
     checked = []
     for upload in photos:
         name = str(upload.name or "照片").replace("\\", "/").rsplit("/", 1)[-1][-120:]
         data = b"" if (upload.size or 0) > MAX_PHOTO_BYTES else upload.read(MAX_PHOTO_BYTES + 1)
         if (upload.size or 0) > MAX_PHOTO_BYTES or len(data) > MAX_PHOTO_BYTES:
-            problems.append(f"“{name}”超过 5 MB，请压缩后再上传")
+            problems.append(gettext("“{name}”超过 5 MB，请压缩后再上传").format(name=name))
             continue
         kind = next((v for sig, v in PHOTO_SIGNATURES.items() if data.startswith(sig)), None)
         if kind is None:
-            problems.append(f"“{name}”不是 JPG 或 PNG 图片")
+            problems.append(gettext("“{name}”不是 JPG 或 PNG 图片").format(name=name))
             continue
         checked.append((name, data, kind[0], kind[1]))
     return checked, problems
@@ -674,25 +708,33 @@ def _log_values(
 
     served_on = values.get("served_on")
     if not isinstance(served_on, dt.date):
-        problem("served_on", "请填写服务日期")
+        problem("served_on", gettext("请填写服务日期"))
     else:
         start = assignment.started_on or team.started_on
         if served_on > today:
-            problem("served_on", "服务日期不能晚于今天")
+            problem("served_on", gettext("服务日期不能晚于今天"))
         elif served_on < start:
-            problem("served_on", f"服务日期不能早于派驻开始日期（{start:%Y年%m月%d日}）")
+            problem(
+                "served_on",
+                gettext("服务日期不能早于派驻开始日期（{start:%Y年%m月%d日}）").format(start=start),
+            )
         elif served_on > team.ends_on:
-            problem("served_on", f"服务日期不能晚于团队服务期满日期（{team.ends_on:%Y年%m月%d日}）")
+            problem(
+                "served_on",
+                gettext("服务日期不能晚于团队服务期满日期（{ends_on:%Y年%m月%d日}）").format(
+                    ends_on=team.ends_on
+                ),
+            )
     cleaned["served_on"] = served_on
 
     village = Division.objects.filter(code=str(values.get("village_code") or "").strip()).first()
     if village is None or village.level != "village" or not village.code.startswith(team.town.prefix):
-        problem("village", f"请选择{team.town.name}下辖的村（社区）")
+        problem("village", gettext("请选择{name}下辖的村（社区）").format(name=team.town.name))
     cleaned["village"] = village
 
     activity = str(values.get("activity") or "")
     if activity not in Activity.values:
-        problem("activity", "请从列表中选择服务内容")
+        problem("activity", gettext("请从列表中选择服务内容"))
     cleaned["activity"] = activity
 
     try:
@@ -700,27 +742,32 @@ def _log_values(
     except (InvalidOperation, ValueError):
         days = Decimal(-1)
     if not days.is_finite() or days not in DAY_CHOICES:
-        problem("days", "在岗天数只能填 1 天或 0.5 天（半天）")
+        problem("days", gettext("在岗天数只能填 1 天或 0.5 天（半天）"))
     cleaned["days"] = days
 
-    for key, label in (("people_trained", "培训人数"), ("problems_solved", "解决问题数")):
+    for key, label in (("people_trained", gettext("培训人数")), ("problems_solved", gettext("解决问题数"))):
         raw = values.get(key)
         try:
             number = int(raw) if raw not in (None, "") else 0
         except (TypeError, ValueError):
-            problem(key, f"{label}应为整数")
+            problem(key, gettext("{label}应为整数").format(label=label))
             number = 0
         if number < 0:
-            problem(key, f"{label}不能为负数")
+            problem(key, gettext("{label}不能为负数").format(label=label))
         elif number > MAX_COUNT:
-            problem(key, f"{label}过大，请核对")
+            problem(key, gettext("{label}过大，请核对").format(label=label))
         cleaned[key] = max(0, number)
 
     description = str(values.get("description") or "").strip()
     if len(description) < MIN_DESCRIPTION:
-        problem("description", f"请写明服务情况（至少 {MIN_DESCRIPTION} 个字）：做了什么、为谁、解决了什么")
+        problem(
+            "description",
+            gettext("请写明服务情况（至少 {MIN_DESCRIPTION} 个字）：做了什么、为谁、解决了什么").format(
+                MIN_DESCRIPTION=MIN_DESCRIPTION
+            ),
+        )
     elif len(description) > 2000:
-        problem("description", "服务情况不能超过 2000 字")
+        problem("description", gettext("服务情况不能超过 2000 字"))
     cleaned["description"] = description
 
     cleaned["latitude"], cleaned["longitude"] = _coordinates(
@@ -738,7 +785,9 @@ def _log_values(
         if logged + days > 1:
             problem(
                 "days",
-                f"{served_on:%Y年%m月%d日}已填报 {logged.normalize()} 天，同一天合计不能超过 1 天",
+                gettext("{served_on:%Y年%m月%d日}已填报 {normalize} 天，同一天合计不能超过 1 天").format(
+                    served_on=served_on, normalize=logged.normalize()
+                ),
             )
     if isinstance(served_on, dt.date) and village is not None and activity in Activity.values:
         duplicate = ServiceLog.all_objects.filter(
@@ -747,7 +796,7 @@ def _log_values(
         if current is not None:
             duplicate = duplicate.exclude(pk=current.pk)
         if duplicate.exists():
-            problem("activity", "同一天在同一村已填报过这项服务，请修改原日志")
+            problem("activity", gettext("同一天在同一村已填报过这项服务，请修改原日志"))
     return cleaned
 
 
@@ -759,15 +808,19 @@ def _serving_assignment(acting_user: Any, assignment_id: int) -> tuple[Assignmen
         .first()
     )
     if assignment is None:
-        raise ValidationError({"assignment": "找不到该派驻安排，或它不在您的范围内"})
+        raise ValidationError({"assignment": gettext("找不到该派驻安排，或它不在您的范围内")})
     if assignment.nomination.expert.user_id != acting_user.pk:
-        raise PermissionDenied("只能为本人的派驻安排填写服务日志")
+        raise PermissionDenied(gettext("只能为本人的派驻安排填写服务日志"))
     team = Team.all_objects.filter(need_id=assignment.need_id).select_related("town").first()
     if team is None or not assignment.published:
-        raise ValidationError({"assignment": "该派驻安排尚未组建团队，不能填写服务日志"})
+        raise ValidationError({"assignment": gettext("该派驻安排尚未组建团队，不能填写服务日志")})
     if assignment.status != AssignmentStatus.ACCEPTED:
         raise ValidationError(
-            {"assignment": f"该派驻安排为“{assignment.get_status_display()}”，不能填写服务日志"}
+            {
+                "assignment": gettext("该派驻安排为“{status}”，不能填写服务日志").format(
+                    status=assignment.get_status_display()
+                )
+            }
         )
     return assignment, team
 
@@ -850,12 +903,12 @@ def log_update(
 ) -> ServiceLog:
     """The author corrects a log that waits or was returned; it goes (back) to the town."""
     if log_get(user=acting_user, pk=log_id) is None:
-        raise PermissionDenied("找不到该服务日志，或它不在您的范围内")
+        raise PermissionDenied(gettext("找不到该服务日志，或它不在您的范围内"))
     log = _locked_log(log_id)
     if not is_author(acting_user, log):
-        raise PermissionDenied("只有填写人本人可以修改服务日志")
+        raise PermissionDenied(gettext("只有填写人本人可以修改服务日志"))
     if log.status == LogStatus.CONFIRMED:
-        raise ValidationError("已确认的服务日志不能修改")
+        raise ValidationError(gettext("已确认的服务日志不能修改"))
     today = today or timezone.localdate()
     assignment, team = _serving_assignment(acting_user, log.assignment_id)
     merged = {
@@ -899,12 +952,14 @@ def log_update(
 
 def _reviewable(acting_user: Any, log_id: int) -> ServiceLog:
     if not ServiceLog.objects.for_user(acting_user, "change").filter(pk=log_id).exists():
-        raise PermissionDenied("找不到该服务日志，或它不在您的管辖范围内")
+        raise PermissionDenied(gettext("找不到该服务日志，或它不在您的管辖范围内"))
     log = _locked_log(log_id)
     if not can_review_log(acting_user, log):
-        raise PermissionDenied("服务日志由服务乡镇（或所在县）确认")
+        raise PermissionDenied(gettext("服务日志由服务乡镇（或所在县）确认"))
     if log.status != LogStatus.SUBMITTED:
-        raise ValidationError(f"该服务日志已是“{log.get_status_display()}”状态，不能再操作")
+        raise ValidationError(
+            gettext("该服务日志已是“{status}”状态，不能再操作").format(status=log.get_status_display())
+        )
     return log
 
 
@@ -923,7 +978,7 @@ def log_return(*, acting_user: Any, log_id: int, reason: str) -> ServiceLog:
     """The host town sends a log back with a reason; the author may correct and resubmit it."""
     log = _reviewable(acting_user, log_id)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写退回原因，便于科技特派员修改"})
+        raise ValidationError({"reason": gettext("请填写退回原因，便于科技特派员修改")})
     log.status = LogStatus.RETURNED
     log.return_reason = reason.strip()[:200]
     log.reviewed_by, log.reviewed_at = acting_user, timezone.now()

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.exports import xlsx_response
@@ -45,52 +46,58 @@ FIELD_CHOICES = [(f, f) for f in FIELDS]
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(label="批次名称", max_length=60, help_text="如：2025年第二批")
-    year = forms.IntegerField(label="年度", min_value=2023, max_value=2035)
+    name = forms.CharField(
+        label=gettext_lazy("批次名称"), max_length=60, help_text=gettext_lazy("如：2025年第二批")
+    )
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2023, max_value=2035)
     needs_due = forms.DateField(
-        label="乡镇需求截止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("乡镇需求截止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     nominations_due = forms.DateField(
-        label="单位推荐截止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("单位推荐截止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     choices_due = forms.DateField(
-        label="双向选择截止",
+        label=gettext_lazy("双向选择截止"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="截止后只有省科技厅可以补报或修改",
+        help_text=gettext_lazy("截止后只有省科技厅可以补报或修改"),
     )
-    max_age = forms.IntegerField(label="年龄上限（周岁）", min_value=30, max_value=75, required=False)
+    max_age = forms.IntegerField(
+        label=gettext_lazy("年龄上限（周岁）"), min_value=30, max_value=75, required=False
+    )
     max_per_unit = forms.IntegerField(
-        label="每个单位推荐人数上限", min_value=1, max_value=500, required=False
+        label=gettext_lazy("每个单位推荐人数上限"), min_value=1, max_value=500, required=False
     )
 
 
 class NeedForm(forms.Form):
     areas = forms.MultipleChoiceField(
-        label="需求领域", choices=FIELD_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("需求领域"), choices=FIELD_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    slots = forms.IntegerField(label="人数（含团队负责人 1 名）", min_value=1, max_value=10, initial=3)
-    note = forms.CharField(label="具体需求", max_length=300, required=False)
+    slots = forms.IntegerField(
+        label=gettext_lazy("人数（含团队负责人 1 名）"), min_value=1, max_value=10, initial=3
+    )
+    note = forms.CharField(label=gettext_lazy("具体需求"), max_length=300, required=False)
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         division = getattr(acting_user, "division", None)
         root = division.code if division is not None and not acting_user.is_province else PROVINCE_CODE
         self.fields["town"] = DivisionField(
-            label="乡镇（街道）", root=root, max_level="town", min_level="town"
+            label=gettext("乡镇（街道）"), root=root, max_level="town", min_level="town"
         )
         if acting_user.role == "town":
             self.initial["town"] = acting_user.division_id
 
 
 class NominationForm(forms.Form):
-    expert = forms.ModelChoiceField(label="候选专家", queryset=ExpertProfile.objects.none())
+    expert = forms.ModelChoiceField(label=gettext_lazy("候选专家"), queryset=ExpertProfile.objects.none())
     areas = forms.MultipleChoiceField(
-        label="服务领域", choices=FIELD_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("服务领域"), choices=FIELD_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    capacity = forms.IntegerField(label="可服务乡镇数", min_value=1, max_value=5, initial=1)
-    in_station_team = forms.BooleanField(label="已是驻镇帮镇扶村工作队成员", required=False)
-    in_sanzhi = forms.BooleanField(label="已是三支一扶人员", required=False)
+    capacity = forms.IntegerField(label=gettext_lazy("可服务乡镇数"), min_value=1, max_value=5, initial=1)
+    in_station_team = forms.BooleanField(label=gettext_lazy("已是驻镇帮镇扶村工作队成员"), required=False)
+    in_sanzhi = forms.BooleanField(label=gettext_lazy("已是三支一扶人员"), required=False)
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -101,7 +108,7 @@ class NominationForm(forms.Form):
 def _round(request: HttpRequest, round_id: int) -> DispatchRound:
     dispatch_round = DispatchRound.objects.for_user(request.user).filter(pk=round_id).first()
     if dispatch_round is None:
-        raise Http404("找不到该批次")
+        raise Http404(gettext("找不到该批次"))
     return dispatch_round
 
 
@@ -120,7 +127,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已新建批次“{created.name}”。请通知乡镇填报需求、各单位推荐候选人；截止日期见下方。",
+                gettext("已新建批次“{name}”。请通知乡镇填报需求、各单位推荐候选人；截止日期见下方。").format(
+                    name=created.name
+                ),
             )
             return redirect("commissioners:round", created.pk)
     rounds = (
@@ -193,9 +202,9 @@ def _round_page(
             "mine": [a for a in assignments if a.nomination.expert.user_id == request.user.pk],
             "my_nominations": [n for n in nominations if services.speaks_for(request.user, n)],
             "deadlines": [
-                ("乡镇需求", dispatch_round.needs_due),
-                ("单位推荐", dispatch_round.nominations_due),
-                ("双向选择", dispatch_round.choices_due),
+                (gettext("乡镇需求"), dispatch_round.needs_due),
+                (gettext("单位推荐"), dispatch_round.nominations_due),
+                (gettext("双向选择"), dispatch_round.choices_due),
             ],
             "today": timezone.localdate(),
             "has_proposals": dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
@@ -248,18 +257,21 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
             if request.POST.get("confirmed") != "1":  # first say what will happen, then publish
                 return _publish_confirm(request, dispatch_round)
             count = services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)
-            messages.success(request, f"已发布 {count} 项派驻安排，并通知入选的科技特派员。")
+            messages.success(
+                request, gettext("已发布 {count} 项派驻安排，并通知入选的科技特派员。").format(count=count)
+            )
         elif action == "fill_gaps":
             solution = services.round_fill_gaps(acting_user=request.user, dispatch_round=dispatch_round)
             messages.info(
                 request,
-                f"补充选派：保留 {solution['kept']} 人，新增 {solution['added']} 人（待发布），"
-                f"用时 {solution['seconds']:.2f} 秒。",
+                gettext(
+                    "补充选派：保留 {kept} 人，新增 {added} 人（待发布），用时 {seconds:.2f} 秒。"
+                ).format(kept=solution["kept"], added=solution["added"], seconds=solution["seconds"]),
             )
         elif action == "compare":
             upload = request.FILES.get("file")
             if upload is None:
-                raise ValidationError("请选择人工方案 Excel 文件")
+                raise ValidationError(gettext("请选择人工方案 Excel 文件"))
             try:
                 rows = read_sheet(upload.read(), MANUAL_PLAN, max_bytes=5 * 1024 * 1024)
             except ImportRejectedError as exc:
@@ -267,7 +279,7 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
             except SpreadsheetError as exc:
                 raise ValidationError(str(exc)) from exc
             services.round_compare(acting_user=request.user, dispatch_round=dispatch_round, rows=rows)
-            messages.info(request, "已与人工方案比较，结果见下方。")
+            messages.info(request, gettext("已与人工方案比较，结果见下方。"))
         else:
             raise Http404
     except ValidationError as exc:
@@ -277,10 +289,10 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
 
 def _publish_confirm(request: HttpRequest, dispatch_round: DispatchRound) -> HttpResponse:
     if not request.user.is_province:  # type: ignore[union-attr]
-        raise ValidationError("派驻方案由省科技厅发布")
+        raise ValidationError(gettext("派驻方案由省科技厅发布"))
     summary = selectors.publish_summary(dispatch_round=dispatch_round)
     if not summary.invitations:
-        raise ValidationError("没有待发布的派驻安排，请先生成派驻方案")
+        raise ValidationError(gettext("没有待发布的派驻安排，请先生成派驻方案"))
     return render(
         request, "commissioners/publish_confirm.html", {"round": dispatch_round, "summary": summary}
     )
@@ -319,8 +331,8 @@ def _need_submit(request: HttpRequest, dispatch_round: DispatchRound) -> HttpRes
         return need
     messages.success(
         request,
-        f"已提交{need.town.full_name}的需求：团队负责人 1 名"
-        + (f"、成员 {need.slots - 1} 名" if need.slots > 1 else "")
+        gettext("已提交{full_name}的需求：团队负责人 1 名").format(full_name=need.town.full_name)
+        + (gettext("、成员 {value} 名").format(value=need.slots - 1) if need.slots > 1 else "")
         + "。",
     )
     return redirect("commissioners:round", dispatch_round.pk)
@@ -333,9 +345,14 @@ def _nominate(request: HttpRequest, dispatch_round: DispatchRound) -> HttpRespon
         return nomination
     name = nomination.expert.person.name
     if nomination.eligible:
-        messages.success(request, f"已推荐{name}。")
+        messages.success(request, gettext("已推荐{name}。").format(name=name))
     else:
-        messages.warning(request, f"已推荐{name}，但不符合条件：{nomination.excluded_reason}。")
+        messages.warning(
+            request,
+            gettext("已推荐{name}，但不符合条件：{excluded_reason}。").format(
+                name=name, excluded_reason=nomination.excluded_reason
+            ),
+        )
     return redirect("commissioners:round", dispatch_round.pk)
 
 
@@ -346,7 +363,7 @@ MANUAL_PLAN = SheetSchema(
         Column("town_name", "乡镇名称", text_cell),
         Column("name", "科技特派员姓名", text_cell, required=True),
         Column("organisation", "推荐单位", text_cell, help="重名时据此区分"),
-        Column("leader", "团队负责人", lambda v: text_cell(v) == "是", choices=("是", "否")),
+        Column("leader", "团队负责人", lambda v: text_cell(v) == gettext("是"), choices=("是", "否")),
     ],
     notes=("每行一人；同一乡镇的负责人填“是”；候选人重名时须填写推荐单位。",),
 )
@@ -361,14 +378,15 @@ def manual_plan_template(request: HttpRequest, round_id: int) -> HttpResponse:
             a.need.town.full_name,
             a.nomination.expert.person.name,
             a.nomination.organisation.name,
-            "是" if a.leader else "否",
+            gettext("是") if a.leader else gettext("否"),
         )
         for a in Assignment.objects.for_user(request.user)
         .filter(round=dispatch_round, status__in=services.HOLDING)
         .select_related("need__town", "nomination__expert__person", "nomination__organisation")
     ]
     return xlsx_response(
-        write_workbook(MANUAL_PLAN, rows, template=not rows), f"{dispatch_round.name}-派驻方案"
+        write_workbook(MANUAL_PLAN, rows, template=not rows),
+        gettext("{name}-派驻方案").format(name=dispatch_round.name),
     )
 
 
@@ -393,7 +411,7 @@ def _back(request: HttpRequest, default: str) -> str:
 def _need(request: HttpRequest, need_id: int) -> TownNeed:
     need = TownNeed.objects.for_user(request.user).select_related("round", "town").filter(pk=need_id).first()
     if need is None:
-        raise Http404("找不到该乡镇需求")
+        raise Http404(gettext("找不到该乡镇需求"))
     return need
 
 
@@ -408,7 +426,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, f"已保存 {len(ranked)} 个志愿。")
+            messages.success(request, gettext("已保存 {len} 个志愿。").format(len=len(ranked)))
         return redirect("commissioners:need", need.pk)
     candidates = selectors.shortlist(need, top=20)
     ranks = {r.nomination_id: r.rank for r in need.rankings.all()}
@@ -465,7 +483,7 @@ def constraint_action(request: HttpRequest, need_id: int) -> HttpResponse:
     )
     try:
         if nomination is None:
-            raise ValidationError("找不到该候选人")
+            raise ValidationError(gettext("找不到该候选人"))
         if kind == "clear":
             existing = PlanConstraint.all_objects.filter(need=need, nomination=nomination).first()
             if existing is not None:
@@ -481,7 +499,12 @@ def constraint_action(request: HttpRequest, need_id: int) -> HttpResponse:
             )
             label = ConstraintKind(kind).label
             who = nomination.expert.person.name
-            messages.success(request, f"已设置{label}：{who} — {need.town.name}。重新求解后生效。")
+            messages.success(
+                request,
+                gettext("已设置{label}：{who} — {name}。重新求解后生效。").format(
+                    label=label, who=who, name=need.town.name
+                ),
+            )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect(_back(request, f"/commissioners/needs/{need.pk}/"))
@@ -497,7 +520,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
         .first()
     )
     if nomination is None:
-        raise Http404("找不到该候选人")
+        raise Http404(gettext("找不到该候选人"))
     if request.method == "POST":
         ranked = _ranked(request)
         try:
@@ -505,7 +528,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, f"已保存 {len(ranked)} 个志愿乡镇。")
+            messages.success(request, gettext("已保存 {len} 个志愿乡镇。").format(len=len(ranked)))
         return redirect("commissioners:nomination", nomination.pk)
     ranks = {p.need_id: p.rank for p in nomination.preferences.all()}
     fitting = [
@@ -532,7 +555,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
 def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> HttpResponse:
     assignment = Assignment.objects.for_user(request.user).filter(pk=assignment_id).first()
     if assignment is None:
-        raise Http404("找不到该派驻安排")
+        raise Http404(gettext("找不到该派驻安排"))
     reason = str(request.POST.get("reason", ""))
     try:
         if action in ("accept", "decline"):
@@ -540,13 +563,17 @@ def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> 
                 acting_user=request.user, assignment=assignment, accept=action == "accept", note=reason
             )
             messages.success(
-                request, "已接受派驻，欢迎加入服务团队。" if action == "accept" else "已谢绝邀请。"
+                request,
+                gettext("已接受派驻，欢迎加入服务团队。") if action == "accept" else gettext("已谢绝邀请。"),
             )
         elif action in AssignmentStatus.values:
             done = services.assignment_end(
                 acting_user=request.user, assignment=assignment, status=action, reason=reason
             )
-            messages.success(request, f"已{done.get_status_display()}，乡镇与省科技厅已收到通知。")
+            messages.success(
+                request,
+                gettext("已{status}，乡镇与省科技厅已收到通知。").format(status=done.get_status_display()),
+            )
         else:
             raise Http404
     except ValidationError as exc:

@@ -7,16 +7,18 @@ import zipfile
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # kind: (leading bytes, content type, what a user calls it)
 FILE_KINDS = {
-    "jpeg": (b"\xff\xd8\xff", "image/jpeg", "JPG 图片"),
-    "png": (b"\x89PNG\r\n\x1a\n", "image/png", "PNG 图片"),
-    "pdf": (b"%PDF-", "application/pdf", "PDF 文件"),
+    "jpeg": (b"\xff\xd8\xff", "image/jpeg", _("JPG 图片")),
+    "png": (b"\x89PNG\r\n\x1a\n", "image/png", _("PNG 图片")),
+    "pdf": (b"%PDF-", "application/pdf", _("PDF 文件")),
     "xlsx": (
         b"PK\x03\x04",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Excel（.xlsx）文件",
+        _("Excel（.xlsx）文件"),
     ),
 }
 
@@ -44,11 +46,19 @@ def check_upload(
     """The content type of an acceptable upload; otherwise a Chinese error naming the file."""
     kinds = list(allowed)
     if not data:
-        raise ValidationError({field: f"“{name}”是空文件"})
+        raise ValidationError({field: gettext("“{name}”是空文件").format(name=name)})
     if len(data) > max_bytes:
-        raise ValidationError({field: f"“{name}”超过 {max_bytes // (1024 * 1024)} MB"})
+        raise ValidationError(
+            {field: gettext("“{name}”超过 {value} MB").format(name=name, value=max_bytes // (1024 * 1024))}
+        )
     kind = file_kind(data, kinds)
     if kind is None:
-        wanted = "、".join(FILE_KINDS[k][2] for k in kinds)
-        raise ValidationError({field: f"“{name}”不是{wanted}（按文件内容判断，不看扩展名）"})
+        wanted = gettext("、").join(str(FILE_KINDS[k][2]) for k in kinds)
+        raise ValidationError(
+            {
+                field: gettext("“{name}”不是{wanted}（按文件内容判断，不看扩展名）").format(
+                    name=name, wanted=wanted
+                )
+            }
+        )
     return FILE_KINDS[kind][1]

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.functional import Promise
 
 from .audit import audit_event_record
 from .jobs import JobFailedError, Progress, job_complete, job_create, job_run, job_start
@@ -31,7 +32,7 @@ def _managers(user: Any) -> bool:
 @dataclass(frozen=True)
 class ImportKind:
     kind: str
-    label: str
+    label: str | Promise
     schema: SheetSchema
     handler: ImportHandler
     allowed: Callable[[Any], bool] = _managers
@@ -44,7 +45,7 @@ IMPORT_KINDS: dict[str, ImportKind] = {}
 def import_kind_register(
     *,
     kind: str,
-    label: str,
+    label: str | Promise,
     schema: SheetSchema,
     handler: ImportHandler,
     allowed: Callable[[Any], bool] = _managers,

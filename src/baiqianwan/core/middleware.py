@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 
 from .text import CONTROL_MESSAGE, has_control_characters, strip_control_characters
@@ -142,7 +143,7 @@ def database_unavailable_page(request: HttpRequest, exception: Exception) -> Htt
     """The page for a database that cannot be reached (down, restarting, locked): 503 to retry."""
     logger.warning("数据库暂不可用：%s %s：%s", request.method, request.path, exception)
     response = HttpResponse(
-        "数据库暂时不可用，请稍后刷新重试。", status=503, content_type="text/plain; charset=utf-8"
+        gettext("数据库暂时不可用，请稍后刷新重试。"), status=503, content_type="text/plain; charset=utf-8"
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

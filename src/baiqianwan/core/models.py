@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .scope import ScopedModel
@@ -126,20 +127,20 @@ class Notification(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
+        verbose_name=_("接收人"),
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    title = models.CharField("标题", max_length=120)
-    body = models.CharField("内容", max_length=500, blank=True)
-    url = models.CharField("链接", max_length=200, blank=True)
-    key = models.CharField("去重键", max_length=120, blank=True, db_index=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.CharField(_("内容"), max_length=500, blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    key = models.CharField(_("去重键"), max_length=120, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "站内通知"
-        verbose_name_plural = "站内通知"
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -182,7 +183,7 @@ class AuditChainHead(models.Model):
         verbose_name_plural = _("审计链头")
 
     def __str__(self) -> str:
-        return f"{self.length} 环，最新摘要 {self.digest[:12]}"
+        return gettext("{length} 环，最新摘要 {value}").format(length=self.length, value=self.digest[:12])
 
 
 class AuditVerification(models.Model):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 from .models import client_ip
 
@@ -78,7 +79,7 @@ def _limits_for(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _refusal(request: HttpRequest, exceeded: Exceeded) -> HttpResponse:
-    message = f"操作过于频繁，请 {exceeded.retry_after} 秒后再试"
+    message = gettext("操作过于频繁，请 {retry_after} 秒后再试").format(retry_after=exceeded.retry_after)
     response: HttpResponse
     if request.path.startswith(settings.API_PREFIX):
         response = JsonResponse(

@@ -6,6 +6,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from .models import AuditChainHead, AuditEvent, AuditVerification, Job
 
@@ -20,7 +21,7 @@ def job_get(*, user: Any, pk: int) -> Job | None:
 
 def _require_auditor(user: Any) -> None:
     if not getattr(user, "reads_audit_log", False):
-        raise PermissionDenied("只有审计管理员和省级管理员可以查看审计日志")
+        raise PermissionDenied(gettext("只有审计管理员和省级管理员可以查看审计日志"))
 
 
 def audit_event_list(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -48,9 +50,12 @@ class CellError:
         return f"{get_column_letter(self.column)}{self.row}"
 
     def __str__(self) -> str:
-        return (
-            f"工作表“{self.sheet}”第 {self.row} 行 {get_column_letter(self.column)} 列"
-            f"（{self.header}）：{self.message}"
+        return gettext("工作表“{sheet}”第 {row} 行 {get_column_letter} 列（{header}）：{message}").format(
+            sheet=self.sheet,
+            row=self.row,
+            get_column_letter=get_column_letter(self.column),
+            header=self.header,
+            message=self.message,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -69,7 +74,7 @@ class ImportRejectedError(Exception):
 
     def __init__(self, errors: Sequence[CellError]):
         self.errors = list(errors)
-        super().__init__(f"文件中有 {len(self.errors)} 处错误，未导入任何数据")
+        super().__init__(gettext("文件中有 {len} 处错误，未导入任何数据").format(len=len(self.errors)))
 
 
 Parser = Callable[[Any], Any]
@@ -112,32 +117,32 @@ def int_cell(value: Any) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValidationError("应为整数")
+        raise ValidationError(gettext("应为整数"))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ValidationError(f"应为整数，实际为 {value}")
+        raise ValidationError(gettext("应为整数，实际为 {value}").format(value=value))
     text = str(value).strip().replace(",", "")
     try:
         return int(text)
     except ValueError:
-        raise ValidationError(f"应为整数，实际为“{text[:30]}”") from None
+        raise ValidationError(gettext("应为整数，实际为“{value}”").format(value=text[:30])) from None
 
 
 def number_cell(value: Any) -> float | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValidationError("应为数字")
+        raise ValidationError(gettext("应为数字"))
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace(",", "")
     try:
         return float(text)
     except ValueError:
-        raise ValidationError(f"应为数字，实际为“{text[:30]}”") from None
+        raise ValidationError(gettext("应为数字，实际为“{value}”").format(value=text[:30])) from None
 
 
 def date_cell(value: Any) -> dt.date | None:
@@ -151,7 +156,9 @@ def date_cell(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"应为日期（如 2025-01-31），实际为“{text[:30]}”") from None
+        raise ValidationError(
+            gettext("应为日期（如 2025-01-31），实际为“{value}”").format(value=text[:30])
+        ) from None
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -160,25 +167,27 @@ def date_cell(value: Any) -> dt.date | None:
 def check_file(data: bytes, *, max_bytes: int) -> None:
     """Reject what is not a spreadsheet, too big, or a zip bomb, before any parser sees it."""
     if not data:
-        raise SpreadsheetError("文件为空")
+        raise SpreadsheetError(gettext("文件为空"))
     if len(data) > max_bytes:
         raise SpreadsheetError(
-            f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {max_bytes / 1048576:.0f} MB"
+            gettext("文件大小 {value:.1f} MB，超过上限 {value2:.0f} MB").format(
+                value=len(data) / 1048576, value2=max_bytes / 1048576
+            )
         )
     if data.startswith(XLS_MAGIC):
         return
     if not data.startswith(XLSX_MAGIC):
-        raise SpreadsheetError("文件不是 Excel 表格（请上传 .xlsx 或 .xls 文件）")
+        raise SpreadsheetError(gettext("文件不是 Excel 表格（请上传 .xlsx 或 .xls 文件）"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile:
-        raise SpreadsheetError("文件已损坏，无法作为 Excel 表格读取") from None
+        raise SpreadsheetError(gettext("文件已损坏，无法作为 Excel 表格读取")) from None
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNCOMPRESSED_BYTES or unpacked > MAX_COMPRESSION_RATIO * max(len(data), 1):
-        raise SpreadsheetError("文件解压后异常巨大，疑似压缩炸弹，已拒绝")
+        raise SpreadsheetError(gettext("文件解压后异常巨大，疑似压缩炸弹，已拒绝"))
     if not any(info.filename == "xl/workbook.xml" for info in infos):
-        raise SpreadsheetError("文件不是 Excel 表格（压缩包中没有工作簿）")
+        raise SpreadsheetError(gettext("文件不是 Excel 表格（压缩包中没有工作簿）"))
 
 
 @dataclass
@@ -210,17 +219,21 @@ def parse_sheet(data: bytes, schema: SheetSchema, *, max_bytes: int) -> ParsedSh
         sheet_name = workbook.sheet_names[0]
         raw_rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several types for damaged files
-        raise SpreadsheetError(f"无法读取表格：{exc}") from None
+        raise SpreadsheetError(gettext("无法读取表格：{exc}").format(exc=exc)) from None
     rows = list(_trim(raw_rows))
     if not rows:
-        raise SpreadsheetError(f"工作表“{sheet_name}”是空的")
+        raise SpreadsheetError(gettext("工作表“{sheet_name}”是空的").format(sheet_name=sheet_name))
     header_row = [text_cell(h).rstrip("*").strip() for h in rows[0]]
     positions = _match_headers(header_row, schema, sheet_name)
     body = rows[1:]
     if not body:
-        raise SpreadsheetError(f"工作表“{sheet_name}”只有表头，没有数据行")
+        raise SpreadsheetError(
+            gettext("工作表“{sheet_name}”只有表头，没有数据行").format(sheet_name=sheet_name)
+        )
     if len(body) > schema.max_rows:
-        raise SpreadsheetError(f"数据行数 {len(body)} 超过上限 {schema.max_rows}")
+        raise SpreadsheetError(
+            gettext("数据行数 {len} 超过上限 {max_rows}").format(len=len(body), max_rows=schema.max_rows)
+        )
     errors: list[CellError] = []
     parsed: list[dict[str, Any]] = []
     columns = {key: index + 1 for key, index in positions.items()}
@@ -243,11 +256,13 @@ def _cell_problem(column: Column, value: Any, record: dict[str, Any]) -> str | N
     """Parse one cell into ``record``; return what is wrong with it, if anything."""
     if value in (None, "") or (isinstance(value, str) and not value.strip()):
         record[column.key] = None
-        return "必填，不能为空" if column.required else None
+        return gettext("必填，不能为空") if column.required else None
     if isinstance(value, str) and has_control_characters(value):
-        return CONTROL_MESSAGE
+        return str(CONTROL_MESSAGE)
     if column.choices and text_cell(value) not in column.choices:
-        return f"“{text_cell(value)[:30]}”不在可选值中（{'、'.join(column.choices[:12])}）"
+        return gettext("“{value}”不在可选值中（{join}）").format(
+            value=text_cell(value)[:30], join="、".join(column.choices[:12])
+        )
     try:
         record[column.key] = column.parse(value)
     except ValidationError as exc:
@@ -273,11 +288,15 @@ def _match_headers(header_row: list[str], schema: SheetSchema, sheet: str) -> di
     if missing:
         known = {c.header for c in schema.columns}
         unknown = [
-            f"{get_column_letter(i + 1)} 列“{h}”" for i, h in enumerate(header_row) if h and h not in known
+            gettext("{get_column_letter} 列“{h}”").format(get_column_letter=get_column_letter(i + 1), h=h)
+            for i, h in enumerate(header_row)
+            if h and h not in known
         ]
-        hint = f"；表中不认识的列：{'、'.join(unknown)}" if unknown else ""
+        hint = gettext("；表中不认识的列：{join}").format(join="、".join(unknown)) if unknown else ""
         raise SpreadsheetError(
-            f"工作表“{sheet}”第 1 行缺少列：{'、'.join(missing)}{hint}。请使用本页下载的导入模板。"
+            gettext("工作表“{sheet}”第 1 行缺少列：{join}{hint}。请使用本页下载的导入模板。").format(
+                sheet=sheet, join="、".join(missing), hint=hint
+            )
         )
     return {c.key: lookup[c.header] for c in schema.columns}
 
@@ -292,7 +311,10 @@ def looks_like_formula(value: Any) -> bool:
 def safe_cell(cell: Any, value: Any) -> Any:
     """Put a stored value into a cell so that opening the file runs nothing and saving it cannot
     fail: text loses the control characters Excel's XML cannot hold, and text that Excel would take
-    for a formula is stored as text with Excel's quote prefix. Every workbook writer goes through here."""
+    for a formula is stored as text with Excel's quote prefix. Every workbook writer goes through here.
+    A label translated lazily (a choice or column label) is written as the text of the language in use."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         value = strip_control_characters(value)
     cell.value = value
@@ -328,8 +350,8 @@ def write_workbook(schema: SheetSchema, rows: Iterable[Sequence[Any]], *, templa
                 formula1='"' + ",".join(column.choices) + '"',
                 allow_blank=not column.required,
                 showErrorMessage=True,
-                errorTitle="无效的值",
-                error=f"请从下拉列表中选择{column.header}",
+                errorTitle=gettext("无效的值"),
+                error=gettext("请从下拉列表中选择{header}").format(header=column.header),
             )
             sheet.add_data_validation(validation)
             validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{schema.max_rows + 1}")

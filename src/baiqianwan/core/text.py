@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
+from django.utils.translation import gettext_lazy as _
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +32,7 @@ def normalise_query(text: str) -> str:
 CONTROL_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
-CONTROL_MESSAGE = "含有不可见的控制字符，请删除后重试（常见于从其他软件复制的文本）"
+CONTROL_MESSAGE = _("含有不可见的控制字符，请删除后重试（常见于从其他软件复制的文本）")
 
 
 def has_control_characters(text: str) -> bool:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -36,16 +37,25 @@ def validate_id_number(value: str) -> str:
     """Return the normalised 18-character number or raise ValidationError."""
     number = normalise_code(value)
     if len(number) != 18:
-        raise ValidationError(f"身份证号应为 18 位，实际为 {len(number)} 位", code="id_length")
+        raise ValidationError(
+            gettext("身份证号应为 18 位，实际为 {len} 位").format(len=len(number)), code="id_length"
+        )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError("身份证号前 17 位应为数字，最后一位为数字或 X", code="id_chars")
+        raise ValidationError(gettext("身份证号前 17 位应为数字，最后一位为数字或 X"), code="id_chars")
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError(f"身份证号中的出生日期 {number[6:14]} 不是有效日期", code="id_birth") from None
+        raise ValidationError(
+            gettext("身份证号中的出生日期 {value} 不是有效日期").format(value=number[6:14]), code="id_birth"
+        ) from None
     expected = id_number_check_char(number[:17])
     if number[17] != expected:
-        raise ValidationError(f"身份证号校验位错误：应为 {expected}，实际为 {number[17]}", code="id_check")
+        raise ValidationError(
+            gettext("身份证号校验位错误：应为 {expected}，实际为 {value}").format(
+                expected=expected, value=number[17]
+            ),
+            code="id_check",
+        )
     return number
 
 
@@ -58,20 +68,28 @@ def validate_uscc(value: str) -> str:
     """Return the normalised 统一社会信用代码 or raise ValidationError."""
     code = normalise_code(value)
     if len(code) != 18:
-        raise ValidationError(f"统一社会信用代码应为 18 位，实际为 {len(code)} 位", code="uscc_length")
+        raise ValidationError(
+            gettext("统一社会信用代码应为 18 位，实际为 {len} 位").format(len=len(code)), code="uscc_length"
+        )
     bad = sorted({c for c in code if c not in USCC_ALPHABET})
     if bad:
         raise ValidationError(
-            f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（不使用 I、O、Z、S、V）", code="uscc_chars"
+            gettext("统一社会信用代码含有不允许的字符：{join}（不使用 I、O、Z、S、V）").format(
+                join="、".join(bad)
+            ),
+            code="uscc_chars",
         )
     if not code[2:8].isdigit():
         raise ValidationError(
-            "统一社会信用代码第 3–8 位应为登记管理机关行政区划码（6 位数字）", code="uscc_region"
+            gettext("统一社会信用代码第 3–8 位应为登记管理机关行政区划码（6 位数字）"), code="uscc_region"
         )
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            f"统一社会信用代码校验位错误：应为 {expected}，实际为 {code[17]}", code="uscc_check"
+            gettext("统一社会信用代码校验位错误：应为 {expected}，实际为 {value}").format(
+                expected=expected, value=code[17]
+            ),
+            code="uscc_check",
         )
     return code
 
@@ -79,7 +97,7 @@ def validate_uscc(value: str) -> str:
 def validate_mobile(value: str) -> str:
     number = normalise_code(value).removeprefix("+86").replace("-", "")
     if not MOBILE_RE.match(number):
-        raise ValidationError("手机号码应为 1 开头的 11 位数字", code="mobile")
+        raise ValidationError(gettext("手机号码应为 1 开头的 11 位数字"), code="mobile")
     return number
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from baiqianwan.core.text import normalise_query
 
@@ -156,9 +157,9 @@ def demand_tasks(*, user: Any, limit: int = 10) -> list[Task]:
     mine = Demand.objects.for_user(user).filter(submitted_by=user).select_related("division")
     tasks: list[Task] = []
     for status, label in (
-        (DemandStatus.CONFIRMING, "请确认是否已解决"),
-        (DemandStatus.RETURNED, "被退回，请修改后重新提交"),
-        (DemandStatus.DRAFT, "草稿，尚未提交"),
+        (DemandStatus.CONFIRMING, gettext("请确认是否已解决")),
+        (DemandStatus.RETURNED, gettext("被退回，请修改后重新提交")),
+        (DemandStatus.DRAFT, gettext("草稿，尚未提交")),
     ):
         for demand in mine.filter(status=status).order_by("-updated_at")[:limit]:
             tasks.append(Task(label, demand, reverse("demands:detail", args=[demand.pk])))
@@ -166,11 +167,15 @@ def demand_tasks(*, user: Any, limit: int = 10) -> list[Task]:
         Q(status=DemandStatus.SOLVED) | Q(status=DemandStatus.CLOSED, solved_at__isnull=False)
     )
     for demand in rateable.order_by("-updated_at")[:limit]:
-        tasks.append(Task("已解决，请评价这次服务", demand, reverse("demands:detail", args=[demand.pk])))
+        tasks.append(
+            Task(gettext("已解决，请评价这次服务"), demand, reverse("demands:detail", args=[demand.pk]))
+        )
     for connection in connections_for_target(user=user).filter(status=ConnectionStatus.PROPOSED)[:limit]:
         tasks.append(
             Task(
-                f"推荐给您（{connection.target_label}），请接受或婉拒",
+                gettext("推荐给您（{target_label}），请接受或婉拒").format(
+                    target_label=connection.target_label
+                ),
                 connection.demand,
                 reverse("demands:detail", args=[connection.demand_id]),
             )

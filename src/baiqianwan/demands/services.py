@@ -15,6 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
@@ -78,7 +81,9 @@ def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]
         cleaned["description"] = to_simplified(str(cleaned["description"] or "")).strip()
     for key, low, high in (("title", 4, 80), ("description", 10, 5000)):
         if key in cleaned and not low <= len(cleaned[key]) <= high:
-            errors[key] = f"应为 {low}–{high} 个字，当前 {len(cleaned[key])} 个字"
+            errors[key] = gettext("应为 {low}–{high} 个字，当前 {len} 个字").format(
+                low=low, high=high, len=len(cleaned[key])
+            )
     if "contact_phone" in cleaned:
         try:
             cleaned["contact_phone"] = validate_mobile(str(cleaned["contact_phone"] or ""))
@@ -87,20 +92,22 @@ def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]
     if "division" in cleaned:
         division: Division | None = cleaned["division"]
         if division is None:
-            errors["division"] = "请选择所在地（至少到县）"
+            errors["division"] = gettext("请选择所在地（至少到县）")
         elif division.level in (Level.PROVINCE, Level.CITY) and division.code not in (
             "441900000000",
             "442000000000",
         ):
-            errors["division"] = "所在地请至少选到县（市、区）"
+            errors["division"] = gettext("所在地请至少选到县（市、区）")
         elif not division.code.startswith(_posting_prefix(acting_user)):
-            errors["division"] = f"“{division.full_name}”不在您的管辖范围内"
+            errors["division"] = gettext("“{full_name}”不在您的管辖范围内").format(
+                full_name=division.full_name
+            )
     if (
         "industry" in cleaned
         and cleaned["industry"] is not None
         and not isinstance(cleaned["industry"], Industry)
     ):
-        errors["industry"] = "产业分类无效"
+        errors["industry"] = gettext("产业分类无效")
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -131,14 +138,14 @@ def _event(demand: Demand, actor: Any, action: str, before: str, note: str = "")
 @transaction.atomic
 def demand_create(*, acting_user: Any, submit: bool = False, **values: Any) -> Demand:
     if not rules.can_post(acting_user):
-        raise PermissionDenied("您的角色不能填报科技需求")
+        raise PermissionDenied(gettext("您的角色不能填报科技需求"))
     cleaned = _clean_values(values, acting_user=acting_user)
     cleaned.setdefault("submitter_kind", _default_kind(acting_user))
     missing = [
         f for f in ("title", "description", "division", "contact_name", "contact_phone") if not cleaned.get(f)
     ]
     if missing:
-        raise ValidationError(dict.fromkeys(missing, "必填"))
+        raise ValidationError(dict.fromkeys(missing, gettext("必填")))
     demand = Demand(submitted_by=acting_user, organisation=acting_user.organisation, **cleaned)
     demand.full_clean()
     demand.save()
@@ -162,7 +169,7 @@ def _default_kind(user: Any) -> str:
 def demand_update(*, acting_user: Any, demand_id: int, version: int, **values: Any) -> Demand:
     demand = _locked(acting_user, demand_id, version)
     if not rules.can_edit(acting_user, demand):
-        raise PermissionDenied("只有草稿或已退回的需求可以修改")
+        raise PermissionDenied(gettext("只有草稿或已退回的需求可以修改"))
     for key, value in _clean_values(values, acting_user=acting_user).items():
         setattr(demand, key, value)
     demand.version += 1
@@ -182,7 +189,7 @@ def _locked(acting_user: Any, demand_id: int, version: int | None) -> Demand:
         else None
     )
     if demand is None:
-        raise PermissionDenied("找不到该需求，或它不在您的管辖范围内")
+        raise PermissionDenied(gettext("找不到该需求，或它不在您的管辖范围内"))
     version_check(current=demand.version, expected=version)
     return demand
 
@@ -192,38 +199,43 @@ class Transition:
     sources: frozenset[str]
     target: str
     allowed: Callable[[Any, Demand], bool]
-    label: str
+    label: str | Promise
 
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(
-        frozenset({DemandStatus.DRAFT, DemandStatus.RETURNED}), DemandStatus.SUBMITTED, rules.can_edit, "提交"
+        frozenset({DemandStatus.DRAFT, DemandStatus.RETURNED}),
+        DemandStatus.SUBMITTED,
+        rules.can_edit,
+        _("提交"),
     ),
     "accept": Transition(
-        frozenset({DemandStatus.SUBMITTED}), DemandStatus.ACCEPTED, rules.can_triage, "受理"
+        frozenset({DemandStatus.SUBMITTED}), DemandStatus.ACCEPTED, rules.can_triage, _("受理")
     ),
     "return": Transition(
-        frozenset({DemandStatus.SUBMITTED}), DemandStatus.RETURNED, rules.can_triage, "退回"
+        frozenset({DemandStatus.SUBMITTED}), DemandStatus.RETURNED, rules.can_triage, _("退回")
     ),
-    "merge": Transition(frozenset({DemandStatus.SUBMITTED}), DemandStatus.MERGED, rules.can_triage, "合并"),
+    "merge": Transition(
+        frozenset({DemandStatus.SUBMITTED}), DemandStatus.MERGED, rules.can_triage, _("合并")
+    ),
     "start": Transition(
-        frozenset({DemandStatus.ACCEPTED}), DemandStatus.MATCHING, rules.can_triage, "开始对接"
+        frozenset({DemandStatus.ACCEPTED}), DemandStatus.MATCHING, rules.can_triage, _("开始对接")
     ),
     # The bureau reports a solution; the submitter confirms it (or says it is not solved yet).
     "solve": Transition(
         frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING}),
         DemandStatus.CONFIRMING,
         rules.can_triage,
-        "标记已解决",
+        _("标记已解决"),
     ),
     "confirm": Transition(
         frozenset({DemandStatus.ACCEPTED, DemandStatus.MATCHING, DemandStatus.CONFIRMING}),
         DemandStatus.SOLVED,
         rules.speaks_for_submitter,
-        "确认已解决",
+        _("确认已解决"),
     ),
     "dispute": Transition(
-        frozenset({DemandStatus.CONFIRMING}), DemandStatus.MATCHING, rules.speaks_for_submitter, "提出异议"
+        frozenset({DemandStatus.CONFIRMING}), DemandStatus.MATCHING, rules.speaks_for_submitter, _("提出异议")
     ),
     "close": Transition(
         frozenset(
@@ -237,7 +249,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         DemandStatus.CLOSED,
         rules.can_triage,
-        "关闭",
+        _("关闭"),
     ),
 }
 
@@ -265,7 +277,7 @@ def demand_transition(
 ) -> Demand:
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise ValidationError(f"未知操作：{_plain(action)[:20]}")
+        raise ValidationError(gettext("未知操作：{value}").format(value=_plain(action)[:20]))
     note = _plain(note)
     demand = _locked(acting_user, demand_id, None)
     if version is not None and demand.version != version:
@@ -277,9 +289,13 @@ def demand_transition(
             else STALE_MESSAGE
         )
     if demand.status not in transition.sources:
-        raise ValidationError(f"需求当前为“{demand.get_status_display()}”，不能{transition.label}")
+        raise ValidationError(
+            gettext("需求当前为“{status}”，不能{label}").format(
+                status=demand.get_status_display(), label=transition.label
+            )
+        )
     if not transition.allowed(acting_user, demand):
-        raise PermissionDenied(f"您没有{transition.label}该需求的权限")
+        raise PermissionDenied(gettext("您没有{label}该需求的权限").format(label=transition.label))
     before = demand.status
     now = timezone.now()
     if action == "submit":
@@ -287,24 +303,24 @@ def demand_transition(
         demand.return_reason = ""
     elif action == "accept":
         if industry is None and demand.industry_id is None:
-            raise ValidationError({"industry": "受理时请先为需求选择产业分类"})
+            raise ValidationError({"industry": gettext("受理时请先为需求选择产业分类")})
         demand.industry = industry or demand.industry
         demand.accepted_at, demand.handled_by = now, acting_user
         demand.is_public = True if make_public is None else make_public
     elif action in ("return", "close", "dispute"):
         # Closing a solved demand is the normal end (办结); any other close needs its reason.
         if len(note.strip()) < 2 and not (action == "close" and before == DemandStatus.SOLVED):
-            raise ValidationError({"note": f"{transition.label}时请说明原因"})
+            raise ValidationError({"note": gettext("{label}时请说明原因").format(label=transition.label)})
         if action == "return":
             demand.return_reason = note.strip()
         elif action == "close":
-            demand.close_reason = note.strip() or "已解决，办结"
+            demand.close_reason = note.strip() or gettext("已解决，办结")
         if action != "dispute":
             demand.handled_by = acting_user
     elif action == "merge":
         _check_merge_target(acting_user, demand, merge_into)
         demand.merged_into, demand.handled_by = merge_into, acting_user
-        note = note or f"合并到需求 #{merge_into.pk if merge_into else ''}"
+        note = note or gettext("合并到需求 #{value}").format(value=merge_into.pk if merge_into else "")
     elif action == "confirm":
         demand.solved_at = now
     demand.status = transition.target
@@ -317,22 +333,28 @@ def demand_transition(
 
 def _check_merge_target(acting_user: Any, demand: Demand, target: Demand | None) -> None:
     if target is None or target.pk == demand.pk:
-        raise ValidationError({"merge_into": "请选择要合并到的另一条需求"})
+        raise ValidationError({"merge_into": gettext("请选择要合并到的另一条需求")})
     if not rules.can_triage(acting_user, target):
-        raise ValidationError({"merge_into": "只能合并到您管辖范围内的需求"})
+        raise ValidationError({"merge_into": gettext("只能合并到您管辖范围内的需求")})
     if target.status in rules.FINAL:
-        raise ValidationError({"merge_into": f"目标需求已“{target.get_status_display()}”，不能再合并"})
+        raise ValidationError(
+            {
+                "merge_into": gettext("目标需求已“{status}”，不能再合并").format(
+                    status=target.get_status_display()
+                )
+            }
+        )
 
 
 @transaction.atomic
 def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str = "") -> Demand:
     demand = _locked(acting_user, demand_id, None)
     if not rules.can_rate(acting_user, demand):
-        raise PermissionDenied("只有已解决的需求可以由提出方评价")
+        raise PermissionDenied(gettext("只有已解决的需求可以由提出方评价"))
     if demand.rating is not None:
-        raise ValidationError({"rating": "该需求已经评价过了"})
+        raise ValidationError({"rating": gettext("该需求已经评价过了")})
     if not 1 <= int(rating) <= 5:
-        raise ValidationError({"rating": "评分应为 1 到 5 星"})
+        raise ValidationError({"rating": gettext("评分应为 1 到 5 星")})
     feedback = _plain(feedback)
     demand.rating, demand.feedback = int(rating), feedback.strip()[:500]
     demand.save(update_fields=["rating", "feedback", "updated_at"])
@@ -345,11 +367,13 @@ def demand_rate(*, acting_user: Any, demand_id: int, rating: int, feedback: str 
 def demand_attach(*, acting_user: Any, demand_id: int, name: str, data: bytes) -> DemandAttachment:
     demand = _locked(acting_user, demand_id, None)
     if not (rules.can_edit(acting_user, demand) or rules.is_owner(acting_user, demand)):
-        raise PermissionDenied("您不能为该需求上传附件")
+        raise PermissionDenied(gettext("您不能为该需求上传附件"))
     if demand.attachments.count() >= MAX_ATTACHMENTS:
-        raise ValidationError({"file": f"每条需求最多 {MAX_ATTACHMENTS} 个附件"})
+        raise ValidationError(
+            {"file": gettext("每条需求最多 {MAX_ATTACHMENTS} 个附件").format(MAX_ATTACHMENTS=MAX_ATTACHMENTS)}
+        )
     # A name is shown and sent back in a header: no control characters, no path.
-    name = _UNSAFE_NAME.sub("", name).strip().lstrip(".") or "附件"
+    name = _UNSAFE_NAME.sub("", name).strip().lstrip(".") or gettext("附件")
     content_type = check_upload(
         name=name, data=data, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
     )
@@ -374,14 +398,16 @@ def connection_propose(
 ) -> Connection:
     demand = _locked(acting_user, demand_id, None)
     if not rules.can_triage(acting_user, demand):
-        raise PermissionDenied("只有需求所在地的科技管理部门可以发起对接")
+        raise PermissionDenied(gettext("只有需求所在地的科技管理部门可以发起对接"))
     if demand.status not in (DemandStatus.ACCEPTED, DemandStatus.MATCHING):
-        raise ValidationError(f"需求当前为“{demand.get_status_display()}”，受理后才能发起对接")
+        raise ValidationError(
+            gettext("需求当前为“{status}”，受理后才能发起对接").format(status=demand.get_status_display())
+        )
     target: dict[str, Any] = {}
     if target_kind == TargetKind.ACHIEVEMENT:
-        target["achievement"] = _visible(Achievement, acting_user, target_id, "科技成果")
+        target["achievement"] = _visible(Achievement, acting_user, target_id, gettext("科技成果"))
     elif target_kind == TargetKind.EXPERT:
-        target["expert"] = _visible(ExpertProfile, acting_user, target_id, "专家")
+        target["expert"] = _visible(ExpertProfile, acting_user, target_id, gettext("专家"))
     elif target_kind == TargetKind.INSTITUTION:
         from baiqianwan.orgs.models import Organisation
 
@@ -389,14 +415,14 @@ def connection_propose(
             Organisation.all_objects.filter(pk=target_id).first() if valid_id(target_id) else None
         )
         if target["organisation"] is None:
-            raise ValidationError({"target_id": "找不到该机构"})
+            raise ValidationError({"target_id": gettext("找不到该机构")})
     else:
-        raise ValidationError({"target_kind": "对接对象类型无效"})
+        raise ValidationError({"target_kind": gettext("对接对象类型无效")})
     duplicate = Connection.all_objects.filter(demand=demand, **target).exclude(
         status__in=[ConnectionStatus.DECLINED, ConnectionStatus.FAILED]
     )
     if duplicate.exists():
-        raise ValidationError("已向该对象发起过对接")
+        raise ValidationError(gettext("已向该对象发起过对接"))
     connection = Connection.all_objects.create(
         demand=demand,
         target_kind=target_kind,
@@ -420,7 +446,7 @@ def connection_propose(
 def _visible(model: Any, acting_user: Any, pk: int, label: str) -> Any:
     record = model.objects.for_user(acting_user).filter(pk=pk).first() if valid_id(pk) else None
     if record is None:
-        raise ValidationError({"target_id": f"找不到该{label}，或它未公开"})
+        raise ValidationError({"target_id": gettext("找不到该{label}，或它未公开").format(label=label)})
     return record
 
 
@@ -434,7 +460,7 @@ def _contact_phone(value: str) -> str:
         phone = phone[3:]
     if not _PHONE.match(phone):
         raise ValidationError(
-            {"contact_phone": "联系电话应为 11 位手机号码，或带区号的固定电话，如 020-85280000"}
+            {"contact_phone": gettext("联系电话应为 11 位手机号码，或带区号的固定电话，如 020-85280000")}
         )
     return phone
 
@@ -460,9 +486,9 @@ def connection_respond(
         else None
     )
     if connection is None or not rules.answers_for(acting_user, connection):
-        raise PermissionDenied("只有被推荐的专家或成果所属单位可以回应")
+        raise PermissionDenied(gettext("只有被推荐的专家或成果所属单位可以回应"))
     if connection.status != ConnectionStatus.PROPOSED:
-        raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+        raise ValidationError(gettext("该对接已“{status}”").format(status=connection.get_status_display()))
     note = _plain(note)
     if accept:
         name = " ".join(_plain(contact_name).split())[:40] or acting_user.display_name or acting_user.username
@@ -524,9 +550,9 @@ def connection_record_outcome(
         else None
     )
     if connection is None or not rules.can_triage(acting_user, connection.demand):
-        raise PermissionDenied("只有需求所在地的科技管理部门可以记录对接结果")
+        raise PermissionDenied(gettext("只有需求所在地的科技管理部门可以记录对接结果"))
     if connection.status not in (ConnectionStatus.PROPOSED, ConnectionStatus.ACCEPTED):
-        raise ValidationError(f"该对接已“{connection.get_status_display()}”")
+        raise ValidationError(gettext("该对接已“{status}”").format(status=connection.get_status_display()))
     connection.status = ConnectionStatus.SUCCEEDED if succeeded else ConnectionStatus.FAILED
     connection.outcome = _plain(outcome).strip()[:500]
     connection.save()

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -50,7 +51,10 @@ def _save_photos(request: HttpRequest, demand_id: int) -> list[str]:
     for upload in request.FILES.getlist("photos")[: services.MAX_ATTACHMENTS]:
         try:
             services.demand_attach(
-                acting_user=request.user, demand_id=demand_id, name=upload.name or "附件", data=upload.read()
+                acting_user=request.user,
+                demand_id=demand_id,
+                name=upload.name or gettext("附件"),
+                data=upload.read(),
             )
         except ValidationError as exc:
             problems.extend(exc.messages)
@@ -122,9 +126,9 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
     connections = list(selectors.demand_connections(user=user, demand=demand))
     contacts = selectors.demand_contacts(user=user, demand=demand, connections=connections)
     if contacts.by_party:
-        services.contact_view_record(user=user, demand=demand, whose="提出方", request=request)
+        services.contact_view_record(user=user, demand=demand, whose=gettext("提出方"), request=request)
     if contacts.connections and rules.is_owner(user, demand):
-        services.contact_view_record(user=user, demand=demand, whose="对接方", request=request)
+        services.contact_view_record(user=user, demand=demand, whose=gettext("对接方"), request=request)
     context: dict[str, Any] = {
         "demand": demand,
         "events": selectors.demand_events(demand=demand),

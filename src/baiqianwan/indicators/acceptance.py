@@ -38,6 +38,7 @@ import numpy.typing as npt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from baiqianwan.regions.models import Division
 
@@ -59,9 +60,9 @@ WEIGHT_TOLERANCE = 1e-6
 PREVIOUS_FROM_MONITORING = ("leading_industry_output",)
 
 STATUS_LABELS = {
-    "scored": "已审定",
-    "pending": "未审定",
-    "missing": "未报送",
+    "scored": gettext_lazy("已审定"),
+    "pending": gettext_lazy("未审定"),
+    "missing": gettext_lazy("未报送"),
 }
 
 
@@ -111,12 +112,12 @@ def participants(*, year: str) -> dict[str, str]:
     )
     for unit, flag in marks.iterator(chunk_size=5000):
         latest[unit] = flag
-    out = {code: "认定专业镇" for code, flag in latest.items() if _flagged(flag)}
+    out = {code: gettext("认定专业镇") for code, flag in latest.items() if _flagged(flag)}
     reporting = Submission.all_objects.filter(dataset__code=DATASET_CODE, period=year).values_list(
         "unit_id", flat=True
     )
     for code in reporting:
-        out.setdefault(code, "已填报验收数据")
+        out.setdefault(code, gettext("已填报验收数据"))
     return out
 
 
@@ -188,20 +189,26 @@ def weights_check(system: IndicatorSystem, weights: Mapping[str, Any]) -> dict[s
         except ValueError:
             value = math.nan
         if math.isnan(value) or math.isinf(value):
-            errors.setdefault(dim.code, []).append(f"{dim.name}：请填写 0 到 1 之间的数字")
+            errors.setdefault(dim.code, []).append(
+                gettext("{name}：请填写 0 到 1 之间的数字").format(name=dim.name)
+            )
         elif value <= 0:
-            errors.setdefault(dim.code, []).append(f"{dim.name}：权重须大于 0")
+            errors.setdefault(dim.code, []).append(gettext("{name}：权重须大于 0").format(name=dim.name))
         elif value >= 1:
-            errors.setdefault(dim.code, []).append(f"{dim.name}：权重须小于 1")
+            errors.setdefault(dim.code, []).append(gettext("{name}：权重须小于 1").format(name=dim.name))
         else:
             out[dim.code] = value
     unknown = sorted(set(weights) - {d.code for d in dimensions_of(system)})
     if unknown:
-        errors.setdefault("__all__", []).append(f"没有这些维度：{'、'.join(unknown)}")
+        errors.setdefault("__all__", []).append(
+            gettext("没有这些维度：{join}").format(join="、".join(unknown))
+        )
     if not errors:
         total = sum(out.values())
         if abs(total - 1) > WEIGHT_TOLERANCE:
-            errors.setdefault("__all__", []).append(f"五个维度的权重之和须为 1，现在是 {total:.4f}")
+            errors.setdefault("__all__", []).append(
+                gettext("五个维度的权重之和须为 1，现在是 {total:.4f}").format(total=total)
+            )
     if errors:
         raise ValidationError(errors)
     return out
@@ -217,12 +224,12 @@ def _next_label(base: str) -> str:
 def weights_update(*, acting_user: Any, weights: Mapping[str, Any], note: str = "") -> SystemVersion:
     """Store the current definition with new dimension weights as a new current version (province)."""
     if not getattr(acting_user, "is_province", False):
-        raise PermissionDenied("专业镇验收的维度权重由省科技厅调整")
+        raise PermissionDenied(gettext("专业镇验收的维度权重由省科技厅调整"))
     version = current_version()
     system = results.system_of(version)
     chosen = weights_check(system, weights)
     if all(abs(chosen[d.code] - d.weight) <= WEIGHT_TOLERANCE for d in dimensions_of(system)):
-        raise ValidationError("权重与现行版本相同，未保存新版本")
+        raise ValidationError(gettext("权重与现行版本相同，未保存新版本"))
     definition = copy.deepcopy(version.definition)
     for index in definition["indices"]:
         if index["code"] == TOTAL:
@@ -230,7 +237,9 @@ def weights_update(*, acting_user: Any, weights: Mapping[str, Any], note: str = 
                 component["weight"] = round(chosen[component["ref"]], 6)
     definition["version"] = _next_label(str(definition.get("version", "")))
     summary = "、".join(f"{d.name} {chosen[d.code]:g}" for d in dimensions_of(system))
-    text = f"调整维度权重：{summary}" + (f"（{note.strip()}）" if note.strip() else "")
+    text = gettext("调整维度权重：{summary}").format(summary=summary) + (
+        f"（{note.strip()}）" if note.strip() else ""
+    )
     return system_store(definition=definition, acting_user=acting_user, note=text[:200])
 
 
@@ -271,7 +280,7 @@ class TownRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def city_code(self) -> str:
@@ -359,10 +368,10 @@ def evaluate(
     town and period (towns, 2); the periods are the year before and ``year``.
     """
     if not (len(year) == 4 and year.isdigit()):
-        raise ValidationError({"year": "年度应为四位数字，如 2025"})
+        raise ValidationError({"year": gettext("年度应为四位数字，如 2025")})
     version = version or current_version()
     if version.code != SYSTEM_CODE:
-        raise ValidationError("不是专业镇验收评价指标体系的版本")
+        raise ValidationError(gettext("不是专业镇验收评价指标体系的版本"))
     system = results.system_of(version)
     taking_part = participants(year=year)
     before = str(int(year) - 1)

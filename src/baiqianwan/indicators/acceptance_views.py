@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors
@@ -30,7 +32,7 @@ def _choices(request: HttpRequest) -> dict[str, Any]:
     ref = request.GET.get("version", "").strip()
     version = acceptance.version_find(ref) if ref else None
     if ref and version is None:
-        raise Http404("找不到该体系版本")
+        raise Http404(gettext("找不到该体系版本"))
     return {
         "years": years,
         "year": year,
@@ -98,14 +100,14 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
 def town_page(request: HttpRequest, code: str) -> HttpResponse:
     town = Division.objects.filter(code=code, level="town").first()
     if town is None:
-        raise Http404("找不到该乡镇")
+        raise Http404(gettext("找不到该乡镇"))
     if not results.can_view_unit(request.user, code):
-        raise PermissionDenied("只能查看本辖区专业镇的验收得分；其他地区请查看排名")
+        raise PermissionDenied(gettext("只能查看本辖区专业镇的验收得分；其他地区请查看排名"))
     choices = _choices(request)
     evaluation = _evaluation(choices)
     row = next((t for t in evaluation.towns if t.code == code), None) if evaluation else None
     if evaluation is None or row is None:
-        raise Http404("该乡镇本年度不参加专业镇验收")
+        raise Http404(gettext("该乡镇本年度不参加专业镇验收"))
     themes: dict[str, list[acceptance.IndicatorLine]] = {}
     for line in row.indicators:
         themes.setdefault(line.theme, []).append(line)
@@ -141,7 +143,7 @@ def _schema(evaluation: acceptance.Evaluation) -> SheetSchema:
     for indicator in evaluation.system.indicators:
         target = indicator.target_for(year)
         unit = f"{indicator.unit}，" if indicator.unit else ""
-        label = f"目标 {target:g}" if target is not None else "无目标"
+        label = gettext("目标 {target:g}").format(target=target) if target is not None else gettext("无目标")
         columns.append(Column(indicator.code, f"{indicator.name}（{unit}{label}）", width=16))
     return SheetSchema(title=f"{evaluation.year}年专业镇验收评价", columns=columns)
 
@@ -155,7 +157,7 @@ def export(request: HttpRequest) -> HttpResponse:
     choices = _choices(request)
     evaluation = _evaluation(choices)
     if evaluation is None:
-        raise Http404("没有可导出的验收评价")
+        raise Http404(gettext("没有可导出的验收评价"))
     rows = acceptance.visible_rows(
         user=request.user, evaluation=evaluation, city=choices["city"], mine=choices["mine"]
     )
@@ -181,16 +183,18 @@ def export(request: HttpRequest) -> HttpResponse:
         request,
         schema=_schema(evaluation),
         rows=data,
-        name=f"{evaluation.year}年创新型专业镇验收评价",
+        name=gettext("{year}年创新型专业镇验收评价").format(year=evaluation.year),
         count=len(data),
-        note=f"体系版本 {version.version}，摘要 {version.content_hash[:12]}",
+        note=gettext("体系版本 {version}，摘要 {value}").format(
+            version=version.version, value=version.content_hash[:12]
+        ),
     )
 
 
 class WeightsForm(forms.Form):
     """One field per dimension; the service checks the sum and stores the new version."""
 
-    note = forms.CharField(label="调整说明", required=False, max_length=100)
+    note = forms.CharField(label=_("调整说明"), required=False, max_length=100)
 
     def __init__(self, *args: Any, dimensions: list[acceptance.Dimension], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -219,7 +223,7 @@ def weights_page(request: HttpRequest) -> HttpResponse:
     form = WeightsForm(request.POST or None, dimensions=dimensions)
     if request.method == "POST":
         if not user.is_province:
-            raise PermissionDenied("专业镇验收的维度权重由省科技厅调整")
+            raise PermissionDenied(gettext("专业镇验收的维度权重由省科技厅调整"))
         if form.is_valid():
             try:
                 version = acceptance.weights_update(
@@ -230,8 +234,10 @@ def weights_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已保存新的体系版本 {version.version}（摘要 {version.content_hash[:12]}），"
-                    "此后的验收评价按新权重计算；以前的版本仍可选用重算",
+                    gettext(
+                        "已保存新的体系版本 {version}（摘要 {digest}），"
+                        "此后的验收评价按新权重计算；以前的版本仍可选用重算"
+                    ).format(version=version.version, digest=version.content_hash[:12]),
                 )
                 return redirect("indicators:acceptance_weights")
     history = [(v, acceptance.dimensions_of(results.system_of(v))) for v in acceptance.versions()]

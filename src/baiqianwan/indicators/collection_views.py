@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.audit import audit_event_record
@@ -35,7 +36,7 @@ SUBMIT_BATCH = 1000  # units one “全部报送” click handles; the rest foll
 def _dataset(user: Any, code: str) -> DataSet:
     dataset = selectors.dataset_get(user=user, code=code)
     if dataset is None:
-        raise Http404("找不到该报表，或您不参与该报表的填报和审核")
+        raise Http404(gettext("找不到该报表，或您不参与该报表的填报和审核"))
     return dataset
 
 
@@ -63,7 +64,7 @@ def _entry_url(submission: Submission) -> str:
 def collect(request: HttpRequest) -> HttpResponse:
     overview = selectors.collection_overview(user=request.user)
     if not overview and not services.level_of(request.user):
-        raise PermissionDenied("指标填报由各级科技部门和乡镇、村使用")
+        raise PermissionDenied(gettext("指标填报由各级科技部门和乡镇、村使用"))
     return render(
         request,
         "indicators/collect.html",
@@ -139,12 +140,18 @@ def _shown(element: DataElement, value: Any) -> Any:
     return value
 
 
+def _shown_translated(element: DataElement, value: Any) -> Any:
+    """A stored value as the page shows it: yes/no in the language in use."""
+    shown = _shown(element, value)
+    return gettext(shown) if element.kind == "yes_no" and shown else shown
+
+
 class EntryForm(forms.Form):
     """One input per data element. Every field is text: the service reads and checks each value
     by its element's kind, so the form and the Excel upload give the same messages."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    confirmed = forms.BooleanField(label="已核实", required=False)
+    confirmed = forms.BooleanField(label=gettext_lazy("已核实"), required=False)
 
     def __init__(self, *args: Any, elements: list[DataElement], readonly: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -155,7 +162,8 @@ class EntryForm(forms.Form):
             if element.kind == "yes_no":
                 field = forms.CharField(
                     widget=forms.Select(
-                        choices=[("", "未填"), ("是", "是"), ("否", "否")], attrs={"class": "form-select"}
+                        choices=[("", gettext("未填")), ("是", gettext("是")), ("否", gettext("否"))],
+                        attrs={"class": "form-select"},
                     )
                 )
             elif element.kind == "text":
@@ -181,7 +189,7 @@ class EntryForm(forms.Form):
     def rows(self, previous: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         previous = previous or {}
         return [
-            {"element": e, "field": self[e.code], "previous": _shown(e, previous.get(e.code))}
+            {"element": e, "field": self[e.code], "previous": _shown_translated(e, previous.get(e.code))}
             for e in self.elements
         ]
 
@@ -241,14 +249,14 @@ def entry(request: HttpRequest, dataset_code: str, period: str, unit_code: str) 
     period = _period(dataset, period)
     unit = selectors.unit_get(user=user, dataset=dataset, code=unit_code)
     if unit is None:
-        raise Http404("找不到该单位，或它不在您的管辖范围内")
+        raise Http404(gettext("找不到该单位，或它不在您的管辖范围内"))
     submission = selectors.submission_for(user=user, dataset=dataset, period=period, unit=unit)
     context = _entry_context(request, dataset, period, unit, submission)
     elements = selectors.dataset_elements(dataset)
     initial = {e.code: _shown(e, (submission.values if submission else {}).get(e.code)) for e in elements}
     initial["version"] = submission.version if submission else None
     if request.method == "POST" and not context["can_edit"]:
-        messages.error(request, "该报表现在不能修改，未保存")
+        messages.error(request, gettext("该报表现在不能修改，未保存"))
         return redirect(request.path)
     if request.method == "POST":
         form = EntryForm(request.POST, elements=elements, readonly=False, initial=initial)
@@ -266,7 +274,7 @@ def entry(request: HttpRequest, dataset_code: str, period: str, unit_code: str) 
                 _form_errors(form, exc)
             else:
                 if request.POST.get("action") != "submit":
-                    messages.success(request, "已保存草稿。核对无误后请点击“报送”")
+                    messages.success(request, gettext("已保存草稿。核对无误后请点击“报送”"))
                     return redirect(request.path)
                 _submit(request, saved, confirmed=form.cleaned_data["confirmed"])
                 return redirect(request.path)
@@ -281,7 +289,7 @@ def entry(request: HttpRequest, dataset_code: str, period: str, unit_code: str) 
 
 def _form_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:
     if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or "没有权限")
+        form.add_error(None, str(exc) or gettext("没有权限"))
     else:
         add_service_errors(form, exc)
 
@@ -293,12 +301,15 @@ def _submit(request: HttpRequest, submission: Submission, *, confirmed: bool) ->
         )
     except (ValidationError, PermissionDenied) as exc:
         text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, f"已保存草稿，但未能报送：{text}")
+        messages.error(request, gettext("已保存草稿，但未能报送：{text}").format(text=text))
         return
     if sent.status == SubmissionStatus.APPROVED:
-        messages.success(request, "已报送并审定")
+        messages.success(request, gettext("已报送并审定"))
     else:
-        messages.success(request, f"已报送，等待{services.LEVEL_NAMES.get(sent.stage, sent.stage)}审核")
+        messages.success(
+            request,
+            gettext("已报送，等待{get}审核").format(get=services.LEVEL_NAMES.get(sent.stage, sent.stage)),
+        )
 
 
 @login_required
@@ -306,7 +317,7 @@ def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The address notifications link to; the form lives at the data set/period/unit address."""
     submission = selectors.submission_get(user=request.user, pk=submission_id)
     if submission is None:
-        raise Http404("找不到该报表，或它不在您的管辖范围内")
+        raise Http404(gettext("找不到该报表，或它不在您的管辖范围内"))
     return redirect(_entry_url(submission))
 
 
@@ -315,7 +326,7 @@ def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
 def submission_action(request: HttpRequest, submission_id: int, action: str) -> HttpResponse:
     submission = selectors.submission_get(user=request.user, pk=submission_id)
     if submission is None:
-        raise Http404("找不到该报表，或它不在您的管辖范围内")
+        raise Http404(gettext("找不到该报表，或它不在您的管辖范围内"))
     reason = request.POST.get("reason", "")
     seen = request.POST.get("version", "").strip()
     version = int(seen) if seen.isdigit() and len(seen) < 10 else None  # the version the page showed
@@ -326,26 +337,28 @@ def submission_action(request: HttpRequest, submission_id: int, action: str) -> 
             )
             messages.success(
                 request,
-                "已审定，数据锁定"
+                gettext("已审定，数据锁定")
                 if done.status == SubmissionStatus.APPROVED
-                else f"审核通过，已转{services.LEVEL_NAMES.get(done.stage, done.stage)}审核",
+                else gettext("审核通过，已转{get}审核").format(
+                    get=services.LEVEL_NAMES.get(done.stage, done.stage)
+                ),
             )
         elif action == "return":
             services.submission_return(
                 acting_user=request.user, submission=submission, reason=reason, version=version
             )
-            messages.success(request, "已退回，填报单位会收到通知")
+            messages.success(request, gettext("已退回，填报单位会收到通知"))
         elif action == "unapprove":
             services.submission_unapprove(
                 acting_user=request.user, submission=submission, reason=reason, version=version
             )
-            messages.success(request, "已撤销审定，报表回到审核中")
+            messages.success(request, gettext("已撤销审定，报表回到审核中"))
         else:
-            raise Http404("没有这种操作")
+            raise Http404(gettext("没有这种操作"))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "没有权限")
+        messages.error(request, str(exc) or gettext("没有权限"))
     return redirect(_entry_url(submission))
 
 
@@ -356,11 +369,11 @@ def lock_exception(request: HttpRequest, dataset_code: str, period: str, unit_co
     period = _period(dataset, period)
     unit = selectors.unit_get(user=request.user, dataset=dataset, code=unit_code)
     if unit is None:
-        raise Http404("找不到该单位，或它不在您的管辖范围内")
+        raise Http404(gettext("找不到该单位，或它不在您的管辖范围内"))
     days = request.POST.get("days", "")
     try:
         if not days.strip().isdigit():
-            raise ValidationError({"days": "开放天数应为 1 到 30 之间的整数"})
+            raise ValidationError({"days": gettext("开放天数应为 1 到 30 之间的整数")})
         granted = services.lock_exception_grant(
             acting_user=request.user,
             dataset=dataset,
@@ -370,12 +383,15 @@ def lock_exception(request: HttpRequest, dataset_code: str, period: str, unit_co
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as exc:
-        messages.error(request, "临时开放未成功：" + "；".join(exc.messages))
+        messages.error(request, gettext("临时开放未成功：") + "；".join(exc.messages))
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"已为{unit.name}临时开放至 {timezone.localtime(granted.until):%Y-%m-%d %H:%M}"
+            request,
+            gettext("已为{name}临时开放至 {localtime:%Y-%m-%d %H:%M}").format(
+                name=unit.name, localtime=timezone.localtime(granted.until)
+            ),
         )
     return redirect("indicators:entry", dataset.code, period, unit.code)
 
@@ -393,11 +409,14 @@ def template_download(request: HttpRequest, dataset_code: str, period: str) -> H
         request=request,
         detail=f"下载{dataset.name}（{selectors.period_label(period)}）填报模板，{count} 个单位",
     )
-    return xlsx_response(data, f"{dataset.name}-{period}-填报模板")
+    return xlsx_response(data, gettext("{name}-{period}-填报模板").format(name=dataset.name, period=period))
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="填好的模板（.xlsx）", help_text="任何一格有错，整个文件都不会导入。")
+    file = forms.FileField(
+        label=gettext_lazy("填好的模板（.xlsx）"),
+        help_text=gettext_lazy("任何一格有错，整个文件都不会导入。"),
+    )
 
 
 @login_required
@@ -405,7 +424,7 @@ def upload(request: HttpRequest, dataset_code: str, period: str) -> HttpResponse
     dataset = _dataset(request.user, dataset_code)
     period = _period(dataset, period)
     if not selectors.can_upload(request.user, dataset):
-        raise PermissionDenied(f"您不填报“{dataset.name}”")
+        raise PermissionDenied(gettext("您不填报“{name}”").format(name=dataset.name))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         handle = form.cleaned_data["file"]
@@ -459,15 +478,23 @@ def submit_all(request: HttpRequest, dataset_code: str, period: str) -> HttpResp
         acting_user=user, submissions=batch, confirm_warnings=request.POST.get("confirmed") == "1"
     )
     if done:
-        messages.success(request, f"已报送 {len(done)} 个单位")
+        messages.success(request, gettext("已报送 {len} 个单位").format(len=len(done)))
     for submission, reason in failed[:20]:
-        messages.error(request, f"{submission.unit.full_name}未能报送：{reason}")
+        messages.error(
+            request,
+            gettext("{full_name}未能报送：{reason}").format(
+                full_name=submission.unit.full_name, reason=reason
+            ),
+        )
     if len(failed) > 20:
-        messages.error(request, f"另有 {len(failed) - 20} 个单位未能报送，请按“草稿”筛选后逐个处理")
+        messages.error(
+            request,
+            gettext("另有 {value} 个单位未能报送，请按“草稿”筛选后逐个处理").format(value=len(failed) - 20),
+        )
     if rest > 0:
-        messages.info(request, f"还有 {rest} 个单位待报送，请再次点击“全部报送”")
+        messages.info(request, gettext("还有 {rest} 个单位待报送，请再次点击“全部报送”").format(rest=rest))
     if not done and not failed:
-        messages.info(request, "没有待报送的草稿")
+        messages.info(request, gettext("没有待报送的草稿"))
     return redirect(_units_url(dataset, period, job=job_id if codes is not None else ""))
 
 
@@ -484,13 +511,18 @@ def review(request: HttpRequest) -> HttpResponse:
             Submission.objects.for_user(user).filter(pk__in=ids).select_related("dataset", "unit__parent")
         )
         if not chosen:
-            messages.info(request, "请先勾选要审核通过的报表")
+            messages.info(request, gettext("请先勾选要审核通过的报表"))
             return redirect(request.get_full_path())
         done, failed = services.submission_approve_many(acting_user=user, submissions=chosen)
         if done:
-            messages.success(request, f"已审核通过 {len(done)} 份报表")
+            messages.success(request, gettext("已审核通过 {len} 份报表").format(len=len(done)))
         for submission, reason in failed:
-            messages.error(request, f"{submission.unit.full_name}（{submission.period}）未通过：{reason}")
+            messages.error(
+                request,
+                gettext("{full_name}（{period}）未通过：{reason}").format(
+                    full_name=submission.unit.full_name, period=submission.period, reason=reason
+                ),
+            )
         return redirect(request.get_full_path())
     dataset = selectors.dataset_get(user=user, code=request.GET.get("dataset", ""))
     period = request.GET.get("period", "").strip()
@@ -532,7 +564,7 @@ def completeness(request: HttpRequest, dataset_code: str, period: str) -> HttpRe
     period = _period(dataset, period)
     found = selectors.completeness(user=request.user, dataset=dataset, period=period)
     if found is None:
-        raise PermissionDenied("完成情况按下级区划统计，供省、市、县科技部门查看下级报表")
+        raise PermissionDenied(gettext("完成情况按下级区划统计，供省、市、县科技部门查看下级报表"))
     rows, total = found
     if request.GET.get("format") == "xlsx":
         return spreadsheet_export(
@@ -551,7 +583,7 @@ def completeness(request: HttpRequest, dataset_code: str, period: str) -> HttpRe
                 ]
                 for r in [*rows, total]
             ],
-            name=f"{dataset.name}-{period}-完成情况",
+            name=gettext("{name}-{period}-完成情况").format(name=dataset.name, period=period),
             count=len(rows),
         )
     return render(

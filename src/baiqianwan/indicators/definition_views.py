@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.pdf import content_disposition
@@ -19,7 +20,7 @@ from .models import DataSet, SystemVersion
 
 def _province(request: HttpRequest) -> None:
     if not request.user.is_province:  # type: ignore[union-attr]
-        raise PermissionDenied("指标体系和报表设置由省科技厅维护")
+        raise PermissionDenied(gettext("指标体系和报表设置由省科技厅维护"))
 
 
 @login_required
@@ -29,7 +30,7 @@ def definitions(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ValidationError("请选择指标体系定义文件（JSON）")
+                raise ValidationError(gettext("请选择指标体系定义文件（JSON）"))
             version = services.system_import_file(data=upload.read(), acting_user=request.user)
         except ValidationError as exc:
             for message in exc.messages[:30]:
@@ -37,7 +38,10 @@ def definitions(request: HttpRequest) -> HttpResponse:
         else:
             digest = version.content_hash[:12]
             messages.success(
-                request, f"已导入“{version.name}” {version.version}（摘要 {digest}），成为现行版本。"
+                request,
+                gettext("已导入“{name}” {version}（摘要 {digest}），成为现行版本。").format(
+                    name=version.name, version=version.version, digest=digest
+                ),
             )
         return redirect("indicators:definitions")
     versions = SystemVersion.objects.select_related("loaded_by").order_by("code", "-created_at")
@@ -58,7 +62,7 @@ def definition_download(request: HttpRequest, pk: int) -> HttpResponse:
     _province(request)
     version = SystemVersion.objects.filter(pk=pk).first()
     if version is None:
-        raise Http404("找不到该版本")
+        raise Http404(gettext("找不到该版本"))
     response = HttpResponse(
         json.dumps(version.definition, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -74,7 +78,7 @@ def dataset_settings(request: HttpRequest, code: str) -> HttpResponse:
     _province(request)
     dataset = DataSet.objects.filter(code=code).first()
     if dataset is None:
-        raise Http404("找不到该报表")
+        raise Http404(gettext("找不到该报表"))
     try:
         services.dataset_update(
             acting_user=request.user,
@@ -85,7 +89,7 @@ def dataset_settings(request: HttpRequest, code: str) -> HttpResponse:
             active=request.POST.get("active") == "1",
         )
     except (ValueError, ValidationError) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", ["请填写整数天数"])))
+        messages.error(request, "；".join(getattr(exc, "messages", [gettext("请填写整数天数")])))
     else:
-        messages.success(request, f"已保存“{dataset.name}”的设置。")
+        messages.success(request, gettext("已保存“{name}”的设置。").format(name=dataset.name))
     return redirect("indicators:definitions")

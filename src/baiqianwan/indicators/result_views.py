@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.audit import audit_event_record
@@ -40,7 +41,11 @@ def _base(request: HttpRequest, chosen: results.Selection, tab: str) -> dict[str
         "chosen": chosen,
         "view": chosen.view,
         "tab": tab,
-        "regions": [("", "全省"), *results.REGION_NAMES.items(), (results.EAST_WEST_NORTH, "粤东西北")],
+        "regions": [
+            ("", gettext("全省")),
+            *((key, gettext(name)) for key, name in results.REGION_NAMES.items()),
+            (results.EAST_WEST_NORTH, gettext("粤东西北")),
+        ],
         "level_names": results.LEVEL_NAMES,
         "has_area": bool(results.area_prefix(user)),
         "can_export_entries": results.can_export_entries(user),
@@ -96,9 +101,9 @@ def results_map(request: HttpRequest) -> HttpResponse:
 def unit_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     unit = Division.objects.filter(code=code, level__in=("county", "town")).select_related("parent").first()
     if unit is None:
-        raise Http404("找不到该单位")
+        raise Http404(gettext("找不到该单位"))
     if not results.can_view_unit(request.user, unit.code):
-        raise PermissionDenied("只能查看本辖区单位的考核结果；其他地区请查看排名")
+        raise PermissionDenied(gettext("只能查看本辖区单位的考核结果；其他地区请查看排名"))
     chosen = _selection(request)
     context = _base(request, chosen, "unit")
     if chosen.view is not None:
@@ -178,8 +183,9 @@ def publish(request: HttpRequest) -> HttpResponse:
     version = published.system
     messages.success(
         request,
-        f"已发布 {published.period} 年度考核结果"
-        f"（体系版本 {version.version}，摘要 {version.content_hash[:12]}）。",
+        gettext("已发布 {period} 年度考核结果（体系版本 {version}，摘要 {value}）。").format(
+            period=published.period, version=version.version, value=version.content_hash[:12]
+        ),
     )
     return redirect(reverse("indicators:results") + f"?period={published.period}")
 
@@ -189,20 +195,24 @@ def published_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Province: recompute a publication under its stored definition and say whether it still holds."""
     user: Any = request.user
     if not user.is_province:
-        raise PermissionDenied("仅省科技厅可以核验发布结果")
+        raise PermissionDenied(gettext("仅省科技厅可以核验发布结果"))
     published = results.publications().filter(pk=pk).first()
     if published is None:
-        raise Http404("找不到该发布记录")
+        raise Http404(gettext("找不到该发布记录"))
     differences = results.result_differences(published=published)
     if differences:
         messages.warning(
             request,
-            f"按发布时的体系定义重算，与发布结果有差异（数据在发布后被修改）：{'；'.join(differences[:5])}",
+            gettext("按发布时的体系定义重算，与发布结果有差异（数据在发布后被修改）：{join}").format(
+                join="；".join(differences[:5])
+            ),
         )
     else:
         messages.success(
             request,
-            f"{published.period} 发布结果已按体系版本 {published.system.version} 重算核验，完全一致。",
+            gettext("{period} 发布结果已按体系版本 {version} 重算核验，完全一致。").format(
+                period=published.period, version=published.system.version
+            ),
         )
     return redirect("indicators:results_published")
 
@@ -214,17 +224,17 @@ def published_check(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking_export(request: HttpRequest) -> HttpResponse:
     chosen = _selection(request)
     if chosen.view is None or chosen.item is None:
-        raise Http404("没有可导出的考核结果")
+        raise Http404(gettext("没有可导出的考核结果"))
     return reports.ranking_xlsx(request, chosen=chosen, previous=_previous(request, chosen))
 
 
 @login_required
 def entries_export(request: HttpRequest) -> HttpResponse:
     if not results.can_export_entries(request.user):
-        raise PermissionDenied("含填报原始数据的导出仅限省、市科技部门在辖区范围内使用")
+        raise PermissionDenied(gettext("含填报原始数据的导出仅限省、市科技部门在辖区范围内使用"))
     chosen = _selection(request)
     if chosen.view is None:
-        raise Http404("没有可导出的考核结果")
+        raise Http404(gettext("没有可导出的考核结果"))
     return reports.entries_xlsx(request, chosen=chosen)
 
 
@@ -232,7 +242,7 @@ def entries_export(request: HttpRequest) -> HttpResponse:
 def report_pdf(request: HttpRequest) -> HttpResponse:
     chosen = _selection(request)
     if chosen.view is None:
-        raise Http404("没有可生成报告的考核结果")
+        raise Http404(gettext("没有可生成报告的考核结果"))
     try:
         data = reports.period_report_pdf(user=request.user, view=chosen.view)
     except PdfUnavailableError as exc:
@@ -244,5 +254,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         detail=f"导出{chosen.period}年度考核结果报告（PDF）",
     )
     return pdf_response(
-        data, f"{chosen.period}年度科技支撑百千万工程考核结果.pdf", fallback=f"results-{chosen.period}.pdf"
+        data,
+        gettext("{period}年度科技支撑百千万工程考核结果.pdf").format(period=chosen.period),
+        fallback=f"results-{chosen.period}.pdf",
     )

@@ -41,6 +41,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from baiqianwan.core.scope import scope_of
 from baiqianwan.regions.classification import REGION_LABELS, Region, prefix_of_code
@@ -67,10 +69,20 @@ DEFAULT_SYSTEM = "county_town_system"
 REGIONS: tuple[str, ...] = tuple(r.value for r in Region)  # prd, east, west, north
 REGION_NAMES: dict[str, str] = {r.value: REGION_LABELS[r] for r in Region}
 EAST_WEST_NORTH = "ewn"  # 粤东西北 taken together, the comparison the plan cares about
-LEVEL_NAMES = {"county": "县（市、区）", "town": "乡镇（街道）", "village": "村（居）"}
+LEVEL_NAMES = {
+    "county": gettext_lazy("县（市、区）"),
+    "town": gettext_lazy("乡镇（街道）"),
+    "village": gettext_lazy("村（居）"),
+}
 SCORED_LEVELS = ("county", "town", "village")
 HORIZON = (2025, 2027)
-TIERS = ((0.2, "第一档"), (0.5, "第二档"), (0.8, "第三档"), (1.0, "第四档"))
+# Tier names are stored with published results; pages show them through gettext.
+TIERS = (
+    (0.2, gettext_noop("第一档")),
+    (0.5, gettext_noop("第二档")),
+    (0.8, gettext_noop("第三档")),
+    (1.0, gettext_noop("第四档")),
+)
 CACHE_SECONDS = 24 * 3600
 DECIMALS = 6  # stored scores; ranks tie at the same number of decimals
 
@@ -460,14 +472,16 @@ class PeriodView:
         digest = self.version.content_hash[:12]
         if self.published is not None:
             on = self.published.created_at
-            return f"已发布（体系版本 {self.version.version} 摘要 {digest}，{on:%Y-%m-%d} 发布）"
-        if self.preview:
-            return (
-                f"实时预览（体系版本 {self.version.version} 摘要 {digest}，按目前已审定的数据计算，未发布）"
+            return gettext("已发布（体系版本 {version} 摘要 {digest}，{on:%Y-%m-%d} 发布）").format(
+                version=self.version.version, digest=digest, on=on
             )
-        return (
-            f"未发布（体系版本 {self.version.version} 摘要 {digest}，按目前已审定的数据实时计算，仅供参考）"
-        )
+        if self.preview:
+            return gettext(
+                "实时预览（体系版本 {version} 摘要 {digest}，按目前已审定的数据计算，未发布）"
+            ).format(version=self.version.version, digest=digest)
+        return gettext(
+            "未发布（体系版本 {version} 摘要 {digest}，按目前已审定的数据实时计算，仅供参考）"
+        ).format(version=self.version.version, digest=digest)
 
 
 def latest_publication(system_code: str, period: str) -> PublishedResult | None:
@@ -564,7 +578,7 @@ class Selection:
 
     @property
     def region_label(self) -> str:
-        return {**REGION_NAMES, EAST_WEST_NORTH: "粤东西北"}.get(self.region, "全省")
+        return gettext({**REGION_NAMES, EAST_WEST_NORTH: "粤东西北"}.get(self.region, "全省"))
 
     @property
     def indices(self) -> list[Item]:
@@ -575,7 +589,7 @@ class Selection:
         groups: dict[str, list[Item]] = {}
         for item in self.items:
             if item.kind == "indicator":
-                groups.setdefault(item.theme or "其他", []).append(item)
+                groups.setdefault(item.theme or gettext("其他"), []).append(item)
         return list(groups.items())
 
     def query(self, **changes: Any) -> str:
@@ -659,7 +673,7 @@ class Item:
 
     @property
     def kind_label(self) -> str:
-        return "综合指数" if self.kind == "index" else "指标"
+        return gettext("综合指数") if self.kind == "index" else gettext("指标")
 
 
 def items_of(system: IndicatorSystem, level: str = "") -> list[Item]:
@@ -677,7 +691,7 @@ def items_of(system: IndicatorSystem, level: str = "") -> list[Item]:
                     "index",
                     lv,
                     index.theme,
-                    "分",
+                    gettext("分"),
                     "higher_better",
                     index.code not in used,
                 )
@@ -725,8 +739,11 @@ def grade_of(system: IndicatorSystem, item: str, score: float | None, rank_: int
 def grade_legend(system: IndicatorSystem, item: str) -> str:
     index = system.index_map.get(item)
     if index is not None and index.grades:
-        return "；".join(f"{g.name} ≥ {g.min_score:g} 分" for g in index.grades)
-    return "按全省排名分档：前 20% 为第一档，20%～50% 第二档，50%～80% 第三档，其余第四档"
+        return "；".join(
+            gettext("{name} ≥ {min_score:g} 分").format(name=g.name, min_score=g.min_score)
+            for g in index.grades
+        )
+    return gettext("按全省排名分档：前 20% 为第一档，20%～50% 第二档，50%～80% 第三档，其余第四档")
 
 
 # ---- who may see what -------------------------------------------------------------------------------
@@ -771,7 +788,7 @@ class RankRow:
 
     @property
     def region_label(self) -> str:
-        return REGION_NAMES.get(self.region, "")
+        return gettext(REGION_NAMES[self.region]) if self.region in REGION_NAMES else ""
 
 
 def ranking(
@@ -866,7 +883,11 @@ def region_summary(*, view: PeriodView, item: Item) -> list[RegionStat]:
             if region != Region.PRD:
                 groups[EAST_WEST_NORTH].append(code)
         groups["all"].append(code)
-    labels = {**REGION_NAMES, EAST_WEST_NORTH: "粤东西北合计", "all": "全省"}
+    labels = {
+        **{key: gettext(name) for key, name in REGION_NAMES.items()},
+        EAST_WEST_NORTH: gettext("粤东西北合计"),
+        "all": gettext("全省"),
+    }
     out = []
     for key, codes in groups.items():
         found = sorted((scores[c], c) for c in codes if c in scores)
@@ -949,7 +970,7 @@ def map_data(*, user: Any, view: PeriodView, item: Item) -> dict[str, Any]:
             "code": feature.code,
             "name": feature.name
             if len(feature.codes) == 1
-            else f"{feature.name}（含{_also(units, feature)}）",
+            else gettext("{name}（含{also}）").format(name=feature.name, also=_also(units, feature)),
             "city_code": feature.city_code,
             "value": round(statistics.fmean(v for _, v in found), 2) if found else None,
             "n": len(found),
@@ -977,7 +998,7 @@ def map_data(*, user: Any, view: PeriodView, item: Item) -> dict[str, Any]:
                 + urlencode({"period": view.period, **({"preview": "1"} if view.preview else {})})
             )
         if not found and units.level(feature.code) == "city" and item.level == "county":
-            entry["note"] = "不设县级单位，其镇街见镇级排名"
+            entry["note"] = gettext("不设县级单位，其镇街见镇级排名")
         counties.append(entry)
     _rank_areas(counties)
     if item.level == "county":
@@ -1085,7 +1106,7 @@ class Scorecard:
 def scorecard(*, user: Any, unit: Division, view: PeriodView) -> Scorecard:
     """One county or town: every index and indicator of its level; a county's towns ranked."""
     if not can_view_unit(user, unit.code):
-        raise PermissionDenied("只能查看本辖区单位的考核结果；其他地区请查看排名")
+        raise PermissionDenied(gettext("只能查看本辖区单位的考核结果；其他地区请查看排名"))
     units = units_load()
     system = view.system
     periods = _series_periods(user=user, view=view)
@@ -1099,7 +1120,7 @@ def scorecard(*, user: Any, unit: Division, view: PeriodView) -> Scorecard:
     themes: dict[str, list[ScoreLine]] = {}
     for line in lines:
         if line.item.kind == "indicator":
-            themes.setdefault(line.item.theme or "其他", []).append(line)
+            themes.setdefault(line.item.theme or gettext("其他"), []).append(line)
     children: list[tuple[RankRow, int | None]] = []
     child_item = None
     if unit.level == "county":
@@ -1245,7 +1266,7 @@ def _entries(view: PeriodView, unit: Division) -> list[tuple[str, str, Any]]:
             continue
         raw = submission.values.get(code)
         if str(element.kind) == "yes_no" and raw is not None:
-            raw = "是" if float(raw) else "否"
+            raw = gettext("是") if float(raw) else gettext("否")
         out.append((element.name, element.unit, raw))
     return out
 
@@ -1258,62 +1279,78 @@ class KpiSpec:
     """A KPI of the plan that the county/town system measures, as a province-wide aggregate."""
 
     code: str
-    name: str
-    unit: str
+    name: str | Promise
+    unit: str | Promise
     numerator: tuple[tuple[str, str], ...]  # (level, element) summed
     denominator: tuple[tuple[str, str], ...] = ()
     scale: float = 1.0
     regions: tuple[str, ...] = REGIONS
     target_indicator: str = ""  # the system indicator whose targets apply
-    note: str = ""
+    note: str | Promise = ""
 
 
 PLAN_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec(
         "KPI-COUNTY-RD-INTENSITY",
-        "县域研究与试验发展（R&D）经费投入强度",
+        gettext_lazy("县域研究与试验发展（R&D）经费投入强度"),
         "%",
         (("county", "rd_spend"),),
         (("county", "gdp"),),
         scale=100 / 10000,
         target_indicator="c_rd_intensity",
-        note="各县（市、区）R&D 经费支出合计 ÷ 地区生产总值合计；目标值取县级 R&D 经费投入强度的目标",
+        note=gettext_lazy(
+            "各县（市、区）R&D 经费支出合计 ÷ 地区生产总值合计；目标值取县级 R&D 经费投入强度的目标"
+        ),
     ),
-    KpiSpec("KPI-COUNTY-HITECH", "县域高新技术企业数", "家", (("county", "hnte"),)),
-    KpiSpec("KPI-COUNTY-OUTPOSTS", "科研院校县域研究机构数", "个", (("county", "research_outposts"),)),
-    KpiSpec("KPI-INNOVATIVE-TOWNS", "创新型专业镇数", "个", (("town", "is_specialised_town"),)),
+    KpiSpec(
+        "KPI-COUNTY-HITECH", gettext_lazy("县域高新技术企业数"), gettext_lazy("家"), (("county", "hnte"),)
+    ),
+    KpiSpec(
+        "KPI-COUNTY-OUTPOSTS",
+        gettext_lazy("科研院校县域研究机构数"),
+        gettext_lazy("个"),
+        (("county", "research_outposts"),),
+    ),
+    KpiSpec(
+        "KPI-INNOVATIVE-TOWNS",
+        gettext_lazy("创新型专业镇数"),
+        gettext_lazy("个"),
+        (("town", "is_specialised_town"),),
+    ),
     KpiSpec(
         "KPI-EWN-CARRIERS",
-        "粤东粤西粤北地区省级科创载体数",
-        "个",
+        gettext_lazy("粤东粤西粤北地区省级科创载体数"),
+        gettext_lazy("个"),
         (("county", "eng_centres"), ("county", "key_labs"), ("county", "new_rd_institutes")),
         regions=("east", "west", "north"),
-        note="粤东粤西粤北各县省级工程技术研究中心、省重点实验室、省级新型研发机构数合计",
+        note=gettext_lazy("粤东粤西粤北各县省级工程技术研究中心、省重点实验室、省级新型研发机构数合计"),
     ),
     KpiSpec(
         "KPI-EWN-FIN-CENTRES",
-        "粤东粤西粤北地区科技金融服务站点数",
-        "个",
+        gettext_lazy("粤东粤西粤北地区科技金融服务站点数"),
+        gettext_lazy("个"),
         (("county", "finance_service_station"), ("town", "finance_service_station")),
         regions=("east", "west", "north"),
-        note="粤东粤西粤北设有科技金融服务站点的县和乡镇数",
+        note=gettext_lazy("粤东粤西粤北设有科技金融服务站点的县和乡镇数"),
     ),
     KpiSpec(
         "KPI-DEMANDS-RESOLVED",
-        "科技需求解决率（县镇村合计）",
+        gettext_lazy("科技需求解决率（县镇村合计）"),
         "%",
         (("county", "demands_resolved"), ("town", "demands_resolved"), ("village", "demands_resolved")),
         (("county", "demands_posted"), ("town", "demands_posted"), ("village", "demands_posted")),
         scale=100,
         target_indicator="c_demand_resolution",
-        note="统计监测填报的已解决需求数 ÷ 提交需求数；目标值取指标体系中县级科技需求解决率的目标",
+        note=gettext_lazy(
+            "统计监测填报的已解决需求数 ÷ 提交需求数；目标值取指标体系中县级科技需求解决率的目标"
+        ),
     ),
     KpiSpec(
         "KPI-COMMISSIONERS-SERVING",
-        "乡镇填报的在岗科技特派员数",
-        "名",
+        gettext_lazy("乡镇填报的在岗科技特派员数"),
+        gettext_lazy("名"),
         (("town", "commissioners_on_duty"),),
-        note="乡镇年报填报数合计，与特派员选派模块按服务日志统计的人数口径不同，仅作对照",
+        note=gettext_lazy("乡镇年报填报数合计，与特派员选派模块按服务日志统计的人数口径不同，仅作对照"),
     ),
 )
 
@@ -1414,7 +1451,11 @@ def kpi_trends(*, computation: Computation, system: IndicatorSystem, periods: Se
             else {}
         )
         direction = indicator.direction if indicator is not None else Direction.HIGHER_BETTER
-        out.append(_project(spec.code, spec.name, spec.unit, shown, series, targets, direction, spec.note))
+        out.append(
+            _project(
+                spec.code, str(spec.name), str(spec.unit), shown, series, targets, direction, str(spec.note)
+            )
+        )
     return out
 
 
@@ -1452,7 +1493,9 @@ def index_trends(*, views: Sequence[PeriodView], system: IndicatorSystem) -> lis
                     by_region[key].append(round(statistics.fmean(values), 2) if values else None)
             if not any(v is not None for v in by_region["all"]):
                 continue
-            trend = _project(index.code, index.name, "分", [v.period for v in views], by_region["all"], {})
+            trend = _project(
+                index.code, index.name, gettext("分"), [v.period for v in views], by_region["all"], {}
+            )
             trend.by_region = by_region
             out.append(trend)
     return out
@@ -1575,14 +1618,18 @@ def period_status(*, system_code: str, period: str) -> PeriodStatus:
 def result_publish(*, acting_user: Any, system_code: str, period: str, note: str = "") -> PublishedResult:
     """Freeze a period's scores and ranks under the current definition (province only)."""
     if not getattr(acting_user, "is_province", False):
-        raise PermissionDenied("考核结果由省科技厅发布")
+        raise PermissionDenied(gettext("考核结果由省科技厅发布"))
     version, _ = current_system(system_code)
     computation = results_compute(version=version)
     if period not in computation.periods:
-        raise ValidationError({"period": f"{period} 没有已审定的数据，不能发布"})
+        raise ValidationError(
+            {"period": gettext("{period} 没有已审定的数据，不能发布").format(period=period)}
+        )
     frame = frame_of(computation, period)
     if not frame.scores:
-        raise ValidationError({"period": f"{period} 的已审定数据不足以计算任何得分"})
+        raise ValidationError(
+            {"period": gettext("{period} 的已审定数据不足以计算任何得分").format(period=period)}
+        )
     published = PublishedResult(
         system=version,
         period=period,
@@ -1615,7 +1662,11 @@ def result_differences(*, published: PublishedResult, limit: int = 20) -> list[s
             if a.get(unit) != b.get(unit) or stored.ranks.get(item, {}).get(unit) != fresh.ranks.get(
                 item, {}
             ).get(unit):
-                out.append(f"{item} {unit}：发布 {a.get(unit)}，重算 {b.get(unit)}")
+                out.append(
+                    gettext("{item} {unit}：发布 {get}，重算 {get2}").format(
+                        item=item, unit=unit, get=a.get(unit), get2=b.get(unit)
+                    )
+                )
                 if len(out) >= limit:
                     return out
     return out
@@ -1635,7 +1686,7 @@ def entry_rows(*, user: Any, view: PeriodView, level: str) -> tuple[list[str], l
     """Entry values with indicator values and index scores of every unit of ``level`` in the reader's
     area (province and city bureaus only)."""
     if not can_export_entries(user):
-        raise PermissionDenied("含填报原始数据的导出仅限省、市科技部门在辖区范围内使用")
+        raise PermissionDenied(gettext("含填报原始数据的导出仅限省、市科技部门在辖区范围内使用"))
     units = units_load()
     within = area_prefix(user)
     system = view.system

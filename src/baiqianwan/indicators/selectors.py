@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.models import Division
@@ -34,28 +35,33 @@ from .models import (
 
 NOT_STARTED = "none"
 STATUS_FILTERS = [
-    (NOT_STARTED, "未填报"),
-    (SubmissionStatus.DRAFT.value, "草稿"),
-    (SubmissionStatus.SUBMITTED.value, "审核中"),
-    (SubmissionStatus.RETURNED.value, "已退回"),
-    (SubmissionStatus.APPROVED.value, "已审定"),
+    (NOT_STARTED, gettext_lazy("未填报")),
+    (SubmissionStatus.DRAFT.value, gettext_lazy("草稿")),
+    (SubmissionStatus.SUBMITTED.value, gettext_lazy("审核中")),
+    (SubmissionStatus.RETURNED.value, gettext_lazy("已退回")),
+    (SubmissionStatus.APPROVED.value, gettext_lazy("已审定")),
 ]
 STATUS_LABELS = dict(STATUS_FILTERS)
 ACTION_LABELS = {
-    "save": "保存草稿",
-    "import": "Excel 导入",
-    "submit": "报送",
-    "approve": "审核通过",
-    "return": "退回",
-    "unapprove": "撤销审定",
+    "save": gettext_lazy("保存草稿"),
+    "import": gettext_lazy("Excel 导入"),
+    "submit": gettext_lazy("报送"),
+    "approve": gettext_lazy("审核通过"),
+    "return": gettext_lazy("退回"),
+    "unapprove": gettext_lazy("撤销审定"),
 }
-HALF_NAMES = {"1": "上半年", "2": "下半年"}
-QUARTER_NAMES = {"1": "第一季度", "2": "第二季度", "3": "第三季度", "4": "第四季度"}
+HALF_NAMES = {"1": gettext_lazy("上半年"), "2": gettext_lazy("下半年")}
+QUARTER_NAMES = {
+    "1": gettext_lazy("第一季度"),
+    "2": gettext_lazy("第二季度"),
+    "3": gettext_lazy("第三季度"),
+    "4": gettext_lazy("第四季度"),
+}
 KIND_HINTS = {
-    "number": "填数字",
-    "percent": "填 0–100 的数字（35 表示 35%）",
-    "yes_no": "选“是”或“否”",
-    "text": "填文字，500 字以内",
+    "number": gettext_lazy("填数字"),
+    "percent": gettext_lazy("填 0–100 的数字（35 表示 35%）"),
+    "yes_no": gettext_lazy("选“是”或“否”"),
+    "text": gettext_lazy("填文字，500 字以内"),
 }
 
 
@@ -65,11 +71,13 @@ KIND_HINTS = {
 def period_label(period: str) -> str:
     """“2025 年”, “2025 年上半年”, “2025 年第三季度”."""
     if len(period) == 4:
-        return f"{period} 年"
+        return gettext("{period} 年").format(period=period)
     if len(period) == 6 and period[4] == "H":
-        return f"{period[:4]} 年{HALF_NAMES.get(period[5], period[4:])}"
+        return gettext("{value} 年{get}").format(value=period[:4], get=HALF_NAMES.get(period[5], period[4:]))
     if len(period) == 6 and period[4] == "Q":
-        return f"{period[:4]} 年{QUARTER_NAMES.get(period[5], period[4:])}"
+        return gettext("{value} 年{get}").format(
+            value=period[:4], get=QUARTER_NAMES.get(period[5], period[4:])
+        )
     return period
 
 
@@ -109,7 +117,7 @@ class PeriodState:
     def status_counts(self) -> list[tuple[str, str, int]]:
         """(status, label, units) in the order of STATUS_FILTERS, 未填报 first."""
         counts = {**self.counts, NOT_STARTED: self.not_started}
-        return [(value, label, counts.get(value, 0)) for value, label in STATUS_FILTERS]
+        return [(value, str(label), counts.get(value, 0)) for value, label in STATUS_FILTERS]
 
     @property
     def own_status(self) -> str:
@@ -128,14 +136,16 @@ def period_state(
     today = today or timezone.localdate()
     locks_on = services.lock_date(dataset, period)
     locked = today >= locks_on
-    text = "已锁定" if locked else f"锁定于 {locks_on:%Y-%m-%d}"
+    text = gettext("已锁定") if locked else gettext("锁定于 {locks_on:%Y-%m-%d}").format(locks_on=locks_on)
     until = None
     if locked and unit_code:
         exception = services.active_exception(dataset, period, unit_code)
         if exception is not None:
             until = exception.until
             locked = False
-            text = f"临时开放至 {timezone.localtime(until):%Y-%m-%d %H:%M}"
+            text = gettext("临时开放至 {localtime:%Y-%m-%d %H:%M}").format(
+                localtime=timezone.localtime(until)
+            )
     return PeriodState(
         period=period,
         label=period_label(period),
@@ -230,7 +240,9 @@ class DataSetOverview:
 
     @property
     def chain_label(self) -> str:
-        return " → ".join(services.LEVEL_NAMES.get(level, level) for level in self.dataset.approval_chain)
+        return " → ".join(
+            str(services.LEVEL_NAMES.get(level, level)) for level in self.dataset.approval_chain
+        )
 
 
 def collection_overview(*, user: Any, today: dt.date | None = None) -> list[DataSetOverview]:
@@ -465,7 +477,7 @@ def completeness(
         row.approved += status == SubmissionStatus.APPROVED
         row.on_time += bool(on_time(submitted_at, due))
     rows = [r for r in groups.values() if r.expected]
-    total = CompletenessRow(home.code, "合计")
+    total = CompletenessRow(home.code, gettext("合计"))
     for r in rows:
         total.expected += r.expected
         total.submitted += r.submitted

@@ -22,6 +22,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
 from baiqianwan.core.notifications import notify
@@ -50,7 +51,13 @@ from .models import (
 )
 
 LEVEL_ORDER = ["village", "town", "county", "city", "province"]
-LEVEL_NAMES = {"village": "村", "town": "乡镇", "county": "县（市、区）", "city": "地级市", "province": "省"}
+LEVEL_NAMES = {
+    "village": gettext_lazy("村"),
+    "town": gettext_lazy("乡镇"),
+    "county": gettext_lazy("县（市、区）"),
+    "city": gettext_lazy("地级市"),
+    "province": gettext_lazy("省"),
+}
 DEFAULT_CHAINS = {"village": ["town", "county"], "town": ["county", "city"], "county": ["city", "province"]}
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 YES = {"是", "有", "yes", "y", "true", "1", "√"}
@@ -73,7 +80,7 @@ def system_store(
 ) -> SystemVersion:
     """Store a definition as a new version (or find the identical one) and make it current."""
     if acting_user is not None and not acting_user.is_province:
-        raise PermissionDenied("指标体系由省科技厅维护")
+        raise PermissionDenied(gettext("指标体系由省科技厅维护"))
     system = _system_of(definition)
     digest = system.content_hash()
     version = SystemVersion.objects.filter(content_hash=digest).first()
@@ -116,14 +123,16 @@ def system_import_file(*, data: bytes, acting_user: Any) -> SystemVersion:
     try:
         definition = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"不是有效的 JSON 指标体系文件：{exc}") from exc
+        raise ValidationError(gettext("不是有效的 JSON 指标体系文件：{exc}").format(exc=exc)) from exc
     return system_store(definition=definition, acting_user=acting_user, note="上传导入")
 
 
 def current_system(code: str) -> tuple[SystemVersion, IndicatorSystem]:
     version = SystemVersion.objects.filter(code=code, is_current=True).first()
     if version is None:
-        raise ValidationError(f"指标体系“{code}”尚未导入，请运行 bqw indicators load")
+        raise ValidationError(
+            gettext("指标体系“{code}”尚未导入，请运行 bqw indicators load").format(code=code)
+        )
     return version, _system_of(version.definition)
 
 
@@ -166,7 +175,9 @@ def period_end(period: str) -> dt.date:
             return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
     except (ValueError, IndexError):
         pass
-    raise ValidationError({"period": f"统计期“{period}”格式不对，应为 2025、2025H1 或 2025Q3"})
+    raise ValidationError(
+        {"period": gettext("统计期“{period}”格式不对，应为 2025、2025H1 或 2025Q3").format(period=period)}
+    )
 
 
 def check_period(dataset: DataSet, period: str) -> str:
@@ -174,7 +185,11 @@ def check_period(dataset: DataSet, period: str) -> str:
     kind = {4: Frequency.YEAR}.get(len(period)) or (Frequency.HALF if "H" in period else Frequency.QUARTER)
     if kind != dataset.frequency:
         raise ValidationError(
-            {"period": f"“{dataset.name}”按{dataset.get_frequency_display()}填报，统计期“{period}”不对"}
+            {
+                "period": gettext("“{name}”按{frequency}填报，统计期“{period}”不对").format(
+                    name=dataset.name, frequency=dataset.get_frequency_display(), period=period
+                )
+            }
         )
     return period
 
@@ -210,11 +225,11 @@ def lock_exception_grant(
 ) -> LockException:
     """Reopen a locked period for one unit, for at most 30 days, by a reviewer above it."""
     if not _reviews(acting_user, unit, any_level=True):
-        raise PermissionDenied("只有上级审核部门可以为该单位开放已锁定的统计期")
+        raise PermissionDenied(gettext("只有上级审核部门可以为该单位开放已锁定的统计期"))
     if not 1 <= int(days) <= 30:
-        raise ValidationError({"days": "开放天数应在 1 到 30 之间"})
+        raise ValidationError({"days": gettext("开放天数应在 1 到 30 之间")})
     if not reason.strip():
-        raise ValidationError({"reason": "请说明开放的原因"})
+        raise ValidationError({"reason": gettext("请说明开放的原因")})
     return LockException.all_objects.create(
         dataset=dataset,
         period=check_period(dataset, period),
@@ -290,9 +305,9 @@ def clean_value(element: Any, raw: Any) -> float | str | None:
             return 1.0
         if word in NO:
             return 0.0
-        raise ValueError("应填“是”或“否”")
+        raise ValueError(gettext("应填“是”或“否”"))
     if isinstance(raw, bool):
-        raise ValueError("应填数字")
+        raise ValueError(gettext("应填数字"))
     if isinstance(raw, int | float):
         number = float(raw)
     else:
@@ -302,11 +317,13 @@ def clean_value(element: Any, raw: Any) -> float | str | None:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"应填数字，不能填“{str(raw).strip()[:20]}”") from None
+            raise ValueError(
+                gettext("应填数字，不能填“{value}”").format(value=str(raw).strip()[:20])
+            ) from None
     if not math.isfinite(number):
-        raise ValueError("应填有限的数字")
+        raise ValueError(gettext("应填有限的数字"))
     if element.kind == "percent" and not 0 <= number <= 100:
-        raise ValueError(f"百分比应在 0 到 100 之间，不能是 {number:g}")
+        raise ValueError(gettext("百分比应在 0 到 100 之间，不能是 {number:g}").format(number=number))
     return number
 
 
@@ -314,7 +331,13 @@ def clean_values(system: IndicatorSystem, dataset: DataSet, raw: Mapping[str, An
     elements = _element_map(system)
     unknown = [code for code in raw if code not in dataset.elements]
     if unknown:
-        raise ValidationError({"values": f"“{dataset.name}”没有这些数据元素：{'、'.join(unknown)}"})
+        raise ValidationError(
+            {
+                "values": gettext("“{name}”没有这些数据元素：{join}").format(
+                    name=dataset.name, join="、".join(unknown)
+                )
+            }
+        )
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for code in dataset.elements:
@@ -394,8 +417,9 @@ def _check_open(submission: Submission, user: Any) -> None:
     if is_locked(submission.dataset, submission.period, submission.unit_id) and not user.is_province:
         locked_on = lock_date(submission.dataset, submission.period)
         raise ValidationError(
-            f"{submission.period} 的“{submission.dataset.name}”已于 {locked_on:%Y年%m月%d日} 锁定；"
-            "如需修改请向上级申请临时开放"
+            gettext(
+                "{period} 的“{name}”已于 {locked_on:%Y年%m月%d日} 锁定；如需修改请向上级申请临时开放"
+            ).format(period=submission.period, name=submission.dataset.name, locked_on=locked_on)
         )
 
 
@@ -411,7 +435,9 @@ def submission_save(
 ) -> Submission:
     """Store a draft (or correct a returned submission); nothing stored if any value is invalid."""
     if not can_fill(acting_user, dataset, unit):
-        raise PermissionDenied(f"您不能为“{unit.full_name}”填报“{dataset.name}”")
+        raise PermissionDenied(
+            gettext("您不能为“{full_name}”填报“{name}”").format(full_name=unit.full_name, name=dataset.name)
+        )
     check_period(dataset, period)
     _, system = current_system(dataset.system_code)
     cleaned = clean_values(system, dataset, values)
@@ -420,8 +446,12 @@ def submission_save(
     )
     if not created:
         if submission.status not in EDITABLE:
-            raise ValidationError(f"该报表已是“{submission.get_status_display()}”状态，不能修改")
-        version_check(current=submission.version, expected=version, message="数据已被他人修改，请刷新后再改")
+            raise ValidationError(
+                gettext("该报表已是“{status}”状态，不能修改").format(status=submission.get_status_display())
+            )
+        version_check(
+            current=submission.version, expected=version, message=gettext("数据已被他人修改，请刷新后再改")
+        )
     _check_open(submission, acting_user)
     before = submission.status
     submission.values = cleaned
@@ -439,9 +469,11 @@ def submission_submit(
     """Send up for review: errors block; warnings need confirming and are kept as flags."""
     submission = _locked(submission)
     if not can_fill(acting_user, submission.dataset, submission.unit):
-        raise PermissionDenied("您不能报送该单位的报表")
+        raise PermissionDenied(gettext("您不能报送该单位的报表"))
     if submission.status not in EDITABLE:
-        raise ValidationError(f"该报表已是“{submission.get_status_display()}”状态")
+        raise ValidationError(
+            gettext("该报表已是“{status}”状态").format(status=submission.get_status_display())
+        )
     _check_open(submission, acting_user)
     _, system = current_system(submission.dataset.system_code)
     errors, warnings = check_values(
@@ -451,7 +483,7 @@ def submission_submit(
         raise ValidationError(errors)
     if warnings and not confirm_warnings:
         raise ValidationError(
-            [*warnings, "以上数据与规则或历史数据差异较大，请核实；确认无误请勾选“已核实”后再报送"]
+            [*warnings, gettext("以上数据与规则或历史数据差异较大，请核实；确认无误请勾选“已核实”后再报送")]
         )
     chain = chain_for(submission.dataset, submission.unit)
     before = submission.status
@@ -494,9 +526,13 @@ def _seen(submission: Submission, version: int | None) -> None:
 
 def _reviewer_of(user: Any, submission: Submission) -> None:
     if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(f"该报表是“{submission.get_status_display()}”状态，没有待审核的内容")
+        raise ValidationError(
+            gettext("该报表是“{status}”状态，没有待审核的内容").format(status=submission.get_status_display())
+        )
     if not _reviews(user, submission.unit, level=submission.stage):
-        raise PermissionDenied(f"该报表正等待{LEVEL_NAMES.get(submission.stage, submission.stage)}审核")
+        raise PermissionDenied(
+            gettext("该报表正等待{get}审核").format(get=LEVEL_NAMES.get(submission.stage, submission.stage))
+        )
 
 
 @transaction.atomic
@@ -540,13 +576,17 @@ def submission_return(
     _seen(submission, version)
     _reviewer_of(acting_user, submission)
     if not reason.strip():
-        raise ValidationError({"reason": "退回须说明原因，便于填报单位改正"})
+        raise ValidationError({"reason": gettext("退回须说明原因，便于填报单位改正")})
     before, level = submission.status, submission.stage
     submission.status, submission.stage = SubmissionStatus.RETURNED, ""
     submission.version += 1
     submission.save()
     _event(submission, acting_user, "return", before, reason.strip(), level=level)
-    _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）被退回", reason.strip())
+    _tell_filler(
+        submission,
+        gettext("{name}（{period}）被退回").format(name=submission.dataset.name, period=submission.period),
+        reason.strip(),
+    )
     return submission
 
 
@@ -558,21 +598,29 @@ def submission_unapprove(
     submission = _locked(submission)
     version_check(current=submission.version, expected=version)
     if submission.status != SubmissionStatus.APPROVED:
-        raise ValidationError("只有已审定的报表可以撤销审定")
+        raise ValidationError(gettext("只有已审定的报表可以撤销审定"))
     chain = chain_for(submission.dataset, submission.unit)
     final = chain[-1] if chain else "province"
     if not _reviews(acting_user, submission.unit, level=final):
-        raise PermissionDenied(f"只有作出最终审定的{LEVEL_NAMES.get(final, final)}或省科技厅可以撤销审定")
+        raise PermissionDenied(
+            gettext("只有作出最终审定的{get}或省科技厅可以撤销审定").format(get=LEVEL_NAMES.get(final, final))
+        )
     if not reason.strip():
-        raise ValidationError({"reason": "撤销审定须说明原因"})
+        raise ValidationError({"reason": gettext("撤销审定须说明原因")})
     if is_locked(submission.dataset, submission.period, submission.unit_id) and not acting_user.is_province:
-        raise ValidationError("统计期已锁定，撤销审定须由省科技厅办理")
+        raise ValidationError(gettext("统计期已锁定，撤销审定须由省科技厅办理"))
     before = submission.status
     submission.status, submission.stage, submission.approved_at = SubmissionStatus.SUBMITTED, final, None
     submission.version += 1
     submission.save()
     _event(submission, acting_user, "unapprove", before, reason.strip(), level=final)
-    _tell_filler(submission, f"{submission.dataset.name}（{submission.period}）的审定被撤销", reason.strip())
+    _tell_filler(
+        submission,
+        gettext("{name}（{period}）的审定被撤销").format(
+            name=submission.dataset.name, period=submission.period
+        ),
+        reason.strip(),
+    )
     return submission
 
 
@@ -606,7 +654,7 @@ def can_grant_exception(user: Any, dataset: DataSet, period: str, unit: Division
 
 
 def _failure(exc: ValidationError | PermissionDenied) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or "没有权限"
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or gettext("没有权限")
 
 
 def submission_submit_many(
@@ -660,19 +708,21 @@ def dataset_update(
 ) -> DataSet:
     """Deadline, lock and approval levels of a report; a level may be skipped, never reordered."""
     if not acting_user.is_province:
-        raise PermissionDenied("报表设置由省科技厅维护")
+        raise PermissionDenied(gettext("报表设置由省科技厅维护"))
     errors: dict[str, str] = {}
     if not 0 <= int(due_days) <= 120:
-        errors["due_days"] = "截止应在期末后 0 到 120 天之间"
+        errors["due_days"] = gettext("截止应在期末后 0 到 120 天之间")
     if not 0 <= int(lock_days) <= 365:
-        errors["lock_days"] = "锁定应在截止后 0 到 365 天之间"
+        errors["lock_days"] = gettext("锁定应在截止后 0 到 365 天之间")
     above = levels_above(dataset.level)
     chain = [level for level in above if level in approval_chain]
     unknown = [level for level in approval_chain if level not in above]
     if unknown:
-        errors["approval_chain"] = f"审核层级只能是{LEVEL_NAMES[dataset.level]}以上的层级"
+        errors["approval_chain"] = gettext("审核层级只能是{value}以上的层级").format(
+            value=LEVEL_NAMES[dataset.level]
+        )
     elif not chain:
-        errors["approval_chain"] = "至少需要一级审核"
+        errors["approval_chain"] = gettext("至少需要一级审核")
     if errors:
         raise ValidationError(errors)
     dataset.due_days, dataset.lock_days = int(due_days), int(lock_days)

@@ -151,7 +151,7 @@ def template_build(*, user: Any, dataset: DataSet, period: str) -> tuple[bytes, 
 
 def _notes(dataset: DataSet, period: str) -> list[list[str]]:
     state = selectors.period_state(dataset, period)
-    chain = "、".join(services.LEVEL_NAMES.get(level, level) for level in dataset.approval_chain)
+    chain = "、".join(str(services.LEVEL_NAMES.get(level, level)) for level in dataset.approval_chain)
     return [
         ["报表", f"{dataset.name}（{dataset.code}）"],
         ["统计期", state.label],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class OrgsConfig(AppConfig):
@@ -19,11 +20,15 @@ class OrgsConfig(AppConfig):
 
         import_kind_register(
             kind="organisations",
-            label="单位",
+            label=pgettext_lazy("导入", "单位"),
             schema=ORGANISATION_SCHEMA,
             handler=organisations_import,
             back_url="/orgs/",
         )
         import_kind_register(
-            kind="people", label="人员", schema=PERSON_SCHEMA, handler=people_import, back_url="/orgs/people/"
+            kind="people",
+            label=pgettext_lazy("导入", "人员"),
+            schema=PERSON_SCHEMA,
+            handler=people_import,
+            back_url="/orgs/people/",
         )

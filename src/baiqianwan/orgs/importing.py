@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from baiqianwan.core.audit import audit_records_created
 from baiqianwan.core.changes import records_changed
@@ -53,7 +54,9 @@ def _name(limit: int):
     def parse(value: Any) -> str:
         text = normalise_query(text_cell(value))
         if len(text) > limit:
-            raise ValidationError(f"不能超过 {limit} 个字，实际 {len(text)} 个字")
+            raise ValidationError(
+                gettext("不能超过 {limit} 个字，实际 {len} 个字").format(limit=limit, len=len(text))
+            )
         return text
 
     return parse
@@ -111,7 +114,7 @@ def _duplicates(
 ) -> list[CellError]:
     counts = Counter(r[key] for r in sheet.rows if r.get(key))
     return [
-        sheet.cell_error(r, key, f"“{shown(r[key])}”在文件中重复出现", schema)
+        sheet.cell_error(r, key, gettext("“{shown}”在文件中重复出现").format(shown=shown(r[key])), schema)
         for r in sheet.rows
         if r.get(key) and counts[r[key]] > 1
     ]
@@ -139,13 +142,29 @@ def organisations_import(
     for row in rows:
         division = divisions.get(row["division"]) if row.get("division") else None
         if row.get("division") and division is None:
-            errors.append(sheet.cell_error(row, "division", f"找不到区划“{row['division']}”", schema))
+            errors.append(
+                sheet.cell_error(
+                    row,
+                    "division",
+                    gettext("找不到区划“{division}”").format(division=row["division"]),
+                    schema,
+                )
+            )
         elif division is not None and not scope.covers(division.code):
             errors.append(
-                sheet.cell_error(row, "division", f"“{division.full_name}”不在您的管辖范围内", schema)
+                sheet.cell_error(
+                    row,
+                    "division",
+                    gettext("“{full_name}”不在您的管辖范围内").format(full_name=division.full_name),
+                    schema,
+                )
             )
         if row.get("uscc") in existing:
-            errors.append(sheet.cell_error(row, "uscc", f"单位 {row['uscc']} 已在平台登记", schema))
+            errors.append(
+                sheet.cell_error(
+                    row, "uscc", gettext("单位 {uscc} 已在平台登记").format(uscc=row["uscc"]), schema
+                )
+            )
         if row["_bad"] or errors:
             continue
         organisations.append(
@@ -180,10 +199,14 @@ def people_import(
     for row in rows:
         organisation = reachable.get(row["organisation"]) if row.get("organisation") else None
         if row.get("organisation") and organisation is None:
-            message = f"单位 {row['organisation']} 未登记或不在您的管辖范围内"
+            message = gettext("单位 {organisation} 未登记或不在您的管辖范围内").format(
+                organisation=row["organisation"]
+            )
             errors.append(sheet.cell_error(row, "organisation", message, schema))
         if row.get("id_number") in existing:
-            message = f"身份证号 {mask_id_number(row['id_number'])} 的人员已登记"
+            message = gettext("身份证号 {mask_id_number} 的人员已登记").format(
+                mask_id_number=mask_id_number(row["id_number"])
+            )
             errors.append(sheet.cell_error(row, "id_number", message, schema))
         if row["_bad"] or errors:
             continue

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.validators import validate_id_number, validate_mobile, validate_uscc
@@ -38,15 +39,17 @@ PERSON_FIELDS = (
 
 def _require_manager(acting_user: Any) -> None:
     if not getattr(acting_user, "is_manager", False):
-        raise PermissionDenied("您没有维护单位和人员信息的权限")
+        raise PermissionDenied(gettext("您没有维护单位和人员信息的权限"))
 
 
 def _check_division(acting_user: Any, division: Division | None) -> None:
     scope = acting_user.scope
     if division is None:
-        raise ValidationError({"division": "请选择所在地"})
+        raise ValidationError({"division": gettext("请选择所在地")})
     if not scope.covers(division.code):
-        raise ValidationError({"division": f"“{division.full_name}”不在您的管辖范围内"})
+        raise ValidationError(
+            {"division": gettext("“{full_name}”不在您的管辖范围内").format(full_name=division.full_name)}
+        )
 
 
 def _clean_organisation(values: dict[str, Any]) -> dict[str, Any]:
@@ -82,14 +85,14 @@ def organisation_update(
         .first()
     )
     if organisation is None:
-        raise PermissionDenied("该单位不在您的管辖范围内")
+        raise PermissionDenied(gettext("该单位不在您的管辖范围内"))
     if not acting_user.is_manager and acting_user.organisation_id != organisation.pk:
-        raise PermissionDenied("您没有修改该单位的权限")
+        raise PermissionDenied(gettext("您没有修改该单位的权限"))
     version_check(current=organisation.version, expected=version)
     values = _clean_organisation(values)
     if "division" in values and values["division"] != organisation.division:
         if not acting_user.is_manager:
-            raise ValidationError({"division": "单位所在地只能由科技管理部门修改"})
+            raise ValidationError({"division": gettext("单位所在地只能由科技管理部门修改")})
         _check_division(acting_user, values["division"])
     for key, value in values.items():
         if key in ORGANISATION_FIELDS:
@@ -119,9 +122,9 @@ def person_create(*, acting_user: Any, **values: Any) -> Person:
         organisation is None
         or not Organisation.objects.for_user(acting_user, "change").filter(pk=organisation.pk).exists()
     ):
-        raise ValidationError({"organisation": "所在单位不存在或不在您的管辖范围内"})
+        raise ValidationError({"organisation": gettext("所在单位不存在或不在您的管辖范围内")})
     if not (acting_user.is_manager or acting_user.organisation_id == organisation.pk):
-        raise PermissionDenied("您没有登记人员的权限")
+        raise PermissionDenied(gettext("您没有登记人员的权限"))
     person = Person(**{k: v for k, v in values.items() if k in PERSON_FIELDS})
     person.full_clean()
     person.save()
@@ -137,9 +140,9 @@ def person_update(*, acting_user: Any, person_id: int, **values: Any) -> Person:
         .first()
     )
     if person is None:
-        raise PermissionDenied("该人员不在您的管辖范围内")
+        raise PermissionDenied(gettext("该人员不在您的管辖范围内"))
     if not (acting_user.is_manager or acting_user.organisation_id == person.organisation_id):
-        raise PermissionDenied("您没有修改该人员信息的权限")
+        raise PermissionDenied(gettext("您没有修改该人员信息的权限"))
     values = _clean_person(values)
     if (
         "organisation" in values
@@ -147,7 +150,7 @@ def person_update(*, acting_user: Any, person_id: int, **values: Any) -> Person:
         .filter(pk=values["organisation"].pk)
         .exists()
     ):
-        raise ValidationError({"organisation": "所在单位不在您的管辖范围内"})
+        raise ValidationError({"organisation": gettext("所在单位不在您的管辖范围内")})
     for key, value in values.items():
         if key in PERSON_FIELDS:
             setattr(person, key, value)

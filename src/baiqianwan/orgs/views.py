@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
@@ -35,7 +36,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             request,
             schema=ORGANISATION_SCHEMA,
             rows=organisation_rows(organisations[:EXPORT_LIMIT]),
-            name="单位名录",
+            name=gettext("单位名录"),
             count=organisations.count(),
         )
     page = Paginator(organisations, 20).get_page(request.GET.get("page"))
@@ -95,9 +96,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
             request,
             schema=PERSON_SCHEMA,
             rows=person_rows(people[:EXPORT_LIMIT], full=full),
-            name="人员名录",
+            name=gettext("人员名录"),
             count=people.count(),
-            note="含完整个人信息" if full else "个人信息已脱敏",
+            note=gettext("含完整个人信息") if full else gettext("个人信息已脱敏"),
         )
     page = Paginator(people, 20).get_page(request.GET.get("page"))
     return render(request, "orgs/person_list.html", {"page": page, "q": q})

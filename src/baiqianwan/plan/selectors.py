@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from baiqianwan.demands.models import Connection, ConnectionStatus
 from baiqianwan.demands.selectors import solved_demand_count
@@ -60,14 +61,14 @@ class GoalRow:
 
     @property
     def outlook_label(self) -> str:
-        return OUTLOOK_LABELS.get(self.outlook, "")
+        return str(OUTLOOK_LABELS.get(self.outlook, ""))
 
 
 OUTLOOK_LABELS = {
-    "met": "已达成",
-    "missed": "未达成",
-    "on_course": "按趋势可达成",
-    "behind": "按趋势将未达成",
+    "met": gettext_lazy("已达成"),
+    "missed": gettext_lazy("未达成"),
+    "on_course": gettext_lazy("按趋势可达成"),
+    "behind": gettext_lazy("按趋势将未达成"),
 }
 MIN_TREND_YEARS = 3
 
@@ -194,7 +195,7 @@ def status_summary(*, user: Any) -> dict[str, int]:
 
 # ---- 督办: who owes a progress report --------------------------------------------------------
 
-CITY_BUREAUS = "各地市科技部门"
+CITY_BUREAUS = gettext_lazy("各地市科技部门")
 
 
 @dataclass(frozen=True)
@@ -229,10 +230,23 @@ def overdue_reports(*, user: Any, today: dt.date) -> list[DueReport]:
     done = set(ProgressReport.all_objects.filter(period=period).values_list("measure_id", "division_id"))
     rows: list[DueReport] = []
     for measure in Measure.objects.select_related("section").order_by("position"):
-        if scope.everything and "省科技厅" in measure.lead and (measure.code, "440000000000") not in done:
-            rows.append(DueReport(measure, "440000000000", "省科技厅", period, due, days))
+        if (
+            scope.everything
+            and gettext("省科技厅") in measure.lead
+            and (measure.code, "440000000000") not in done
+        ):
+            rows.append(DueReport(measure, "440000000000", gettext("省科技厅"), period, due, days))
         if CITY_BUREAUS in measure.responsible:
             for city in cities:
                 if (measure.code, city.code) not in done:
-                    rows.append(DueReport(measure, city.code, f"{city.name}科技局", period, due, days))
+                    rows.append(
+                        DueReport(
+                            measure,
+                            city.code,
+                            gettext("{name}科技局").format(name=city.name),
+                            period,
+                            due,
+                            days,
+                        )
+                    )
     return rows

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baiqianwan.core.files import check_upload
 
@@ -112,13 +113,13 @@ def progress_report_submit(
     """City bureaus and the province report on measures; a new report for the same period replaces
     nothing silently: it updates the unit's report and the audit trail keeps the old text."""
     if not (acting_user.is_province or acting_user.role == "city"):
-        raise PermissionDenied("进展报告由省科技厅和地市科技局填报")
+        raise PermissionDenied(gettext("进展报告由省科技厅和地市科技局填报"))
     period = period.strip().upper()
     errors = {}
     if not PERIOD_RE.match(period):
-        errors["period"] = "报告期格式应为 2025、2025H1 或 2025Q3"
+        errors["period"] = gettext("报告期格式应为 2025、2025H1 或 2025Q3")
     if len(summary.strip()) < 10:
-        errors["summary"] = "请用至少 10 个字说明进展"
+        errors["summary"] = gettext("请用至少 10 个字说明进展")
     if errors:
         raise ValidationError(errors)
     division = acting_user.division
@@ -207,18 +208,20 @@ def kpi_value_report(
 ) -> KpiValue:
     """The province reports a KPI the platform cannot count, with the evidence behind the number."""
     if not acting_user.is_province:
-        raise PermissionDenied("目标指标的年度值由省科技厅填报")
+        raise PermissionDenied(gettext("目标指标的年度值由省科技厅填报"))
     counted = KpiValue.objects.filter(kpi=kpi, year=year, source=Kpi.Source.LIVE).exists()
     if kpi.source == Kpi.Source.LIVE and (int(year) >= timezone.localdate().year or counted):
         # Years before the platform counted it may be reported, with the evidence of the count.
-        raise ValidationError({"year": f"“{kpi.name}”{year} 年由平台实时统计，不需要填报"})
+        raise ValidationError(
+            {"year": gettext("“{name}”{year} 年由平台实时统计，不需要填报").format(name=kpi.name, year=year)}
+        )
     errors = {}
     if not 2023 <= int(year) <= timezone.localdate().year:
-        errors["year"] = f"年份应在 2023 到 {timezone.localdate().year} 之间"
+        errors["year"] = gettext("年份应在 2023 到 {year} 之间").format(year=timezone.localdate().year)
     if not (value == value and 0 <= float(value) < 1e12):  # NaN compares unequal to itself
-        errors["value"] = "数值应为不小于 0 的数字"
+        errors["value"] = gettext("数值应为不小于 0 的数字")
     if not evidence and not KpiValue.objects.filter(kpi=kpi, year=year).exclude(evidence="").exists():
-        errors["evidence"] = f"请上传佐证材料（{kpi.evidence or '相关文件'}）"
+        errors["evidence"] = gettext("请上传佐证材料（{value}）").format(value=kpi.evidence or "相关文件")
     if errors:
         raise ValidationError(errors)
     content_ok = evidence and check_upload(
@@ -258,7 +261,7 @@ def kpi_snapshot_live(*, today: Any = None) -> int:
         KpiValue.objects.update_or_create(
             kpi=kpi,
             year=year,
-            defaults={"value": float(compute()), "source": Kpi.Source.LIVE, "note": "平台统计"},
+            defaults={"value": float(compute()), "source": Kpi.Source.LIVE, "note": gettext("平台统计")},
         )
         stored += 1
     return stored
@@ -268,15 +271,17 @@ def kpi_snapshot_live(*, today: Any = None) -> int:
 def goal_target_set(*, acting_user: Any, goal: Goal, value: float | None, note: str = "") -> Goal:
     """A working target where the policy names no number (the policy's own targets stay as written)."""
     if not acting_user.is_province:
-        raise PermissionDenied("工作目标值由省科技厅设定")
+        raise PermissionDenied(gettext("工作目标值由省科技厅设定"))
     if goal.target is not None:
-        raise ValidationError({"value": f"方案原文已规定目标值 {goal.target:g}，不能另设"})
+        raise ValidationError(
+            {"value": gettext("方案原文已规定目标值 {target:g}，不能另设").format(target=goal.target)}
+        )
     if goal.kpi_id is None:
-        raise ValidationError({"value": "定性目标没有衡量指标，不能设定目标值"})
+        raise ValidationError({"value": gettext("定性目标没有衡量指标，不能设定目标值")})
     if value is not None and not (value == value and value >= 0):  # NaN compares unequal to itself
-        raise ValidationError({"value": "目标值应为不小于 0 的数字"})
+        raise ValidationError({"value": gettext("目标值应为不小于 0 的数字")})
     if value is not None and not note.strip():
-        raise ValidationError({"note": "请说明目标值的依据（如厅务会议纪要、年度工作要点）"})
+        raise ValidationError({"note": gettext("请说明目标值的依据（如厅务会议纪要、年度工作要点）")})
     goal.working_target = value
     goal.working_target_note = note.strip()[:200] if value is not None else ""
     goal.save(update_fields=["working_target", "working_target_note"])

@@ -1,12 +1,40 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from .classification import LEVEL_LABELS, REGION_LABELS, Level, Region, scope_prefix
 
-LEVEL_CHOICES = [(level.value, LEVEL_LABELS[level]) for level in Level]
-REGION_CHOICES = [(region.value, REGION_LABELS[region]) for region in Region]
+# classification.py stays free of Django; its labels and the unit types it derives from the codes
+# are listed here so that they are translated where they are shown (the stored values stay Chinese).
+CLASSIFICATION_MESSAGES = (
+    gettext_noop("省"),
+    gettext_noop("地级市"),
+    gettext_noop("县级"),
+    gettext_noop("乡级"),
+    gettext_noop("村级"),
+    gettext_noop("珠三角"),
+    gettext_noop("粤东"),
+    gettext_noop("粤西"),
+    gettext_noop("粤北"),
+    gettext_noop("街道"),
+    gettext_noop("镇"),
+    gettext_noop("乡"),
+    gettext_noop("类似乡级单位"),
+    gettext_noop("居委会"),
+    gettext_noop("村委会"),
+    gettext_noop("类似居委会"),
+    gettext_noop("类似村委会"),
+    gettext_noop("自治县"),
+    gettext_noop("县"),
+    gettext_noop("县级市"),
+    gettext_noop("市辖区"),
+    gettext_noop("其他"),
+)
+
+LEVEL_CHOICES = [(level.value, _(LEVEL_LABELS[level])) for level in Level]
+REGION_CHOICES = [(region.value, _(REGION_LABELS[region])) for region in Region]
 
 
 class Division(models.Model):
@@ -47,7 +75,12 @@ class Division(models.Model):
 
     @property
     def region_label(self) -> str:
-        return REGION_LABELS[Region(self.region)] if self.region else ""
+        return gettext(REGION_LABELS[Region(self.region)]) if self.region else ""
+
+    @property
+    def kind_label(self) -> str:
+        """The unit type (镇, 街道, 村委会…) in the language in use."""
+        return gettext(self.kind)
 
     def contains(self, code: str) -> bool:
         return code.startswith(self.prefix)

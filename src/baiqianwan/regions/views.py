@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.text import normalise_query
@@ -27,7 +28,7 @@ def tree(request: HttpRequest, code: str = PROVINCE_CODE) -> HttpResponse:
                 "page": page,
                 "q": query,
                 "q_simplified": normalise_query(query),
-                "levels": [(lvl.value, LEVEL_LABELS[lvl]) for lvl in Level],
+                "levels": [(lvl.value, gettext(LEVEL_LABELS[lvl])) for lvl in Level],
             },
         )
     division = selectors.division_get(code=code)
@@ -45,6 +46,6 @@ def tree(request: HttpRequest, code: str = PROVINCE_CODE) -> HttpResponse:
             "ancestors": selectors.division_ancestors(division=division),
             "children": children,
             "kinds": kinds,
-            "level_label": LEVEL_LABELS[division.level_enum],
+            "level_label": gettext(LEVEL_LABELS[division.level_enum]),
         },
     )

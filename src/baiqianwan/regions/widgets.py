@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from .classification import PROVINCE_CODE, prefix_of_code
 
@@ -39,7 +40,7 @@ class DivisionField(forms.ModelChoiceField):
         queryset = Division.objects.filter(code__startswith=prefix_of_code(root))
         if min_level:
             queryset = queryset.filter(level__in=_levels_from(min_level, max_level))
-        kwargs.setdefault("error_messages", {"invalid_choice": "所选区划不存在或不在您的管辖范围内"})
+        kwargs.setdefault("error_messages", {"invalid_choice": gettext("所选区划不存在或不在您的管辖范围内")})
         super().__init__(queryset=queryset, widget=DivisionPicker(root=root, max_level=max_level), **kwargs)
 
 

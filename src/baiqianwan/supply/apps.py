@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class SupplyConfig(AppConfig):
@@ -22,7 +23,7 @@ class SupplyConfig(AppConfig):
 
         import_kind_register(
             kind="achievements",
-            label="科技成果",
+            label=pgettext_lazy("导入", "科技成果"),
             schema=ACHIEVEMENT_SCHEMA,
             handler=achievements_import,
             allowed=managers_or_organisations,
@@ -30,7 +31,7 @@ class SupplyConfig(AppConfig):
         )
         import_kind_register(
             kind="experts",
-            label="专家",
+            label=pgettext_lazy("导入", "专家"),
             schema=EXPERT_SCHEMA,
             handler=experts_import,
             allowed=managers_or_organisations,

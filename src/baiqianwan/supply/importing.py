@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from baiqianwan.core.jobs import Progress
 from baiqianwan.core.spreadsheets import (
@@ -134,16 +135,32 @@ def achievements_import(
         if row.get("organisation") and organisation is None:
             errors.append(
                 sheet.cell_error(
-                    row, "organisation", f"单位 {row['organisation']} 未登记或您无权为其登记成果", schema
+                    row,
+                    "organisation",
+                    gettext("单位 {organisation} 未登记或您无权为其登记成果").format(
+                        organisation=row["organisation"]
+                    ),
+                    schema,
                 )
             )
         industry = industries.get(row["industry"]) if row.get("industry") else None
         if row.get("industry") and industry is None:
-            errors.append(sheet.cell_error(row, "industry", f"产业分类中没有“{row['industry']}”", schema))
+            errors.append(
+                sheet.cell_error(
+                    row,
+                    "industry",
+                    gettext("产业分类中没有“{industry}”").format(industry=row["industry"]),
+                    schema,
+                )
+            )
         modes = _split(row.get("modes"))
         unknown = [m for m in modes if m not in MODES]
         if row.get("modes") and (unknown or not modes):
-            errors.append(sheet.cell_error(row, "modes", f"不认识的转化方式：{'、'.join(unknown)}", schema))
+            errors.append(
+                sheet.cell_error(
+                    row, "modes", gettext("不认识的转化方式：{join}").format(join="、".join(unknown)), schema
+                )
+            )
         if row["_bad"] or errors:
             continue
         records.append(
@@ -195,25 +212,47 @@ def experts_import(
         if row.get("id_number") and person is None:
             errors.append(
                 sheet.cell_error(
-                    row, "id_number", f"身份证号 {masked} 的人员未登记或不在您的管辖范围内", schema
+                    row,
+                    "id_number",
+                    gettext("身份证号 {masked} 的人员未登记或不在您的管辖范围内").format(masked=masked),
+                    schema,
                 )
             )
         if row.get("id_number") in existing:
-            errors.append(sheet.cell_error(row, "id_number", f"身份证号 {masked} 的专家档案已存在", schema))
+            errors.append(
+                sheet.cell_error(
+                    row,
+                    "id_number",
+                    gettext("身份证号 {masked} 的专家档案已存在").format(masked=masked),
+                    schema,
+                )
+            )
         city = cities.get(row["home_city"]) if row.get("home_city") else None
         if row.get("home_city") and city is None:
             errors.append(
-                sheet.cell_error(row, "home_city", f"“{row['home_city']}”不是广东省的地级市", schema)
+                sheet.cell_error(
+                    row,
+                    "home_city",
+                    gettext("“{home_city}”不是广东省的地级市").format(home_city=row["home_city"]),
+                    schema,
+                )
             )
         chosen = _split(row.get("industries"))
         missing = [name for name in chosen if name not in industries]
         if missing:
             errors.append(
-                sheet.cell_error(row, "industries", f"产业分类中没有：{'、'.join(missing)}", schema)
+                sheet.cell_error(
+                    row,
+                    "industries",
+                    gettext("产业分类中没有：{join}").format(join="、".join(missing)),
+                    schema,
+                )
             )
         dialects = _split(row.get("dialects"))
         if [d for d in dialects if d not in DIALECTS]:
-            errors.append(sheet.cell_error(row, "dialects", "方言只能填：" + "、".join(DIALECTS), schema))
+            errors.append(
+                sheet.cell_error(row, "dialects", gettext("方言只能填：") + "、".join(DIALECTS), schema)
+            )
         if row["_bad"] or errors:
             continue
         profile = ExpertProfile(

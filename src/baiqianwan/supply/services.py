@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from baiqianwan.core.text import to_simplified
 from baiqianwan.orgs.models import Organisation
@@ -31,7 +32,7 @@ EXPERT_FIELDS = ("person", "user", "keywords", "bio", "home_city", "dialects", "
 
 def _may_act_for(acting_user: Any, organisation: Organisation | None) -> None:
     if organisation is None:
-        raise ValidationError({"organisation": "请选择所属单位"})
+        raise ValidationError({"organisation": gettext("请选择所属单位")})
     if acting_user.organisation_id == organisation.pk:
         return
     if (
@@ -39,7 +40,7 @@ def _may_act_for(acting_user: Any, organisation: Organisation | None) -> None:
         and Organisation.objects.for_user(acting_user, "change").filter(pk=organisation.pk).exists()
     ):
         return
-    raise PermissionDenied("只能为本单位或您管辖范围内的单位登记")
+    raise PermissionDenied(gettext("只能为本单位或您管辖范围内的单位登记"))
 
 
 def _clean_achievement(values: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def _clean_achievement(values: dict[str, Any]) -> dict[str, Any]:
         modes = list(dict.fromkeys(cleaned["transfer_modes"] or []))
         unknown = [m for m in modes if m not in TransferMode.values]
         if unknown or not modes:
-            raise ValidationError({"transfer_modes": "请至少选择一种有效的转化方式"})
+            raise ValidationError({"transfer_modes": gettext("请至少选择一种有效的转化方式")})
         cleaned["transfer_modes"] = modes
     return cleaned
 
@@ -75,7 +76,7 @@ def achievement_update(*, acting_user: Any, achievement_id: int, **values: Any) 
         .first()
     )
     if achievement is None:
-        raise PermissionDenied("找不到该成果，或您无权修改")
+        raise PermissionDenied(gettext("找不到该成果，或您无权修改"))
     cleaned = _clean_achievement(values)
     _may_act_for(acting_user, cleaned.get("organisation", achievement.organisation))
     for key, value in cleaned.items():
@@ -90,10 +91,10 @@ def expert_create(*, acting_user: Any, industries: list[Any] | None = None, **va
     cleaned = {k: v for k, v in values.items() if k in EXPERT_FIELDS}
     person = cleaned.get("person")
     if person is None:
-        raise ValidationError({"person": "请选择人员"})
+        raise ValidationError({"person": gettext("请选择人员")})
     _may_act_for(acting_user, person.organisation)
     if ExpertProfile.all_objects.filter(person=person).exists():
-        raise ValidationError({"person": f"{person.name} 已有专家档案"})
+        raise ValidationError({"person": gettext("{name} 已有专家档案").format(name=person.name)})
     cleaned["keywords"] = to_simplified(str(cleaned.get("keywords", ""))).strip()
     profile = ExpertProfile(**cleaned)
     profile.full_clean()
@@ -114,7 +115,7 @@ def expert_update(
         .first()
     )
     if profile is None:
-        raise PermissionDenied("找不到该专家档案，或您无权修改")
+        raise PermissionDenied(gettext("找不到该专家档案，或您无权修改"))
     if profile.user_id != acting_user.pk:
         _may_act_for(acting_user, profile.person.organisation)
     for key, value in values.items():

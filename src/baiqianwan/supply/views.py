@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
@@ -28,7 +29,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
             request,
             schema=ACHIEVEMENT_SCHEMA,
             rows=achievement_rows(achievements[:EXPORT_LIMIT]),
-            name="科技成果",
+            name=gettext("科技成果"),
             count=achievements.count(),
         )
     page = Paginator(achievements, 20).get_page(request.GET.get("page"))
@@ -91,9 +92,9 @@ def expert_list(request: HttpRequest) -> HttpResponse:
             request,
             schema=EXPERT_SCHEMA,
             rows=expert_rows(experts[:EXPORT_LIMIT], full=full),
-            name="专家库",
+            name=gettext("专家库"),
             count=experts.count(),
-            note="含完整个人信息" if full else "个人信息已脱敏",
+            note=gettext("含完整个人信息") if full else gettext("个人信息已脱敏"),
         )
     page = Paginator(experts, 20).get_page(request.GET.get("page"))
     return render(

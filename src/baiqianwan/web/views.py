@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -265,7 +266,10 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
     if not spec.allowed(request.user):
         raise PermissionDenied(_("您没有导入%(kind)s的权限") % {"kind": spec.label})
     if request.GET.get("template"):
-        return xlsx_response(write_workbook(spec.schema, [], template=True), f"{spec.label}导入模板")
+        return xlsx_response(
+            write_workbook(spec.schema, [], template=True),
+            gettext("{label}导入模板").format(label=spec.label),
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

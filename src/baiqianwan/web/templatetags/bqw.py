@@ -6,6 +6,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -53,3 +54,21 @@ def highlight_terms(text: Any, terms: Any) -> SafeString:
         cursor = end
     parts.append(str(escape(value[cursor:])))
     return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above  # nosec
+
+
+@register.filter
+def translated(value: Any) -> Any:
+    """A label kept in Chinese by the code or the data it comes from (a service field, a result tier,
+    a unit type), in the language in use; a list item by item. Text without a translation is
+    shown as it is."""
+    if isinstance(value, list | tuple):
+        return [gettext(str(item)) if item else item for item in value]
+    return gettext(str(value)) if value else value
+
+
+@register.filter
+def reasons(lines: Any) -> list[str]:
+    """The lines that explain a match (from the engine, or stored with a connection), translated."""
+    from baiqianwan.matching.reasons import reason_text
+
+    return [reason_text(line) for line in lines or ()]

@@ -3,7 +3,18 @@
 (function () {
   if (!window.echarts) return;
   const COLOURS = { prd: "#206bc4", east: "#d63939", west: "#f59f00", north: "#2fb344", all: "#495057" };
-  const NAMES = { prd: "珠三角", east: "粤东", west: "粤西", north: "粤北", all: "全省" };
+  // Words for people come from the page (#js-text, in the language in use); Chinese otherwise.
+  const TEXT = JSON.parse((document.getElementById("js-text") || {}).textContent || "{}");
+  const t = (key, fallback, values = {}) =>
+    (TEXT[key] || fallback).replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
+  const NAMES = {
+    prd: t("prd", "珠三角"),
+    east: t("east", "粤东"),
+    west: t("west", "粤西"),
+    north: t("north", "粤北"),
+    all: t("all", "全省"),
+  };
+  const MEAN = t("mean", "平均");
   const charts = [];
   const fmt = (v) => (v === null || v === undefined ? "—" : Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 }));
 
@@ -23,21 +34,28 @@
       tooltip: {
         trigger: "item",
         formatter: (p) => {
-          if (p.seriesType !== "boxplot") return `<b>${p.name}</b><br>平均 ${fmt(p.value)}`;
+          if (p.seriesType !== "boxplot") return `<b>${p.name}</b><br>${MEAN} ${fmt(p.value)}`;
           const v = p.value.length === 6 ? p.value.slice(1) : p.value;
-          return `<b>${p.name}</b><br>最高 ${fmt(v[4])}<br>上四分位 ${fmt(v[3])}<br>中位数 ${fmt(v[2])}<br>下四分位 ${fmt(v[1])}<br>最低 ${fmt(v[0])}`;
+          return [
+            `<b>${p.name}</b>`,
+            `${t("max", "最高")} ${fmt(v[4])}`,
+            `${t("upper_quartile", "上四分位")} ${fmt(v[3])}`,
+            `${t("median", "中位数")} ${fmt(v[2])}`,
+            `${t("lower_quartile", "下四分位")} ${fmt(v[1])}`,
+            `${t("min", "最低")} ${fmt(v[0])}`,
+          ].join("<br>");
         },
       },
       xAxis: { type: "category", data: regionData.labels },
       yAxis: {
         type: "value",
-        name: "得分",
+        name: t("score_series", "得分"),
         min: (v) => Math.max(0, Math.floor(v.min / 10) * 10 - 10),
         max: (v) => Math.min(100, Math.ceil(v.max / 10) * 10 + 10),
       },
       series: [
         {
-          name: "分布",
+          name: t("distribution", "分布"),
           type: "boxplot",
           data: regionData.boxes.map((box, i) => ({
             value: box || "-",
@@ -45,11 +63,11 @@
           })),
         },
         {
-          name: "平均",
+          name: MEAN,
           type: "scatter",
           symbolSize: 10,
           data: regionData.means.map((m, i) => ({ value: m, itemStyle: { color: COLOURS[regionData.regions[i]] } })),
-          label: { show: true, position: "right", distance: 42, formatter: (p) => `平均 ${fmt(p.value)}`, fontSize: 11 },
+          label: { show: true, position: "right", distance: 42, formatter: (p) => `${MEAN} ${fmt(p.value)}`, fontSize: 11 },
         },
       ],
     });
@@ -84,7 +102,7 @@
         return y > last ? trend.projected[y] : null;
       });
       series.push({
-        name: "趋势外推",
+        name: t("trend", "趋势外推"),
         type: "line",
         data: projected,
         lineStyle: { type: "dashed", color: "#f59f00" },
@@ -95,7 +113,7 @@
     const targets = Object.entries(trend.targets || {}).filter(([, t]) => t !== null);
     if (targets.length) {
       series.push({
-        name: "目标值",
+        name: t("target", "目标值"),
         type: "scatter",
         symbol: "diamond",
         symbolSize: 11,

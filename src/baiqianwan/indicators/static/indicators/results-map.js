@@ -5,6 +5,10 @@
   const element = document.getElementById("results-map");
   const source = document.getElementById("map-data");
   if (!element || !source || !window.echarts) return;
+  // Words for people come from the page (#js-text, in the language in use); Chinese otherwise.
+  const TEXT = JSON.parse((document.getElementById("js-text") || {}).textContent || "{}");
+  const t = (key, fallback, values = {}) =>
+    (TEXT[key] || fallback).replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
   const data = JSON.parse(source.textContent);
   const chart = echarts.init(element, null, { renderer: "canvas" });
   const maps = {};
@@ -24,20 +28,25 @@
     if (!area) return p.name;
     const lines = [`<b>${area.name}</b>`];
     if (area.value === null) {
-      lines.push(`<span style="color:#888">${area.note || "无数据"}</span>`);
+      lines.push(`<span style="color:#888">${area.note || t("no_data", "无数据")}</span>`);
     } else if (area.units && area.units.length > 1) {
-      area.units.forEach((u) => lines.push(`${u.name}：${fmt(u.score)} 分，全省第 ${u.rank || "—"} 名`));
+      area.units.forEach((u) =>
+        lines.push(t("unit_score_rank", "{name}：{score} 分，全省第 {rank} 名", { name: u.name, score: fmt(u.score), rank: u.rank || "—" })),
+      );
     } else {
-      lines.push(`得分 ${fmt(area.value)}`);
-      if (area.rank) lines.push(`${area.units && area.units.length ? "全省" : "排名"}第 ${area.rank} / ${area.of} 名`);
+      lines.push(t("score", "得分 {score}", { score: fmt(area.value) }));
+      if (area.rank) {
+        const ranked = { rank: area.rank, of: area.of };
+        lines.push(area.units && area.units.length ? t("province_rank", "全省第 {rank} / {of} 名", ranked) : t("rank", "排名第 {rank} / {of} 名", ranked));
+      }
       if (area.units && area.units.length === 1) {
         const u = area.units[0];
-        if (u.region_rank) lines.push(`区域内第 ${u.region_rank} 名`);
+        if (u.region_rank) lines.push(t("region_rank", "区域内第 {rank} 名", { rank: u.region_rank }));
         if (u.grade) lines.push(u.grade);
       }
-      if (area.n > 1 || (area.units && !area.units.length)) lines.push(`<span style="color:#888">${area.n} 个单位的平均</span>`);
+      if (area.n > 1 || (area.units && !area.units.length)) lines.push(`<span style="color:#888">${t("mean_of_units", "{n} 个单位的平均", { n: area.n })}</span>`);
     }
-    if (area.url) lines.push('<span style="color:#206bc4">点击查看成绩单</span>');
+    if (area.url) lines.push(`<span style="color:#206bc4">${t("open_report_card", "点击查看成绩单")}</span>`);
     return lines.join("<br>");
   }
 
@@ -49,7 +58,7 @@
           type: "continuous",
           min: data.min,
           max: data.max,
-          text: ["高", "低"],
+          text: [t("high", "高"), t("low", "低")],
           calculable: true,
           precision: 1,
           inRange: { color: ["#fff5eb", "#fdae6b", "#e6550d", "#7f2704"] },
@@ -93,7 +102,7 @@
   }
 
   function show(mode) {
-    chart.showLoading({ text: "地图加载中…" });
+    chart.showLoading({ text: t("map_loading", "地图加载中…") });
     load(mode)
       .then(() => {
         chart.hideLoading();
@@ -101,7 +110,7 @@
       })
       .catch(() => {
         chart.hideLoading();
-        element.innerHTML = '<div class="text-danger p-3">地图数据加载失败</div>';
+        element.innerHTML = `<div class="text-danger p-3">${t("map_failed", "地图数据加载失败")}</div>`;
       });
   }
 

@@ -65,7 +65,7 @@ document.addEventListener("alpine:init", () => {
         if (!response.ok) throw new Error(response.status);
         return await response.json();
       } catch (e) {
-        this.error = "区划数据加载失败，请刷新页面重试";
+        this.error = this.$el.dataset.textFailed || "区划数据加载失败，请刷新页面重试";
         return null;
       }
     },
@@ -78,7 +78,9 @@ document.addEventListener("alpine:init", () => {
       if (children.length === 0) return;
       const level = children[0].level;
       if (ORDER.indexOf(level) > ORDER.indexOf(this.maxLevel)) return;
-      this.columns.push({ level, label: LEVEL_LABELS[level] || level, options: children, selected: "" });
+      // The page gives the words in the language in use (data-text-city…); Chinese otherwise.
+      const label = this.$el.dataset[`text${level[0].toUpperCase()}${level.slice(1)}`] || LEVEL_LABELS[level] || level;
+      this.columns.push({ level, label, options: children, selected: "" });
     },
 
     async choose(index, code) {

@@ -2,13 +2,17 @@
 (function () {
   const element = document.getElementById("gd-map");
   if (!element || !window.echarts) return;
+  // Words for people come from the page (#js-text, in the language in use); Chinese otherwise.
+  const TEXT = JSON.parse((document.getElementById("js-text") || {}).textContent || "{}");
+  const t = (key, fallback, values = {}) =>
+    (TEXT[key] || fallback).replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
   const cities = JSON.parse(document.getElementById("cities-data").textContent);
   const REGION_COLOURS = { prd: "#206bc4", east: "#d63939", west: "#f59f00", north: "#2fb344" };
   const REGION_INDEX = { prd: 0, east: 1, west: 2, north: 3 };
   const homeCity = element.dataset.homeCity || "";
   const byName = Object.fromEntries(cities.map((c) => [c.name, c]));
   const chart = echarts.init(element, null, { renderer: "canvas" });
-  chart.showLoading({ text: "地图加载中…" });
+  chart.showLoading({ text: t("map_loading", "地图加载中…") });
   fetch(element.dataset.geojson || "/static/vendor/maps/guangdong-cities.json")
     .then((r) => r.json())
     .then((geojson) => {
@@ -20,17 +24,23 @@
           formatter: (p) => {
             const c = byName[p.name];
             if (!c) return p.name;
-            return `<b>${c.name}</b>（${c.region_label}）<br>县级单位 ${c.counties || "—"}<br>乡级单位 ${c.towns}<br>村级单位 ${c.villages.toLocaleString()}<br>登记单位 ${c.organisations}`;
+            return [
+              `<b>${c.name}</b>（${c.region_label}）`,
+              t("home_counties", "县级单位 {n}", { n: c.counties || "—" }),
+              t("home_towns", "乡级单位 {n}", { n: c.towns }),
+              t("home_villages", "村级单位 {n}", { n: c.villages.toLocaleString() }),
+              t("home_organisations", "登记单位 {n}", { n: c.organisations }),
+            ].join("<br>");
           },
         },
         visualMap: {
           type: "piecewise",
           dimension: 0,
           pieces: [
-            { value: 0, label: "珠三角", color: REGION_COLOURS.prd },
-            { value: 1, label: "粤东", color: REGION_COLOURS.east },
-            { value: 2, label: "粤西", color: REGION_COLOURS.west },
-            { value: 3, label: "粤北", color: REGION_COLOURS.north },
+            { value: 0, label: t("prd", "珠三角"), color: REGION_COLOURS.prd },
+            { value: 1, label: t("east", "粤东"), color: REGION_COLOURS.east },
+            { value: 2, label: t("west", "粤西"), color: REGION_COLOURS.west },
+            { value: 3, label: t("north", "粤北"), color: REGION_COLOURS.north },
           ],
           left: 10,
           bottom: 10,
@@ -62,7 +72,7 @@
     })
     .catch(() => {
       chart.hideLoading();
-      element.innerHTML = '<div class="text-danger p-3">地图数据加载失败</div>';
+      element.innerHTML = `<div class="text-danger p-3">${t("map_failed", "地图数据加载失败")}</div>`;
     });
   window.addEventListener("resize", () => chart.resize());
 })();
