@@ -197,18 +197,17 @@ class Target:
 
 @dataclass
 class Targets:
-    """What the generated supply offers, by industry code (and all of it, for rarer industries)."""
+    """What the generated supply offers, by industry and kind (and by kind, for rarer industries)."""
 
-    by_industry: dict[str, list[Target]] = field(default_factory=dict)
-    everything: list[Target] = field(default_factory=list)
+    by_industry: dict[tuple[str, str], list[Target]] = field(default_factory=dict)
+    by_kind: dict[str, list[Target]] = field(default_factory=dict)
 
     def add(self, industry: str, target: Target) -> None:
-        self.by_industry.setdefault(industry, []).append(target)
-        self.everything.append(target)
+        self.by_industry.setdefault((industry, target.kind), []).append(target)
+        self.by_kind.setdefault(target.kind, []).append(target)
 
     def pick(self, rng: random.Random, industry: str, kind: str) -> Target | None:
-        pool = [t for t in self.by_industry.get(industry, []) if t.kind == kind]
-        pool = pool or [t for t in self.everything if t.kind == kind]
+        pool = self.by_industry.get((industry, kind)) or self.by_kind.get(kind)
         return rng.choice(pool) if pool else None
 
 

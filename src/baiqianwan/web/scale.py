@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from baiqianwan.accounts.demo import DEMO_PASSWORD
 from baiqianwan.accounts.scale import scale_accounts
@@ -190,6 +190,10 @@ def scale_load(*, area: Division, seed: int = SEED, report: Report = print) -> d
                 report(f"    {done:,}/{total:,}")
 
         found["索引记录"] = len(index_build(progress=index_progress))
+    # The planner has never seen these tables: without statistics it guesses a few rows each and
+    # picks plans that read all of them (autovacuum would get there, minutes later).
+    with _stage(report, "统计信息", counts), connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     counts["password"] = DEMO_PASSWORD
     counts["filled"] = f"{dispatched.filled}/{dispatched.slots}"
     return counts
