@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.pagination import BoundedPaginator
 
 from . import selectors, services
 from .forms import OrganisationFilterForm, OrganisationForm, PersonForm
@@ -38,7 +38,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             name="单位名录",
             count=organisations.count(),
         )
-    page = Paginator(organisations, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(organisations, 20).get_page(request.GET.get("page"))
     return render(
         request, "orgs/organisation_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
     )
@@ -96,7 +96,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             count=people.count(),
             note="含完整个人信息" if full else "个人信息已脱敏",
         )
-    page = Paginator(people, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(people, 20).get_page(request.GET.get("page"))
     return render(request, "orgs/person_list.html", {"page": page, "q": q})
 
 

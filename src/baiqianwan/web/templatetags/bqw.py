@@ -53,3 +53,18 @@ def highlight_terms(text: Any, terms: Any) -> SafeString:
         cursor = end
     parts.append(str(escape(value[cursor:])))
     return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above  # nosec
+
+
+@register.filter
+def page_numbers(page: Any) -> list[int | None]:
+    """The first and last page and two on each side of the current one; None for a gap (…).
+
+    Pages of a long list are never looped over one by one in the template."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]
+
+
+@register.filter
+def total_label(paginator: Any) -> str:
+    """A list's total: "1000+" when the count stopped at its limit (core/pagination.py)."""
+    return f"{paginator.count}+" if getattr(paginator, "capped", False) else str(paginator.count)
