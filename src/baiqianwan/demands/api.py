@@ -118,6 +118,8 @@ def _industry(code: str | None) -> Industry | None:
 @paginate(BoundedPagination, page_size=20)
 def demand_list(request: HttpRequest, q: str = "", status: str = "", industry: str = "", within: str = ""):
     demands = selectors.demand_list(user=request.user, q=q, status=status, industry=industry, within=within)
+    # The response names the division only: no need to build the industry and the submitter.
+    demands = demands.select_related(None).select_related("division")
     return selectors.with_viewer_connections(demands, user=request.user)
 
 
