@@ -81,6 +81,7 @@ GENERIC_INTRO = "{village}共有农户{n}户，"
 MIDDLES = ("近两年{t}发生较多，{effect}。", "{p}，{effect}。", "今年{t}比往年重，{effect}。")
 PLAIN_MIDDLE = "{p}，{effect}。"
 EFFECTS = ("减产三成以上", "收入明显下降", "农户很着急", "群众意见较大", "自己摸索效果不好")
+PLAIN_EFFECTS = EFFECTS[1:]  # nothing to harvest in a sewage or a tourism demand
 WISHES = (
     "希望有专家来现场看看，提供{ask}。",
     "想请懂行的专家指导，最好能提供{ask}。",
@@ -172,8 +173,12 @@ URGENCY = {Urgency.NORMAL: 60, Urgency.SOON: 28, Urgency.URGENT: 12}
 BUDGET = {Budget.NONE: 45, Budget.UNDER_10K: 25, Budget.TO_100K: 20, Budget.TO_500K: 8, Budget.OVER_500K: 2}
 
 
-def village_name(name: str) -> str:
-    """长教村委会 → 长教村, 翠洲社区居民委员会 → 翠洲社区."""
+def village_name(name: str, *above: str) -> str:
+    """长教村委会 → 长教村, 翠洲社区居民委员会 → 翠洲社区; names that repeat their county and town
+    (连平县陂头镇三水村民委员会) lose them."""
+    for prefix in above:
+        if name.startswith(prefix) and len(name) > len(prefix) + 2:
+            name = name[len(prefix) :]
     for suffix, keep in (
         ("村民委员会", "村"),
         ("村委会", "村"),
@@ -276,7 +281,7 @@ def _text(rng: random.Random, topic: Topic, village: str) -> tuple[str, str, str
         "ask": rng.choice(ASKS.get(topic.kind, ("技术方案", "专家指导"))),
         "village": village,
         "n": str(rng.randrange(30, 3000, 10)),
-        "effect": rng.choice(EFFECTS),
+        "effect": rng.choice(EFFECTS if topic.kind in ("plant", "animal", "aqua") else PLAIN_EFFECTS),
     }
     title = rng.choice(TITLES.get(topic.kind, GENERIC_TITLES)).format(**words)
     description = (
@@ -325,7 +330,9 @@ def _village_plans(
     done.topics[village.code] = specialties
     count = round(rng.gammavariate(2.0, _mean(village) / 2.0))
     submitter = accounts.by_code[village.code]
-    name = village_name(village.name)
+    town = village.parent
+    county = town.parent if town is not None else None
+    name = village_name(village.name, *(d.name for d in (county, town) if d is not None))
     plans: list[_Plan] = []
     for created in sorted(_when(rng) for _ in range(count)):
         topic = rng.choice(specialties) if rng.random() < 0.75 else vocabulary.topic(rng, region)

@@ -29,7 +29,9 @@ from baiqianwan.demands.models import Demand
 from baiqianwan.demands.scale import Target, Targets, scale_demands
 from baiqianwan.indicators.models import Submission
 from baiqianwan.indicators.scale import scale_indicators
+from baiqianwan.industries.models import Industry
 from baiqianwan.industries.scale import vocabulary
+from baiqianwan.industries.services import industries_load
 from baiqianwan.matching import documents
 from baiqianwan.matching.services import index_build
 from baiqianwan.orgs.models import Organisation
@@ -89,12 +91,14 @@ def _stage(report: Report, title: str, counts: dict[str, Any]) -> Iterator[dict[
     yield found
     seconds = time.perf_counter() - started
     counts.update(found)
-    summary = "，".join(f"{k} {v:,}" for k, v in found.items() if isinstance(v, int))
+    summary = "，".join(f"{k} {v:,}" for k, v in found.items() if isinstance(v, int)) or "完成"
     report(f"  {title}：{summary}（{seconds:.1f} 秒）")
 
 
 def scale_load(*, area: Division, seed: int = SEED, report: Report = print) -> dict[str, Any]:
     """Generate the data set for ``area``; returns the counts of what was stored."""
+    if not Industry.objects.exists():
+        industries_load()
     registry = Registry.load()
     area = registry.by_code[area.code]
     villages = registry.within(area, "village")
