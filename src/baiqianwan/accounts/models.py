@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.scope import NO_SCOPE, Scope, ScopedQuerySet
+from baiqianwan.regions.classification import prefix_of_code
 
 from .roles import (
     ADMIN_ROLES,
@@ -112,8 +113,9 @@ class User(AbstractUser):
             return NO_SCOPE
         if self.is_superuser or self.role == Role.PROVINCE:
             return Scope(everything=True)
-        if self.role in ROLE_LEVEL and self.division is not None:
-            return Scope(division_prefix=self.division.prefix, user_id=self.pk)
+        if self.role in ROLE_LEVEL and self.division_id is not None:
+            # Read from the code itself: no query for the division on every request.
+            return Scope(division_prefix=prefix_of_code(self.division_id), user_id=self.pk)
         if self.role in ORGANISATION_ROLES and self.organisation_id:
             return Scope(organisation_id=self.organisation_id, user_id=self.pk)
         return Scope(user_id=self.pk)

@@ -299,15 +299,22 @@ def api_token_create(*, acting_user: User, name: str, days: int = 365) -> tuple[
     return token, raw
 
 
+# "最近使用" is kept to the minute: writing it on every request would make each API read a write,
+# and concurrent requests with one token would queue on that row's lock.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
 def api_token_authenticate(*, raw: str) -> User | None:
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_token_digest(raw), revoked=False, expires_at__gt=timezone.now())
+        .filter(digest=_token_digest(raw), revoked=False, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -10,7 +10,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.pagination import BoundedPaginator
 
 from . import rules, selectors, services
 from .forms import (
@@ -117,9 +117,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = selectors.user_list(
         user=request.user, q=values.get("q", ""), role=values.get("role", ""), active=active
     )
-    page = Paginator(users, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(users, 20).get_page(request.GET.get("page"))
     for row in page:
-        row.manageable = rules.may_manage_user(request.user, row)  # type: ignore[attr-defined]
+        row.manageable = rules.may_manage_user(request.user, row)
     return render(request, "accounts/user_list.html", {"page": page, "filters": filters})
 
 

@@ -90,7 +90,10 @@ def backup_create(*, output: Path) -> BackupResult:
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
         with connection.cursor() as cursor:
-            counts = table_counts(cursor, connection.introspection.table_names(cursor))
+            # SQLite's own tables (sqlite_stat1, written by ANALYZE) are not the platform's data:
+            # the restore does not count them either.
+            tables = [t for t in connection.introspection.table_names(cursor) if not t.startswith("sqlite_")]
+            counts = table_counts(cursor, tables)
         if vendor == "sqlite":
             member = SQLITE_MEMBER
             connection.ensure_connection()

@@ -46,3 +46,31 @@ def make_mobile(rng: random.Random) -> str:
         rng.choice(["135", "136", "137", "138", "139", "150", "158", "188", "189", "199"])
         + f"{rng.randrange(10**8):08d}"
     )
+
+
+# Common surnames of Guangdong (more often first) and characters of given names, for people that
+# generated data sets need by the thousand.
+SURNAMES = "陈李黄张梁林刘吴罗何郑杨谢钟邓冯曾蔡许彭朱苏卢蒋余叶温赖丘肖潘廖方邱江"
+GIVEN_CHARS = (
+    "志建晓国丽海秀文嘉伟雪振少锦俊慧敏婷华明强军平辉芳燕玲红霞勇杰涛斌彬宇航鹏飞思雅颖琳欣怡永荣德祥瑞"
+)
+
+
+def make_name(rng: random.Random) -> str:
+    given = rng.choice(GIVEN_CHARS) + (rng.choice(GIVEN_CHARS) if rng.random() < 0.85 else "")
+    return rng.choice(SURNAMES) + given
+
+
+def agri_terms() -> dict[str, list[str]]:
+    """The domain dictionary's words by section (``# 岭南水果`` …), for realistic generated text."""
+    from django.conf import settings
+
+    groups: dict[str, list[str]] = {}
+    current = "其他"
+    path = settings.DATA_DIR / "dictionaries" / "agri_terms.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and "：" not in line:
+            current = line[2:].strip()
+        elif line.strip() and not line.startswith("#"):
+            groups.setdefault(current, []).append(line.split()[0])
+    return groups

@@ -118,7 +118,10 @@ def _industry(code: str | None) -> Industry | None:
 @router.get("/demands", response=list[DemandOut], openapi_extra=api_scope(Demand), summary="需求列表")
 @paginate(BoundedPagination, page_size=20)
 def demand_list(request: HttpRequest, q: str = "", status: str = "", industry: str = "", within: str = ""):
-    return selectors.demand_list(user=request.user, q=q, status=status, industry=industry, within=within)
+    demands = selectors.demand_list(user=request.user, q=q, status=status, industry=industry, within=within)
+    # The response names the division only: no need to build the industry and the submitter.
+    demands = demands.select_related(None).select_related("division")
+    return selectors.with_viewer_connections(demands, user=request.user)
 
 
 @router.post("/demands", response={201: DemandOut}, openapi_extra=api_scope(Demand), summary="填报需求")

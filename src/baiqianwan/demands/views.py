@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from baiqianwan.core.files import FILE_KINDS, file_kind
 from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.pagination import BoundedPaginator
 
 from . import rules, selectors, services
 from .forms import AcceptForm, DemandFilterForm, DemandForm, MergeForm, RateForm, ReasonForm
@@ -32,7 +32,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         industry=values.get("industry", ""),
         mine=request.GET.get("mine") == "1",
     )
-    page = Paginator(demands, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(demands, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "demands/demand_list.html",
@@ -40,7 +40,10 @@ def demand_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "q": values.get("q", ""),
-            "counts": selectors.demand_status_counts(user=request.user),
+            # The list shows one count: the triage queue's, on the 受理台 button (managers only).
+            "counts": {"submitted": selectors.triage_queue(user=request.user).count()}
+            if request.user.is_manager  # type: ignore[union-attr]
+            else {},
             "can_post": rules.can_post(request.user),
         },
     )
@@ -239,14 +242,14 @@ def triage(request: HttpRequest) -> HttpResponse:
     if not request.user.is_manager:  # type: ignore[union-attr]
         raise PermissionDenied(_("受理台供县级以上科技管理部门使用"))
     queue = selectors.triage_queue(user=request.user)
-    page = Paginator(queue, 10).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queue, 10).get_page(request.GET.get("page"))
     return render(request, "demands/triage.html", {"page": page})
 
 
 @login_required
 def my_connections(request: HttpRequest) -> HttpResponse:
     connections = selectors.connections_for_target(user=request.user)
-    page = Paginator(connections, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(connections, 20).get_page(request.GET.get("page"))
     return render(request, "demands/connections.html", {"page": page, "ConnectionStatus": ConnectionStatus})
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.pagination import BoundedPaginator
 
 from . import selectors, services
 from .forms import OrganisationFilterForm, OrganisationForm, PersonForm
@@ -39,7 +39,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             name=gettext("单位名录"),
             count=organisations.count(),
         )
-    page = Paginator(organisations, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(organisations, 20).get_page(request.GET.get("page"))
     return render(
         request, "orgs/organisation_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
     )
@@ -100,7 +100,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             count=people.count(),
             note=gettext("含完整个人信息") if full else gettext("个人信息已脱敏"),
         )
-    page = Paginator(people, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(people, 20).get_page(request.GET.get("page"))
     return render(request, "orgs/person_list.html", {"page": page, "q": q})
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.pagination import BoundedPaginator
 
 from . import selectors, services
 from .forms import AchievementForm, ExpertForm, SupplyFilterForm
@@ -32,7 +32,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
             name=gettext("科技成果"),
             count=achievements.count(),
         )
-    page = Paginator(achievements, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(achievements, 20).get_page(request.GET.get("page"))
     return render(
         request, "supply/achievement_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
     )
@@ -96,7 +96,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
             count=experts.count(),
             note=gettext("含完整个人信息") if full else gettext("个人信息已脱敏"),
         )
-    page = Paginator(experts, 20).get_page(request.GET.get("page"))
+    page = BoundedPaginator(experts, 20).get_page(request.GET.get("page"))
     return render(
         request, "supply/expert_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,10 +11,15 @@ from .navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu and the bell's count, worked out only when a template shows them (the page
+    frame does; the fragments htmx fetches into it do not)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
     step = getattr(request, "account_step", "")
     if step:  # a login step is still owed (second factor, password change): nothing else to offer
         return {"menu": [], "account_step": step}
-    return {"menu": menu_for(user, request.path), "unread_notifications": unread_count(user=user)}
+    return {
+        "menu": cache(lambda: menu_for(user, request.path)),
+        "unread_notifications": cache(lambda: unread_count(user=user)),
+    }

@@ -28,6 +28,7 @@ from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.jobs import job_cancel as job_cancel_request
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.notifications import mark_read, notifications_for
+from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.demands.rules import can_post
 from baiqianwan.demands.selectors import (
@@ -229,7 +230,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         rows = core_selectors.audit_event_list(
             user=request.user, kind=request.GET.get("kind", ""), username=username, since=since, until=until
         )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(rows, 50).get_page(request.GET.get("page"))
     audit_read_record(
         request=request,
         what="数据变更记录" if tab == "changes" else "安全事件",

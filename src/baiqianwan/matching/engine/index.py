@@ -15,7 +15,7 @@ import math
 import threading
 import time
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -182,6 +182,26 @@ def _empty_segment() -> Segment:
     )
 
 
+SEARCH_MEMO_SIZE = 2048
+
+
+def _query_key(query: Query) -> tuple[Any, ...]:
+    weights = query.feature_weights
+    return (
+        query.text,
+        tuple(sorted(query.kinds)),
+        query.region_prefix,
+        tuple(sorted(query.industries)),
+        query.only_available,
+        tuple(sorted(str(i) for i in query.exclude)),
+        query.top,
+        query.industry,
+        query.prefer_region,
+        query.prefer_east_west_north,
+        tuple(sorted(weights.items())) if weights else None,
+    )
+
+
 class MatchIndex:
     """Search over achievements, experts, institutions, demands and commissioners."""
 
@@ -191,6 +211,9 @@ class MatchIndex:
         self.analyzer = analyzer
         self.labels = labels
         self._write_lock = threading.RLock()
+        self._memo: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        self._memo_lock = threading.Lock()
+        self._memo_state: State | None = None
         self.built_at = time.time()
         # True when loaded with a dictionary other than the one it was built with: rebuild.
         self.dictionary_changed = False
@@ -403,7 +426,28 @@ class MatchIndex:
         )
 
     def search(self, query: Query) -> SearchResult:
+        """The ranked hits. The same query on the same state gives the same result, so recent
+        results are kept until the index changes (every change replaces the state): a demand's page
+        asks for its recommendations on each view. Callers must not change the result."""
         state = self._state
+        key = _query_key(query)
+        with self._memo_lock:
+            if self._memo_state is not state:
+                self._memo.clear()
+                self._memo_state = state
+            found = self._memo.get(key)
+            if found is not None:
+                self._memo.move_to_end(key)
+                return found
+        found = self._search(state, query)
+        with self._memo_lock:
+            if self._memo_state is state:
+                self._memo[key] = found
+                while len(self._memo) > SEARCH_MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return found
+
+    def _search(self, state: State, query: Query) -> SearchResult:
         main = state.main
         words, bigrams, lone = self.query_terms(query.text)
         weighted = (

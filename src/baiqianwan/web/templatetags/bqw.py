@@ -72,3 +72,17 @@ def reasons(lines: Any) -> list[str]:
     from baiqianwan.matching.reasons import reason_text
 
     return [reason_text(line) for line in lines or ()]
+
+
+def page_numbers(page: Any) -> list[int | None]:
+    """The first and last page and two on each side of the current one; None for a gap (…).
+
+    Pages of a long list are never looped over one by one in the template."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]
+
+
+@register.filter
+def total_label(paginator: Any) -> str:
+    """A list's total: "1000+" when the count stopped at its limit (core/pagination.py)."""
+    return f"{paginator.count}+" if getattr(paginator, "capped", False) else str(paginator.count)

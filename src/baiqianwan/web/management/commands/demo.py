@@ -1,22 +1,35 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from baiqianwan.regions.models import Division
 from baiqianwan.web.demo import demo_is_loaded, demo_load
+from baiqianwan.web.scale import SCALES, SEED, data_present, scale_load
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（单位、人员、各角色用户），结果确定可重现"
+    help = "载入演示数据（单位、人员、各角色用户），结果确定可重现；--scale 生成全省规模的数据"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时跳过")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            help="按规模生成数据：province 全省（约 10 万条需求）、city 梅州市、county 大埔县",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=SEED, help=f"随机种子（默认 {SEED}），同一种子生成相同数据"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Division.objects.exists():
             raise CommandError("请先载入行政区划：bqw regions load")
+        if options["scale"]:
+            self._scale(options)
+            return
         if options["if_empty"] and demo_is_loaded():
             self.stdout.write("数据库已有数据，跳过演示数据。")
             return
@@ -37,4 +50,25 @@ class Command(BaseCommand):
             "在手机身份验证器中手动添加密钥（基于时间，6 位，30 秒）：\n"
             f"  {grouped}\n"
             "这是公开的演示密钥，只用于演示数据。"
+        )
+
+    def _scale(self, options: dict[str, Any]) -> None:
+        if data_present():
+            if options["if_empty"]:
+                self.stdout.write("数据库已有数据，跳过规模数据。")
+                return
+            raise CommandError(
+                "数据库中已有演示数据或规模数据，规模数据只能生成到空库（已有数据时可加 --if-empty 跳过）"
+            )
+        area = Division.objects.filter(code=SCALES[options["scale"]]).first()
+        if area is None:
+            raise CommandError(
+                f"行政区划中没有 {SCALES[options['scale']]}，请先载入行政区划：bqw regions load"
+            )
+        started = time.perf_counter()
+        self.stdout.write(f"生成{area.full_name}规模数据（种子 {options['seed']}）：")
+        counts = scale_load(area=area, seed=options["seed"], report=self.stdout.write)
+        self.stdout.write(
+            f"完成，用时 {time.perf_counter() - started:.1f} 秒；派驻方案填补岗位 {counts['filled']}。"
+            f"各级账号用户名为“层级_区划代码”（如 county_441422），密码均为 {counts['password']}。"
         )
