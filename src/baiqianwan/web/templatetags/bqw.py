@@ -74,6 +74,7 @@ def reasons(lines: Any) -> list[str]:
     return [reason_text(line) for line in lines or ()]
 
 
+@register.filter
 def page_numbers(page: Any) -> list[int | None]:
     """The first and last page and two on each side of the current one; None for a gap (…).
 
