@@ -12,10 +12,11 @@ import secrets
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -108,9 +109,9 @@ def user_create(
     user.full_clean()
     user.save()
     _password_history_add(user)
-    audit_event_record(
-        kind=AuditEvent.Kind.PERMISSION, user=acting_user, detail=f"创建用户 {username}（{Role(role).label}）"
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the audit trail is written in Chinese
+        detail = f"创建用户 {username}（{Role(role).label}）"
+    audit_event_record(kind=AuditEvent.Kind.PERMISSION, user=acting_user, detail=detail)
     return user
 
 
@@ -215,11 +216,13 @@ def user_change_role(
             raise ValidationError({"organisation": gettext("请选择所属单位")})
     elif role in ADMIN_ROLES:
         division = organisation = None
-    before = f"{target.get_role_display()}（{target.binding_label}）"
+    with translation.override(settings.LANGUAGE_CODE):  # the audit trail is written in Chinese
+        before = f"{target.get_role_display()}（{target.binding_label}）"
     target.role, target.division, target.organisation = role, division, organisation
     target.full_clean(exclude=["password"])
     target.save(update_fields=["role", "division", "organisation"])
-    after = f"{target.get_role_display()}（{target.binding_label}）"
+    with translation.override(settings.LANGUAGE_CODE):
+        after = f"{target.get_role_display()}（{target.binding_label}）"
     audit_event_record(
         kind=AuditEvent.Kind.PERMISSION,
         user=acting_user,
