@@ -4,13 +4,14 @@ organisations on two sides of the province (梅州 A-side, 湛江 B-side) for sc
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.management.color import no_style
 from django.db import connections
 from django.test import Client, TestCase, TransactionTestCase
+from django.utils import translation
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -115,6 +116,15 @@ def otp_verified(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def platform_language() -> Iterator[None]:
+    """A request made in English leaves English active in the test's thread (LocaleMiddleware
+    activates a request's language and nothing deactivates it), so a later service call would
+    answer in English; every test starts in the platform's language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

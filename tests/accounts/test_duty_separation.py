@@ -202,6 +202,21 @@ def test_the_security_administrator_changes_roles_and_it_is_audited(
     assert town.division_id == A["town"]
 
 
+def test_a_role_change_made_in_english_is_audited_in_chinese(
+    world: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    security = world["users"][SECURITY]
+    town = world["users"][Role.TOWN]
+    client = client_for(security)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post(f"/accounts/users/{town.pk}/role/", {"role": AUDIT}, follow=True)
+    assert f"The role of user {town.username} has been changed." in response.content.decode()
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.PERMISSION, user=security)
+    assert "乡镇（街道）" in event.detail
+    assert "→ 审计管理员（全平台）" in event.detail
+    assert "administrator" not in event.detail
+
+
 def test_the_security_administrator_cannot_change_its_own_role(world: dict[str, Any]) -> None:
     security = world["users"][SECURITY]
     with pytest.raises(ValidationError, match="不能变更自己的角色"):

@@ -112,7 +112,7 @@ def test_an_organisation_edited_from_an_older_version_is_refused_on_the_page_and
     assert saved.status_code == 302, saved.content.decode()[:500]
     late = county.post(f"/orgs/{org.pk}/edit/", {**form, "contact_name": "李四"})
     assert late.status_code == 200
-    assert STALE_MESSAGE in late.content.decode()
+    assert str(STALE_MESSAGE) in late.content.decode()
     org.refresh_from_db()
     assert (org.address, org.contact_name, org.version) == ("湖寮镇新城路 1 号", "", 1)
 

@@ -1,15 +1,22 @@
-"""Every page a province administrator can reach speaks English once English is chosen.
+"""Every page a province administrator or one of the three administrators can reach speaks English
+once English is chosen.
 
 The whole demo is loaded and ``gd_admin`` switches the interface to English the way a user does
 (``/i18n/setlang/``), then follows every link the pages offer, as tests/web/crawl.py does (each kind of
-page once, fragments loaded by htmx included). On each HTML page the visible text is read: text
+page once, fragments loaded by htmx included). Then the login's own pages: the sign-in page (wrong
+passwords until the account locks), and for each of the system, security and audit administrators
+(三权分立) the second factor's page before their code is taken, every page of their duty and of
+their own account after it, the refusal of a business page and a new set of recovery codes; last, a
+first login that must change the administrator's password and enrol an authenticator. Refusals of
+forms sent with wrong values are read as pages too. On each HTML page the visible text is read: text
 outside ``<script>`` and ``<style>`` (a run of text across inline elements counts as one piece), and
 the attributes a person sees or hears (``title``, ``placeholder``, ``aria-label``, ``alt``, and
 ``data-confirm``, which the page shows as a question before acting).
 
 Chinese is allowed only where it is data, or where the page itself marks it as Chinese
 (``lang="zh-Hans"``: the language menu's own name, the columns and values of the Chinese Excel
-import templates, which must be typed as they are). Data is text that comes from a stored record:
+import templates, which must be typed as they are, the platform's name that an authenticator app
+shows as the account's issuer). Data is text that comes from a stored record:
 
 * every text column of every record in the database (divisions, organisations, people, users,
   demands, achievements, experts, industries, dispatch rounds, teams, workstations, service logs,
@@ -41,12 +48,16 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from baiqianwan.accounts.demo import DEMO_PASSWORD
 from baiqianwan.accounts.models import User
 from baiqianwan.commissioners.models import DispatchRound, RoundStatus
 from baiqianwan.core.models import AuditEvent, Job, Notification
 from baiqianwan.plan.services import plan_load
 
+from ..conftest import otp_verified
 from .crawl import Visit, visits_of
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -283,7 +294,17 @@ def chinese_outside_data(html: str, cover: DataCover) -> list[str]:
     return snippets
 
 
-def test_every_page_a_province_admin_reaches_is_english(divisions: None, capsys: Any) -> None:
+ADMINISTRATORS = ("sys_admin", "sec_admin", "audit_admin")
+
+
+def _english(client: Client) -> Client:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return client
+
+
+def test_every_page_the_province_and_the_administrators_reach_is_english(
+    divisions: None, capsys: Any, settings: Any
+) -> None:
     plan_load()
     call_command("indicators", "load")
     call_command("demo")
@@ -291,9 +312,6 @@ def test_every_page_a_province_admin_reaches_is_english(divisions: None, capsys:
     stored = StoredText()
     stored.load_all()
     cover = DataCover(stored)
-    client = Client()
-    client.force_login(User.objects.get(username="gd_admin"))
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     offending: dict[str, list[str]] = {}
 
     def check(visit: Visit) -> None:
@@ -307,9 +325,93 @@ def test_every_page_a_province_admin_reaches_is_english(divisions: None, capsys:
             if snippets:
                 offending[visit.url] = sorted(set(snippets))
 
+    def post(client: Client, url: str, data: dict[str, str]) -> Visit:
+        """A form sent, and the page that answers it (refusals and results) checked like the rest."""
+        response = client.post(url, data)
+        visit = Visit(
+            f"POST {url}", response.status_code, response.get("Content-Type", ""), response.content, ""
+        )
+        check(visit)
+        return visit
+
+    province = User.objects.get(username="gd_admin")
+    client = Client()
+    client.force_login(province)
+    otp_verified(client, province)  # the demo's province account signs in with a second factor
+    _english(client)
     published = DispatchRound.all_objects.get(status=RoundStatus.PUBLISHED)
     visits = visits_of(client, check, [f"/commissioners/rounds/{published.pk}/", "/"], per_shape=1)
     pages = [v for v in visits if v.content_type.startswith("text/html")]
     assert len(pages) > 120
+
+    # The sign-in page; five wrong passwords lock the province's account, for the security
+    # administrator to see.
+    anonymous = _english(Client())
+    visits = visits_of(anonymous, check, ["/accounts/login/"])
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        visits.append(
+            post(anonymous, "/accounts/login/", {"username": "gd_admin", "password": "wrong-password"})
+        )
+
+    # The three administrators (三权分立): the second step of the login (a malformed code refused),
+    # then every page of their duty, one of each kind; the province's account (an authenticator, a
+    # lockout) is the account opened, and a business page refuses them. New recovery codes last.
+    for username in ADMINISTRATORS:
+        administrator = User.objects.get(username=username)
+        client = Client()
+        client.force_login(administrator)
+        _english(client)
+        visits += visits_of(client, check, ["/accounts/2fa/verify/"])
+        visits.append(post(client, "/accounts/2fa/verify/", {"code": "12345"}))
+        otp_verified(client, administrator)
+        visits += visits_of(client, check, ["/", f"/accounts/users/{province.pk}/", "/demands/"], per_shape=1)
+        visits.append(post(client, "/accounts/2fa/recovery-codes/", {}))
+
+    # A first login where two-factor authentication is required: the password set by an administrator
+    # is changed first (an old password refused), then an authenticator is enrolled (a malformed
+    # code refused).
+    settings.REQUIRE_2FA = True
+    newcomer = User.objects.get(username="sys_admin")
+    TOTPDevice.objects.filter(user=newcomer).delete()
+    StaticDevice.objects.filter(user=newcomer).delete()
+    User.objects.filter(pk=newcomer.pk).update(must_change_password=True)
+    client = Client()
+    client.force_login(newcomer)
+    _english(client)
+    visits += visits_of(client, check, ["/accounts/password/"])
+    visits.append(
+        post(
+            client,
+            "/accounts/password/",
+            {"old_password": DEMO_PASSWORD, "new_password1": DEMO_PASSWORD, "new_password2": DEMO_PASSWORD},
+        )
+    )
+    User.objects.filter(pk=newcomer.pk).update(must_change_password=False)
+    visits += visits_of(client, check, ["/accounts/2fa/enrol/"])
+    visits.append(post(client, "/accounts/2fa/enrol/", {"code": "12345"}))
+
+    # Each step and each duty was reached, and each form sent was answered with a page, not let through.
+    reached = {(v.url.split("?")[0], v.status) for v in visits}
+    for page in (
+        "/accounts/login/",
+        "/accounts/2fa/verify/",
+        "POST /accounts/2fa/verify/",
+        "/",
+        "/accounts/profile/",
+        "/accounts/users/",
+        f"/accounts/users/{province.pk}/",
+        "/accounts/security/",
+        "/system/settings/",
+        "/audit/",
+        "POST /accounts/2fa/recovery-codes/",
+        "/accounts/password/",
+        "POST /accounts/password/",
+        "/accounts/2fa/enrol/",
+        "POST /accounts/2fa/enrol/",
+    ):
+        assert (page, 200) in reached, page
+    assert ("POST /accounts/login/", 429) in reached  # the fifth wrong password locks the account
+    assert ("/demands/", 403) in reached
+    pages += [v for v in visits if v.content_type.startswith("text/html")]
     report = "\n".join(f"{url}: {' | '.join(snippets[:12])}" for url, snippets in sorted(offending.items()))
     assert not offending, f"{len(offending)} of {len(pages)} pages show Chinese outside data:\n{report}"

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .rules import OTP_ENROL, OTP_VERIFY, STEP_PAGES, login_step, may_open_page
 
@@ -49,10 +49,13 @@ class IdleTimeoutMiddleware:
 
 # What a session that still has a step to take is told, on a page and through the API.
 STEP_MESSAGES = {
-    OTP_VERIFY: ("请输入身份验证器上的验证码，完成两步验证", "otp_required"),
-    OTP_ENROL: ("您的账号须开启两步验证，请先绑定身份验证器", "otp_enrolment_required"),
+    OTP_VERIFY: (gettext_lazy("请输入身份验证器上的验证码，完成两步验证"), "otp_required"),
+    OTP_ENROL: (gettext_lazy("您的账号须开启两步验证，请先绑定身份验证器"), "otp_enrolment_required"),
 }
-PASSWORD_MESSAGE = ("请先修改密码：初始密码须在首次登录时修改，密码也会定期过期", "password_change_required")
+PASSWORD_MESSAGE = (
+    gettext_lazy("请先修改密码：初始密码须在首次登录时修改，密码也会定期过期"),
+    "password_change_required",
+)
 
 
 class AccountGateMiddleware:
@@ -77,7 +80,7 @@ class AccountGateMiddleware:
         message, code = STEP_MESSAGES.get(step, PASSWORD_MESSAGE)
         if request.path.startswith(settings.API_PREFIX):
             return JsonResponse(
-                {"detail": message, "code": code, "errors": []},
+                {"detail": str(message), "code": code, "errors": []},
                 status=401,
                 json_dumps_params={"ensure_ascii": False},
             )
@@ -115,4 +118,6 @@ class DutySeparationMiddleware:
             return
         match = request.resolver_match
         if match is not None and not may_open_page(user, match.view_name):
-            raise PermissionDenied(f"您的账号是{user.get_role_display()}，只能使用本职范围内的功能")
+            raise PermissionDenied(
+                gettext("您的账号是{role}，只能使用本职范围内的功能").format(role=user.get_role_display())
+            )

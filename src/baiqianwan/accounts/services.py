@@ -12,10 +12,11 @@ import secrets
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -108,9 +109,9 @@ def user_create(
     user.full_clean()
     user.save()
     _password_history_add(user)
-    audit_event_record(
-        kind=AuditEvent.Kind.PERMISSION, user=acting_user, detail=f"创建用户 {username}（{Role(role).label}）"
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the audit trail is written in Chinese
+        detail = f"创建用户 {username}（{Role(role).label}）"
+    audit_event_record(kind=AuditEvent.Kind.PERMISSION, user=acting_user, detail=detail)
     return user
 
 
@@ -129,7 +130,7 @@ def _managed_target(*, acting_user: User, user: User, lock: bool = False) -> Use
     if target is None:
         raise PermissionDenied(gettext("该用户不在您的管辖范围内"))
     if target.is_superuser and not acting_user.is_superuser:
-        raise PermissionDenied("超级用户账号只能由超级用户管理")
+        raise PermissionDenied(gettext("超级用户账号只能由超级用户管理"))
     return target
 
 
@@ -178,7 +179,7 @@ def user_update(
     """An administrator corrects an account's name and contact details."""
     target = _managed_target(acting_user=acting_user, user=user, lock=True)
     if not may_manage_user(acting_user, target):
-        raise PermissionDenied("您不能修改该用户")
+        raise PermissionDenied(gettext("您不能修改该用户"))
     target.display_name, target.phone, target.email = display_name, phone, email
     target.full_clean(exclude=["password"])
     target.save(update_fields=["display_name", "phone", "email"])
@@ -199,27 +200,29 @@ def user_change_role(
     An account holds exactly one role, so giving it an administrator's role takes its business
     role away, and the reverse."""
     if not acting_user.manages_security:
-        raise PermissionDenied("只有安全管理员可以变更用户角色")
+        raise PermissionDenied(gettext("只有安全管理员可以变更用户角色"))
     target = _managed_target(acting_user=acting_user, user=user, lock=True)
     if target.pk == acting_user.pk:
-        raise ValidationError({"role": "不能变更自己的角色"})
+        raise ValidationError({"role": gettext("不能变更自己的角色")})
     if role not in Role.values:
-        raise ValidationError({"role": "请选择有效的角色"})
+        raise ValidationError({"role": gettext("请选择有效的角色")})
     if role in ROLE_LEVEL:
         organisation = None
         if division is None:
-            raise ValidationError({"division": "请选择所属区划"})
+            raise ValidationError({"division": gettext("请选择所属区划")})
     elif role in ORGANISATION_ROLES:
         division = None
         if organisation is None:
-            raise ValidationError({"organisation": "请选择所属单位"})
+            raise ValidationError({"organisation": gettext("请选择所属单位")})
     elif role in ADMIN_ROLES:
         division = organisation = None
-    before = f"{target.get_role_display()}（{target.binding_label}）"
+    with translation.override(settings.LANGUAGE_CODE):  # the audit trail is written in Chinese
+        before = f"{target.get_role_display()}（{target.binding_label}）"
     target.role, target.division, target.organisation = role, division, organisation
     target.full_clean(exclude=["password"])
     target.save(update_fields=["role", "division", "organisation"])
-    after = f"{target.get_role_display()}（{target.binding_label}）"
+    with translation.override(settings.LANGUAGE_CODE):
+        after = f"{target.get_role_display()}（{target.binding_label}）"
     audit_event_record(
         kind=AuditEvent.Kind.PERMISSION,
         user=acting_user,
@@ -231,10 +234,10 @@ def user_change_role(
 def user_unlock(*, acting_user: User, username: str) -> int:
     """The security administrator lifts a login lockout before its 30 minutes are over."""
     if not acting_user.manages_security:
-        raise PermissionDenied("只有安全管理员可以解除账号锁定")
+        raise PermissionDenied(gettext("只有安全管理员可以解除账号锁定"))
     cleared = axes_reset(username=username)
     if not cleared:
-        raise ValidationError(f"账号 {username} 没有被锁定")
+        raise ValidationError(gettext("账号 {username} 没有被锁定").format(username=username))
     audit_event_record(
         kind=AuditEvent.Kind.PERMISSION, user=acting_user, detail=f"解除账号 {username} 的登录锁定"
     )
@@ -357,7 +360,8 @@ def _otp_refusal(
 ) -> ValidationError:
     if locked_until is not None:
         wait = max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
-        detail, message = f"{what}：尝试过于频繁，已暂停 {wait} 秒", f"验证码错误次数过多，请 {wait} 秒后再试"
+        detail = f"{what}：尝试过于频繁，已暂停 {wait} 秒"
+        message = gettext("验证码错误次数过多，请 {seconds} 秒后再试").format(seconds=wait)
     else:
         detail = f"{what}：验证码错误"
     audit_event_record(kind=AuditEvent.Kind.OTP_FAILED, request=request, user=user, detail=detail)
@@ -388,10 +392,10 @@ def otp_enrol_confirm(*, user: User, code: str, request: Any = None) -> tuple[TO
     recovery codes (shown once) are returned."""
     code = _normalised_code(code)
     if not (code.isdigit() and len(code) == 6):
-        raise ValidationError({"code": "请输入身份验证器上显示的 6 位数字"})
+        raise ValidationError({"code": gettext("请输入身份验证器上显示的 6 位数字")})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        raise ValidationError({"code": "二维码已失效，请刷新页面重新扫描"})
+        raise ValidationError({"code": gettext("二维码已失效，请刷新页面重新扫描")})
     accepted, locked_until = _otp_attempt(device, code)
     if not accepted:
         raise _otp_refusal(
@@ -399,7 +403,7 @@ def otp_enrol_confirm(*, user: User, code: str, request: Any = None) -> tuple[TO
             request=request,
             what="绑定身份验证器",
             locked_until=locked_until,
-            message="验证码不正确：请确认扫描的是本页的二维码、手机时间准确，再输入最新的验证码",
+            message=gettext("验证码不正确：请确认扫描的是本页的二维码、手机时间准确，再输入最新的验证码"),
         )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -417,20 +421,19 @@ def otp_verify(*, user: User, code: str, request: Any = None) -> Device:
     once). Wrong codes are throttled (1, 2, 4 … seconds) and logged."""
     code = _normalised_code(code)
     if not code:
-        raise ValidationError({"code": "请输入验证码"})
+        raise ValidationError({"code": gettext("请输入验证码")})
     device: Device | None
     if code.isdigit():
         if len(code) != 6:
-            raise ValidationError({"code": "验证码为 6 位数字"})
+            raise ValidationError({"code": gettext("验证码为 6 位数字")})
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        what, wrong = "登录验证", "验证码不正确，请输入身份验证器上最新的 6 位数字"
+        what, wrong = "登录验证", gettext("验证码不正确，请输入身份验证器上最新的 6 位数字")
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
-        what, wrong = "使用恢复码", "恢复码不正确或已经用过"
+        what, wrong = "使用恢复码", gettext("恢复码不正确或已经用过")
     if device is None:
-        raise ValidationError(
-            {"code": "您没有可用的恢复码" if what == "使用恢复码" else "您尚未绑定身份验证器"}
-        )
+        missing = gettext("您没有可用的恢复码") if what == "使用恢复码" else gettext("您尚未绑定身份验证器")
+        raise ValidationError({"code": missing})
     accepted, locked_until = _otp_attempt(device, code)
     if not accepted:
         raise _otp_refusal(user=user, request=request, what=what, locked_until=locked_until, message=wrong)
@@ -448,7 +451,7 @@ def otp_verify(*, user: User, code: str, request: Any = None) -> Device:
 @transaction.atomic
 def otp_recovery_codes_regenerate(*, user: User, request: Any = None) -> list[str]:
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValidationError("请先开启两步验证")
+        raise ValidationError(gettext("请先开启两步验证"))
     codes = _recovery_codes_new(user)
     audit_event_record(kind=AuditEvent.Kind.OTP, request=request, user=user, detail="重新生成恢复码")
     return codes
@@ -461,19 +464,21 @@ def otp_reset(*, acting_user: User, user: User, reason: str, request: Any = None
     reason = " ".join(reason.split())
     target = User.objects.select_for_update().filter(pk=user.pk).first()
     if target is None:
-        raise PermissionDenied("找不到该用户")
+        raise PermissionDenied(gettext("找不到该用户"))
     if target.pk == acting_user.pk:
-        raise PermissionDenied("不能重置自己的两步验证，请联系安全管理员")
+        raise PermissionDenied(gettext("不能重置自己的两步验证，请联系安全管理员"))
     if not may_reset_two_factor(acting_user, target):
-        raise PermissionDenied("您不能重置该用户的两步验证")
+        raise PermissionDenied(gettext("您不能重置该用户的两步验证"))
     if len(reason) < 4:
-        raise ValidationError({"reason": "请填写重置原因（至少 4 个字），如：手机丢失，已电话核实本人身份"})
+        raise ValidationError(
+            {"reason": gettext("请填写重置原因（至少 4 个字），如：手机丢失，已电话核实本人身份")}
+        )
     if len(reason) > 200:
-        raise ValidationError({"reason": "重置原因不能超过 200 个字"})
+        raise ValidationError({"reason": gettext("重置原因不能超过 200 个字")})
     removed = TOTPDevice.objects.filter(user=target).delete()[0]
     StaticDevice.objects.filter(user=target).delete()
     if not removed:
-        raise ValidationError("该用户没有绑定身份验证器，无需重置")
+        raise ValidationError(gettext("该用户没有绑定身份验证器，无需重置"))
     audit_event_record(
         kind=AuditEvent.Kind.OTP,
         request=request,

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -391,7 +392,11 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         "form": form,
         "qr": qr_svg(device.config_url),
         "secret": _secret_groups(device),
-        "issuer": settings.OTP_TOTP_ISSUER,
+        # The account name the QR code carries: the issuer stays the platform's Chinese name (as the
+        # authenticator app shows it, whatever the page's language), marked as Chinese.
+        "account": format_html(
+            '<span lang="zh-Hans">{}</span>:{}', settings.OTP_TOTP_ISSUER, user.get_username()
+        ),
         "enabled": enabled,
         "required": user.requires_two_factor,  # type: ignore[union-attr]
         "next": request.GET.get("next", ""),

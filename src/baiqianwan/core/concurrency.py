@@ -13,8 +13,10 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
-STALE_MESSAGE = "该记录已被他人修改，请刷新后重试"
+STALE_MESSAGE = gettext_lazy("该记录已被他人修改，请刷新后重试")
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -22,11 +24,11 @@ _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 class ConflictError(ValidationError):
     """The record changed since the caller read it; nothing was changed (HTTP 409)."""
 
-    def __init__(self, message: str = STALE_MESSAGE) -> None:
-        super().__init__(message, code="conflict")
+    def __init__(self, message: str | Promise = STALE_MESSAGE) -> None:
+        super().__init__(str(message), code="conflict")  # in the language of the request refused
 
 
-def version_check(*, current: int, expected: int | None, message: str = STALE_MESSAGE) -> None:
+def version_check(*, current: int, expected: int | None, message: str | Promise = STALE_MESSAGE) -> None:
     """Refuse the change when the caller read another version than the one now stored."""
     if expected is not None and int(expected) != current:
         raise ConflictError(message)
@@ -41,5 +43,5 @@ def expected_version(request: Any, given: int | None = None) -> int | None:
         return None
     found = _ETAG.match(header.split(",")[0])
     if found is None:
-        raise ValidationError({"If-Match": '应为读取时的版本号，如 "3"'})
+        raise ValidationError({"If-Match": gettext('应为读取时的版本号，如 "3"')})
     return int(found[1])

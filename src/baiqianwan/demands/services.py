@@ -284,9 +284,11 @@ def demand_transition(
         # Two officials at once: the first one's action stands; the other is told what it is now.
         moved_on = demand.status not in transition.sources
         raise ConflictError(
-            f"该需求已被他人处理，现为“{demand.get_status_display()}”，请刷新后查看"
+            gettext("该需求已被他人处理，现为“{status}”，请刷新后查看").format(
+                status=demand.get_status_display()
+            )
             if moved_on
-            else STALE_MESSAGE
+            else str(STALE_MESSAGE)
         )
     if demand.status not in transition.sources:
         raise ValidationError(

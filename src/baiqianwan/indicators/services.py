@@ -513,14 +513,14 @@ def _seen(submission: Submission, version: int | None) -> None:
     if version is None or version == submission.version:
         return
     if submission.status == SubmissionStatus.APPROVED:
-        message = "该报表已被他人审核通过（已审定），请刷新后查看"
+        message = gettext("该报表已被他人审核通过（已审定），请刷新后查看")
     elif submission.status == SubmissionStatus.RETURNED:
-        message = "该报表已被他人退回，请刷新后查看"
+        message = gettext("该报表已被他人退回，请刷新后查看")
     elif submission.status == SubmissionStatus.SUBMITTED:
         level = LEVEL_NAMES.get(submission.stage, submission.stage)
-        message = f"该报表已被他人审核，现等待{level}审核，请刷新后查看"
+        message = gettext("该报表已被他人审核，现等待{level}审核，请刷新后查看").format(level=level)
     else:
-        message = STALE_MESSAGE
+        message = str(STALE_MESSAGE)
     raise ConflictError(message)
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -148,7 +148,11 @@ def system_settings(request: HttpRequest) -> HttpResponse:
         (_("审计日志保留"), "AUDIT_RETENTION_DAYS", _("%(n)s 天") % {"n": settings.AUDIT_RETENTION_DAYS}),
         (_("上传文件上限"), "UPLOAD_MAX_BYTES", f"{settings.UPLOAD_MAX_BYTES // 1048576} MB"),
         (_("允许的域名"), "ALLOWED_HOSTS", ", ".join(settings.ALLOWED_HOSTS)),
-        (_("调试模式"), "DEBUG", _("开启（生产环境必须关闭）") if settings.DEBUG else _("关闭")),
+        (
+            _("调试模式"),
+            "DEBUG",
+            _("开启（生产环境必须关闭）") if settings.DEBUG else pgettext_lazy("switch", "关闭"),
+        ),
     ]
     return render(request, "web/system_settings.html", {"rows": rows})
 
