@@ -186,8 +186,10 @@ def job_kind_register(kind: str, execute: Callable[[Job], Job]) -> None:
 
 def job_start(job: Job) -> None:
     """Run ``job`` once the surrounding transaction commits: in this process in the embedded
-    default, on a worker when a broker is configured. The one way any job is started."""
+    default, on a worker when a broker is configured. The one way any job is started. Outside a
+    transaction it starts at once; ``job`` then shows how far it got (in-process: its end)."""
     transaction.on_commit(lambda: job_task.delay(job.pk))
+    job.refresh_from_db()
 
 
 def job_execute(job_id: int) -> Job:
