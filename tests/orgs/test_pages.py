@@ -125,3 +125,20 @@ def test_organisation_user_edits_its_own_organisation(
         {"name": org.name, "kind": org.kind, "uscc": org.uscc, "division": A["county"]},
     )
     assert "只能由科技管理部门修改" in moved.content.decode()
+
+
+def test_one_filter_definition_serves_the_page_and_the_api(
+    world: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(world["users"][Role.PROVINCE])
+    code = world["org_a"].division_id
+    listed = client.get(f"/api/v1/orgs/organisations?within={code}").json()["items"]
+    assert [item["id"] for item in listed] == [world["org_a"].pk]
+    page = client.get(f"/orgs/?within={code}").content.decode()
+    assert world["org_a"].name in page
+    assert world["org_b"].name not in page
+    refused = client.get("/api/v1/orgs/organisations?within=guangzhou&kind=nonsense")
+    assert refused.status_code == 422
+    assert {error["field"] for error in refused.json()["errors"]} == {"within", "kind"}
+    # The page ignores a bad filter and says why instead of failing.
+    assert client.get("/orgs/?within=guangzhou").status_code == 200

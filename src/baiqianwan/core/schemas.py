@@ -12,3 +12,26 @@ from typing import Any
 
 # Typed Any so that ``name: str = Field(OMITTED, ...)`` type-checks; pydantic does not validate defaults.
 OMITTED: Any = None
+
+
+def filter_query(form_class: type[Any]) -> type[Any]:
+    """The API's query schema for a list, derived from the list's ``FilterForm``.
+
+    The form stays the one definition of the filters: the handler declares
+    ``filters: Query[filter_query(XFilterForm)]`` so the parameters appear in the OpenAPI
+    document, then passes them to ``XFilterForm.strict()``, which validates them exactly as the page does.
+    """
+    from django import forms
+    from ninja import Schema
+    from pydantic import Field, create_model
+
+    fields: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        kind: Any = list[str] | None if isinstance(field, forms.MultipleChoiceField) else str | None
+        fields[name] = (kind, Field(None, description=str(field.label or name)))
+    return create_model(form_class.__name__.removesuffix("Form") + "Query", __base__=Schema, **fields)
+
+
+def filter_data(filters: Any) -> dict[str, Any]:
+    """The query values a client sent, as form data (what it left out stays out)."""
+    return {name: value for name, value in filters.dict().items() if value not in (None, "", [])}

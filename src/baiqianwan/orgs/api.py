@@ -1,17 +1,18 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
-from baiqianwan.core.schemas import OMITTED
+from baiqianwan.core.schemas import OMITTED, filter_data, filter_query
 from baiqianwan.core.scope import api_scope
 from baiqianwan.regions.selectors import division_get
 
 from . import selectors, services
+from .forms import OrganisationFilterForm
 from .models import Organisation, OrganisationKind, Person
 
 router = Router(tags=["单位与人员"])
@@ -116,8 +117,11 @@ def _division_values(values: dict[str, Any]) -> dict[str, Any]:
     summary="单位列表",
 )
 @paginate(BoundedPagination, page_size=20)
-def organisation_list(request: HttpRequest, q: str = "", kind: str = "", within: str = ""):
-    return selectors.organisation_list(user=request.user, q=q, kind=kind, within=within)
+def organisation_list(request: HttpRequest, filters: Query[filter_query(OrganisationFilterForm)]):  # type: ignore[valid-type]
+    values = OrganisationFilterForm.strict(filter_data(filters))
+    return selectors.organisation_list(
+        user=request.user, q=values["q"], kind=values["kind"], within=values["within"]
+    )
 
 
 @router.post(

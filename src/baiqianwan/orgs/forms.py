@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.core.forms import FilterForm
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.widgets import DivisionField
 
@@ -35,10 +36,13 @@ class OrganisationForm(forms.ModelForm):
         self.fields["uscc"].help_text = _("18 位，系统按 GB 32100 校验位检查")
 
 
-class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
+class OrganisationFilterForm(FilterForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("类型"), required=False, choices=[("", _("全部类型")), *OrganisationKind.choices]
+    )
+    within = forms.RegexField(
+        label=_("区划代码前缀"), required=False, regex=r"^\d{2,12}$", help_text=_("只列出此区划内的单位")
     )
 
 

@@ -27,9 +27,9 @@ def _require_directory_access(request: HttpRequest) -> None:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     _require_directory_access(request)
     filters = OrganisationFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
+    values = filters.values()
     organisations = selectors.organisation_list(
-        user=request.user, q=values.get("q", ""), kind=values.get("kind", "")
+        user=request.user, q=values.get("q", ""), kind=values.get("kind", ""), within=values.get("within", "")
     )
     if request.GET.get("export") == "xlsx":
         return spreadsheet_export(
