@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 from .assign import (
     DispatchInputError,
@@ -23,42 +23,21 @@ from .assign import (
     resolve_gaps,
     solve,
 )
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-# argparse's own phrases, so that the whole message reads in Chinese.
-_ARGPARSE_ZH = {
-    "the following arguments are required:": "缺少必需的参数：",
-    "unrecognized arguments:": "无法识别的参数：",
-    "invalid choice:": "无效的取值：",
-    "expected one argument": "需要一个参数值",
-    "choose from": "可选",
-}
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix="用法：")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        for en, zh in _ARGPARSE_ZH.items():
-            message = message.replace(en, zh)
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"参数错误：{message}\n")
+from .commandline import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    ChineseArgumentParser,
+    fail,
+    read_text,
+    write_text,
+)
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    ap = _Parser(
-        prog=prog,
-        description="求解特派员派驻（或评审专家分配）的最优方案，并说明空缺岗位的原因。",
-        add_help=False,
-        formatter_class=_Formatter,
-    )
-    opts = ap.add_argument_group("选项")
-    opts.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    ap = ChineseArgumentParser(prog=prog, description="求解特派员派驻的最优方案，并说明空缺岗位的原因。")
+    opts = ap.options
     opts.add_argument(
         "--input", required=True, metavar="INSTANCE.json", help="输入的派驻问题（JSON，- 表示标准输入）"
     )
@@ -86,18 +65,6 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return ap
 
 
-def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
-
-
-def _fail(code: int, message: str) -> int:
-    sys.stderr.write(message.rstrip("\n") + "\n")
-    return code
-
-
 _STAGE_LABELS = {
     "validate": "校验输入",
     "build": "构建网络",
@@ -119,11 +86,11 @@ def main(argv: Sequence[str] | None = None, prog: str = "bqw dispatch solve") ->
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     withdrawn = {w.strip() for item in args.withdrawn for w in item.split(",") if w.strip()}
     if withdrawn and not args.current:
-        return _fail(EXIT_BAD_INPUT, "参数错误：--withdrawn 需要与 --current（现行方案）一起使用")
+        return fail(EXIT_BAD_INPUT, "参数错误：--withdrawn 需要与 --current（现行方案）一起使用")
 
     try:
         try:
-            text = _read(args.input)
+            text = read_text(args.input)
         except (OSError, UnicodeDecodeError) as exc:
             raise DispatchInputError(f"无法读取输入文件 {args.input}：{exc}") from exc
         instance = instance_from_json(text)
@@ -131,7 +98,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "bqw dispatch solve") ->
         explain = not args.no_explain
         if args.current:
             try:
-                current_obj: Any = json.loads(_read(args.current))
+                current_obj: Any = json.loads(read_text(args.current))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise DispatchInputError(f"无法读取现行方案 {args.current}：{exc}") from exc
             if args.method != "optimal":
@@ -145,21 +112,17 @@ def main(argv: Sequence[str] | None = None, prog: str = "bqw dispatch solve") ->
             result = solve(instance, progress=progress, explain=explain)
     except DispatchInputError as exc:
         lines = exc.errors if len(exc.errors) > 1 else [exc.message]
-        return _fail(EXIT_BAD_INPUT, "输入错误：\n" + "\n".join(f"  - {line}" for line in lines))
+        return fail(EXIT_BAD_INPUT, "输入错误：\n" + "\n".join(f"  - {line}" for line in lines))
     except DispatchSolverError as exc:
-        return _fail(EXIT_FAILED, f"求解失败：{exc}")
+        return fail(EXIT_FAILED, f"求解失败：{exc}")
     except KeyboardInterrupt:
-        return _fail(EXIT_INTERRUPTED, "已取消")
+        return fail(EXIT_INTERRUPTED, "已取消")
 
     payload = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     try:
-        if args.output == "-":
-            sys.stdout.write(payload)
-        else:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(payload)
+        write_text(args.output, payload)
     except OSError as exc:
-        return _fail(EXIT_FAILED, f"无法写入输出文件 {args.output}：{exc}")
+        return fail(EXIT_FAILED, f"无法写入输出文件 {args.output}：{exc}")
     if args.output != "-":
         sys.stderr.write(
             f"已求解：填补 {result.filled}/{len(instance.slots)} 个岗位，总分 {result.score:g}，"
