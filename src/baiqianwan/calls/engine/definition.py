@@ -1,0 +1,320 @@
+"""A call type as data: the application form (fields, units, help, attachments), the eligibility
+rules with the plan's 粤东西北 tilt, the review rubric and how scores are aggregated, and — for
+nominations and selections — quotas, grades and the tie-break. The province edits the file; a
+call keeps the version it was published under (stored by content hash by the app).
+
+`definition_from_dict(data)` answers a `CallType` or raises `DefinitionError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+FORMAT = "baiqianwan.call-type/1"
+_MAX_ERRORS = 50
+
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Label = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class DefinitionError(ValueError):
+    """The definition is malformed; `errors` lists every problem found, in Chinese."""
+
+    def __init__(self, message: str, errors: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors) if errors else [message]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormField(_Strict):
+    """One question of the application form."""
+
+    code: Code
+    label: Label
+    type: Literal["integer", "decimal", "text", "choice", "boolean", "region"]
+    unit: str = ""
+    help: str = ""
+    required: bool = True
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    max_length: Annotated[int, Field(ge=1, le=20000)] = 2000
+    choices: list[Label] = []
+    # Co-builders (共建单位) fill it in too, and rules may count their share.
+    partners: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FormField:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("选择题须列出 choices")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("minimum 不能大于 maximum")
+        return self
+
+
+class AttachmentSpec(_Strict):
+    code: Code
+    label: Label
+    kinds: list[Literal["pdf", "jpg", "png", "xlsx", "docx", "zip"]] = ["pdf"]
+    max_mb: Annotated[int, Field(ge=1, le=200)] = 20
+    required: bool = True
+    help: str = ""
+
+
+class Threshold(_Strict):
+    """`field` (with the co-builders' share when `with_partners`) compared with a value, lower in 粤东西北."""
+
+    kind: Literal["threshold"]
+    label: Label
+    field: Code
+    op: Literal[">=", "<=", ">", "<"] = ">="
+    value: Decimal
+    ewn_value: Decimal | None = None
+    with_partners: bool = False
+
+
+class Ratio(_Strict):
+    """`numerator / denominator` compared with a value (e.g. 本科以上人员占专职科研人员 ≥ 50 %)."""
+
+    kind: Literal["ratio"]
+    label: Label
+    numerator: Code
+    denominator: Code
+    op: Literal[">=", "<="] = ">="
+    value: Annotated[Decimal, Field(ge=0)]
+    with_partners: bool = False
+
+
+class ApplicantKind(_Strict):
+    kind: Literal["applicant_kind"]
+    label: Label = "申报单位类型"
+    allowed: list[Literal["enterprise", "university", "institute", "government", "other"]]
+
+
+class InRegion(_Strict):
+    """The applicant (or, with `field`, a region the application names) is in 粤东西北."""
+
+    kind: Literal["east_west_north"]
+    label: Label
+    field: Code | None = None
+
+
+class Flag(_Strict):
+    """A yes/no answer of the form that must be yes (e.g. 面向中小企业提供服务)."""
+
+    kind: Literal["flag"]
+    label: Label
+    field: Code
+
+
+class AnyOf(_Strict):
+    kind: Literal["any_of"]
+    label: Label
+    rules: list[Rule] = Field(min_length=2)
+
+
+Rule = Annotated[Threshold | Ratio | ApplicantKind | InRegion | Flag | AnyOf, Field(discriminator="kind")]
+AnyOf.model_rebuild()
+
+
+class Criterion(_Strict):
+    code: Code
+    label: Label
+    weight: Annotated[Decimal, Field(gt=0, le=100)]
+    maximum: Annotated[int, Field(ge=1, le=1000)] = 100
+    # A score below this needs a written comment from the reviewer.
+    comment_below: int | None = None
+    help: str = ""
+
+
+class Review(_Strict):
+    reviewers_per_application: Annotated[int, Field(ge=1, le=15)] = 5
+    blind: bool = False
+    statistic: Literal["mean", "median", "trimmed_mean", "normalised"] = "trimmed_mean"
+    contested_spread: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(20)
+    rubric: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weights(self) -> Review:
+        total = sum(c.weight for c in self.rubric)
+        if total != 100:
+            raise ValueError(f"评分细则的权重合计须为 100，现为 {total}")
+        codes = [c.code for c in self.rubric]
+        if len(set(codes)) < len(codes):
+            raise ValueError("评分细则的 code 有重复")
+        return self
+
+
+class Grade(_Strict):
+    label: Label
+    count: Annotated[int, Field(ge=0, le=10000)]
+
+
+class Selection(_Strict):
+    """What the ranking turns into: grades with numbers (awards), or places with a share reserved
+    for 艰苦边远地区和基层一线 (talent), and the tie-break for equal scores."""
+
+    grades: list[Grade] = []
+    places: Annotated[int, Field(ge=0, le=100000)] | None = None
+    grassroots_share: Annotated[Decimal, Field(ge=0, le=1)] = Decimal(0)
+    grassroots_field: Code | None = None
+    ewn_first_among_equals: bool = False
+
+
+class CallType(_Strict):
+    format: Literal["baiqianwan.call-type/1"]
+    code: Code
+    name: Label
+    version: Annotated[str, Field(min_length=1, max_length=30)]
+    measure: str = ""
+    source: str = ""
+    description: str = ""
+    mode: Literal["application", "nomination"] = "application"
+    result: Literal["carrier", "award", "talent", "project"]
+    carrier_kind: str = ""
+    validity_years: Annotated[int, Field(ge=0, le=20)] = 0
+    nominator_quota: Annotated[int, Field(ge=0, le=1000)] = 0
+    fields: list[FormField] = Field(min_length=1)
+    attachments: list[AttachmentSpec] = []
+    eligibility: list[Rule] = []
+    review: Review
+    selection: Selection = Selection()
+
+    @model_validator(mode="after")
+    def _references(self) -> CallType:
+        known = {f.code: f for f in self.fields}
+        problems = []
+        if len(known) < len(self.fields):
+            problems.append("fields 中有重复的 code")
+        attachment_codes = [a.code for a in self.attachments]
+        if len(set(attachment_codes)) < len(attachment_codes):
+            problems.append("attachments 中有重复的 code")
+        for rule in _walk(self.eligibility):
+            for name in _field_refs(rule):
+                field = known.get(name)
+                if field is None:
+                    problems.append(f"规则“{rule.label}”引用的字段 {name} 不在 fields 中")
+                elif isinstance(rule, Threshold | Ratio) and field.type not in ("integer", "decimal"):
+                    problems.append(f"规则“{rule.label}”的字段 {name} 须是数值")
+                elif isinstance(rule, Flag) and field.type != "boolean":
+                    problems.append(f"规则“{rule.label}”的字段 {name} 须是是否题（boolean）")
+                elif isinstance(rule, InRegion) and field.type != "region":
+                    problems.append(f"规则“{rule.label}”的字段 {name} 须是地区（region）")
+                if getattr(rule, "with_partners", False) and field is not None and not field.partners:
+                    problems.append(f"规则“{rule.label}”计入共建单位，但字段 {name} 未设 partners")
+        if self.selection.grassroots_field and self.selection.grassroots_field not in known:
+            problems.append(f"selection.grassroots_field {self.selection.grassroots_field} 不在 fields 中")
+        if self.mode == "nomination" and not self.nominator_quota:
+            problems.append("提名制（nomination）须设每个提名单位的名额 nominator_quota")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+    def field(self, code: str) -> FormField:
+        return next(f for f in self.fields if f.code == code)
+
+
+def _walk(rules: Sequence[Any]) -> list[Any]:
+    out = []
+    for rule in rules:
+        out.append(rule)
+        if isinstance(rule, AnyOf):
+            out.extend(_walk(rule.rules))
+    return out
+
+
+def _field_refs(rule: Any) -> list[str]:
+    if isinstance(rule, Threshold | Flag):
+        return [rule.field]
+    if isinstance(rule, Ratio):
+        return [rule.numerator, rule.denominator]
+    if isinstance(rule, InRegion) and rule.field:
+        return [rule.field]
+    return []
+
+
+# pydantic's error types, in Chinese; anything else reads "格式不正确".
+_MESSAGES = {
+    "missing": "缺少该项",
+    "extra_forbidden": "不是可识别的项",
+    "int_type": "须是整数",
+    "int_parsing": "须是整数",
+    "decimal_parsing": "须是数字",
+    "decimal_type": "须是数字",
+    "string_type": "须是文本",
+    "bool_type": "须是 true 或 false",
+    "bool_parsing": "须是 true 或 false",
+    "list_type": "须是列表",
+    "model_type": "须是对象",
+    "literal_error": "取值不在可选范围内",
+    "union_tag_invalid": "kind 不是可识别的规则类型",
+    "union_tag_not_found": "缺少 kind",
+    "string_pattern_mismatch": "只能用小写英文字母、数字和下划线，以字母开头",
+    "string_too_short": "不能为空",
+    "string_too_long": "太长",
+    "too_short": "项数不足",
+}
+_BOUNDS = {
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+}
+
+
+def _path(loc: Sequence[Any]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("threshold", "ratio", "applicant_kind", "east_west_north", "flag", "any_of"):
+            continue  # the union branch: the path already names the rule
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "定义"
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    out = []
+    for error in exc.errors():
+        kind = error["type"]
+        if kind == "value_error":
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
+        elif kind in _BOUNDS:
+            message = _BOUNDS[kind].format(**{k: str(v) for k, v in error.get("ctx", {}).items()})
+        else:
+            message = _MESSAGES.get(kind, "格式不正确")
+        out.append(f"{_path(error['loc'])}：{message}")
+    return out
+
+
+def definition_from_dict(data: Any) -> CallType:
+    if not isinstance(data, dict):
+        raise DefinitionError("申报类型定义须是一个 JSON 对象")
+    try:
+        return CallType.model_validate(data)
+    except ValidationError as exc:
+        errors = _messages(exc)
+        raise DefinitionError(errors[0], errors[:_MAX_ERRORS]) from None
+
+
+def definition_from_json(text: str) -> CallType:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+    return definition_from_dict(data)
+
+
+def content_hash(data: Any) -> str:
+    """SHA-256 of the canonical JSON: the same definition always hashes the same."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
