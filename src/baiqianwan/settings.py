@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "baiqianwan.plan",
     "baiqianwan.indicators",
     "baiqianwan.commissioners",
+    "baiqianwan.calls",
     "baiqianwan.reviews",
     "baiqianwan.api",
     "baiqianwan.web",

@@ -10,6 +10,13 @@ from django.utils.translation import gettext
 
 from .models import AuditChainHead, AuditEvent, AuditVerification, Job
 
+# Database keys are signed 64-bit; a larger number in an address names nothing (404, never a 500).
+MAX_ID = 2**63 - 1
+
+
+def valid_id(pk: Any) -> bool:
+    return isinstance(pk, int) and 0 < pk <= MAX_ID
+
 
 def job_list(*, user: Any) -> QuerySet[Job]:
     return Job.objects.for_user(user).select_related("created_by")

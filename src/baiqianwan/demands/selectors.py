@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import normalise_query
 
 from . import rules
@@ -46,14 +47,6 @@ def demand_list(
 
 
 DETAIL_RELATED = ("division", "industry", "industry__parent", "submitted_by", "merged_into", "organisation")
-
-
-# Database keys are signed 64-bit; a larger number in an address names nothing (404, never a 500).
-MAX_ID = 2**63 - 1
-
-
-def valid_id(pk: Any) -> bool:
-    return isinstance(pk, int) and 0 < pk <= MAX_ID
 
 
 def demand_get(*, user: Any, pk: int) -> Demand | None:

@@ -23,6 +23,7 @@ from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
 from baiqianwan.core.files import check_upload
 from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import to_simplified
 from baiqianwan.core.validators import validate_mobile
 from baiqianwan.industries.models import Industry
@@ -41,7 +42,6 @@ from .models import (
     SubmitterKind,
     TargetKind,
 )
-from .selectors import valid_id
 
 EDITABLE_FIELDS = (
     "title",

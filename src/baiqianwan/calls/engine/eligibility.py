@@ -159,17 +159,20 @@ def _ratio(call_type: CallType, rule: Ratio, facts: Facts) -> Check:
 
 
 def clean_values(
-    call_type: CallType, raw: Mapping[str, Any], *, partner: bool = False
+    call_type: CallType, raw: Mapping[str, Any], *, partner: bool = False, complete: bool = True
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The form's answers typed and checked: (values, errors by field code). With `partner`,
-    only the fields co-builders fill in are read. Text is kept as given (the app cleans control
-    characters at its boundary)."""
+    """The form's answers typed and checked: (values, errors by field code). With `partner`, only
+    the fields co-builders fill in are read, none required (what a co-builder leaves out counts as
+    nothing). Without `complete` (a draft), required answers may still be missing. Text is kept as
+    given (the app cleans control characters at its boundary)."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for spec in call_type.fields:
         if partner and not spec.partners:
             continue
-        value, error = _clean_one(spec, raw.get(spec.code))
+        value, error = _clean_one(
+            spec, raw.get(spec.code), required=spec.required and complete and not partner
+        )
         if error:
             errors[spec.code] = f"{spec.label}：{error}"
         elif value is not None:
@@ -180,9 +183,9 @@ def clean_values(
     return values, errors
 
 
-def _clean_one(spec: FormField, raw: Any) -> tuple[Any, str]:
+def _clean_one(spec: FormField, raw: Any, *, required: bool) -> tuple[Any, str]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, "必填" if spec.required else ""
+        return None, "必填" if required else ""
     if spec.type in ("integer", "decimal"):
         if isinstance(raw, bool):
             return None, "须是数字"

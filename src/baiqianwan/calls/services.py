@@ -1,0 +1,664 @@
+"""Writes of the call lifecycle, each step one transaction with the application's history (the
+audit log records every change of the registered models): 草稿 → 发布 → 申报/提名 → 推荐/初审 →
+形式审查 here; review, 公示 and the decision follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from baiqianwan.core.concurrency import version_check
+from baiqianwan.core.files import FILE_KINDS, file_kind
+from baiqianwan.core.text import strip_control_characters, to_simplified
+from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.regions.classification import is_east_west_north
+from baiqianwan.regions.models import Division
+
+from . import rules, selectors
+from .engine.definition import CallType, DefinitionError, content_hash, definition_from_dict
+from .engine.eligibility import Facts, Verdict, clean_values, evaluate
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    ApplicationMember,
+    ApplicationPartner,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    CallTypeVersion,
+)
+
+MAX_PARTNERS = 10
+MAX_MEMBERS = 30
+MAX_ATTACHMENTS_PER_SPEC = 3
+# What the call type calls a file kind, and what core.files can recognise by content.
+ATTACHMENT_KINDS = {"pdf": "pdf", "jpg": "jpeg", "png": "png", "xlsx": "xlsx"}
+# Organisation kinds as the eligibility rules name them.
+APPLICANT_KINDS = {
+    "enterprise": "enterprise",
+    "cooperative": "enterprise",
+    "family_farm": "enterprise",
+    "university": "university",
+    "institute": "institute",
+    "new_rd": "institute",
+    "government": "government",
+}
+_UNSAFE_NAME = re.compile(r"^.*[/\\]")
+
+
+def call_type_of(call: Call) -> CallType:
+    """The engine's view of the definition the call was published under."""
+    return definition_from_dict(call.call_type.definition)
+
+
+def _text(value: Any, limit: int) -> str:
+    return to_simplified(strip_control_characters(str(value or ""))).strip()[:limit]
+
+
+# ---- call types ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_type_load(*, acting_user: Any, data: Any, note: str = "") -> CallTypeVersion:
+    """Store a definition as the current version of its type (the same content is stored once)."""
+    if not rules.can_manage_calls(acting_user):
+        raise PermissionDenied(gettext("只有省科技厅可以维护申报类型"))
+    try:
+        call_type = definition_from_dict(data)
+    except DefinitionError as exc:
+        raise ValidationError({"definition": exc.errors}) from None
+    digest = content_hash(data)
+    existing = CallTypeVersion.objects.filter(content_hash=digest).first()
+    CallTypeVersion.objects.filter(code=call_type.code, is_current=True).exclude(content_hash=digest).update(
+        is_current=False
+    )
+    if existing is not None:
+        if not existing.is_current:
+            existing.is_current = True
+            existing.save(update_fields=["is_current", "updated_at"])
+        return existing
+    return CallTypeVersion.objects.create(
+        code=call_type.code,
+        name=call_type.name,
+        version=call_type.version,
+        content_hash=digest,
+        definition=data,
+        is_current=True,
+        note=_text(note, 200),
+        loaded_by=acting_user if acting_user.is_authenticated else None,
+    )
+
+
+# ---- calls -----------------------------------------------------------------------------------
+
+CALL_FIELDS = (
+    "title",
+    "year",
+    "guide",
+    "opens_at",
+    "closes_at",
+    "places",
+    "reviewers_per_application",
+    "blind",
+    "publicity_days",
+)
+
+
+def _call_values(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {k: v for k, v in values.items() if k in CALL_FIELDS}
+    if "title" in cleaned:
+        cleaned["title"] = _text(cleaned["title"], 120)
+    if "guide" in cleaned:
+        cleaned["guide"] = _text(cleaned["guide"], 20000)
+    return cleaned
+
+
+def _check_call(call: Call) -> None:
+    errors: dict[str, str] = {}
+    if len(call.title) < 4:
+        errors["title"] = gettext("名称至少 4 个字")
+    if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
+        errors["closes_at"] = gettext("申报截止须晚于开始申报")
+    if not 2020 <= call.year <= 2040:
+        errors["year"] = gettext("年度须在 2020 至 2040 之间")
+    if not 1 <= call.reviewers_per_application <= 15:
+        errors["reviewers_per_application"] = gettext("每项评审专家数须在 1 至 15 之间")
+    if not 1 <= call.publicity_days <= 30:
+        errors["publicity_days"] = gettext("公示天数须在 1 至 30 之间")
+    if errors:
+        raise ValidationError(errors)
+    call.full_clean()
+
+
+@transaction.atomic
+def call_create(*, acting_user: Any, call_type_code: str, **values: Any) -> Call:
+    if not rules.can_manage_calls(acting_user):
+        raise PermissionDenied(gettext("只有省科技厅可以发布申报指南"))
+    version = selectors.call_type_current(code=str(call_type_code))
+    if version is None:
+        raise ValidationError(
+            {"call_type": gettext("没有这个申报类型：{code}").format(code=_text(call_type_code, 40))}
+        )
+    review = version.definition.get("review", {})
+    defaults = {
+        "reviewers_per_application": review.get("reviewers_per_application", 5),
+        "blind": review.get("blind", False),
+    }
+    call = Call(call_type=version, created_by=acting_user, **{**defaults, **_call_values(values)})
+    _check_call(call)
+    call.save()
+    return call
+
+
+def _call_locked(acting_user: Any, call_id: int, version: int | None) -> Call:
+    call = (
+        Call.objects.select_for_update().filter(pk=call_id).first()
+        if rules.can_manage_calls(acting_user)
+        else None
+    )
+    if call is None:
+        raise PermissionDenied(gettext("找不到该申报指南，或您没有管理权限"))
+    version_check(current=call.version, expected=version)
+    return call
+
+
+@transaction.atomic
+def call_update(*, acting_user: Any, call_id: int, version: int | None = None, **values: Any) -> Call:
+    call = _call_locked(acting_user, call_id, version)
+    if call.status != CallStatus.DRAFT:
+        # Once units may apply, dates and rules are what they applied under; only the guide text
+        # and the closing date (an extension) may still change.
+        allowed = {"guide", "closes_at"}
+        if set(_call_values(values)) - allowed:
+            raise ValidationError(gettext("指南发布后只能修改指南正文和延长截止时间"))
+        if "closes_at" in values and values["closes_at"] < call.closes_at:
+            raise ValidationError({"closes_at": gettext("发布后截止时间只能延后，不能提前")})
+    for key, value in _call_values(values).items():
+        setattr(call, key, value)
+    _check_call(call)
+    call.version += 1
+    call.save()
+    return call
+
+
+@transaction.atomic
+def call_publish(*, acting_user: Any, call_id: int, version: int | None = None) -> Call:
+    call = _call_locked(acting_user, call_id, version)
+    if call.status != CallStatus.DRAFT:
+        raise ValidationError(gettext("只有草稿可以发布"))
+    if call.closes_at <= timezone.now():
+        raise ValidationError({"closes_at": gettext("申报截止时间已过，请先修改")})
+    if len(call.guide) < 20:
+        raise ValidationError({"guide": gettext("发布前请写好申报指南正文（至少 20 字）")})
+    call.status = CallStatus.OPEN
+    call.version += 1
+    call.save()
+    return call
+
+
+@transaction.atomic
+def call_close(*, acting_user: Any, call_id: int, version: int | None = None) -> Call:
+    """End the application period (also done automatically once the closing time has passed)."""
+    call = _call_locked(acting_user, call_id, version)
+    if call.status != CallStatus.OPEN:
+        raise ValidationError(gettext("只有申报中的指南可以截止"))
+    call.status = CallStatus.CLOSED
+    call.version += 1
+    call.save()
+    return call
+
+
+# ---- applications ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerEntry:
+    organisation_id: int
+    values: dict[str, Any]
+
+
+def _clean_answers(
+    call_type: CallType, values: dict[str, Any], partners: Sequence[PartnerEntry]
+) -> tuple[dict[str, Any], list[tuple[Organisation, dict[str, Any]]]]:
+    """The form's answers typed, and the co-builders found; every bad answer named."""
+    raw = {k: (_text(v, 20000) if isinstance(v, str) else v) for k, v in values.items()}
+    answers, errors = clean_values(call_type, raw, complete=False)
+    partner_rows: list[tuple[Organisation, dict[str, Any]]] = []
+    if len(partners) > MAX_PARTNERS:
+        errors["partners"] = gettext("共建单位最多 {n} 家").format(n=MAX_PARTNERS)
+    seen: set[int] = set()
+    for index, partner in enumerate(partners[:MAX_PARTNERS], start=1):
+        organisation = Organisation.all_objects.filter(pk=partner.organisation_id, is_active=True).first()
+        if organisation is None:
+            errors[f"partners.{index}"] = gettext("第 {n} 家共建单位不存在").format(n=index)
+            continue
+        if organisation.pk in seen:
+            errors[f"partners.{index}"] = gettext("共建单位“{name}”重复").format(name=organisation.name)
+            continue
+        seen.add(organisation.pk)
+        partner_values, partner_errors = clean_values(call_type, partner.values, partner=True)
+        for code, message in partner_errors.items():
+            errors[f"partners.{index}.{code}"] = gettext("共建单位“{name}”：{message}").format(
+                name=organisation.name, message=message
+            )
+        partner_rows.append((organisation, partner_values))
+    if errors:
+        raise ValidationError(errors)
+    return answers, partner_rows
+
+
+def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    # Decimals are stored as text so that 12.50 万元 comes back exactly as typed.
+    return {k: (str(v) if not isinstance(v, bool | int | str) else v) for k, v in values.items()}
+
+
+def _next_reference(call: Call) -> str:
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    count = Application.all_objects.filter(call=call).count()
+    return f"{call.year}-{call.pk:03d}-{count + 1:04d}"
+
+
+@transaction.atomic
+def application_create(
+    *,
+    acting_user: Any,
+    call_id: int,
+    title: str,
+    values: dict[str, Any],
+    applicant_id: int | None = None,
+    partners: Sequence[PartnerEntry] = (),
+    lead_id: int | None = None,
+) -> Application:
+    """A draft application of the user's unit, or a nomination by a bureau or eligible unit."""
+    call = selectors.call_get(user=acting_user, call_id=call_id)
+    if call is None:
+        raise PermissionDenied(gettext("找不到该申报指南"))
+    nominating = rules.can_nominate(acting_user, call)
+    if not (nominating or rules.can_apply(acting_user, call)):
+        if call.status != CallStatus.OPEN:
+            raise ValidationError(
+                gettext("该指南现在不接受申报（{status}）").format(status=call.get_status_display())
+            )
+        raise PermissionDenied(
+            gettext("该指南只接受提名") if rules.is_nomination(call) else gettext("只有单位账号可以申报")
+        )
+    if nominating:
+        applicant = (
+            Organisation.all_objects.filter(pk=applicant_id, is_active=True).first() if applicant_id else None
+        )
+        if applicant is None:
+            raise ValidationError({"applicant": gettext("请选择被提名的单位")})
+    else:
+        applicant = acting_user.organisation
+    application = Application(
+        call=call,
+        title=_text(title, 120),
+        applicant=applicant,
+        division=applicant.division,
+        in_east_west_north=is_east_west_north(applicant.division_id),
+        submitted_by=acting_user,
+    )
+    if nominating:
+        _take_nomination_place(acting_user, call, application)
+    if len(application.title) < 4:
+        raise ValidationError({"title": gettext("申报名称至少 4 个字")})
+    answers, partner_rows = _clean_answers(call_type_of(call), values, partners)
+    application.values = _json_ready(answers)
+    application.lead = _lead(applicant, lead_id)
+    application.reference = _next_reference(call)
+    application.save()
+    _save_partners(application, partner_rows)
+    _event(application, acting_user, "create", "")
+    return application
+
+
+def _take_nomination_place(acting_user: Any, call: Call, application: Application) -> None:
+    quota = int(call.call_type.definition.get("nominator_quota") or 0)
+    if acting_user.role == "city":
+        application.nominator_division_id = acting_user.division_id
+        used = selectors.nominations_used(
+            call=call, division_id=acting_user.division_id, organisation_id=None
+        )
+    else:
+        application.nominator_organisation_id = acting_user.organisation_id
+        used = selectors.nominations_used(
+            call=call, division_id=None, organisation_id=acting_user.organisation_id
+        )
+    if used >= quota:
+        raise ValidationError(gettext("提名名额已用完：每个提名单位最多提名 {quota} 项").format(quota=quota))
+
+
+def _lead(applicant: Organisation, lead_id: int | None) -> Person | None:
+    if lead_id is None:
+        return None
+    lead = Person.all_objects.filter(pk=lead_id, organisation=applicant).first()
+    if lead is None:
+        raise ValidationError({"lead": gettext("负责人须是申报单位的人员")})
+    return lead
+
+
+def _save_partners(application: Application, rows: list[tuple[Organisation, dict[str, Any]]]) -> None:
+    application.partners.all().delete()
+    ApplicationPartner.objects.bulk_create(
+        ApplicationPartner(application=application, organisation=organisation, values=_json_ready(values))
+        for organisation, values in rows
+        if organisation.pk != application.applicant_id
+    )
+
+
+def _locked(
+    acting_user: Any, application_id: int, version: int | None, action: Literal["view", "change"] = "change"
+) -> Application:
+    application = selectors.application_get(user=acting_user, application_id=application_id, action=action)
+    if application is None:
+        raise PermissionDenied(gettext("找不到该申报，或它不在您的管辖范围内"))
+    application = (
+        Application.all_objects.select_for_update().select_related("call__call_type").get(pk=application.pk)
+    )
+    version_check(current=application.version, expected=version)
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    acting_user: Any,
+    application_id: int,
+    version: int | None = None,
+    title: str | None = None,
+    values: dict[str, Any] | None = None,
+    partners: Sequence[PartnerEntry] | None = None,
+    lead_id: int | None = None,
+) -> Application:
+    application = _locked(acting_user, application_id, version, action="view")
+    if not rules.can_edit(acting_user, application):
+        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以修改"))
+    if title is not None:
+        application.title = _text(title, 120)
+        if len(application.title) < 4:
+            raise ValidationError({"title": gettext("申报名称至少 4 个字")})
+    if values is not None or partners is not None:
+        current_partners = [PartnerEntry(p.organisation_id, p.values) for p in application.partners.all()]
+        answers, partner_rows = _clean_answers(
+            call_type_of(application.call),
+            values if values is not None else application.values,
+            partners if partners is not None else current_partners,
+        )
+        application.values = _json_ready(answers)
+        _save_partners(application, partner_rows)
+    if lead_id is not None:
+        application.lead = _lead(application.applicant, lead_id)
+    application.version += 1
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_member_set(
+    *, acting_user: Any, application_id: int, person_ids: Sequence[int], role: str = ""
+) -> list[ApplicationMember]:
+    """Name the team: people of the applicant or a co-builder (their 身份证号 stay masked)."""
+    application = _locked(acting_user, application_id, None, action="view")
+    if not rules.can_edit(acting_user, application):
+        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以修改"))
+    if len(person_ids) > MAX_MEMBERS:
+        raise ValidationError({"members": gettext("团队成员最多 {n} 人").format(n=MAX_MEMBERS)})
+    units = {application.applicant_id, *application.partners.values_list("organisation_id", flat=True)}
+    people = {p.pk: p for p in Person.all_objects.filter(pk__in=list(person_ids), organisation_id__in=units)}
+    missing = [pk for pk in person_ids if pk not in people]
+    if missing:
+        raise ValidationError({"members": gettext("团队成员须是申报单位或共建单位的人员")})
+    application.members.all().delete()
+    return ApplicationMember.objects.bulk_create(
+        ApplicationMember(application=application, person=people[pk], role=_text(role, 40))
+        for pk in dict.fromkeys(person_ids)
+    )
+
+
+@transaction.atomic
+def application_attach(
+    *, acting_user: Any, application_id: int, spec: str, name: str, data: bytes
+) -> ApplicationAttachment:
+    application = _locked(acting_user, application_id, None, action="view")
+    if not rules.can_edit(acting_user, application):
+        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以上传材料"))
+    specs = {a.code: a for a in call_type_of(application.call).attachments}
+    attachment = specs.get(str(spec))
+    if attachment is None:
+        raise ValidationError({"spec": gettext("本申报不需要这项材料：{spec}").format(spec=_text(spec, 40))})
+    if len(data) > attachment.max_mb * 1024 * 1024:
+        raise ValidationError(
+            {
+                "file": gettext("“{label}”不能超过 {mb} MB").format(
+                    label=attachment.label, mb=attachment.max_mb
+                )
+            }
+        )
+    if not data:
+        raise ValidationError({"file": gettext("文件是空的")})
+    allowed = [ATTACHMENT_KINDS[k] for k in attachment.kinds if k in ATTACHMENT_KINDS]
+    kind = file_kind(data, allowed)
+    if kind is None:
+        labels = "、".join(str(FILE_KINDS[k][2]) for k in allowed)
+        raise ValidationError(
+            {
+                "file": gettext("“{label}”须是 {kinds}（按文件内容判断）").format(
+                    label=attachment.label, kinds=labels
+                )
+            }
+        )
+    if application.attachments.filter(spec=attachment.code).count() >= MAX_ATTACHMENTS_PER_SPEC:
+        raise ValidationError(
+            {
+                "file": gettext("“{label}”最多上传 {n} 个文件").format(
+                    label=attachment.label, n=MAX_ATTACHMENTS_PER_SPEC
+                )
+            }
+        )
+    clean_name = _text(_UNSAFE_NAME.sub("", name), 120) or attachment.label
+    stored = ApplicationAttachment(
+        application=application,
+        spec=attachment.code,
+        name=clean_name,
+        content_type=FILE_KINDS[kind][1],
+        size=len(data),
+    )
+    stored.file.save(f"{application.reference}-{attachment.code}.{kind}", ContentFile(data), save=False)
+    stored.save()
+    return stored
+
+
+def eligibility_of(application: Application) -> Verdict:
+    """The call type's rules applied to the application as it is now."""
+    call_type = call_type_of(application.call)
+    regions: dict[str, tuple[str, bool]] = {}
+    for spec in call_type.fields:
+        if spec.type == "region" and application.values.get(spec.code):
+            division = Division.objects.filter(pk=application.values[spec.code]).first()
+            if division is not None:
+                regions[spec.code] = (division.full_name, is_east_west_north(division.code))
+    facts = Facts(
+        values=application.values,
+        partners=[p.values for p in application.partners.all()],
+        applicant_kind=APPLICANT_KINDS.get(application.applicant.kind, "other"),
+        applicant_in_ewn=application.in_east_west_north,
+        regions=regions,
+    )
+    return evaluate(call_type, facts)
+
+
+def _completeness(application: Application, call_type: CallType) -> dict[str, str]:
+    _answers, errors = clean_values(call_type, application.values)
+    have = set(application.attachments.values_list("spec", flat=True))
+    for spec in call_type.attachments:
+        if spec.required and spec.code not in have:
+            errors[f"attachment.{spec.code}"] = gettext("缺少材料：{label}").format(label=spec.label)
+    return errors
+
+
+@transaction.atomic
+def application_submit(*, acting_user: Any, application_id: int, version: int | None = None) -> Application:
+    application = _locked(acting_user, application_id, version, action="view")
+    if not rules.can_edit(acting_user, application):
+        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以提交"))
+    call = application.call
+    now = timezone.now()
+    if call.status != CallStatus.OPEN or now > call.closes_at:
+        raise ValidationError(
+            gettext("申报已于 {when} 截止，不能再提交").format(
+                when=timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
+            )
+        )
+    errors = _completeness(application, call_type_of(call))
+    if errors:
+        raise ValidationError(errors)
+    same_call = (
+        Application.all_objects.filter(call=call, applicant=application.applicant)
+        .exclude(pk=application.pk)
+        .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
+    )
+    earlier = same_call.first()
+    if earlier is not None and not rules.is_nomination(call):
+        raise ValidationError(
+            gettext("本单位已向该指南提交过申报（{ref}），同一指南每单位限报一项").format(
+                ref=earlier.reference
+            )
+        )
+    verdict = eligibility_of(application)
+    application.eligible = verdict.eligible
+    application.eligibility = [{"label": c.label, "passed": c.passed, "text": c.text} for c in verdict.checks]
+    before = application.status
+    # A nomination is the nominator's recommendation already; it goes straight to the province.
+    application.status = (
+        ApplicationStatus.RECOMMENDED if rules.is_nomination(call) else ApplicationStatus.SUBMITTED
+    )
+    application.submitted_at = now
+    application.return_reason = ""
+    application.version += 1
+    application.save()
+    _event(application, acting_user, "submit", before)
+    return application
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: frozenset[str]
+    target: str
+    allowed: Callable[[Any, Application], bool]
+    label: str | Promise
+    needs_reason: bool = False
+
+
+STEPS: dict[str, Step] = {
+    "recommend": Step(
+        frozenset({ApplicationStatus.SUBMITTED}),
+        ApplicationStatus.RECOMMENDED,
+        rules.can_recommend,
+        _("推荐"),
+    ),
+    "return": Step(
+        frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED}),
+        ApplicationStatus.RETURNED,
+        rules.can_recommend,
+        _("退回修改"),
+        needs_reason=True,
+    ),
+    "decline": Step(
+        frozenset({ApplicationStatus.SUBMITTED}),
+        ApplicationStatus.NOT_RECOMMENDED,
+        rules.can_recommend,
+        _("不予推荐"),
+        needs_reason=True,
+    ),
+    "accept": Step(
+        frozenset({ApplicationStatus.RECOMMENDED}),
+        ApplicationStatus.ACCEPTED,
+        rules.can_check,
+        _("形式审查通过"),
+    ),
+    "reject": Step(
+        frozenset({ApplicationStatus.RECOMMENDED}),
+        ApplicationStatus.REJECTED,
+        rules.can_check,
+        _("形式审查不通过"),
+        needs_reason=True,
+    ),
+    "withdraw": Step(
+        frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED}),
+        ApplicationStatus.WITHDRAWN,
+        rules.speaks_for_applicant,
+        _("撤回"),
+    ),
+}
+
+
+def application_actions(*, user: Any, application: Application) -> list[str]:
+    """The steps this user may take on the application as it is now (the page's buttons)."""
+    return [
+        name
+        for name, step in STEPS.items()
+        if application.status in step.sources and step.allowed(user, application)
+    ]
+
+
+@transaction.atomic
+def application_step(
+    *, acting_user: Any, application_id: int, action: str, note: str = "", version: int | None = None
+) -> Application:
+    step = STEPS.get(str(action))
+    if step is None:
+        raise ValidationError(gettext("未知操作：{value}").format(value=_text(action, 20)))
+    application = _locked(acting_user, application_id, version, action="view")
+    if not step.allowed(acting_user, application):
+        raise PermissionDenied(gettext("您没有{label}该申报的权限").format(label=step.label))
+    if application.status not in step.sources:
+        raise ValidationError(
+            gettext("申报当前为“{status}”，不能{label}").format(
+                status=application.get_status_display(), label=step.label
+            )
+        )
+    note = _text(note, 500)
+    if step.needs_reason and len(note) < 2:
+        raise ValidationError({"note": gettext("{label}时请说明原因").format(label=step.label)})
+    if action == "accept" and application.eligible is False:
+        raise ValidationError(
+            gettext("该申报不符合申报条件，不能通过形式审查：")
+            + "；".join(c["text"] for c in application.eligibility if not c["passed"])
+        )
+    before = application.status
+    application.status = step.target
+    if step.needs_reason:
+        application.return_reason = note
+    application.version += 1
+    application.save()
+    _event(application, acting_user, action, before, note)
+    return application
+
+
+def _event(application: Application, actor: Any, action: str, before: str, note: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=application.status,
+        note=note[:500],
+    )
+
+
+def calls_close_due(*, now: dt.datetime | None = None) -> int:
+    """Close every open call whose closing time has passed (the automatic transition)."""
+    now = now or timezone.now()
+    return Call.objects.filter(status=CallStatus.OPEN, closes_at__lt=now).update(status=CallStatus.CLOSED)
