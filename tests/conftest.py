@@ -22,6 +22,9 @@ from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
 from baiqianwan.regions.services import divisions_load
 
+# Fixtures several test packages share (a published call, applicants on both sides).
+pytest_plugins = ["tests.calls.fixtures"]
+
 PASSWORD = "Tq7#river-lychee"
 
 # A side: 梅州市 大埔县 湖寮镇 长教村; B side: 湛江市 徐闻县, and 东莞 (no county level).

@@ -18,7 +18,7 @@ from baiqianwan.calls.models import Application, ApplicationStatus, Call, CallSt
 from baiqianwan.calls.services import PartnerEntry
 from baiqianwan.orgs.models import Organisation
 
-from .conftest import CENTRE_VALUES, PDF, PNG, definition
+from .fixtures import CENTRE_VALUES, PDF, PNG, definition
 
 
 def joint_application(enterprise: User, call: Call, university: Organisation, **values: Any) -> Application:

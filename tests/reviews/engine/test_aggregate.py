@@ -92,3 +92,27 @@ def test_bad_requests_are_refused() -> None:
         rank(aggregate([Sheet("A", "E", 80)]), by="normalised")
     with pytest.raises(ValueError, match="排序依据"):
         rank({}, by="max")
+
+
+def test_a_sheet_is_weighted_to_100_and_low_scores_need_a_reason() -> None:
+    from decimal import Decimal
+
+    from baiqianwan.calls.engine.definition import Criterion
+    from baiqianwan.reviews.engine.rubric import sheet_total
+
+    rubric = [
+        Criterion(code="innovation", label="创新", weight=Decimal(60), comment_below=60),
+        Criterion(code="team", label="团队", weight=Decimal(40), maximum=10),
+    ]
+    total, scores, errors = sheet_total(rubric, {"innovation": 80, "team": "7"}, {}, complete=True)
+    assert (total, scores, errors) == (Decimal("76.00"), {"innovation": 80, "team": 7}, {})
+    total, _scores, errors = sheet_total(rubric, {"innovation": 50, "team": 11, "x": 1}, {}, complete=True)
+    assert total is None
+    assert errors == {
+        "x": "x：不是本评分细则的评分项",
+        "innovation": "创新：低于 60 分须写明理由（至少 5 个字）",
+        "team": "团队：须是 0 至 10 的整数",
+    }
+    total, scores, errors = sheet_total(rubric, {"innovation": -1}, {}, complete=False)
+    assert errors == {"innovation": "创新：须是 0 至 100 的整数"}
+    assert sheet_total(rubric, {"innovation": 50}, {}, complete=False) == (None, {"innovation": 50}, {})
