@@ -283,3 +283,64 @@ def test_a_nomination_call_takes_nominations_within_the_quota(
             values=values,
             applicant_id=world["org_a"].pk,
         )
+
+
+def test_publicity_objection_and_decision_fill_the_register_and_the_kpi(
+    open_call: Callable[..., Call],
+    enterprise: User,
+    university: Organisation,
+    world: dict[str, Any],
+    province: User,
+) -> None:
+    from baiqianwan.calls.models import Carrier, ObjectionStatus
+    from baiqianwan.plan.selectors import LIVE_KPIS
+
+    call = open_call()
+    application = joint_application(enterprise, call, university)
+    services.application_submit(acting_user=enterprise, application_id=application.pk)
+    services.application_step(
+        acting_user=world["users"][Role.CITY], application_id=application.pk, action="recommend"
+    )
+    services.application_step(acting_user=province, application_id=application.pk, action="accept")
+    # The review itself is tested in tests/reviews; here its outcome: provisionally selected.
+    Application.all_objects.filter(pk=application.pk).update(status=ApplicationStatus.PROVISIONAL, score=88)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.PROVISIONAL)
+    before = LIVE_KPIS["KPI-EWN-CARRIERS"]()
+
+    call = services.publicity_start(acting_user=province, call_id=call.pk)
+    assert call.publicity_ends == timezone.localdate() + dt.timedelta(days=7)
+    with pytest.raises(ValidationError) as raised:
+        services.objection_file(call_id=call.pk, name="", contact="1", reason="短", application_id=10**30)
+    assert set(raised.value.message_dict) == {"name", "contact", "reason", "application"}
+    objection = services.objection_file(
+        call_id=call.pk,
+        name="王某",
+        contact="13800138000",
+        reason="该单位研发设备清单中含生产设备，原值虚高，请核查。",
+        application_id=application.pk,
+    )
+    assert objection.reference == f"YY2025-{call.pk:03d}-001"
+    with pytest.raises(ValidationError, match="公示期到"):
+        services.call_decide(acting_user=province, call_id=call.pk, decision_number="粤科函农字〔2025〕88号")
+    later = call.publicity_ends
+    with pytest.raises(ValidationError, match="还有 1 件异议未答复"):
+        services.call_decide(
+            acting_user=province, call_id=call.pk, decision_number="粤科函农字〔2025〕88号", today=later
+        )
+    answered = services.objection_answer(
+        acting_user=province,
+        objection_id=objection.pk,
+        answer="经核查，设备清单已剔除生产设备，仍满足条件。",
+        upheld=False,
+    )
+    assert answered.status == ObjectionStatus.DISMISSED
+    decided = services.call_decide(
+        acting_user=province, call_id=call.pk, decision_number="粤科函农字〔2025〕88号", today=later
+    )
+    assert decided.status == CallStatus.DECIDED
+    carrier = Carrier.all_objects.get(application=application)
+    assert carrier.kind == "工程技术研究中心"
+    assert carrier.in_east_west_north
+    assert carrier.valid_until == later.replace(year=later.year + 3)
+    assert LIVE_KPIS["KPI-EWN-CARRIERS"]() == before + 1
+    assert Application.all_objects.get(pk=application.pk).status == ApplicationStatus.APPROVED

@@ -8,7 +8,11 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Application, Call, CallTypeVersion, Carrier
+        from baiqianwan.plan.selectors import live_kpi_register
 
-        for model in (CallTypeVersion, Call, Application, Carrier):
+        from .models import Application, Call, CallTypeVersion, Carrier, Objection
+        from .services import carriers_in_east_west_north
+
+        for model in (CallTypeVersion, Call, Application, Carrier, Objection):
             auditlog.register(model)
+        live_kpi_register("KPI-EWN-CARRIERS", carriers_in_east_west_north)

@@ -309,3 +309,59 @@ class Carrier(ScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待答复")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class Objection(TimeStampedModel):
+    """An objection (异议) to a 公示 list, filed during the period; the province answers by a date."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("申报指南"), on_delete=models.PROTECT, related_name="objections"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("针对的申报"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+    )
+    reference = models.CharField(_("受理编号"), max_length=30, unique=True)
+    name = models.CharField(_("异议人"), max_length=40)
+    contact = models.CharField(_("联系方式"), max_length=40)
+    reason = models.TextField(_("异议内容"), max_length=3000)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due = models.DateField(_("答复期限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    answer = models.TextField(_("答复"), max_length=3000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference

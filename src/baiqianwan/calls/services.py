@@ -13,6 +13,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.files import FILE_KINDS, file_kind
+from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.classification import is_east_west_north
@@ -38,6 +40,10 @@ from .models import (
     Call,
     CallStatus,
     CallTypeVersion,
+    Carrier,
+    CarrierStatus,
+    Objection,
+    ObjectionStatus,
 )
 
 MAX_PARTNERS = 10
@@ -662,3 +668,195 @@ def calls_close_due(*, now: dt.datetime | None = None) -> int:
     """Close every open call whose closing time has passed (the automatic transition)."""
     now = now or timezone.now()
     return Call.objects.filter(status=CallStatus.OPEN, closes_at__lt=now).update(status=CallStatus.CLOSED)
+
+
+# ---- provisional list, 公示, objections, decision --------------------------------------------
+
+OBJECTION_DAYS = 10
+
+
+@transaction.atomic
+def provisional_set(*, acting_user: Any, application_id: int, selected: bool, note: str) -> Application:
+    """Change one provisional result by hand (before the 公示, or after an upheld objection)."""
+    if not rules.can_manage_calls(acting_user):
+        raise PermissionDenied(gettext("只有省科技厅可以调整拟定结果"))
+    application = _locked(acting_user, application_id, None, action="view")
+    if application.call.status not in (CallStatus.PROVISIONAL, CallStatus.PUBLICITY):
+        raise ValidationError(gettext("只有拟定结果阶段或公示期间可以调整"))
+    if application.status not in (ApplicationStatus.PROVISIONAL, ApplicationStatus.NOT_SELECTED):
+        raise ValidationError(gettext("该申报不在评审结果中"))
+    note = _text(note, 500)
+    if len(note) < 2:
+        raise ValidationError({"note": gettext("调整拟定结果时请说明原因")})
+    before = application.status
+    application.status = ApplicationStatus.PROVISIONAL if selected else ApplicationStatus.NOT_SELECTED
+    if not selected:
+        application.grade = ""
+    application.version += 1
+    application.save()
+    _event(application, acting_user, "adjust", before, note)
+    return application
+
+
+@transaction.atomic
+def publicity_start(*, acting_user: Any, call_id: int, version: int | None = None) -> Call:
+    """Publish the provisional list for the call's 公示 period, starting today."""
+    call = _call_locked(acting_user, call_id, version)
+    if call.status != CallStatus.PROVISIONAL:
+        raise ValidationError(gettext("拟定结果后才能公示"))
+    if not call.applications.filter(status=ApplicationStatus.PROVISIONAL).exists():
+        raise ValidationError(gettext("拟定名单是空的"))
+    today = timezone.localdate()
+    call.publicity_starts = today
+    call.publicity_ends = today + dt.timedelta(days=call.publicity_days)
+    call.status = CallStatus.PUBLICITY
+    call.version += 1
+    call.save()
+    return call
+
+
+def _objection_reference(call: Call) -> str:
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    return f"YY{call.year}-{call.pk:03d}-{Objection.objects.filter(call=call).count() + 1:03d}"
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    call_id: int,
+    name: str,
+    contact: str,
+    reason: str,
+    application_id: int | None = None,
+    acting_user: Any = None,
+) -> Objection:
+    """Anyone may object during the 公示 period; the answer is due within OBJECTION_DAYS days."""
+    call = Call.objects.filter(pk=call_id, status=CallStatus.PUBLICITY).first() if valid_id(call_id) else None
+    if call is None:
+        raise ValidationError(gettext("该名单不在公示期内，不能提出异议"))
+    today = timezone.localdate()
+    if call.publicity_ends and today > call.publicity_ends:
+        raise ValidationError(gettext("公示已于 {day} 结束").format(day=call.publicity_ends))
+    errors: dict[str, str] = {}
+    name, contact, reason = _text(name, 40), _text(contact, 40), _text(reason, 3000)
+    if len(name) < 2:
+        errors["name"] = gettext("请填写异议人姓名或单位名称（实名提出）")
+    if len(contact) < 5:
+        errors["contact"] = gettext("请留下联系电话或邮箱，以便答复")
+    if len(reason) < 10:
+        errors["reason"] = gettext("请写明异议的事实和理由（至少 10 个字）")
+    application = None
+    if application_id is not None:
+        application = (
+            call.applications.filter(pk=application_id, status=ApplicationStatus.PROVISIONAL).first()
+            if valid_id(application_id)
+            else None
+        )
+        if application is None:
+            errors["application"] = gettext("所选项目不在公示名单中")
+    if errors:
+        raise ValidationError(errors)
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    return Objection.objects.create(
+        call=call,
+        application=application,
+        reference=_objection_reference(call),
+        name=name,
+        contact=contact,
+        reason=reason,
+        filed_by=user,
+        due=today + dt.timedelta(days=OBJECTION_DAYS),
+    )
+
+
+@transaction.atomic
+def objection_answer(*, acting_user: Any, objection_id: int, answer: str, upheld: bool) -> Objection:
+    if not rules.can_manage_calls(acting_user):
+        raise PermissionDenied(gettext("只有省科技厅可以答复异议"))
+    objection = (
+        Objection.objects.select_for_update().filter(pk=objection_id).first()
+        if valid_id(objection_id)
+        else None
+    )
+    if objection is None:
+        raise PermissionDenied(gettext("找不到该异议"))
+    if objection.status != ObjectionStatus.OPEN:
+        raise ValidationError(gettext("该异议已答复"))
+    answer = _text(answer, 3000)
+    if len(answer) < 10:
+        raise ValidationError({"answer": gettext("请写明核查情况和处理意见（至少 10 个字）")})
+    objection.answer = answer
+    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    objection.answered_by = acting_user
+    objection.answered_at = timezone.now()
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def call_decide(
+    *,
+    acting_user: Any,
+    call_id: int,
+    decision_number: str,
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> Call:
+    """After the 公示 and with every objection answered: the provisional list becomes the decision;
+    carriers enter the register."""
+    call = _call_locked(acting_user, call_id, version)
+    today = today or timezone.localdate()
+    if call.status != CallStatus.PUBLICITY:
+        raise ValidationError(gettext("公示结束后才能作出决定"))
+    if call.publicity_ends and today < call.publicity_ends:
+        raise ValidationError(gettext("公示期到 {day} 才结束").format(day=call.publicity_ends))
+    open_objections = call.objections.filter(status=ObjectionStatus.OPEN).count()
+    if open_objections:
+        raise ValidationError(gettext("还有 {n} 件异议未答复").format(n=open_objections))
+    number = _text(decision_number, 60)
+    if len(number) < 4:
+        raise ValidationError({"decision_number": gettext("请填写决定文号，如 粤科函农字〔2025〕123号")})
+    call_type = call_type_of(call)
+    approved = list(
+        call.applications.filter(status=ApplicationStatus.PROVISIONAL).select_related("applicant")
+    )
+    for application in approved:
+        before = application.status
+        application.status = ApplicationStatus.APPROVED
+        application.version += 1
+        application.save(update_fields=["status", "version", "updated_at"])
+        _event(application, acting_user, "approve", before, number)
+    if call_type.result == "carrier":
+        valid_until = (
+            today.replace(year=today.year + call_type.validity_years) if call_type.validity_years else None
+        )
+        Carrier.objects.bulk_create(
+            Carrier(
+                kind=call_type.carrier_kind,
+                name=application.title,
+                organisation=application.applicant,
+                division_id=application.division_id,
+                in_east_west_north=application.in_east_west_north,
+                field=str(application.values.get("field", ""))[:60],
+                certified_on=today,
+                valid_until=valid_until,
+                application=application,
+            )
+            for application in approved
+        )
+    call.status = CallStatus.DECIDED
+    call.decision_number = number
+    call.decided_at = timezone.now()
+    call.version += 1
+    call.save()
+    return call
+
+
+def carriers_in_east_west_north(today: dt.date | None = None) -> float:
+    """KPI-EWN-CARRIERS: certified carriers in 粤东西北 within their validity."""
+    today = today or timezone.localdate()
+    return float(
+        Carrier.all_objects.filter(in_east_west_north=True, status=CarrierStatus.ACTIVE)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .count()
+    )
