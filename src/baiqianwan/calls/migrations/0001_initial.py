@@ -7,233 +7,575 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_organisation_version'),
-        ('regions', '0001_initial'),
+        ("orgs", "0002_organisation_version"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('reference', models.CharField(max_length=30, unique=True, verbose_name='申报编号')),
-                ('title', models.CharField(max_length=120, verbose_name='申报名称')),
-                ('in_east_west_north', models.BooleanField(default=False, verbose_name='粤东西北')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='申报内容')),
-                ('eligible', models.BooleanField(blank=True, null=True, verbose_name='符合申报条件')),
-                ('eligibility', models.JSONField(blank=True, default=list, verbose_name='条件核验')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交，待推荐'), ('returned', '退回修改'), ('not_recommended', '未获推荐'), ('recommended', '已推荐，待形式审查'), ('rejected', '形式审查未通过'), ('accepted', '形式审查通过'), ('reviewing', '专家评审中'), ('provisional', '拟立项/拟认定'), ('not_selected', '未入选'), ('approved', '已立项/已认定'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=16, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('return_reason', models.CharField(blank=True, max_length=500, verbose_name='退回或不通过原因')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='评审得分')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='排名')),
-                ('grade', models.CharField(blank=True, max_length=20, verbose_name='等级')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='版本')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='orgs.organisation', verbose_name='申报单位')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.division', verbose_name='申报单位所在地')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_applications', to='orgs.person', verbose_name='负责人')),
-                ('nominator_division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.division', verbose_name='提名单位（地区）')),
-                ('nominator_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nominations_made', to='orgs.organisation', verbose_name='提名单位')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("reference", models.CharField(max_length=30, unique=True, verbose_name="申报编号")),
+                ("title", models.CharField(max_length=120, verbose_name="申报名称")),
+                ("in_east_west_north", models.BooleanField(default=False, verbose_name="粤东西北")),
+                ("values", models.JSONField(blank=True, default=dict, verbose_name="申报内容")),
+                ("eligible", models.BooleanField(blank=True, null=True, verbose_name="符合申报条件")),
+                ("eligibility", models.JSONField(blank=True, default=list, verbose_name="条件核验")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交，待推荐"),
+                            ("returned", "退回修改"),
+                            ("not_recommended", "未获推荐"),
+                            ("recommended", "已推荐，待形式审查"),
+                            ("rejected", "形式审查未通过"),
+                            ("accepted", "形式审查通过"),
+                            ("reviewing", "专家评审中"),
+                            ("provisional", "拟立项/拟认定"),
+                            ("not_selected", "未入选"),
+                            ("approved", "已立项/已认定"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                (
+                    "return_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="退回或不通过原因"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="评审得分"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="排名")),
+                ("grade", models.CharField(blank=True, max_length=20, verbose_name="等级")),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="版本")),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="orgs.organisation",
+                        verbose_name="申报单位",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.division",
+                        verbose_name="申报单位所在地",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_applications",
+                        to="orgs.person",
+                        verbose_name="负责人",
+                    ),
+                ),
+                (
+                    "nominator_division",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.division",
+                        verbose_name="提名单位（地区）",
+                    ),
+                ),
+                (
+                    "nominator_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations_made",
+                        to="orgs.organisation",
+                        verbose_name="提名单位",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报',
-                'verbose_name_plural': '申报',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "申报",
+                "verbose_name_plural": "申报",
+                "ordering": ["-created_at", "-id"],
             },
             managers=[
-                ('all_objects', django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApplicationAttachment',
+            name="ApplicationAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('spec', models.CharField(max_length=40, verbose_name='材料')),
-                ('file', models.FileField(upload_to='calls/%Y/%m/', verbose_name='文件')),
-                ('name', models.CharField(max_length=120, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='calls.application', verbose_name='申报')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("spec", models.CharField(max_length=40, verbose_name="材料")),
+                ("file", models.FileField(upload_to="calls/%Y/%m/", verbose_name="文件")),
+                ("name", models.CharField(max_length=120, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="calls.application",
+                        verbose_name="申报",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报材料',
-                'verbose_name_plural': '申报材料',
-                'ordering': ['spec', 'id'],
+                "verbose_name": "申报材料",
+                "verbose_name_plural": "申报材料",
+                "ordering": ["spec", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('action', models.CharField(max_length=20, verbose_name='操作')),
-                ('from_status', models.CharField(blank=True, max_length=16, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, max_length=16, verbose_name='新状态')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='calls.application', verbose_name='申报')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("action", models.CharField(max_length=20, verbose_name="操作")),
+                ("from_status", models.CharField(blank=True, max_length=16, verbose_name="原状态")),
+                ("to_status", models.CharField(blank=True, max_length=16, verbose_name="新状态")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="calls.application",
+                        verbose_name="申报",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报处理记录',
-                'verbose_name_plural': '申报处理记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "申报处理记录",
+                "verbose_name_plural": "申报处理记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='申报指南名称')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('guide', models.TextField(blank=True, max_length=20000, verbose_name='申报指南')),
-                ('opens_at', models.DateTimeField(verbose_name='开始申报')),
-                ('closes_at', models.DateTimeField(verbose_name='申报截止')),
-                ('places', models.PositiveIntegerField(blank=True, null=True, verbose_name='拟支持数量')),
-                ('reviewers_per_application', models.PositiveSmallIntegerField(default=5, verbose_name='每项评审专家数')),
-                ('blind', models.BooleanField(default=False, verbose_name='匿名评审')),
-                ('publicity_days', models.PositiveSmallIntegerField(default=7, verbose_name='公示天数')),
-                ('publicity_starts', models.DateField(blank=True, null=True, verbose_name='公示开始')),
-                ('publicity_ends', models.DateField(blank=True, null=True, verbose_name='公示结束')),
-                ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='决定文号')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='决定时间')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('open', '申报中'), ('closed', '申报截止（推荐与形式审查）'), ('reviewing', '专家评审'), ('provisional', '拟立项/拟认定'), ('publicity', '公示中'), ('decided', '已决定')], default='draft', max_length=12, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='版本')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="申报指南名称")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("guide", models.TextField(blank=True, max_length=20000, verbose_name="申报指南")),
+                ("opens_at", models.DateTimeField(verbose_name="开始申报")),
+                ("closes_at", models.DateTimeField(verbose_name="申报截止")),
+                ("places", models.PositiveIntegerField(blank=True, null=True, verbose_name="拟支持数量")),
+                (
+                    "reviewers_per_application",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="每项评审专家数"),
+                ),
+                ("blind", models.BooleanField(default=False, verbose_name="匿名评审")),
+                ("publicity_days", models.PositiveSmallIntegerField(default=7, verbose_name="公示天数")),
+                ("publicity_starts", models.DateField(blank=True, null=True, verbose_name="公示开始")),
+                ("publicity_ends", models.DateField(blank=True, null=True, verbose_name="公示结束")),
+                ("decision_number", models.CharField(blank=True, max_length=60, verbose_name="决定文号")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="决定时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("open", "申报中"),
+                            ("closed", "申报截止（推荐与形式审查）"),
+                            ("reviewing", "专家评审"),
+                            ("provisional", "拟立项/拟认定"),
+                            ("publicity", "公示中"),
+                            ("decided", "已决定"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="版本")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报指南',
-                'verbose_name_plural': '申报指南',
-                'ordering': ['-year', '-opens_at', '-id'],
+                "verbose_name": "申报指南",
+                "verbose_name_plural": "申报指南",
+                "ordering": ["-year", "-opens_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='calls.call', verbose_name='申报指南'),
+            model_name="application",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="calls.call",
+                verbose_name="申报指南",
+            ),
         ),
         migrations.CreateModel(
-            name='CallTypeVersion',
+            name="CallTypeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=40, verbose_name='类型编码')),
-                ('name', models.CharField(max_length=60, verbose_name='类型名称')),
-                ('version', models.CharField(max_length=30, verbose_name='版本')),
-                ('content_hash', models.CharField(max_length=64, unique=True, verbose_name='内容摘要（SHA-256）')),
-                ('definition', models.JSONField(verbose_name='定义')),
-                ('is_current', models.BooleanField(default=False, verbose_name='现行版本')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=40, verbose_name="类型编码")),
+                ("name", models.CharField(max_length=60, verbose_name="类型名称")),
+                ("version", models.CharField(max_length=30, verbose_name="版本")),
+                (
+                    "content_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="内容摘要（SHA-256）"),
+                ),
+                ("definition", models.JSONField(verbose_name="定义")),
+                ("is_current", models.BooleanField(default=False, verbose_name="现行版本")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报类型版本',
-                'verbose_name_plural': '申报类型版本',
-                'ordering': ['code', '-created_at'],
+                "verbose_name": "申报类型版本",
+                "verbose_name_plural": "申报类型版本",
+                "ordering": ["code", "-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='call',
-            name='call_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='calls.calltypeversion', verbose_name='申报类型（版本）'),
+            model_name="call",
+            name="call_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="calls",
+                to="calls.calltypeversion",
+                verbose_name="申报类型（版本）",
+            ),
         ),
         migrations.CreateModel(
-            name='Carrier',
+            name="Carrier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(db_index=True, max_length=30, verbose_name='载体类型')),
-                ('name', models.CharField(max_length=120, verbose_name='载体名称')),
-                ('in_east_west_north', models.BooleanField(default=False, verbose_name='粤东西北')),
-                ('field', models.CharField(blank=True, max_length=60, verbose_name='领域')),
-                ('certified_on', models.DateField(verbose_name='认定日期')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('status', models.CharField(choices=[('active', '有效'), ('expired', '已到期'), ('revoked', '已撤销')], default='active', max_length=10, verbose_name='状态')),
-                ('application', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='carrier', to='calls.application', verbose_name='来源申报')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.division', verbose_name='所在地')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='carriers', to='orgs.organisation', verbose_name='依托单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("kind", models.CharField(db_index=True, max_length=30, verbose_name="载体类型")),
+                ("name", models.CharField(max_length=120, verbose_name="载体名称")),
+                ("in_east_west_north", models.BooleanField(default=False, verbose_name="粤东西北")),
+                ("field", models.CharField(blank=True, max_length=60, verbose_name="领域")),
+                ("certified_on", models.DateField(verbose_name="认定日期")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "有效"), ("expired", "已到期"), ("revoked", "已撤销")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="carrier",
+                        to="calls.application",
+                        verbose_name="来源申报",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.division",
+                        verbose_name="所在地",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="carriers",
+                        to="orgs.organisation",
+                        verbose_name="依托单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '科创载体',
-                'verbose_name_plural': '科创载体',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "科创载体",
+                "verbose_name_plural": "科创载体",
+                "ordering": ["kind", "name"],
             },
             managers=[
-                ('all_objects', django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('reference', models.CharField(max_length=30, unique=True, verbose_name='受理编号')),
-                ('name', models.CharField(max_length=40, verbose_name='异议人')),
-                ('contact', models.CharField(max_length=40, verbose_name='联系方式')),
-                ('reason', models.TextField(max_length=3000, verbose_name='异议内容')),
-                ('due', models.DateField(verbose_name='答复期限')),
-                ('status', models.CharField(choices=[('open', '待答复'), ('upheld', '异议成立'), ('dismissed', '异议不成立')], default='open', max_length=10, verbose_name='状态')),
-                ('answer', models.TextField(blank=True, max_length=3000, verbose_name='答复')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='答复人')),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='calls.application', verbose_name='针对的申报')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='calls.call', verbose_name='申报指南')),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("reference", models.CharField(max_length=30, unique=True, verbose_name="受理编号")),
+                ("name", models.CharField(max_length=40, verbose_name="异议人")),
+                ("contact", models.CharField(max_length=40, verbose_name="联系方式")),
+                ("reason", models.TextField(max_length=3000, verbose_name="异议内容")),
+                ("due", models.DateField(verbose_name="答复期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待答复"), ("upheld", "异议成立"), ("dismissed", "异议不成立")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, max_length=3000, verbose_name="答复")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="答复时间")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="答复人",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="calls.application",
+                        verbose_name="针对的申报",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="calls.call",
+                        verbose_name="申报指南",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公示异议',
-                'verbose_name_plural': '公示异议',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "公示异议",
+                "verbose_name_plural": "公示异议",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationMember',
+            name="ApplicationMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, max_length=40, verbose_name='分工')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='calls.application', verbose_name='申报')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.person', verbose_name='人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=40, verbose_name="分工")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="calls.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.person",
+                        verbose_name="人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报团队成员',
-                'verbose_name_plural': '申报团队成员',
-                'constraints': [models.UniqueConstraint(fields=('application', 'person'), name='one_member_entry_per_person')],
+                "verbose_name": "申报团队成员",
+                "verbose_name_plural": "申报团队成员",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "person"), name="one_member_entry_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationPartner',
+            name="ApplicationPartner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='共建单位投入')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='calls.application', verbose_name='申报')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation', verbose_name='共建单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("values", models.JSONField(blank=True, default=dict, verbose_name="共建单位投入")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partners",
+                        to="calls.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="共建单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '共建单位',
-                'verbose_name_plural': '共建单位',
-                'constraints': [models.UniqueConstraint(fields=('application', 'organisation'), name='one_partner_entry_per_org')],
+                "verbose_name": "共建单位",
+                "verbose_name_plural": "共建单位",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "organisation"), name="one_partner_entry_per_org"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['call', 'status'], name='calls_app_call_status'),
+            model_name="application",
+            index=models.Index(fields=["call", "status"], name="calls_app_call_status"),
         ),
         migrations.AddConstraint(
-            model_name='calltypeversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('code',), name='one_current_call_type_version'),
+            model_name="calltypeversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("code",),
+                name="one_current_call_type_version",
+            ),
         ),
     ]
