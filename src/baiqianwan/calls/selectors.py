@@ -7,8 +7,23 @@ from typing import Any, Literal
 from django.db.models import Count, Q, QuerySet
 
 from baiqianwan.core.selectors import valid_id
+from baiqianwan.regions.classification import is_east_west_north
+from baiqianwan.regions.models import Division
 
+from .engine.definition import CallType, definition_from_dict
+from .engine.eligibility import Facts, Verdict, evaluate
 from .models import Application, ApplicationStatus, Call, CallStatus, CallTypeVersion
+
+# Organisation kinds as the eligibility rules name them.
+APPLICANT_KINDS = {
+    "enterprise": "enterprise",
+    "cooperative": "enterprise",
+    "family_farm": "enterprise",
+    "university": "university",
+    "institute": "institute",
+    "new_rd": "institute",
+    "government": "government",
+}
 
 # Applications the offices work on; drafts stay the applicant's own business.
 SUBMITTED_STATES = frozenset(set(ApplicationStatus) - {ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN})
@@ -100,3 +115,27 @@ def nominations_used(*, call: Call, division_id: str | None, organisation_id: in
     if division_id:
         return nominations.filter(nominator_division_id=division_id).count()
     return nominations.filter(nominator_organisation_id=organisation_id).count()
+
+
+def call_type_of(call: Call) -> CallType:
+    """The engine's view of the definition the call was published under."""
+    return definition_from_dict(call.call_type.definition)
+
+
+def eligibility_of(application: Application) -> Verdict:
+    """The call type's rules applied to the application as it is now."""
+    call_type = call_type_of(application.call)
+    regions: dict[str, tuple[str, bool]] = {}
+    for spec in call_type.fields:
+        if spec.type == "region" and application.values.get(spec.code):
+            division = Division.objects.filter(pk=application.values[spec.code]).first()
+            if division is not None:
+                regions[spec.code] = (division.full_name, is_east_west_north(division.code))
+    facts = Facts(
+        values=application.values,
+        partners=[p.values for p in application.partners.all()],
+        applicant_kind=APPLICANT_KINDS.get(application.applicant.kind, "other"),
+        applicant_in_ewn=application.in_east_west_north,
+        regions=regions,
+    )
+    return evaluate(call_type, facts)

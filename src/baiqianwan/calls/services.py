@@ -25,11 +25,10 @@ from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.classification import is_east_west_north
-from baiqianwan.regions.models import Division
 
 from . import rules, selectors
 from .engine.definition import CallType, DefinitionError, content_hash, definition_from_dict
-from .engine.eligibility import Facts, Verdict, clean_values, evaluate
+from .engine.eligibility import clean_values
 from .models import (
     Application,
     ApplicationAttachment,
@@ -45,28 +44,14 @@ from .models import (
     Objection,
     ObjectionStatus,
 )
+from .selectors import call_type_of, eligibility_of
 
 MAX_PARTNERS = 10
 MAX_MEMBERS = 30
 MAX_ATTACHMENTS_PER_SPEC = 3
 # What the call type calls a file kind, and what core.files can recognise by content.
 ATTACHMENT_KINDS = {"pdf": "pdf", "jpg": "jpeg", "png": "png", "xlsx": "xlsx"}
-# Organisation kinds as the eligibility rules name them.
-APPLICANT_KINDS = {
-    "enterprise": "enterprise",
-    "cooperative": "enterprise",
-    "family_farm": "enterprise",
-    "university": "university",
-    "institute": "institute",
-    "new_rd": "institute",
-    "government": "government",
-}
 _UNSAFE_NAME = re.compile(r"^.*[/\\]")
-
-
-def call_type_of(call: Call) -> CallType:
-    """The engine's view of the definition the call was published under."""
-    return definition_from_dict(call.call_type.definition)
 
 
 def _text(value: Any, limit: int) -> str:
@@ -484,25 +469,6 @@ def application_attach(
     stored.file.save(f"{application.reference}-{attachment.code}.{kind}", ContentFile(data), save=False)
     stored.save()
     return stored
-
-
-def eligibility_of(application: Application) -> Verdict:
-    """The call type's rules applied to the application as it is now."""
-    call_type = call_type_of(application.call)
-    regions: dict[str, tuple[str, bool]] = {}
-    for spec in call_type.fields:
-        if spec.type == "region" and application.values.get(spec.code):
-            division = Division.objects.filter(pk=application.values[spec.code]).first()
-            if division is not None:
-                regions[spec.code] = (division.full_name, is_east_west_north(division.code))
-    facts = Facts(
-        values=application.values,
-        partners=[p.values for p in application.partners.all()],
-        applicant_kind=APPLICANT_KINDS.get(application.applicant.kind, "other"),
-        applicant_in_ewn=application.in_east_west_north,
-        regions=regions,
-    )
-    return evaluate(call_type, facts)
 
 
 def _completeness(application: Application, call_type: CallType) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from baiqianwan.calls.models import Application, Call
-from baiqianwan.calls.services import call_type_of
+from baiqianwan.calls.selectors import call_type_of
 
 from .engine.aggregate import Aggregate, Sheet, aggregate, rank
 from .models import AssignmentStatus, ReviewAssignment, ScoreSheet

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from baiqianwan.calls.models import Application, ApplicationEvent, ApplicationStatus, Call, CallStatus
 from baiqianwan.calls.rules import can_manage_calls
-from baiqianwan.calls.services import call_type_of
+from baiqianwan.calls.selectors import call_type_of
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters
