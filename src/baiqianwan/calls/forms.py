@@ -105,11 +105,8 @@ class ApplicationForm(forms.Form):
         if nominating:
             self.fields["applicant"] = forms.ModelChoiceField(
                 label=_("被提名单位"),
-                queryset=Organisation.objects.none(),
+                queryset=Organisation.all_objects.filter(is_active=True).order_by("name"),
                 help_text=_("从单位名录中选择；名录中没有的单位请先由所在地科技部门登记"),
-            )
-            self.fields["applicant"].queryset = Organisation.all_objects.filter(is_active=True).order_by(
-                "name"
             )
         for spec in call_type.fields:
             self.fields[f"v_{spec.code}"] = _answer_field(spec)
