@@ -89,6 +89,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         )
     if model == "supply.Achievement":
         return _achievement(world["org_a"]), _achievement(world["org_b"])
+    if model == "calls.Application":
+        return _application(world, "A"), _application(world, "B")
     if model == "supply.ExpertProfile":
         return _expert(world["person_a"]), _expert(world["person_b"])
     if model == "plan.ProgressReport":
@@ -179,6 +181,48 @@ def _demand(world: dict[str, Any], side: str) -> Demand:
             status="submitted",
         )
     return found[side]
+
+
+def _application(world: dict[str, Any], side: str) -> Any:
+    """A submitted application of the side's organisation to an open call."""
+    from baiqianwan.calls import services as calls
+    from baiqianwan.calls.models import Application, ApplicationStatus
+
+    from ..calls.fixtures import CENTRE_VALUES, definition
+
+    province = world["users"][Role.PROVINCE]
+    call = world.get("_call")
+    if call is None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        calls.call_type_load(acting_user=province, data=definition("engineering_centre"))
+        call = calls.call_create(
+            acting_user=province,
+            call_type_code="engineering_centre",
+            title="范围测试用工程中心指南",
+            year=2025,
+            guide="用于检查申报只在管辖范围内可见的指南正文。",
+            opens_at=timezone.now() - dt.timedelta(days=1),
+            closes_at=timezone.now() + dt.timedelta(days=30),
+        )
+        world["_call"] = call = calls.call_publish(acting_user=province, call_id=call.pk)
+    made = world.setdefault("_applications", {})
+    if side in made:
+        return made[side]
+    organisation = world["org_a"] if side == "A" else world["org_b"]
+    made[side] = Application.all_objects.create(
+        call=call,
+        reference=f"2025-scope-{side}",
+        title=f"{side} 侧的申报",
+        applicant=organisation,
+        division_id=organisation.division_id,
+        values=CENTRE_VALUES,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_by=world["users"][Role.ORG] if side == "A" else world["user_b"],
+    )
+    return made[side]
 
 
 def _achievement(organisation: Any) -> Achievement:
@@ -366,6 +410,7 @@ def _team_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 # Valid requests against side B's record, so that only the scope check can refuse them.
 WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/calls/applications/{application_id}/steps": lambda w: {"action": "recommend"},
     "/api/v1/commissioners/assessment/schemes/{scheme_id}": lambda w: {"excellent_quota": 50},
     "/api/v1/commissioners/assessment/records/{record_id}/score": lambda w: {
         "score": 88,
@@ -483,6 +528,13 @@ CREATE_PAYLOADS["/api/v1/indicators/acceptance/weights"] = lambda w: {
         "d_transfer": 0.15,
         "d_talent": 0.15,
     }
+}
+
+CREATE_PAYLOADS["/api/v1/calls/applications"] = lambda w: {
+    "call_id": _application(w, "B").call_id,
+    "title": "越权提名的申报",
+    "values": {},
+    "applicant_id": w["org_b"].pk,
 }
 
 ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed

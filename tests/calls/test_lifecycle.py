@@ -162,7 +162,7 @@ def test_bad_answers_and_files_are_refused_by_name_and_nothing_is_stored(
     application = services.application_create(
         acting_user=enterprise, call_id=call.pk, title="柚类加工工程中心", values=CENTRE_VALUES
     )
-    with pytest.raises(ValidationError, match="须是 PDF 文件"):
+    with pytest.raises(ValidationError, match="不是PDF 文件"):
         services.application_attach(
             acting_user=enterprise,
             application_id=application.pk,
@@ -174,7 +174,7 @@ def test_bad_answers_and_files_are_refused_by_name_and_nothing_is_stored(
         services.application_attach(
             acting_user=enterprise, application_id=application.pk, spec="bogus", name="x", data=PDF
         )
-    with pytest.raises(ValidationError, match="须是 Excel"):
+    with pytest.raises(ValidationError, match="不是Excel"):
         services.application_attach(
             acting_user=enterprise,
             application_id=application.pk,

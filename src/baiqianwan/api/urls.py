@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from baiqianwan.accounts.api import router as accounts_router
+from baiqianwan.calls.api import router as calls_router
 from baiqianwan.commissioners.api import router as commissioners_router
 from baiqianwan.commissioners.assessment_api import router as commissioner_assessment_router
 from baiqianwan.commissioners.document_api import router as commissioner_documents_router
@@ -46,6 +47,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/supply", supply_router)
 api.add_router("/plan", plan_router)
+api.add_router("/calls", calls_router)
 api.add_router("/commissioners", commissioners_router)
 api.add_router("/commissioners", commissioner_assessment_router)
 api.add_router("/commissioners", commissioner_documents_router)

@@ -243,6 +243,21 @@ class ApplicationAttachment(TimeStampedModel):
         return self.name
 
 
+class EventAction(models.TextChoices):
+    CREATE = "create", _("创建草稿")
+    SUBMIT = "submit", _("提交")
+    RECOMMEND = "recommend", _("推荐")
+    RETURN = "return", _("退回修改")
+    DECLINE = "decline", _("不予推荐")
+    ACCEPT = "accept", _("形式审查通过")
+    REJECT = "reject", _("形式审查不通过")
+    WITHDRAW = "withdraw", _("撤回")
+    REVIEW = "review", _("进入专家评审")
+    PROVISIONAL = "provisional", _("拟定结果")
+    ADJUST = "adjust", _("调整拟定结果")
+    APPROVE = "approve", _("决定立项/认定")
+
+
 class ApplicationEvent(models.Model):
     """The application's history as the applicant and the bureaus see it (never shown to reviewers)."""
 
@@ -251,7 +266,7 @@ class ApplicationEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
-    action = models.CharField(_("操作"), max_length=20)
+    action = models.CharField(_("操作"), max_length=20, choices=EventAction.choices)
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.regions.classification import is_east_west_north
@@ -12,7 +15,16 @@ from baiqianwan.regions.models import Division
 
 from .engine.definition import CallType, definition_from_dict
 from .engine.eligibility import Facts, Verdict, evaluate
-from .models import Application, ApplicationStatus, Call, CallStatus, CallTypeVersion
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    CallTypeVersion,
+    Carrier,
+    Objection,
+)
 
 # Organisation kinds as the eligibility rules name them.
 APPLICANT_KINDS = {
@@ -139,3 +151,108 @@ def eligibility_of(application: Application) -> Verdict:
         regions=regions,
     )
     return evaluate(call_type, facts)
+
+
+def call_type_versions() -> QuerySet[CallTypeVersion]:
+    return CallTypeVersion.objects.select_related("loaded_by").annotate(call_count=Count("calls"))
+
+
+def call_type_version_get(*, version_id: Any) -> CallTypeVersion | None:
+    return CallTypeVersion.objects.filter(pk=version_id).first() if valid_id(version_id) else None
+
+
+def call_counts(*, call: Call) -> list[tuple[str, int]]:
+    """How many of the call's applications stand at each status, in lifecycle order."""
+    counts = dict(Application.all_objects.filter(call=call).values_list("status").annotate(n=Count("id")))
+    return [(str(label), counts[value]) for value, label in ApplicationStatus.choices if value in counts]
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    unit: str
+
+
+def _shown(spec: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True or value is False:
+        return "是" if value else "否"
+    if spec.type == "region":
+        division = Division.objects.filter(pk=value).first()
+        return division.full_name if division else str(value)
+    return str(value)
+
+
+def answers_shown(*, application: Application, call_type: CallType) -> list[Answer]:
+    return [
+        Answer(
+            spec.label,
+            _shown(spec, application.values.get(spec.code)),
+            spec.unit if spec.type in ("integer", "decimal") else "",
+        )
+        for spec in call_type.fields
+    ]
+
+
+def partners_shown(*, application: Application, call_type: CallType) -> list[tuple[Any, list[Answer]]]:
+    specs = [spec for spec in call_type.fields if spec.partners]
+    return [
+        (
+            partner.organisation,
+            [Answer(s.label, _shown(s, partner.values.get(s.code)), s.unit) for s in specs],
+        )
+        for partner in application.partners.select_related("organisation")
+    ]
+
+
+def attachment_get(*, application: Application, attachment_id: Any) -> ApplicationAttachment | None:
+    return application.attachments.filter(pk=attachment_id).first() if valid_id(attachment_id) else None
+
+
+def publicity_list(*, call: Call) -> list[Application]:
+    """What the 公示 shows: the provisional list while it runs, the approved list afterwards."""
+    if call.status not in (CallStatus.PUBLICITY, CallStatus.DECIDED):
+        return []
+    wanted = (
+        ApplicationStatus.PROVISIONAL if call.status == CallStatus.PUBLICITY else ApplicationStatus.APPROVED
+    )
+    return list(
+        Application.all_objects.filter(call=call, status=wanted)
+        .select_related("applicant", "division")
+        .order_by("rank", "reference")
+    )
+
+
+def approved_list(*, call: Call) -> list[Application]:
+    return list(
+        Application.all_objects.filter(call=call, status=ApplicationStatus.APPROVED)
+        .select_related("applicant", "division")
+        .order_by("rank", "reference")
+    )
+
+
+def carrier_list(
+    *, user: Any, q: str = "", kind: str = "", east_west_north: bool = False
+) -> QuerySet[Carrier]:
+    """The register is public to every business user (it is published); lists are not scoped."""
+    carriers = Carrier.all_objects.select_related("organisation", "division").order_by(
+        "-certified_on", "name"
+    )
+    if q:
+        carriers = carriers.filter(
+            Q(name__icontains=q) | Q(organisation__name__icontains=q) | Q(field__icontains=q)
+        )
+    if kind:
+        carriers = carriers.filter(kind=kind)
+    if east_west_north:
+        carriers = carriers.filter(in_east_west_north=True)
+    return carriers
+
+
+def objections(*, user: Any, call: Call) -> QuerySet[Objection]:
+    """The objections to a call's 公示: the province's to answer (they carry contact details)."""
+    if not user.is_province:
+        raise PermissionDenied(gettext("只有省科技厅可以查看异议"))
+    return call.objections.select_related("application")

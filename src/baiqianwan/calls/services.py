@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.concurrency import version_check
-from baiqianwan.core.files import FILE_KINDS, file_kind
+from baiqianwan.core.files import FILE_KINDS, check_upload
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.orgs.models import Organisation, Person
@@ -293,6 +293,8 @@ def application_create(
             raise ValidationError({"applicant": gettext("请选择被提名的单位")})
     else:
         applicant = acting_user.organisation
+        if applicant_id is not None and applicant_id != applicant.pk:
+            raise ValidationError({"applicant": gettext("单位账号只能为本单位申报")})
     application = Application(
         call=call,
         title=_text(title, 120),
@@ -429,27 +431,12 @@ def application_attach(
     attachment = specs.get(str(spec))
     if attachment is None:
         raise ValidationError({"spec": gettext("本申报不需要这项材料：{spec}").format(spec=_text(spec, 40))})
-    if len(data) > attachment.max_mb * 1024 * 1024:
-        raise ValidationError(
-            {
-                "file": gettext("“{label}”不能超过 {mb} MB").format(
-                    label=attachment.label, mb=attachment.max_mb
-                )
-            }
-        )
-    if not data:
-        raise ValidationError({"file": gettext("文件是空的")})
     allowed = [ATTACHMENT_KINDS[k] for k in attachment.kinds if k in ATTACHMENT_KINDS]
-    kind = file_kind(data, allowed)
-    if kind is None:
-        labels = "、".join(str(FILE_KINDS[k][2]) for k in allowed)
-        raise ValidationError(
-            {
-                "file": gettext("“{label}”须是 {kinds}（按文件内容判断）").format(
-                    label=attachment.label, kinds=labels
-                )
-            }
-        )
+    clean_name = _text(_UNSAFE_NAME.sub("", name), 120) or attachment.label
+    content_type = check_upload(
+        name=clean_name, data=data, allowed=allowed, max_bytes=attachment.max_mb * 1024 * 1024
+    )
+    kind = next(k for k in allowed if FILE_KINDS[k][1] == content_type)
     if application.attachments.filter(spec=attachment.code).count() >= MAX_ATTACHMENTS_PER_SPEC:
         raise ValidationError(
             {
@@ -458,12 +445,11 @@ def application_attach(
                 )
             }
         )
-    clean_name = _text(_UNSAFE_NAME.sub("", name), 120) or attachment.label
     stored = ApplicationAttachment(
         application=application,
         spec=attachment.code,
         name=clean_name,
-        content_type=FILE_KINDS[kind][1],
+        content_type=content_type,
         size=len(data),
     )
     stored.file.save(f"{application.reference}-{attachment.code}.{kind}", ContentFile(data), save=False)

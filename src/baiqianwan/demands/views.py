@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from baiqianwan.core.files import FILE_KINDS, file_kind
+from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors
 from baiqianwan.core.pagination import BoundedPaginator
 
@@ -170,20 +169,9 @@ def demand_attachment(request: HttpRequest, demand_id: int, attachment_id: int) 
     attachment = selectors.demand_attachment_get(demand=demand, pk=attachment_id) if demand else None
     if attachment is None:
         raise Http404(_("找不到该附件"))
-    handle = attachment.file.open("rb")
-    # Judged again by the bytes on disk, never by the stored name or type.
-    kind = file_kind(handle.read(16), services.ATTACHMENT_KINDS)
-    handle.seek(0)
-    inline = kind in INLINE_KINDS
-    response = FileResponse(handle, content_type=FILE_KINDS[kind][1] if kind else "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return private_file_response(
+        attachment.file, name=attachment.name, allowed=services.ATTACHMENT_KINDS, inline_kinds=INLINE_KINDS
     )
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required

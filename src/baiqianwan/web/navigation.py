@@ -66,6 +66,7 @@ def _region_users(user: Any) -> bool:
 
 # Sections group related pages under one dropdown so the bar stays on one line.
 COMMISSIONERS = _("科技特派员")
+CALLS = _("申报评审")
 ASSESSMENT = _("监测考核")
 SYSTEM = _("系统")
 
@@ -82,6 +83,9 @@ MENU = [
         lambda user: _province(user) or getattr(user, "role", "") in ("city", "county", "town"),
         ASSESSMENT,
     ),
+    NavItem(_("申报指南"), "calls:calls", "ti-file-certificate", _everyone, CALLS),
+    NavItem(_("科创载体名录"), "calls:carriers", "ti-building-factory-2", _everyone, CALLS),
+    NavItem(_("申报类型"), "calls:types", "ti-adjustments-horizontal", _province, CALLS),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
@@ -101,6 +105,7 @@ MENU = [
 ]
 SECTION_ICONS = {
     str(COMMISSIONERS): "ti-users-group",
+    str(CALLS): "ti-file-certificate",
     str(ASSESSMENT): "ti-chart-bar",
     str(SYSTEM): "ti-settings",
 }
