@@ -192,7 +192,7 @@ def test_late_submission_and_a_second_application_to_the_same_call_are_refused(
     first = joint_application(enterprise, call, university)
     services.application_submit(acting_user=enterprise, application_id=first.pk)
     second = joint_application(enterprise, call, university)
-    with pytest.raises(ValidationError, match=f"已向该指南提交过申报（{first.reference}）"):
+    with pytest.raises(ValidationError, match=f"已向该指南提交 1 项申报（{first.reference}）"):
         services.application_submit(acting_user=enterprise, application_id=second.pk)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     with pytest.raises(ValidationError, match="截止，不能再提交"):

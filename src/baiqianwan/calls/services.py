@@ -482,16 +482,18 @@ def application_submit(*, acting_user: Any, application_id: int, version: int | 
     errors = _completeness(application, call_type_of(call))
     if errors:
         raise ValidationError(errors)
+    limit = call_type_of(call).per_applicant
     same_call = (
         Application.all_objects.filter(call=call, applicant=application.applicant)
         .exclude(pk=application.pk)
         .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
+        .order_by("pk")
     )
-    earlier = same_call.first()
-    if earlier is not None and not rules.is_nomination(call):
+    earlier = list(same_call.values_list("reference", flat=True)[:limit])
+    if len(earlier) >= limit and not rules.is_nomination(call):
         raise ValidationError(
-            gettext("本单位已向该指南提交过申报（{ref}），同一指南每单位限报一项").format(
-                ref=earlier.reference
+            gettext("本单位已向该指南提交 {n} 项申报（{refs}），同一指南每单位限报 {limit} 项").format(
+                n=len(earlier), refs="、".join(earlier), limit=limit
             )
         )
     verdict = eligibility_of(application)

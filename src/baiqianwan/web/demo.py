@@ -7,6 +7,8 @@ import random
 from django.db import transaction
 
 from baiqianwan.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users
+from baiqianwan.calls.demo import demo_calls
+from baiqianwan.calls.models import Application, Carrier
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands, demo_journey
@@ -18,6 +20,7 @@ from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
+from baiqianwan.reviews.demo import demo_reviews
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 from baiqianwan.supply.models import ExpertProfile
 
@@ -46,6 +49,8 @@ def demo_load() -> dict[str, object]:
     demo_dispatch()
     demo_indicators()
     demo_acceptance()
+    calls = demo_calls(rng)
+    reviews = demo_reviews(rng, calls)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -57,6 +62,10 @@ def demo_load() -> dict[str, object]:
         "teams": Team.all_objects.count(),
         "service_logs": ServiceLog.all_objects.count(),
         "reports": Submission.all_objects.count(),
+        "calls": len(calls),
+        "applications": Application.all_objects.count(),
+        "review_sheets": reviews["sheets"],
+        "carriers": Carrier.all_objects.count(),
         "users": users,
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,

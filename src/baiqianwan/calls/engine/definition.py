@@ -183,6 +183,8 @@ class CallType(_Strict):
     carrier_kind: str = ""
     validity_years: Annotated[int, Field(ge=0, le=20)] = 0
     nominator_quota: Annotated[int, Field(ge=0, le=1000)] = 0
+    # How many applications one unit may submit to one call (teams of one university, say).
+    per_applicant: Annotated[int, Field(ge=1, le=100)] = 1
     fields: list[FormField] = Field(min_length=1)
     attachments: list[AttachmentSpec] = []
     eligibility: list[Rule] = []
