@@ -11,8 +11,8 @@ import pytest
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
-from baiqianwan.commissioners import services
-from baiqianwan.commissioners.models import AssignmentStatus, Team
+from baiqianwan.commissioners.rounds import services as rounds_services
+from baiqianwan.commissioners.rounds.models import AssignmentStatus, Team
 from baiqianwan.core.fakes import make_id_number
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
@@ -57,8 +57,8 @@ def setting(make_user: Callable[..., User], make_org: Callable[..., Organisation
 def team(setting: dict[str, Any]) -> Team:
     """A published round whose team of three serves 大埔县湖寮镇 (A side); everyone has accepted."""
     province = setting["province"]
-    dispatch_round = services.round_create(acting_user=province, name="2024年第一批", year=2024)
-    need = services.need_submit(
+    dispatch_round = rounds_services.round_create(acting_user=province, name="2024年第一批", year=2024)
+    need = rounds_services.need_submit(
         acting_user=province,
         dispatch_round=dispatch_round,
         town=Division.objects.get(code=A["town"]),
@@ -66,8 +66,10 @@ def team(setting: dict[str, Any]) -> Team:
         slots=3,
     )
     for expert in setting["experts"]:
-        services.nominate(acting_user=province, dispatch_round=dispatch_round, expert=expert, fields=["种植"])
-    services.round_solve(acting_user=province, dispatch_round=dispatch_round)
-    services.round_publish(acting_user=province, dispatch_round=dispatch_round, on=dt.date(2024, 3, 1))
+        rounds_services.nominate(
+            acting_user=province, dispatch_round=dispatch_round, expert=expert, fields=["种植"]
+        )
+    rounds_services.round_solve(acting_user=province, dispatch_round=dispatch_round)
+    rounds_services.round_publish(acting_user=province, dispatch_round=dispatch_round, on=dt.date(2024, 3, 1))
     need.assignments.update(status=AssignmentStatus.ACCEPTED)
     return Team.all_objects.get(need=need)

@@ -44,8 +44,8 @@ from openpyxl import Workbook
 from baiqianwan import celery_app
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
-from baiqianwan.commissioners import services as dispatch
-from baiqianwan.commissioners.models import Assignment, RoundStatus
+from baiqianwan.commissioners.rounds import services as rounds_services
+from baiqianwan.commissioners.rounds.models import Assignment, RoundStatus
 from baiqianwan.core.fakes import make_id_number, make_uscc
 from baiqianwan.core.imports import import_job_start
 from baiqianwan.core.jobs import LOST_MESSAGE
@@ -217,8 +217,8 @@ def solvable_round(make_user: Callable[..., User], make_org: Callable[..., Organ
     province = make_user(Role.PROVINCE, "440000000000")
     university = make_org("华南农业大学", "university", "440106000000")
     rng = random.Random(5)
-    dispatch_round = dispatch.round_create(acting_user=province, name="2025年故障测试批", year=2025)
-    dispatch.need_submit(
+    dispatch_round = rounds_services.round_create(acting_user=province, name="2025年故障测试批", year=2025)
+    rounds_services.need_submit(
         acting_user=province,
         dispatch_round=dispatch_round,
         town=Division.objects.get(code=A["town"]),
@@ -244,7 +244,9 @@ def solvable_round(make_user: Callable[..., User], make_org: Callable[..., Organ
         expert = ExpertProfile.all_objects.create(
             person=person, user=account, keywords="柚类", home_city_id=A["city"]
         )
-        dispatch.nominate(acting_user=province, dispatch_round=dispatch_round, expert=expert, fields=["种植"])
+        rounds_services.nominate(
+            acting_user=province, dispatch_round=dispatch_round, expert=expert, fields=["种植"]
+        )
     return {"province": province, "round": dispatch_round}
 
 
@@ -253,7 +255,9 @@ def test_a_solve_whose_pool_process_is_killed_runs_again_and_stores_one_whole_pl
 ) -> None:
     dispatch_round = solvable_round["round"]
     worker = start_worker(pause=PAUSE_SECONDS)
-    job = dispatch.round_solve_job(acting_user=solvable_round["province"], dispatch_round=dispatch_round)
+    job = rounds_services.round_solve_job(
+        acting_user=solvable_round["province"], dispatch_round=dispatch_round
+    )
 
     pid = worker.paused(job, attempt=1)
     # The plan is written but not committed: nothing of it is visible.

@@ -17,7 +17,7 @@ from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.supply.models import Achievement
 
-from ..commissioners.test_demand_teams import _team as town_team
+from ..commissioners.teams.test_demand_teams import _team as town_team
 from ..conftest import A
 
 pytestmark = pytest.mark.e2e

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
-from baiqianwan.commissioners import services
-from baiqianwan.commissioners.models import Assignment, AssignmentStatus, DispatchRound, PlanConstraint
+from baiqianwan.commissioners.rounds import services as rounds_services
+from baiqianwan.commissioners.rounds.models import Assignment, AssignmentStatus, DispatchRound, PlanConstraint
 from baiqianwan.core.fakes import make_id_number
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
@@ -52,17 +52,17 @@ def _person(org: Organisation, name: str, title: str, rng: random.Random) -> Per
 
 def _serving_team(province: User, expert: ExpertProfile) -> None:
     """Last year's round: 茶阳镇 has a team in its term, with 周丽娟 in it."""
-    past = services.round_create(acting_user=province, name="2024年第一批", year=2024)
-    services.need_submit(
+    past = rounds_services.round_create(acting_user=province, name="2024年第一批", year=2024)
+    rounds_services.need_submit(
         acting_user=province,
         dispatch_round=past,
         town=Division.objects.get(code=CHAYANG),
         fields=["种植"],
         slots=1,
     )
-    services.nominate(acting_user=province, dispatch_round=past, expert=expert, fields=["种植"])
-    services.round_solve(acting_user=province, dispatch_round=past)
-    services.round_publish(acting_user=province, dispatch_round=past, on=dt.date(2024, 3, 1))
+    rounds_services.nominate(acting_user=province, dispatch_round=past, expert=expert, fields=["种植"])
+    rounds_services.round_solve(acting_user=province, dispatch_round=past)
+    rounds_services.round_publish(acting_user=province, dispatch_round=past, on=dt.date(2024, 3, 1))
 
 
 def test_a_round_from_town_needs_to_published_agreements(
@@ -93,7 +93,7 @@ def test_a_round_from_town_needs_to_published_agreements(
         )
     _serving_team(province, experts[SERVING[0]])
     long_name = ("2025年粤东西北重点帮扶乡镇科技特派员专项选派（第三批次）" * 3)[:60]
-    services.round_create(acting_user=province, name=long_name, year=2025)
+    rounds_services.round_create(acting_user=province, name=long_name, year=2025)
 
     # The province opens the round, and is told so; a long round name leaves the status on one line.
     login(province.username)

@@ -7,10 +7,7 @@ from ninja.renderers import JSONRenderer
 
 from baiqianwan.accounts.api import router as accounts_router
 from baiqianwan.calls.api import router as calls_router
-from baiqianwan.commissioners.api import router as commissioners_router
-from baiqianwan.commissioners.assessment_api import router as commissioner_assessment_router
-from baiqianwan.commissioners.document_api import router as commissioner_documents_router
-from baiqianwan.commissioners.team_api import router as commissioner_teams_router
+from baiqianwan.commissioners.api import routers as commissioners_routers
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
 from baiqianwan.indicators.acceptance_api import router as indicator_acceptance_router
@@ -48,10 +45,8 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/supply", supply_router)
 api.add_router("/plan", plan_router)
 api.add_router("/calls", calls_router)
-api.add_router("/commissioners", commissioners_router)
-api.add_router("/commissioners", commissioner_assessment_router)
-api.add_router("/commissioners", commissioner_documents_router)
-api.add_router("/commissioners", commissioner_teams_router)
+for commissioners_router in commissioners_routers:
+    api.add_router("/commissioners", commissioners_router)
 api.add_router("/indicators", indicator_collection_router)
 api.add_router("/indicators", indicator_results_router)
 api.add_router("/indicators", indicator_acceptance_router)

@@ -12,10 +12,10 @@ class CommissionersConfig(AppConfig):
         from baiqianwan.plan.selectors import live_kpi_register
 
         from . import models
-        from .services import round_solve_execute
+        from .assessment.selectors import KPI_CODE, kpi_commissioners_serving
+        from .rounds.services import round_solve_execute
 
         job_kind_register("dispatch:solve", round_solve_execute)
-        from .overview import KPI_CODE, kpi_commissioners_serving
 
         audited = (
             models.DispatchRound,

@@ -23,11 +23,11 @@ from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 
-from . import confirmations, services
 from .demo_assessment import demo_assessment
 from .demo_fieldwork import demo_fieldwork
-from .models import AssignmentStatus, ConfirmedVia, DispatchRound, Nomination, TownNeed
-from .selectors import shortlist
+from .rounds import services as rounds_services
+from .rounds.models import AssignmentStatus, ConfirmedVia, DispatchRound, Nomination, TownNeed
+from .rounds.selectors import shortlist
 
 PAST_NEEDS = [
     ("441422100000", ["种植", "茶叶"], 3, "蜜柚黄龙病防控与茶园管理"),
@@ -35,6 +35,8 @@ PAST_NEEDS = [
     ("440981104000", ["种植", "农产品加工"], 3, "荔枝保鲜与加工"),
     ("441881129000", ["茶叶", "信息化与电商"], 3, "英红九号加工与电商销售"),
 ]
+
+
 NEEDS = [
     ("441422118000", ["种植"], 2, "金柚保果与疏花"),
     ("440705104000", ["农产品加工", "南药"], 3, "新会陈皮加工与仓储"),
@@ -45,6 +47,8 @@ NEEDS = [
     ("441826100000", ["养殖", "生态环保"], 2, "瑶山土猪养殖与粪污处理"),
     ("440705108000", ["水产"], 2, "鱼塘尾水治理与生态养殖"),
 ]
+
+
 KEYWORD_FIELDS = [
     ("柚", "种植"),
     ("荔枝", "种植"),
@@ -74,6 +78,8 @@ KEYWORD_FIELDS = [
     ("生态", "生态环保"),
     ("油茶", "种植"),
 ]
+
+
 # More candidates from the units that send commissioners (三(六)一是: 高校、院所、企业、农技推广机构).
 CANDIDATES = [
     ("华南农业大学", "叶志明", "教授", "荔枝 保鲜 采后处理"),
@@ -93,6 +99,8 @@ CANDIDATES = [
     # The same name as 英德市农业技术推广中心's 张伟明: pickers and plans tell them apart by unit.
     ("华南农业大学", "张伟明", "副教授", "茶叶 加工 品质 电商"),
 ]
+
+
 # Put forward in 2024 as well; one of them filled the gap a withdrawal left in 迈陈镇.
 SPARES = [("广东海洋大学", "陈海涛", "副教授", "对虾 养殖 水产 病害")]
 
@@ -133,7 +141,7 @@ def _needs(
     for code, fields, slots, note in rows:
         town = Division.objects.filter(code=code, level="town").first()
         if town is not None:
-            services.need_submit(
+            rounds_services.need_submit(
                 acting_user=province,
                 dispatch_round=dispatch_round,
                 town=town,
@@ -147,7 +155,7 @@ def _nominate(province: User, dispatch_round: DispatchRound, experts: list[Exper
     for expert in experts:
         fields = _fields(expert.keywords)
         if fields:
-            services.nominate(
+            rounds_services.nominate(
                 acting_user=province,
                 dispatch_round=dispatch_round,
                 expert=expert,
@@ -171,20 +179,22 @@ def _answer(dispatch_round: DispatchRound, had_account: set[int]) -> None:
         unit = User.objects.filter(role="org", organisation_id=assignment.nomination.organisation_id).first()
         if expert.pk not in had_account and unit is not None:
             via, note = CONFIRMATIONS[index % len(CONFIRMATIONS)]
-            confirmations.assignment_confirm_for(acting_user=unit, assignment=assignment, via=via, note=note)
+            rounds_services.assignment_confirm_for(
+                acting_user=unit, assignment=assignment, via=via, note=note
+            )
         else:
-            services.assignment_respond(acting_user=expert.user, assignment=assignment, accept=True)
+            rounds_services.assignment_respond(acting_user=expert.user, assignment=assignment, accept=True)
 
 
 def _fill_the_gap(province: User, dispatch_round: DispatchRound) -> None:
     """The gap is filled and published days ago; the newcomer has not answered (reminded once)."""
-    services.round_fill_gaps(acting_user=province, dispatch_round=dispatch_round)
+    rounds_services.round_fill_gaps(acting_user=province, dispatch_round=dispatch_round)
     if dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists():
         today = dt.date.today()
-        services.round_publish(
+        rounds_services.round_publish(
             acting_user=province, dispatch_round=dispatch_round, on=today - dt.timedelta(days=5)
         )
-        confirmations.confirmation_remind(today=today - dt.timedelta(days=1), after_days=3)
+        rounds_services.confirmation_remind(today=today - dt.timedelta(days=1), after_days=3)
 
 
 def _withdraw(dispatch_round: DispatchRound, town_code: str, reason: str) -> None:
@@ -197,7 +207,7 @@ def _withdraw(dispatch_round: DispatchRound, town_code: str, reason: str) -> Non
         .first()
     )
     if leaving is not None and leaving.nomination.expert.user is not None:
-        services.assignment_end(
+        rounds_services.assignment_end(
             acting_user=leaving.nomination.expert.user,
             assignment=leaving,
             status=AssignmentStatus.WITHDRAWN,
@@ -215,7 +225,7 @@ def demo_dispatch() -> None:
     commissioner = User.objects.filter(username="commissioner_li").first()
 
     # Last year: the commissioner account and every other expert go out; all accept.
-    past = services.round_create(
+    past = rounds_services.round_create(
         acting_user=province,
         name="2024年第一批",
         year=2024,
@@ -232,8 +242,8 @@ def demo_dispatch() -> None:
     ]
     _nominate(province, past, [*first_wave, *(e for e in spares if e not in first_wave)])
     had_account = {e.pk for e in experts if e.user_id is not None}
-    services.round_solve(acting_user=province, dispatch_round=past)
-    services.round_publish(acting_user=province, dispatch_round=past, on=dt.date(2024, 3, 15))
+    rounds_services.round_solve(acting_user=province, dispatch_round=past)
+    rounds_services.round_publish(acting_user=province, dispatch_round=past, on=dt.date(2024, 3, 15))
     _answer(past, had_account)
     # One member of 英德市连江口镇's team has since been transferred.
     leaver = (
@@ -242,7 +252,7 @@ def demo_dispatch() -> None:
         .first()
     )
     if leaver is not None:
-        services.assignment_end(
+        rounds_services.assignment_end(
             acting_user=province,
             assignment=leaver,
             status=AssignmentStatus.RESCINDED,
@@ -254,7 +264,7 @@ def demo_dispatch() -> None:
 
     # This year: every expert is put forward; those serving since 2024 are flagged by the check.
     today = dt.date.today()
-    current = services.round_create(
+    current = rounds_services.round_create(
         acting_user=province,
         name="2025年第二批",
         year=2025,
@@ -267,13 +277,13 @@ def demo_dispatch() -> None:
     # 双向选择: two towns rank their shortlists, and candidates state where they would go.
     for need in TownNeed.all_objects.filter(round=current, town_id__in=["440705104000", "445122110000"]):
         picks = [p.nomination.pk for p in shortlist(need, top=3)]
-        services.town_rank(acting_user=province, need=need, nomination_ids=picks[::-1])
+        rounds_services.town_rank(acting_user=province, need=need, nomination_ids=picks[::-1])
     for nomination in Nomination.all_objects.filter(round=current, excluded_reason="").order_by("pk"):
         speaker = nomination.expert.user or User.objects.filter(organisation=nomination.organisation).first()
         fitting = [n.pk for n in current.needs.order_by("town_id") if set(n.fields) & set(nomination.fields)]
         if speaker is not None and fitting:
-            services.candidate_prefer(acting_user=speaker, nomination=nomination, need_ids=fitting[:2])
-    services.round_solve(acting_user=province, dispatch_round=current)
+            rounds_services.candidate_prefer(acting_user=speaker, nomination=nomination, need_ids=fitting[:2])
+    rounds_services.round_solve(acting_user=province, dispatch_round=current)
     # Last year's teams have been at work: workstations, service logs, the year's assessment.
     demo_fieldwork()
     demo_assessment()

@@ -15,11 +15,16 @@ from django.utils import timezone
 
 from baiqianwan.accounts.models import User
 
-from . import assessment
-from .models import AssessmentRecord, AssessmentScheme, KeyTask, KeyTaskStatus, Team
+from .assessment import selectors as assessment_selectors
+from .assessment import services as assessment_services
+from .assessment.models import AssessmentRecord, AssessmentScheme, KeyTask, KeyTaskStatus
+from .rounds.models import Team
 
 YEAR = 2025
+
+
 SEED = 2025
+
 
 UNIT_COMMENTS = {
     "high": (
@@ -33,11 +38,14 @@ UNIT_COMMENTS = {
     ),
     "low": ("驻点时间不足，服务日志缺失较多", "未完成年度服务任务，需加强管理"),
 }
+
+
 HOST_COMMENTS = {
     "high": ("深受群众欢迎，解决了产业关键技术难题", "培训覆盖全镇主要村，产业带动作用明显"),
     "mid": ("服务态度好，能及时回应村民技术需求", "按计划开展培训和现场指导", "与镇村干部配合良好"),
     "low": ("到岗次数少，群众反映联系不上", "技术指导未能满足镇村需求"),
 }
+
 
 # By the town's first field: (title, goals, budget in 万元); the town's name goes in front.
 TASKS = {
@@ -62,6 +70,8 @@ TASKS = {
         "50",
     ),
 }
+
+
 OTHER_TASKS = [
     (
         "科技特派员工作站示范基地建设",
@@ -96,13 +106,13 @@ def _bases(rng: random.Random, count: int) -> list[tuple[float, str]]:
 
 
 def _assess(province: User, rng: random.Random) -> AssessmentScheme | None:
-    year = YEAR if assessment.assessable_assignments(YEAR).exists() else timezone.localdate().year
+    year = YEAR if assessment_selectors.assessable_assignments(YEAR).exists() else timezone.localdate().year
     if (
         AssessmentScheme.all_objects.filter(year=year).exists()
-        or not assessment.assessable_assignments(year).exists()
+        or not assessment_selectors.assessable_assignments(year).exists()
     ):
         return None
-    scheme = assessment.assessment_scheme_create(acting_user=province, year=year)
+    scheme = assessment_services.assessment_scheme_create(acting_user=province, year=year)
     records = list(AssessmentRecord.all_objects.filter(scheme=scheme).order_by("pk"))
     for record, (base, band) in zip(records, _bases(rng, len(records)), strict=True):
         record.unit_score = _score(base + rng.uniform(-1.0, 3.0))
@@ -110,7 +120,7 @@ def _assess(province: User, rng: random.Random) -> AssessmentScheme | None:
         record.unit_comment = rng.choice(UNIT_COMMENTS[band])
         record.host_comment = rng.choice(HOST_COMMENTS[band])
         record.save(update_fields=["unit_score", "host_score", "unit_comment", "host_comment", "updated_at"])
-    assessment.assessment_finalise(acting_user=province, scheme=scheme)
+    assessment_services.assessment_finalise(acting_user=province, scheme=scheme)
     return scheme
 
 
@@ -147,7 +157,7 @@ def _key_tasks(province: User, rng: random.Random) -> int:
         # A team formed only weeks ago cannot have a task already past its end: the task is
         # created within the team's term and its dates moved afterwards, to show 逾期.
         backdate = not team.started_on <= starts < ends <= team.ends_on
-        task = assessment.key_task_create(
+        task = assessment_services.key_task_create(
             acting_user=province,
             team=team,
             code=f"ZDPZ-{starts.year}-{index + 1:03d}",
@@ -169,7 +179,7 @@ def _key_tasks(province: User, rng: random.Random) -> int:
         )
         if state == "accepted":
             task.refresh_from_db()
-            assessment.key_task_close(acting_user=province, task=task, status=KeyTaskStatus.ACCEPTED)
+            assessment_services.key_task_close(acting_user=province, task=task, status=KeyTaskStatus.ACCEPTED)
         made += 1
     return made
 

@@ -22,18 +22,11 @@ from baiqianwan.core.notifications import notify
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
 
-from .models import (
-    ON_SITE_DAYS_REQUIRED,
-    Activity,
-    Assignment,
-    AssignmentStatus,
-    LogStatus,
-    ServiceLog,
-    Team,
-    Workstation,
-)
+from .fieldwork.models import ON_SITE_DAYS_REQUIRED, Activity, LogStatus, ServiceLog
+from .rounds.models import Assignment, AssignmentStatus, Team, Workstation
 
 SEED = 2024_03_15
+
 
 # What the town asked for (need note and fields) → the subject the logs talk about.
 TOPIC_WORDS = [
@@ -53,6 +46,8 @@ TOPIC_WORDS = [
     ("鱼塘", "鱼塘养殖"),
     ("水稻", "水稻"),
 ]
+
+
 FIELD_TOPICS = {
     "种植": "果蔬种植",
     "养殖": "畜禽养殖",
@@ -64,6 +59,8 @@ FIELD_TOPICS = {
     "南药": "南药种植",
     "生态环保": "农业面源污染治理",
 }
+
+
 POINTS = {
     "蜜柚": (
         "黄龙病普查与病树清除",
@@ -87,8 +84,14 @@ POINTS = {
     "鱼塘养殖": ("尾水三池两坝治理", "鱼病防治", "增氧与投喂"),
     "水稻": ("机插秧", "病虫害统防统治", "测土配方施肥"),
 }
+
+
 GENERIC_POINTS = ("标准化生产", "病虫害绿色防控", "品牌与包装", "产销对接", "安全用药")
+
+
 PROBLEMS = ("病虫害", "保果", "施肥", "用药", "销售", "加工", "设备使用")
+
+
 TEMPLATES = {
     Activity.TRAINING: "在{village}举办{topic}技术培训，讲解{point}，发放技术资料，现场答疑。",
     Activity.GUIDANCE: "到{village}{topic}基地现场指导{point}，帮助农户解决{problem}方面的问题。",
@@ -98,6 +101,8 @@ TEMPLATES = {
     Activity.DEMONSTRATION: "在{village}示范基地推广{topic}{point}技术，组织周边农户观摩。",
     Activity.CONSULTING: "接待{village}农户上门咨询{topic}{point}问题，逐一解答并跟进。",
 }
+
+
 ACTIVITY_WEIGHTS = [
     (Activity.GUIDANCE, 40),
     (Activity.TRAINING, 18),
@@ -107,18 +112,24 @@ ACTIVITY_WEIGHTS = [
     (Activity.APPLICATION, 5),
     (Activity.PRODUCT, 4),
 ]
+
+
 RETURN_REASONS = (
     "服务村填写有误，当天实际在邻村，请核实后修改",
     "服务情况过于简单，请补充服务对象和解决的问题",
     "当天镇里无该次培训记录，请补充签到表照片",
     "培训人数与签到表不一致，请核实",
 )
+
+
 FACILITIES = (
     "办公室 60 平方米、检测室 1 间、会议室（可容纳 40 人）、示范基地 200 亩",
     "办公室 45 平方米、培训教室 1 间、土壤与农残速测设备、示范基地 120 亩",
     "办公场地 80 平方米、专家宿舍 2 间、加工车间 1 个、示范基地 150 亩",
     "办公室 50 平方米、远程诊断室、无人机 2 台、示范基地 300 亩",
 )
+
+
 HOST_KINDS = ("cooperative", "enterprise", "family_farm", "extension", "government")
 
 

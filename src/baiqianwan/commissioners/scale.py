@@ -31,7 +31,7 @@ from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import ExpertProfile
 from baiqianwan.supply.scale import Expert
 
-from .models import (
+from .rounds.models import (
     FIELDS,
     TERM_YEARS,
     Assignment,
@@ -44,13 +44,23 @@ from .models import (
     Team,
     TownNeed,
 )
-from .services import can_lead
+from .rounds.rules import can_lead
 
 TZ = ZoneInfo("Asia/Shanghai")
+
+
 ROUND_NAME = "2025年全省科技特派员选派"
+
+
 PUBLISHED_ON = dt.date(2025, 3, 15)
+
+
 LAST_DAY = dt.date(2026, 11, 30)
+
+
 TOWNS_PER_CANDIDATE = 40
+
+
 FIELD_OF = {
     "GRAIN": "种植",
     "CASH": "种植",
@@ -70,12 +80,16 @@ FIELD_OF = {
     "TOURISM": "规划",
     "OTHER": "金融",
 }
+
+
 ENDINGS = {
     AssignmentStatus.DECLINED: ("本人谢绝", ("身体原因无法长期下乡", "本单位科研任务重，暂不能派驻")),
     AssignmentStatus.WITHDRAWN: ("本人退出", ("调往省外工作，申请退出", "家庭原因申请退出")),
     AssignmentStatus.RECALLED: ("派出单位召回", ("单位承担省重点项目，召回本人",)),
     AssignmentStatus.RESCINDED: ("已撤销", ("本人工作调动，经派出单位申请撤销派驻",)),
 }
+
+
 OUTCOMES = {
     AssignmentStatus.ACCEPTED: 89,
     AssignmentStatus.INVITED: 2,

@@ -1,24 +1,28 @@
 from django.urls import path
 
-from . import assessment_views, confirmation_views, document_views, team_views, views
+from .assessment import views as assessment_views
+from .documents import views as document_views
+from .fieldwork import views as fieldwork_views
+from .rounds import views as rounds_views
+from .teams import views as team_views
 
 app_name = "commissioners"
 
 urlpatterns = [
-    path("rounds/", views.round_list, name="rounds"),
-    path("rounds/<int:round_id>/", views.round_detail, name="round"),
-    path("rounds/<int:round_id>/manual-plan.xlsx", views.manual_plan_template, name="manual_plan"),
-    path("rounds/<int:round_id>/<str:action>/", views.round_action, name="action"),
-    path("needs/<int:need_id>/", views.need_detail, name="need"),
-    path("needs/<int:need_id>/constraint/", views.constraint_action, name="constraint"),
-    path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination"),
-    path("assignments/<int:assignment_id>/<str:action>/", views.assignment_action, name="assignment"),
-    path("attention/", views.attention, name="attention"),
-    path("confirmations/", confirmation_views.confirmation_list, name="confirmations"),
-    path("confirmations/remind/", confirmation_views.confirmation_remind, name="confirmation_remind"),
+    path("rounds/", rounds_views.round_list, name="rounds"),
+    path("rounds/<int:round_id>/", rounds_views.round_detail, name="round"),
+    path("rounds/<int:round_id>/manual-plan.xlsx", rounds_views.manual_plan_template, name="manual_plan"),
+    path("rounds/<int:round_id>/<str:action>/", rounds_views.round_action, name="action"),
+    path("needs/<int:need_id>/", rounds_views.need_detail, name="need"),
+    path("needs/<int:need_id>/constraint/", rounds_views.constraint_action, name="constraint"),
+    path("nominations/<int:nomination_id>/", rounds_views.nomination_detail, name="nomination"),
+    path("assignments/<int:assignment_id>/<str:action>/", rounds_views.assignment_action, name="assignment"),
+    path("attention/", rounds_views.attention, name="attention"),
+    path("confirmations/", rounds_views.confirmation_list, name="confirmations"),
+    path("confirmations/remind/", rounds_views.confirmation_remind, name="confirmation_remind"),
     path(
         "confirmations/<int:assignment_id>/confirm/",
-        confirmation_views.confirmation_confirm,
+        rounds_views.confirmation_confirm,
         name="confirmation_confirm",
     ),
     path("assignments/<int:assignment_id>/letter.pdf", document_views.letter, name="letter"),
@@ -48,11 +52,11 @@ urlpatterns = [
     path("workstations/", team_views.workstation_list, name="workstations"),
     path("workstations/new/", team_views.workstation_edit, name="workstation_new"),
     path("workstations/<int:workstation_id>/edit/", team_views.workstation_edit, name="workstation_edit"),
-    path("logs/", team_views.log_list, name="logs"),
-    path("logs/queue/", team_views.log_queue, name="log_queue"),
-    path("logs/new/", team_views.log_create, name="log_new"),
-    path("logs/<int:log_id>/", team_views.log_detail, name="log"),
-    path("logs/<int:log_id>/edit/", team_views.log_edit, name="log_edit"),
-    path("logs/<int:log_id>/photos/<int:photo_id>/", team_views.log_photo, name="log_photo"),
-    path("logs/<int:log_id>/<str:action>/", team_views.log_action, name="log_action"),
+    path("logs/", fieldwork_views.log_list, name="logs"),
+    path("logs/queue/", fieldwork_views.log_queue, name="log_queue"),
+    path("logs/new/", fieldwork_views.log_create, name="log_new"),
+    path("logs/<int:log_id>/", fieldwork_views.log_detail, name="log"),
+    path("logs/<int:log_id>/edit/", fieldwork_views.log_edit, name="log_edit"),
+    path("logs/<int:log_id>/photos/<int:photo_id>/", fieldwork_views.log_photo, name="log_photo"),
+    path("logs/<int:log_id>/<str:action>/", fieldwork_views.log_action, name="log_action"),
 ]

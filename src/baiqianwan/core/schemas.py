@@ -35,3 +35,15 @@ def filter_query(form_class: type[Any]) -> type[Any]:
 def filter_data(filters: Any) -> dict[str, Any]:
     """The query values a client sent, as form data (what it left out stays out)."""
     return {name: value for name, value in filters.dict().items() if value not in (None, "", [])}
+
+
+def operation_ids_keep(router: Any, module: str) -> None:
+    """Give a router's operations the ids they had while their handlers lived in ``module``.
+
+    django-ninja derives an operation id from the handler's module, and clients generate code
+    against the ids: handlers moved to another module keep the ids they were published with.
+    """
+    for view in router.path_operations.values():
+        for operation in view.operations:
+            if operation.operation_id is None:
+                operation.operation_id = f"{module}_{operation.view_func.__name__}".replace(".", "_")

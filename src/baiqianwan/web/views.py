@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.roles import Role
 from baiqianwan.accounts.selectors import locked_usernames, user_list
-from baiqianwan.commissioners.demand_teams import teams_for_demand
+from baiqianwan.commissioners.teams.selectors import teams_for_demand
 from baiqianwan.core import selectors as core_selectors
 from baiqianwan.core.audit import audit_read_record
 from baiqianwan.core.audit_chain import chain_verify_record

@@ -1,0 +1,65 @@
+"""The dispatch documents over the API: the same PDFs as the pages, for other systems to file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Router
+
+from baiqianwan.core.pdf import PDF, pdf_response
+from baiqianwan.core.schemas import operation_ids_keep
+from baiqianwan.core.scope import api_scope
+
+from ..rounds.models import Assignment
+from . import selectors, services
+
+router = Router(tags=["科技特派员"])
+
+
+PDF_RESPONSE: dict[str, Any] = {
+    **api_scope(Assignment),
+    "responses": {
+        200: {"description": "PDF 文件", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}
+    },
+}
+
+
+def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    found = selectors.document_assignment_get(user=request.user, pk=assignment_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get(
+    "/assignments/{assignment_id}/letter.pdf",
+    openapi_extra=PDF_RESPONSE,
+    summary="推荐函（PDF）",
+    description="已发布派驻安排的推荐函；无权查看或未发布时返回 404。",
+)
+def letter(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment(request, assignment_id)
+    return pdf_response(
+        services.letter_pdf(assignment),
+        selectors.letter_filename(assignment),
+        fallback=f"letter-{assignment.pk}.pdf",
+    )
+
+
+@router.get(
+    "/assignments/{assignment_id}/agreement.pdf",
+    openapi_extra=PDF_RESPONSE,
+    summary="派驻服务协议（PDF）",
+    description="已发布派驻安排的三方派驻服务协议；无权查看或未发布时返回 404。",
+)
+def agreement(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _assignment(request, assignment_id)
+    return pdf_response(
+        services.agreement_pdf(assignment),
+        selectors.agreement_filename(assignment),
+        fallback=f"agreement-{assignment.pk}.pdf",
+    )
+
+
+operation_ids_keep(router, "baiqianwan.commissioners.document_api")
