@@ -70,7 +70,12 @@ def results(*, call: Call, statistic: str | None = None, normalise: bool = False
     )
     return [
         ResultRow(r.position, applications[r.application], r.value, r.explanation, table[r.application])
-        for r in rank(table, by=statistic, preferred=preferred)
+        for r in rank(
+            table,
+            by=statistic,
+            preferred=preferred,
+            names={pk: f"“{a.title}”" for pk, a in applications.items()},
+        )
     ]
 
 

@@ -134,10 +134,11 @@ def rank(
     by: str = "mean",
     preferred: Collection[Any] = (),
     preferred_label: str = "粤东西北创新团队",
+    names: Mapping[Any, str] | None = None,
 ) -> list[Ranked]:
     """Order by the chosen statistic, highest first. Among applications with the same score (to two
     decimals) the `preferred` ones come first and the explanation says so; a tie the rule does not
-    break shares its position."""
+    break shares its position. `names` says how explanations name the others (ids by default)."""
     if by not in STATISTICS:
         raise ValueError(f"排序依据须是 {'、'.join(STATISTICS)} 之一")
     preferred = set(preferred)
@@ -157,15 +158,15 @@ def rank(
                 explanation = f"{label} {value:.2f}"
                 equals = [a for a in mine if a != application]
                 if others and tier == 0:
-                    explanation += f"，与 {_names(others)} 同分，{preferred_label}同分优先"
+                    explanation += f"，与 {_names(others, names)} 同分，{preferred_label}同分优先"
                 elif others:
-                    explanation += f"，与 {_names(others)} 同分，对方为{preferred_label}，同分优先"
+                    explanation += f"，与 {_names(others, names)} 同分，对方为{preferred_label}，同分优先"
                 if equals:
-                    explanation += f"；与 {_names(equals)} 同分并列"
+                    explanation += f"；与 {_names(equals, names)} 同分并列"
                 ranked.append(Ranked(position, application, value, explanation))
     return ranked
 
 
-def _names(applications: list[Any]) -> str:
-    shown = "、".join(str(a) for a in applications[:3])
+def _names(applications: list[Any], names: Mapping[Any, str] | None) -> str:
+    shown = "、".join((names or {}).get(a, str(a)) for a in applications[:3])
     return shown + (f" 等 {len(applications)} 项" if len(applications) > 3 else "")
