@@ -12,9 +12,7 @@ from baiqianwan.commissioners.document_api import router as commissioner_documen
 from baiqianwan.commissioners.team_api import router as commissioner_teams_router
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
-from baiqianwan.indicators.acceptance_api import router as indicator_acceptance_router
-from baiqianwan.indicators.collection_api import router as indicator_collection_router
-from baiqianwan.indicators.result_api import router as indicator_results_router
+from baiqianwan.indicators.api import router as indicators_router
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.regions.api import router as regions_router
@@ -50,9 +48,7 @@ api.add_router("/commissioners", commissioners_router)
 api.add_router("/commissioners", commissioner_assessment_router)
 api.add_router("/commissioners", commissioner_documents_router)
 api.add_router("/commissioners", commissioner_teams_router)
-api.add_router("/indicators", indicator_collection_router)
-api.add_router("/indicators", indicator_results_router)
-api.add_router("/indicators", indicator_acceptance_router)
+api.add_router("/indicators", indicators_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 

@@ -23,9 +23,14 @@ from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.regions.models import Division
 
-from .models import DataSet, PublishedResult, Submission, SubmissionEvent, SubmissionStatus
-from .results import DEFAULT_SYSTEM, result_publish
-from .services import chain_for, current_system, datasets_ensure_defaults, system_load_shipped
+from .collection.models import Submission, SubmissionEvent, SubmissionStatus
+from .collection.rules import chain_for
+from .definitions.models import MONITORING_SYSTEM as DEFAULT_SYSTEM
+from .definitions.models import DataSet
+from .definitions.selectors import current_system
+from .definitions.services import datasets_ensure_defaults, system_load_shipped
+from .results.models import PublishedResult
+from .results.services import result_publish
 
 SEED = "bqw-indicators-20230607"
 YEARS = (2021, 2022, 2023, 2024, 2025)

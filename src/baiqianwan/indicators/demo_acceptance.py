@@ -21,10 +21,13 @@ from django.db import transaction
 
 from baiqianwan.regions.models import Division
 
-from . import acceptance
+from .acceptance import selectors as acceptance
+from .acceptance.services import acceptance_dataset_ensure
+from .collection.models import Submission, SubmissionEvent, SubmissionStatus
+from .collection.rules import chain_for
+from .definitions.selectors import current_system
+from .definitions.services import system_load_shipped
 from .demo import APPROVAL_DAYS, TZ, Event, _actor, _filler, _people, _set_times
-from .models import Submission, SubmissionEvent, SubmissionStatus
-from .services import chain_for, current_system, system_load_shipped
 
 SEED = "bqw-acceptance-20230607"
 YEARS = (2024, 2025)
@@ -144,7 +147,7 @@ def demo_acceptance() -> dict[str, int]:
         current_system(acceptance.SYSTEM_CODE)
     except ValidationError:
         system_load_shipped()
-    dataset = acceptance.acceptance_dataset_ensure()
+    dataset = acceptance_dataset_ensure()
     codes = demo_towns()
     if not codes:
         return {"towns": 0, "submissions": 0, "events": 0}
