@@ -16,7 +16,6 @@ drafts or returned submissions) in bulk; the user then submits from the pages.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,24 +26,26 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.jobs import JobFailedError, Progress, job_create, job_run, job_start
 from baiqianwan.core.models import AuditEvent, Job
 from baiqianwan.core.spreadsheets import (
     CellError,
+    Column,
     ImportRejectedError,
+    Row,
+    Sheet,
     SpreadsheetError,
-    check_file,
-    safe_cell,
-    safe_row,
+    Validation,
+    header_lookup,
+    open_workbook,
+    read_meta,
+    sheet_rows,
     text_cell,
+    text_problem,
+    write_sheets,
 )
 from baiqianwan.regions.models import Division
 
@@ -63,13 +64,6 @@ CODE_HEADER = "单位代码"
 NAME_HEADER = "单位名称"
 MAX_ROWS = 100_000
 BATCH = 500
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-UNIT_FILL = PatternFill("solid", fgColor="F2F2F2")
-DONE_FILL = PatternFill("solid", fgColor="D9D9D9")
-UNLOCKED = Protection(locked=False)
-WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
 @dataclass(frozen=True)
@@ -182,106 +176,57 @@ def template_write(
     rows: Iterable[TemplateRow],
     notes: Sequence[Sequence[str]] = (),
 ) -> bytes:
-    """Write the workbook (streaming, so a province-wide village template stays quick)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(DATA_SHEET)
-    headers = [CODE_HEADER, NAME_HEADER, *(selectors.element_header(e) for e in elements)]
-    sheet.column_dimensions["A"].width = 15
-    sheet.column_dimensions["B"].width = 34
-    for index, header in enumerate(headers[2:], start=3):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(header) * 1.6, 10), 26)
-    sheet.row_dimensions[1].height = 48
-    sheet.freeze_panes = "C2"
-    # Protected without a password: it stops accidental edits of headers and codes, not a determined user.
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
-    sheet.protection.formatCells = False
-    row_list = list(rows)
-    last = max(len(row_list), 1) + 1
-    for index, element in enumerate(elements, start=3):
-        validation = _validation(element)
-        if validation is not None:
-            letter = get_column_letter(index)
-            validation.add(f"{letter}2:{letter}{last}")
-            sheet.data_validations.append(validation)
-    header_cells = []
-    for text in headers:
-        cell = safe_cell(WriteOnlyCell(sheet), text)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    kinds = [e.kind for e in elements]
-    codes = [e.code for e in elements]
-    for row in row_list:
-        code_cell = safe_cell(WriteOnlyCell(sheet), row.code)
-        code_cell.fill = UNIT_FILL
-        name_cell = safe_cell(WriteOnlyCell(sheet), row.name)
-        name_cell.fill = UNIT_FILL
-        cells = [code_cell, name_cell]
-        values = row.values or {}
-        for code, kind in zip(codes, kinds, strict=True):
-            cell = safe_cell(WriteOnlyCell(sheet), _shown(kind, values.get(code)))
-            if kind == "text":
-                cell.number_format = "@"
-            if row.editable:
-                cell.protection = UNLOCKED
-            else:
-                cell.fill = DONE_FILL
-            cells.append(cell)
-        sheet.append(cells)
-    _write_notes(workbook, meta, elements, notes)
-    hidden = workbook.create_sheet(META_SHEET)
-    hidden.sheet_state = "veryHidden"
-    for line in meta.rows():
-        hidden.append(safe_row(hidden, line))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The data sheet (a row per unit, a column per element), the notes sheet and the hidden meta sheet."""
+    columns = [
+        Column("code", CODE_HEADER, width=15),
+        Column("name", NAME_HEADER, width=34),
+        *(
+            Column(
+                e.code,
+                selectors.element_header(e),
+                width=min(max(len(selectors.element_header(e)) * 1.6, 10), 26),
+                validation=_validation(e),
+                text=e.kind == "text",
+            )
+            for e in elements
+        ),
+    ]
+    data = [
+        Row(
+            [row.code, row.name, *(_shown(e.kind, (row.values or {}).get(e.code)) for e in elements)],
+            editable=row.editable,
+        )
+        for row in rows
+    ]
+    sheet = Sheet(DATA_SHEET, columns, data, fixed=2, protect=True, header_height=48)
+    return write_sheets([sheet, _notes_sheet(meta, elements, notes)], meta=meta.rows(), meta_sheet=META_SHEET)
 
 
-def _validation(element: DataElement) -> DataValidation | None:
+def _validation(element: DataElement) -> Validation:
     name = element.name
     if element.kind == "yes_no":
-        return DataValidation(
-            type="list",
-            formula1='"是,否"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="只能选“是”或“否”",
-            error=f"{name}：请从下拉列表中选择“是”或“否”",
+        return Validation.choose(
+            ("是", "否"), title="只能选“是”或“否”", message=f"{name}：请从下拉列表中选择“是”或“否”"
         )
     if element.kind == "percent":
-        return DataValidation(
-            type="decimal",
+        return Validation(
+            "decimal",
+            "百分比应在 0 到 100 之间",
+            f"{name}：请填 0 到 100 之间的数字，如 35 表示 35%",
+            "0",
+            "100",
             operator="between",
-            formula1="0",
-            formula2="100",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="百分比应在 0 到 100 之间",
-            error=f"{name}：请填 0 到 100 之间的数字，如 35 表示 35%",
         )
     if element.kind == "number":
-        return DataValidation(
-            type="decimal",
+        return Validation(
+            "decimal",
+            "应填数字",
+            f"{name}：请填数字；暂无数据请留空",
+            "-1000000000000",
+            "1000000000000",
             operator="between",
-            formula1="-1000000000000",
-            formula2="1000000000000",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="应填数字",
-            error=f"{name}：请填数字；暂无数据请留空",
         )
-    return DataValidation(
-        type="textLength",
-        operator="lessThanOrEqual",
-        formula1="500",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="文字过长",
-        error=f"{name}：不超过 500 字",
-    )
+    return Validation("textLength", "文字过长", f"{name}：不超过 500 字", "500", operator="lessThanOrEqual")
 
 
 def _shown(kind: str, value: Any) -> Any:
@@ -294,47 +239,39 @@ def _shown(kind: str, value: Any) -> Any:
     return value
 
 
-def _write_notes(
-    workbook: Workbook, meta: TemplateMeta, elements: Sequence[DataElement], notes: Sequence[Sequence[str]]
-) -> None:
-    sheet = workbook.create_sheet(NOTES_SHEET)
-    for letter, width in zip("ABCDE", (10, 34, 10, 30, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
-    title = safe_cell(
-        WriteOnlyCell(sheet), f"{meta.dataset_name} · {selectors.period_label(meta.period)} · 填写说明"
+def _notes_sheet(
+    meta: TemplateMeta, elements: Sequence[DataElement], notes: Sequence[Sequence[str]]
+) -> Sheet:
+    columns = [
+        Column("column", "列", width=10),
+        Column("header", "表头", width=34),
+        Column("kind", "类型", width=10),
+        Column("requirement", "填写要求", width=30),
+        Column("description", "说明", width=60),
+    ]
+    rows: list[Sequence[Any]] = [
+        ["A", CODE_HEADER, "文本", "12 位统计用区划代码", "不要修改；导入按此代码对应单位"],
+        ["B", NAME_HEADER, "文本", "仅供核对", "导入时不读取"],
+    ]
+    rows += [
+        [
+            get_column_letter(index),
+            selectors.element_header(element),
+            LABELS.get(element.kind, str(element.kind)),
+            selectors.KIND_HINTS.get(element.kind, ""),
+            element.description,
+        ]
+        for index, element in enumerate(elements, start=3)
+    ]
+    after = [[], ["注意事项"], *([f"{number}.", line] for number, line in enumerate(GENERAL_NOTES, start=1))]
+    return Sheet(
+        NOTES_SHEET,
+        columns,
+        rows,
+        title=f"{meta.dataset_name} · {selectors.period_label(meta.period)} · 填写说明",
+        intro=notes,
+        after=after,
     )
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
-    for line in notes:
-        sheet.append(safe_row(sheet, list(line)))
-    sheet.append([])
-    head = []
-    for text in ("列", "表头", "类型", "填写要求", "说明"):
-        cell = safe_cell(WriteOnlyCell(sheet), text)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        head.append(cell)
-    sheet.append(head)
-    sheet.append(
-        safe_row(sheet, ["A", CODE_HEADER, "文本", "12 位统计用区划代码", "不要修改；导入按此代码对应单位"])
-    )
-    sheet.append(safe_row(sheet, ["B", NAME_HEADER, "文本", "仅供核对", "导入时不读取"]))
-    for index, element in enumerate(elements, start=3):
-        sheet.append(
-            safe_row(
-                sheet,
-                [
-                    get_column_letter(index),
-                    selectors.element_header(element),
-                    LABELS.get(element.kind, str(element.kind)),
-                    selectors.KIND_HINTS.get(element.kind, ""),
-                    element.description,
-                ],
-            )
-        )
-    sheet.append([])
-    sheet.append(safe_row(sheet, ["注意事项"]))
-    for number, line in enumerate(GENERAL_NOTES, start=1):
-        sheet.append(safe_row(sheet, [f"{number}.", line]))
 
 
 # ---- reading an upload -----------------------------------------------------------------------
@@ -348,13 +285,12 @@ class _Row:
     blank: bool
 
 
-def _meta_of(workbook: CalamineWorkbook) -> dict[str, str]:
-    if META_SHEET not in workbook.sheet_names:
+def _meta_of(workbook: Any) -> dict[str, str]:
+    found = read_meta(workbook, META_SHEET)
+    if found is None:
         raise SpreadsheetError(
             "这不是本平台下载的填报模板（缺少模板信息），请在“指标填报”页面下载本报表的模板后填写"
         )
-    rows = workbook.get_sheet_by_name(META_SHEET).to_python()
-    found = {text_cell(r[0]): text_cell(r[1]) for r in rows if len(r) >= 2}
     if found.get("格式") != FORMAT:
         raise SpreadsheetError("模板信息无法识别，请重新下载模板")
     return found
@@ -381,11 +317,7 @@ def _check_meta(found: dict[str, str], expected: TemplateMeta) -> None:
 
 
 def _columns(header: list[Any], elements: Sequence[DataElement], sheet: str) -> tuple[int, list[int]]:
-    lookup: dict[str, int] = {}
-    for index, value in enumerate(header):
-        text = text_cell(value).rstrip("*").strip()
-        if text and text not in lookup:
-            lookup[text] = index
+    lookup = header_lookup(header)
     missing = [CODE_HEADER] if CODE_HEADER not in lookup else []
     positions = []
     for element in elements:
@@ -425,6 +357,9 @@ def _read_rows(
                 values[element.code] = None
                 continue
             try:
+                problem = text_problem(cell)
+                if problem:
+                    raise ValueError(problem)
                 value = services.clean_value(element, cell)
             except ValueError as exc:
                 errors.append(CellError(sheet, number, index + 1, element.name, str(exc)))
@@ -497,19 +432,11 @@ def submissions_import(
     if not can_upload(acting_user, dataset):
         raise PermissionDenied(f"您不填报“{dataset.name}”")
     check_period(dataset, period)
-    check_file(data, max_bytes=settings.UPLOAD_MAX_BYTES)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise SpreadsheetError(f"无法读取表格：{exc}") from None
+    workbook = open_workbook(data, max_bytes=settings.UPLOAD_MAX_BYTES)
     expected = current_meta(dataset, period)
     _check_meta(_meta_of(workbook), expected)
     sheet = DATA_SHEET if DATA_SHEET in workbook.sheet_names else workbook.sheet_names[0]
-    raw_rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    if not raw_rows:
-        raise SpreadsheetError(f"工作表“{sheet}”是空的")
-    if len(raw_rows) - 1 > MAX_ROWS:
-        raise SpreadsheetError(f"数据行数 {len(raw_rows) - 1} 超过上限 {MAX_ROWS}")
+    raw_rows = sheet_rows(workbook, sheet, max_rows=MAX_ROWS)
     elements = selectors.dataset_elements(dataset)
     code_index, positions = _columns(raw_rows[0], elements, sheet)
     errors: list[CellError] = []
