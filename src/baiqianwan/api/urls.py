@@ -12,7 +12,7 @@ from baiqianwan.commissioners.document_api import router as commissioner_documen
 from baiqianwan.commissioners.team_api import router as commissioner_teams_router
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
-from baiqianwan.indicators.api import router as indicators_router
+from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.regions.api import router as regions_router
@@ -48,7 +48,8 @@ api.add_router("/commissioners", commissioners_router)
 api.add_router("/commissioners", commissioner_assessment_router)
 api.add_router("/commissioners", commissioner_documents_router)
 api.add_router("/commissioners", commissioner_teams_router)
-api.add_router("/indicators", indicators_router)
+for indicators_router in indicators_routers:
+    api.add_router("/indicators", indicators_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 

@@ -1,4 +1,4 @@
-"""The app's API (/api/v1/indicators): each sub-app's router, joined."""
+"""The app's API (/api/v1/indicators): each sub-app's router, mounted side by side by ``api/urls.py``."""
 
 from ninja import Router
 
@@ -6,7 +6,4 @@ from .acceptance.api import router as acceptance_router
 from .collection.api import router as collection_router
 from .results.api import router as results_router
 
-router = Router()
-router.add_router("", collection_router)
-router.add_router("", results_router)
-router.add_router("", acceptance_router)
+routers: tuple[Router, ...] = (collection_router, results_router, acceptance_router)
