@@ -63,7 +63,7 @@ def setup(var_dir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from baiqianwan.indicators.services import system_load_shipped
+    from baiqianwan.indicators.definitions.services import system_load_shipped
     from baiqianwan.regions.services import divisions_load
 
     divisions_load()
@@ -121,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
 
     from baiqianwan.accounts.models import User
-    from baiqianwan.indicators import selectors, workbook
-    from baiqianwan.indicators.models import DataSet, Submission, SubmissionEvent
+    from baiqianwan.indicators.collection import selectors, workbook
+    from baiqianwan.indicators.collection.models import Submission, SubmissionEvent
+    from baiqianwan.indicators.definitions.models import DataSet
     from baiqianwan.regions.models import Division
 
     settings.UPLOAD_MAX_BYTES = 100 * 1024 * 1024

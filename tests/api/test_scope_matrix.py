@@ -128,8 +128,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _submissions(world)
     if model == "indicators.SystemVersion":
         # Only the province changes definitions: the current acceptance version stands for both sides.
-        from baiqianwan.indicators.acceptance import current_version
-        from baiqianwan.indicators.services import system_load_shipped
+        from baiqianwan.indicators.acceptance.selectors import current_version
+        from baiqianwan.indicators.definitions.services import system_load_shipped
 
         system_load_shipped()
         version = current_version()
@@ -147,8 +147,9 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
 
 def _submissions(world: dict[str, Any]) -> tuple[Any, Any]:
     """A town report of each side's town, sent up and waiting for the county."""
-    from baiqianwan.indicators.models import DataSet, Submission
-    from baiqianwan.indicators.services import system_load_shipped
+    from baiqianwan.indicators.collection.models import Submission
+    from baiqianwan.indicators.definitions.models import DataSet
+    from baiqianwan.indicators.definitions.services import system_load_shipped
 
     system_load_shipped()
     dataset = DataSet.objects.get(code="county_town_system.town")

@@ -27,8 +27,11 @@ from baiqianwan.accounts.roles import Role
 from baiqianwan.core.concurrency import STALE_MESSAGE
 from baiqianwan.demands import services as demands
 from baiqianwan.demands.models import Demand, DemandEvent, DemandStatus
-from baiqianwan.indicators import services as indicators
-from baiqianwan.indicators.models import DataSet, Submission, SubmissionEvent, SubmissionStatus
+from baiqianwan.indicators.collection import services as indicators
+from baiqianwan.indicators.collection.models import Submission, SubmissionEvent, SubmissionStatus
+from baiqianwan.indicators.definitions import selectors as definition_selectors
+from baiqianwan.indicators.definitions import services as definition_services
+from baiqianwan.indicators.definitions.models import DataSet
 from baiqianwan.industries.models import Industry
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.models import Division
@@ -60,7 +63,7 @@ def _demand(village: User) -> Demand:
 
 def _submitted(dataset: DataSet, filler: User, town: str = A["town"]) -> Submission:
     """A town's report for 2026, submitted: waiting for the county's review."""
-    _, system = indicators.current_system(dataset.system_code)
+    _, system = definition_selectors.current_system(dataset.system_code)
     kinds = {e.code: e.kind for e in system.elements}
     values: dict[str, Any] = {
         code: {"percent": 40, "yes_no": "否", "text": "无"}.get(kinds[code], 10) for code in dataset.elements
@@ -91,7 +94,7 @@ def officials(make_user: Callable[..., User], client_for: Callable[[User], Clien
 
 @pytest.fixture
 def town_set(divisions: None) -> DataSet:
-    indicators.system_load_shipped()
+    definition_services.system_load_shipped()
     return DataSet.objects.get(code="county_town_system.town")
 
 

@@ -11,11 +11,20 @@ from openpyxl import Workbook, load_workbook
 from baiqianwan.core.spreadsheets import (
     Column,
     ImportRejectedError,
+    Row,
+    Sheet,
     SheetSchema,
     SpreadsheetError,
+    Validation,
+    header_lookup,
     int_cell,
     number_cell,
+    open_workbook,
+    read_meta,
     read_sheet,
+    sheet_rows,
+    text_problem,
+    write_sheets,
     write_workbook,
 )
 
@@ -143,3 +152,51 @@ def test_template_has_drop_downs_and_instructions() -> None:
     # The template reads back: starred headers match.
     with pytest.raises(SpreadsheetError, match="只有表头"):
         read_sheet(write_workbook(SCHEMA, [], template=True), SCHEMA, max_bytes=LIMIT)
+
+
+def test_a_protected_template_leaves_only_its_open_cells_editable_and_records_what_it_is_for() -> None:
+    columns = [
+        Column("code", "单位代码", width=15),
+        Column("name", "单位名称"),
+        Column("ok", "是否", validation=Validation.choose(("是", "否"), title="只能选", message="请选择")),
+        Column("note", "说明", text=True),
+    ]
+    rows = [
+        Row(["441881000000", "英德市", "是", "=1+1"]),
+        Row(["441802000000", "清城区", None, None], editable=False),
+    ]
+    data = write_sheets(
+        [Sheet("填报数据", columns, rows, fixed=2, protect=True)],
+        meta=[["格式", "test/1"], ["统计期", "2025"]],
+    )
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["填报数据"]
+    assert sheet.protection.sheet
+    assert sheet.freeze_panes == "C2"
+    assert sheet["A2"].protection.locked
+    assert not sheet["C2"].protection.locked
+    assert sheet["C3"].protection.locked  # a row that may no longer change stays locked
+    assert sheet["D2"].value == "=1+1"
+    assert sheet["D2"].data_type == "s"
+    assert sheet["D2"].number_format == "@"
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"是,否"'
+    assert str(validation.sqref) == "C2:C3"
+    assert book["模板信息"].sheet_state == "veryHidden"
+    workbook = open_workbook(data, max_bytes=LIMIT)
+    assert read_meta(workbook, "模板信息") == {"格式": "test/1", "统计期": "2025"}
+    assert read_meta(workbook, "别的") is None
+    assert header_lookup(sheet_rows(workbook, "填报数据", max_rows=10)[0]) == {
+        "单位代码": 0,
+        "单位名称": 1,
+        "是否": 2,
+        "说明": 3,
+    }
+    with pytest.raises(SpreadsheetError, match="超过上限"):
+        sheet_rows(workbook, "填报数据", max_rows=1)
+
+
+def test_text_no_field_may_hold_is_named() -> None:
+    assert text_problem("连樟\x07村") is not None
+    assert text_problem("连樟村") is None
+    assert text_problem(3) is None

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
-from baiqianwan.indicators import selectors
-from baiqianwan.indicators.models import Submission, SubmissionStatus
+from baiqianwan.indicators.collection import selectors
+from baiqianwan.indicators.collection.models import Submission, SubmissionStatus
 
 from ..indicators.factories import fill, town_set_with_a_percentage, town_values
 

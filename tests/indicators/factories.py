@@ -12,13 +12,14 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from baiqianwan.indicators import services
-from baiqianwan.indicators.models import DataSet
+from baiqianwan.indicators.definitions import selectors as definition_selectors
+from baiqianwan.indicators.definitions import services as definition_services
+from baiqianwan.indicators.definitions.models import DataSet
 
 
 def town_set_with_a_percentage() -> DataSet:
     """The town report of the shipped system; its 有研发活动的规上工业企业占比 column is a percentage."""
-    services.system_load_shipped()
+    definition_services.system_load_shipped()
     dataset = DataSet.objects.get(code="county_town_system.town")
     assert "rd_firm_share" in dataset.elements
     return dataset
@@ -26,7 +27,7 @@ def town_set_with_a_percentage() -> DataSet:
 
 def town_values(dataset: DataSet, **overrides: Any) -> dict[str, Any]:
     """Plausible values for every element of the data set (passing the system's rules)."""
-    _, system = services.current_system(dataset.system_code)
+    _, system = definition_selectors.current_system(dataset.system_code)
     kinds = {e.code: e.kind for e in system.elements}
     values: dict[str, Any] = {
         code: {"percent": 40, "yes_no": "否", "text": "无"}.get(kinds[code], 10) for code in dataset.elements

@@ -23,8 +23,9 @@ from baiqianwan.commissioners.models import (
     TownNeed,
 )
 from baiqianwan.demands.models import Connection, Demand, DemandEvent, DemandStatus
-from baiqianwan.indicators.models import PublishedResult, Submission, SubmissionEvent
-from baiqianwan.indicators.services import datasets_ensure_defaults
+from baiqianwan.indicators.collection.models import Submission, SubmissionEvent
+from baiqianwan.indicators.definitions.services import datasets_ensure_defaults
+from baiqianwan.indicators.results.models import PublishedResult
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.supply.models import Achievement, ExpertProfile
 

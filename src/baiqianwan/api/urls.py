@@ -10,9 +10,7 @@ from baiqianwan.calls.api import router as calls_router
 from baiqianwan.commissioners.api import routers as commissioners_routers
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
-from baiqianwan.indicators.acceptance_api import router as indicator_acceptance_router
-from baiqianwan.indicators.collection_api import router as indicator_collection_router
-from baiqianwan.indicators.result_api import router as indicator_results_router
+from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.regions.api import router as regions_router
@@ -47,9 +45,8 @@ api.add_router("/plan", plan_router)
 api.add_router("/calls", calls_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
-api.add_router("/indicators", indicator_collection_router)
-api.add_router("/indicators", indicator_results_router)
-api.add_router("/indicators", indicator_acceptance_router)
+for indicators_router in indicators_routers:
+    api.add_router("/indicators", indicators_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 

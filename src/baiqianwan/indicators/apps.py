@@ -10,8 +10,9 @@ class IndicatorsConfig(AppConfig):
 
         from baiqianwan.core.jobs import job_kind_register
 
-        from .models import DataSet, LockException, Submission
-        from .workbook import JOB_KIND, upload_execute
+        from .collection.models import LockException, Submission
+        from .collection.workbook import JOB_KIND, upload_execute
+        from .definitions.models import DataSet
 
         job_kind_register(JOB_KIND, upload_execute)
 

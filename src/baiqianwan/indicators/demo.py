@@ -23,9 +23,14 @@ from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.regions.models import Division
 
-from .models import DataSet, PublishedResult, Submission, SubmissionEvent, SubmissionStatus
-from .results import DEFAULT_SYSTEM, result_publish
-from .services import chain_for, current_system, datasets_ensure_defaults, system_load_shipped
+from .collection.models import Submission, SubmissionEvent, SubmissionStatus
+from .collection.rules import chain_for
+from .definitions.models import MONITORING_SYSTEM as DEFAULT_SYSTEM
+from .definitions.models import DataSet
+from .definitions.selectors import current_system
+from .definitions.services import datasets_ensure_defaults, system_load_shipped
+from .results.models import PublishedResult
+from .results.services import result_publish
 
 SEED = "bqw-indicators-20230607"
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -459,56 +464,12 @@ def demo_indicators(*, prefix: str = "", publish: bool = True) -> dict[str, int]
             when = _times(year, rng)
             if (dataset.pk, str(year), code) in existing:
                 continue
-            cleaned = {
-                k: (float(v) if isinstance(v, int | float) else v)
-                for k, v in values.items()
-                if k in dataset.elements
-            }
-            events: list[Event] = [
-                ("save", "", SubmissionStatus.DRAFT, SubmissionStatus.DRAFT, filler),
-                ("submit", "", SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, filler),
-            ]
-            for i, level in enumerate(chain):
-                after = SubmissionStatus.APPROVED if i == len(chain) - 1 else SubmissionStatus.SUBMITTED
-                events.append(
-                    (
-                        "approve",
-                        level,
-                        SubmissionStatus.SUBMITTED,
-                        after,
-                        _actor(by_place, province, division, level),
-                    )
-                )
-            submission = Submission(
-                dataset=dataset,
-                period=str(year),
-                unit_id=code,
-                status=SubmissionStatus.APPROVED,
-                stage="",
-                values=cleaned,
-                flags=[],
-                submitted_at=when["submit"],
-                approved_at=when[chain[-1]] if chain else when["submit"],
-                version=1,
-                updated_by=filler,
-            )
-            pending.append((submission, events))
-    created = Submission.all_objects.bulk_create([s for s, _ in pending], batch_size=1000)
-    new_events = []
-    for submission, (_, events) in zip(created, pending, strict=True):
-        for action, step, before, to_status, user in events:
-            new_events.append(
-                SubmissionEvent(
-                    submission=submission,
-                    action=action,
-                    level=step,
-                    from_status=before,
-                    to_status=to_status,
-                    by=user,
-                )
-            )
-    SubmissionEvent.objects.bulk_create(new_events, batch_size=2000)
-    _set_times(created)
+            values = {k: v for k, v in values.items() if k in dataset.elements}
+            returned = approved_return(dataset, division, str(year), values, filler, by_place, province)
+            returned[0].submitted_at = when["submit"]
+            returned[0].approved_at = when[chain[-1]] if chain else when["submit"]
+            pending.append(returned)
+    created, new_events = approved_returns_store(pending)
     published = 0
     if publish and created:
         for period in periods:
@@ -521,6 +482,56 @@ def demo_indicators(*, prefix: str = "", publish: bool = True) -> dict[str, int]
                 PublishedResult.objects.filter(pk=done.pk).update(created_at=on, updated_at=on)
                 published += 1
     return {"submissions": len(created), "events": len(new_events), "published": published}
+
+
+def approved_return(
+    dataset: DataSet,
+    division: Division,
+    period: str,
+    values: dict[str, Any],
+    filler: User,
+    by_place: dict[tuple[str, str], User],
+    province: User,
+) -> tuple[Submission, list[Event]]:
+    """A return as the workflow leaves it once approved at every level of its chain: saved and
+    submitted by ``filler``, approved by the office at each level (or the province)."""
+    events: list[Event] = [
+        ("save", "", SubmissionStatus.DRAFT, SubmissionStatus.DRAFT, filler),
+        ("submit", "", SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, filler),
+    ]
+    chain = chain_for(dataset, division)
+    for i, level in enumerate(chain):
+        after = SubmissionStatus.APPROVED if i == len(chain) - 1 else SubmissionStatus.SUBMITTED
+        events.append(
+            ("approve", level, SubmissionStatus.SUBMITTED, after, _actor(by_place, province, division, level))
+        )
+    submission = Submission(
+        dataset=dataset,
+        period=period,
+        unit_id=division.code,
+        status=SubmissionStatus.APPROVED,
+        stage="",
+        values={k: (float(v) if isinstance(v, int | float) else v) for k, v in values.items()},
+        flags=[],
+        version=1,
+        updated_by=filler,
+    )
+    return submission, events
+
+
+def approved_returns_store(
+    pending: list[tuple[Submission, list[Event]]],
+) -> tuple[list[Submission], list[SubmissionEvent]]:
+    """Store the returns and their events in bulk, dated as the story says (``_set_times``)."""
+    created = Submission.all_objects.bulk_create([s for s, _ in pending], batch_size=1000)
+    events = [
+        SubmissionEvent(submission=s, action=a, level=lv, from_status=b, to_status=to, by=u)
+        for s, (_, trail) in zip(created, pending, strict=True)
+        for a, lv, b, to, u in trail
+    ]
+    SubmissionEvent.objects.bulk_create(events, batch_size=2000)
+    _set_times(created)
+    return created, events
 
 
 def _actor(by_place: dict[tuple[str, str], User], province: User, division: Division, level: str) -> User:

@@ -21,10 +21,12 @@ from django.db import transaction
 
 from baiqianwan.regions.models import Division
 
-from . import acceptance
-from .demo import APPROVAL_DAYS, TZ, Event, _actor, _filler, _people, _set_times
-from .models import Submission, SubmissionEvent, SubmissionStatus
-from .services import chain_for, current_system, system_load_shipped
+from .acceptance import selectors as acceptance
+from .acceptance.services import acceptance_dataset_ensure
+from .collection.models import Submission, SubmissionStatus
+from .definitions.selectors import current_system
+from .definitions.services import system_load_shipped
+from .demo import APPROVAL_DAYS, TZ, Event, _filler, _people, approved_return, approved_returns_store
 
 SEED = "bqw-acceptance-20230607"
 YEARS = (2024, 2025)
@@ -144,7 +146,7 @@ def demo_acceptance() -> dict[str, int]:
         current_system(acceptance.SYSTEM_CODE)
     except ValidationError:
         system_load_shipped()
-    dataset = acceptance.acceptance_dataset_ensure()
+    dataset = acceptance_dataset_ensure()
     codes = demo_towns()
     if not codes:
         return {"towns": 0, "submissions": 0, "events": 0}
@@ -160,46 +162,12 @@ def demo_acceptance() -> dict[str, int]:
         division = divisions[code]
         history = {p: v for (c, p), v in monitoring.items() if c == code}
         yearly = acceptance_values(code, division.name, BAND_ORDER[i % len(BAND_ORDER)], history)
-        chain = chain_for(dataset, division)
         filler = _filler(by_place, province, division)
         for year, values in zip(YEARS, yearly, strict=True):
             if (code, str(year)) in existing:
                 continue
-            events: list[Event] = [
-                ("save", "", SubmissionStatus.DRAFT, SubmissionStatus.DRAFT, filler),
-                ("submit", "", SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, filler),
-            ]
-            for step, level in enumerate(chain):
-                after = SubmissionStatus.APPROVED if step == len(chain) - 1 else SubmissionStatus.SUBMITTED
-                events.append(
-                    (
-                        "approve",
-                        level,
-                        SubmissionStatus.SUBMITTED,
-                        after,
-                        _actor(by_place, province, division, level),
-                    )
-                )
-            submission = Submission(
-                dataset=dataset,
-                period=str(year),
-                unit_id=code,
-                status=SubmissionStatus.APPROVED,
-                stage="",
-                values={k: (float(v) if isinstance(v, int | float) else v) for k, v in values.items()},
-                flags=[],
-                version=1,
-                updated_by=filler,
-            )
-            pending.append((submission, events))
-    created = Submission.all_objects.bulk_create([s for s, _ in pending], batch_size=500)
-    new_events = [
-        SubmissionEvent(submission=s, action=a, level=lv, from_status=b, to_status=to, by=u)
-        for s, (_, events) in zip(created, pending, strict=True)
-        for a, lv, b, to, u in events
-    ]
-    SubmissionEvent.objects.bulk_create(new_events, batch_size=1000)
-    _set_times(created)
+            pending.append(approved_return(dataset, division, str(year), values, filler, by_place, province))
+    created, new_events = approved_returns_store(pending)
     _stamp(created)
     return {"towns": len(codes), "submissions": len(created), "events": len(new_events)}
 

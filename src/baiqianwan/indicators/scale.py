@@ -19,10 +19,12 @@ from baiqianwan.accounts.scale import Accounts
 from baiqianwan.core.bulk import bulk_insert, chunks, insert_rows
 from baiqianwan.regions.models import Division
 
+from .collection.models import Submission, SubmissionEvent, SubmissionStatus
+from .collection.rules import chain_for
+from .definitions.models import MONITORING_SYSTEM as DEFAULT_SYSTEM
+from .definitions.models import DataSet
+from .definitions.services import datasets_ensure_defaults
 from .demo import APPROVAL_DAYS, TZ, YEARS, demo_indicators
-from .models import DataSet, Submission, SubmissionEvent, SubmissionStatus
-from .results import DEFAULT_SYSTEM
-from .services import chain_for, datasets_ensure_defaults
 
 VILLAGES_PER_BATCH = 2000
 EVENT_FIELDS = ("submission_id", "action", "level", "from_status", "to_status", "reason", "by_id", "at")

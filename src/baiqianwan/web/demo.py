@@ -12,9 +12,9 @@ from baiqianwan.calls.models import Application, Carrier
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands, demo_journey
+from baiqianwan.indicators.collection.models import Submission
 from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
-from baiqianwan.indicators.models import Submission
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people

@@ -27,7 +27,7 @@ from baiqianwan.commissioners.models import DispatchRound
 from baiqianwan.commissioners.scale import scale_dispatch
 from baiqianwan.demands.models import Demand
 from baiqianwan.demands.scale import Target, Targets, scale_demands
-from baiqianwan.indicators.models import Submission
+from baiqianwan.indicators.collection.models import Submission
 from baiqianwan.indicators.scale import scale_indicators
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.scale import vocabulary

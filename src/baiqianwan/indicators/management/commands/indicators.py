@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from baiqianwan.indicators.acceptance import acceptance_dataset_ensure
-from baiqianwan.indicators.services import system_load_shipped, system_store
+from baiqianwan.indicators.acceptance.services import acceptance_dataset_ensure
+from baiqianwan.indicators.definitions.services import system_load_shipped, system_store
 
 
 class Command(BaseCommand):
