@@ -159,10 +159,14 @@ def records(module_world: dict[str, Any]) -> dict[str, Any]:
     for operation in OPERATIONS.values():
         if operation["x-scope-model"] not in ("public", "self"):
             _records(operation["x-scope-model"], module_world)
-    # The expert role's user is the side A expert, so that an expert's own records are in scope.
-    expert = _side_a("supply.ExpertProfile", module_world)
-    type(expert).all_objects.filter(pk=expert.pk).update(user=module_world["users"][Role.EXPERT])
+    expert_is_the_expert_user(module_world)
     return module_world
+
+
+def expert_is_the_expert_user(world: dict[str, Any]) -> None:
+    """The expert role's user is side A's expert, so that an expert's own records are in scope."""
+    expert = _side_a("supply.ExpertProfile", world)
+    type(expert).all_objects.filter(pk=expert.pk).update(user=world["users"][Role.EXPERT])
 
 
 def test_every_operation_is_exercised_or_excused() -> None:
