@@ -276,8 +276,11 @@ REFUSED = (403, 404)
 def test_every_pattern_is_exercised_or_excused() -> None:
     found = patterns()
     assert len(found) >= 100, len(found)
-    stale = sorted(set(NOT_EXERCISED) - set(found))
-    assert not stale, f"NOT_EXERCISED 中的页面已不存在：{stale}"
+    stale = sorted((set(NOT_EXERCISED) | set(UNREACHED)) - set(found))
+    assert not stale, f"NOT_EXERCISED 或 UNREACHED 中的页面已不存在：{stale}"
+    names = set(found.values())
+    unknown = sorted((set(SHARED_PARAMETERS) | set(REFERENCE_PARAMETERS) | set(PREPARE)) - names)
+    assert not unknown, f"这些页面名称已不存在：{unknown}"
 
 
 @pytest.mark.parametrize("route", sorted(set(patterns()) - set(NOT_EXERCISED)))
