@@ -176,26 +176,8 @@ def pages_world(
         demands = _records("demands.Demand", world)
         logs = _team_records(world)["commissioners.ServiceLog"]
         assert demands is not None
-        world["attachment_id"] = tuple(
-            DemandAttachment.objects.create(
-                demand=demand,
-                file=ContentFile(b"%PDF-1.4\n", name="a.pdf"),
-                name="说明.pdf",
-                content_type="application/pdf",
-                size=9,
-            )
-            for demand in demands
-        )
-        world["photo_id"] = tuple(
-            ServiceLogPhoto.objects.create(
-                log=log,
-                file=ContentFile(b"\xff\xd8\xff", name="p.jpg"),
-                name="现场.jpg",
-                content_type="image/jpeg",
-                size=3,
-            )
-            for log in logs
-        )
+        world["attachment_id"] = _files(DemandAttachment, "demand", demands, "说明.pdf", b"%PDF-1.4\n")
+        world["photo_id"] = _files(ServiceLogPhoto, "log", logs, "现场.jpg", b"\xff\xd8\xff")
         world["token_id"] = tuple(
             api_token_create(acting_user=user, name="令牌")[0]
             for user in (world["users"][Role.COUNTY], world["user_b"])
@@ -212,6 +194,21 @@ def pages_world(
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}
         yield world
+
+
+def _files(model: Any, parent: str, parents: Any, name: str, content: bytes) -> tuple[Any, Any]:
+    """A stored file of the model (an attachment, a photo) for side A's and side B's record."""
+    content_type = "application/pdf" if name.endswith(".pdf") else "image/jpeg"
+    return tuple(  # type: ignore[return-value]
+        model.objects.create(
+            **{parent: record},
+            file=ContentFile(content, name=f"f{name[-4:]}"),
+            name=name,
+            content_type=content_type,
+            size=len(content),
+        )
+        for record in parents
+    )
 
 
 def _signed_in(user: Any) -> Client:
