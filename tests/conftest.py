@@ -153,31 +153,57 @@ def rng() -> random.Random:
     return random.Random(7)
 
 
+def organisation_make(
+    rng: random.Random, name: str = "测试单位", kind: str = "enterprise", division: str = A["town"]
+) -> Organisation:
+    return Organisation.all_objects.create(
+        name=name, kind=kind, uscc=make_uscc(rng, kind=kind, division_code=division), division_id=division
+    )
+
+
+def person_make(rng: random.Random, organisation: Organisation, name: str = "张三") -> Person:
+    import datetime as dt
+
+    return Person.all_objects.create(
+        name=name,
+        id_number=make_id_number(
+            rng, division_code=organisation.division_id, born=dt.date(1980, 5, 1), female=False
+        ),
+        mobile=make_mobile(rng),
+        organisation=organisation,
+    )
+
+
+def user_make(
+    role: str,
+    division: str | None = None,
+    organisation: Organisation | None = None,
+    *,
+    username: str,
+    **extra: Any,
+) -> User:
+    user = User(
+        username=username,
+        display_name=extra.pop("display_name", f"测试{Role(role).label}"),
+        role=role,
+        division_id=division,
+        organisation=organisation,
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.full_clean()
+    user.save()
+    return user
+
+
 @pytest.fixture
 def make_org(divisions: None, rng: random.Random) -> Callable[..., Organisation]:
-    def make(name: str = "测试单位", kind: str = "enterprise", division: str = A["town"]) -> Organisation:
-        return Organisation.all_objects.create(
-            name=name, kind=kind, uscc=make_uscc(rng, kind=kind, division_code=division), division_id=division
-        )
-
-    return make
+    return lambda *args, **kwargs: organisation_make(rng, *args, **kwargs)
 
 
 @pytest.fixture
 def make_person(rng: random.Random) -> Callable[..., Person]:
-    import datetime as dt
-
-    def make(organisation: Organisation, name: str = "张三") -> Person:
-        return Person.all_objects.create(
-            name=name,
-            id_number=make_id_number(
-                rng, division_code=organisation.division_id, born=dt.date(1980, 5, 1), female=False
-            ),
-            mobile=make_mobile(rng),
-            organisation=organisation,
-        )
-
-    return make
+    return lambda *args, **kwargs: person_make(rng, *args, **kwargs)
 
 
 @pytest.fixture
@@ -188,51 +214,65 @@ def make_user(divisions: None) -> Callable[..., User]:
         role: str, division: str | None = None, organisation: Organisation | None = None, **extra: Any
     ) -> User:
         counter["n"] += 1
-        user = User(
-            username=extra.pop("username", f"{role}_{counter['n']}"),
-            display_name=extra.pop("display_name", f"测试{Role(role).label}"),
-            role=role,
-            division_id=division,
-            organisation=organisation,
-            **extra,
-        )
-        user.set_password(PASSWORD)
-        user.full_clean()
-        user.save()
-        return user
+        username = extra.pop("username", f"{role}_{counter['n']}")
+        return user_make(role, division, organisation, username=username, **extra)
 
     return make
 
 
-@pytest.fixture
-def world(
-    make_org: Callable[..., Organisation], make_person: Callable[..., Person], make_user: Callable[..., User]
-) -> dict[str, Any]:
+def world_make(rng: random.Random) -> dict[str, Any]:
     """Two organisations and people on each side, and a user of every role on side A."""
-    org_a = make_org("梅州大埔蜜柚合作社", "cooperative", A["town"])
-    org_b = make_org("湛江徐闻菠萝公司", "enterprise", B["town"])
-    users = {
-        Role.PROVINCE: make_user(Role.PROVINCE, "440000000000"),
-        Role.CITY: make_user(Role.CITY, A["city"]),
-        Role.COUNTY: make_user(Role.COUNTY, A["county"]),
-        Role.TOWN: make_user(Role.TOWN, A["town"]),
-        Role.VILLAGE: make_user(Role.VILLAGE, A["village"]),
-        Role.ORG: make_user(Role.ORG, organisation=org_a),
-        Role.COMMISSIONER: make_user(Role.COMMISSIONER, A["county"]),
-        Role.EXPERT: make_user(Role.EXPERT),
+    org_a = organisation_make(rng, "梅州大埔蜜柚合作社", "cooperative", A["town"])
+    org_b = organisation_make(rng, "湛江徐闻菠萝公司", "enterprise", B["town"])
+    bindings: dict[Role, dict[str, Any]] = {
+        Role.PROVINCE: {"division": "440000000000"},
+        Role.CITY: {"division": A["city"]},
+        Role.COUNTY: {"division": A["county"]},
+        Role.TOWN: {"division": A["town"]},
+        Role.VILLAGE: {"division": A["village"]},
+        Role.ORG: {"organisation": org_a},
+        Role.COMMISSIONER: {"division": A["county"]},
+        Role.EXPERT: {},
         # 三权分立: the three administrators, bound to nothing.
-        Role.SYSTEM_ADMIN: make_user(Role.SYSTEM_ADMIN),
-        Role.SECURITY_ADMIN: make_user(Role.SECURITY_ADMIN),
-        Role.AUDIT_ADMIN: make_user(Role.AUDIT_ADMIN),
+        Role.SYSTEM_ADMIN: {},
+        Role.SECURITY_ADMIN: {},
+        Role.AUDIT_ADMIN: {},
+    }
+    users = {
+        role: user_make(role, username=f"{role}_w{n}", **binding)
+        for n, (role, binding) in enumerate(bindings.items(), start=1)
     }
     return {
         "org_a": org_a,
         "org_b": org_b,
-        "person_a": make_person(org_a, "李四"),
-        "person_b": make_person(org_b, "王五"),
+        "person_a": person_make(rng, org_a, "李四"),
+        "person_b": person_make(rng, org_b, "王五"),
         "users": users,
-        "user_b": make_user(Role.COUNTY, B["county"]),
+        "user_b": user_make(Role.COUNTY, B["county"], username=f"{Role.COUNTY}_w{len(users) + 1}"),
     }
+
+
+@pytest.fixture
+def world(divisions: None, rng: random.Random) -> dict[str, Any]:
+    """Two organisations and people on each side, and a user of every role on side A."""
+    return world_make(rng)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The world made once for a whole module of read-mostly tests: it lives in a transaction
+    rolled back after the module, and each test (which must ask for ``db``) runs in a savepoint
+    inside it, so what a test writes is gone before the next one."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        yield world_make(random.Random(7))
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

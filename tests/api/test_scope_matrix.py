@@ -29,6 +29,7 @@ from ..conftest import A, B
 
 ROLES = list(Role)
 PARAM = re.compile(r"\{[^}]+\}")
+SIDES = (A, B)
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
@@ -409,60 +410,65 @@ def _team_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return world["_teams"]
 
 
-# Valid requests against side B's record, so that only the scope check can refuse them.
-WRITE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "/api/v1/calls/applications/{application_id}/steps": lambda w: {"action": "recommend"},
-    "/api/v1/commissioners/assessment/schemes/{scheme_id}": lambda w: {"excellent_quota": 50},
-    "/api/v1/commissioners/assessment/records/{record_id}/score": lambda w: {
+# Valid requests against side B's record (s=1), so that only the scope check can refuse them;
+# test_scope_reach.py sends the same to side A's (s=0).
+WRITE_PAYLOADS: dict[str, Callable[..., dict[str, Any]]] = {
+    "/api/v1/calls/applications/{application_id}/steps": lambda w, s=1: {"action": "recommend"},
+    "/api/v1/commissioners/assessment/schemes/{scheme_id}": lambda w, s=1: {"excellent_quota": 50},
+    "/api/v1/commissioners/assessment/records/{record_id}/score": lambda w, s=1: {
         "score": 88,
         "comment": "越权评分",
     },
-    "/api/v1/commissioners/key-tasks/{task_id}/progress": lambda w: {"progress": 90, "note": "越权填报"},
-    "/api/v1/commissioners/rounds/{round_id}/needs": lambda w: {
-        "town_code": B["town"],
+    "/api/v1/commissioners/key-tasks/{task_id}/progress": lambda w, s=1: {"progress": 90, "note": "越权填报"},
+    "/api/v1/commissioners/rounds/{round_id}/needs": lambda w, s=1: {
+        "town_code": SIDES[s]["town"],
         "fields": ["种植"],
         "slots": 1,
     },
-    "/api/v1/commissioners/rounds/{round_id}/nominations": lambda w: {
-        "expert_id": _records("supply.ExpertProfile", w)[1].pk,  # type: ignore[index]
+    "/api/v1/commissioners/rounds/{round_id}/nominations": lambda w, s=1: {
+        "expert_id": _records("supply.ExpertProfile", w)[s].pk,  # type: ignore[index]
         "fields": ["种植"],
     },
-    "/api/v1/commissioners/needs/{need_id}/ranking": lambda w: {"nomination_ids": []},
-    "/api/v1/commissioners/nominations/{nomination_id}/preferences": lambda w: {"need_ids": []},
-    "/api/v1/commissioners/needs/{need_id}/constraints": lambda w: {
-        "nomination_id": _dispatch_records(w)["commissioners.Nomination"][1].pk,
+    "/api/v1/commissioners/needs/{need_id}/ranking": lambda w, s=1: {"nomination_ids": []},
+    "/api/v1/commissioners/nominations/{nomination_id}/preferences": lambda w, s=1: {"need_ids": []},
+    "/api/v1/commissioners/needs/{need_id}/constraints": lambda w, s=1: {
+        "nomination_id": _dispatch_records(w)["commissioners.Nomination"][s].pk,
         "kind": "forbid",
     },
-    "/api/v1/commissioners/assignments/{assignment_id}/respond": lambda w: {"accept": True},
-    "/api/v1/commissioners/assignments/{assignment_id}/end": lambda w: {
+    "/api/v1/commissioners/assignments/{assignment_id}/respond": lambda w, s=1: {"accept": True},
+    "/api/v1/commissioners/assignments/{assignment_id}/confirm": lambda w, s=1: {
+        "via": "phone",
+        "note": "电话联系本人，同意派驻",
+    },
+    "/api/v1/commissioners/assignments/{assignment_id}/end": lambda w, s=1: {
         "status": "rescinded",
         "reason": "越权",
     },
-    "/api/v1/orgs/organisations/{organisation_id}": lambda w: {"address": "越权修改的地址"},
-    "/api/v1/demands/{demand_id}/transition": lambda w: {"action": "close", "note": "越权关闭"},
-    "/api/v1/demands/{demand_id}/connections": lambda w: {
+    "/api/v1/orgs/organisations/{organisation_id}": lambda w, s=1: {"address": "越权修改的地址"},
+    "/api/v1/demands/{demand_id}/transition": lambda w, s=1: {"action": "close", "note": "越权关闭"},
+    "/api/v1/demands/{demand_id}/connections": lambda w, s=1: {
         "target_kind": "institution",
         "target_id": w["org_a"].pk,
     },
-    "/api/v1/commissioners/teams/{team_id}/leader": lambda w: {
-        "assignment_id": _dispatch_records(w)["commissioners.Assignment"][1].pk,
+    "/api/v1/commissioners/teams/{team_id}/leader": lambda w, s=1: {
+        "assignment_id": _dispatch_records(w)["commissioners.Assignment"][s].pk,
         "reason": "越权调整",
     },
-    "/api/v1/commissioners/teams/{team_id}/workstation": lambda w: {"workstation_id": None},
-    "/api/v1/commissioners/workstations/{workstation_id}": lambda w: {"address": "越权修改的地址"},
-    "/api/v1/commissioners/logs/{log_id}": lambda w: {"description": "越权修改的服务情况说明"},
-    "/api/v1/commissioners/logs/{log_id}/return": lambda w: {"reason": "越权退回"},
-    "/api/v1/accounts/users/{user_id}/2fa/reset": lambda w: {"reason": "越权重置两步验证"},
-    "/api/v1/indicators/submissions/{submission_id}/submit": lambda w: {"confirm_warnings": True},
-    "/api/v1/indicators/submissions/{submission_id}/return": lambda w: {"reason": "越权退回"},
-    "/api/v1/indicators/submissions/{submission_id}/unapprove": lambda w: {"reason": "越权撤销"},
+    "/api/v1/commissioners/teams/{team_id}/workstation": lambda w, s=1: {"workstation_id": None},
+    "/api/v1/commissioners/workstations/{workstation_id}": lambda w, s=1: {"address": "越权修改的地址"},
+    "/api/v1/commissioners/logs/{log_id}": lambda w, s=1: {"description": "越权修改的服务情况说明"},
+    "/api/v1/commissioners/logs/{log_id}/return": lambda w, s=1: {"reason": "越权退回"},
+    "/api/v1/accounts/users/{user_id}/2fa/reset": lambda w, s=1: {"reason": "越权重置两步验证"},
+    "/api/v1/indicators/submissions/{submission_id}/submit": lambda w, s=1: {"confirm_warnings": True},
+    "/api/v1/indicators/submissions/{submission_id}/return": lambda w, s=1: {"reason": "越权退回"},
+    "/api/v1/indicators/submissions/{submission_id}/unapprove": lambda w, s=1: {"reason": "越权撤销"},
 }
 
-# Payloads that try to create a record on side B.
-CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "/api/v1/commissioners/assessment/schemes": lambda w: {"year": 2031},
-    "/api/v1/commissioners/key-tasks": lambda w: {
-        "team_id": _assessment_records(w)["commissioners.KeyTask"][1].team_id,
+# Payloads that try to create a record on side B (s=1), or that create one on side A (s=0).
+CREATE_PAYLOADS: dict[str, Callable[..., dict[str, Any]]] = {
+    "/api/v1/commissioners/assessment/schemes": lambda w, s=1: {"year": 2031},
+    "/api/v1/commissioners/key-tasks": lambda w, s=1: {
+        "team_id": _assessment_records(w)["commissioners.KeyTask"][s].team_id,
         "code": "ZDPZ-B-001",
         "title": "越权下达的任务",
         "goals": "示范 100 亩",
@@ -470,58 +476,58 @@ CREATE_PAYLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "starts_on": "2025-01-01",
         "ends_on": "2025-06-01",
     },
-    "/api/v1/commissioners/rounds": lambda w: {"name": "越权新建的批次", "year": 2025},
-    "/api/v1/orgs/organisations": lambda w: {
+    "/api/v1/commissioners/rounds": lambda w, s=1: {"name": "越权新建的批次", "year": 2025},
+    "/api/v1/orgs/organisations": lambda w, s=1: {
         "name": "越权登记的单位",
         "kind": "enterprise",
         "uscc": "914403001922038216",
-        "division_code": B["town"],
+        "division_code": SIDES[s]["town"],
     },
-    "/api/v1/orgs/people": lambda w: {
+    "/api/v1/orgs/people": lambda w, s=1: {
         "name": "越权人员",
         "id_number": "11010519491231002X",
         "mobile": "13800138000",
-        "organisation_id": w["org_b"].pk,
+        "organisation_id": w[("org_a", "org_b")[s]].pk,
     },
-    "/api/v1/accounts/users": lambda w: {
+    "/api/v1/accounts/users": lambda w, s=1: {
         "username": "intruder",
         "display_name": "越权用户",
         "role": "town",
         "password": "Xy9#not-common-pass",
-        "division_code": B["town"],
+        "division_code": SIDES[s]["town"],
     },
-    "/api/v1/accounts/tokens": lambda w: {"name": "自己的令牌"},
-    "/api/v1/demands": lambda w: {
+    "/api/v1/accounts/tokens": lambda w, s=1: {"name": "自己的令牌"},
+    "/api/v1/demands": lambda w, s=1: {
         "title": "越权填报的需求",
         "description": "在管辖范围以外填报的需求。",
-        "division_code": B["village"],
+        "division_code": SIDES[s]["village"],
         "contact_name": "某人",
         "contact_phone": "13800138000",
     },
-    "/api/v1/commissioners/workstations": lambda w: {
+    "/api/v1/commissioners/workstations": lambda w, s=1: {
         "name": "越权登记的工作站",
-        "town_code": B["town"],
+        "town_code": SIDES[s]["town"],
         "host_name": "某合作社",
         "address": "某镇某路 1 号",
     },
-    "/api/v1/commissioners/logs": lambda w: {
-        "assignment_id": _dispatch_records(w)["commissioners.Assignment"][1].pk,
+    "/api/v1/commissioners/logs": lambda w, s=1: {
+        "assignment_id": _dispatch_records(w)["commissioners.Assignment"][s].pk,
         "served_on": "2024-06-02",
-        "village_code": B["village"],
+        "village_code": SIDES[s]["village"],
         "activity": "guidance",
         "days": 1,
         "description": "越权填写的服务日志内容。",
     },
 }
 
-CREATE_PAYLOADS["/api/v1/indicators/submissions"] = lambda w: {
+CREATE_PAYLOADS["/api/v1/indicators/submissions"] = lambda w, s=1: {
     "dataset": "county_town_system.town",
     "period": "2026",
-    "unit_code": B["town"],
+    "unit_code": SIDES[s]["town"],
     "values": {"hnte": 5},
 }
 
-CREATE_PAYLOADS["/api/v1/indicators/acceptance/weights"] = lambda w: {
+CREATE_PAYLOADS["/api/v1/indicators/acceptance/weights"] = lambda w, s=1: {
     "weights": {
         "d_enterprise": 0.4,
         "d_platform": 0.15,
@@ -531,11 +537,11 @@ CREATE_PAYLOADS["/api/v1/indicators/acceptance/weights"] = lambda w: {
     }
 }
 
-CREATE_PAYLOADS["/api/v1/calls/applications"] = lambda w: {
-    "call_id": _application(w, "B").call_id,
+CREATE_PAYLOADS["/api/v1/calls/applications"] = lambda w, s=1: {
+    "call_id": _application(w, "AB"[s]).call_id,
     "title": "越权提名的申报",
     "values": {},
-    "applicant_id": w["org_b"].pk,
+    "applicant_id": (w["org_a"], w["org_b"])[s].pk,
 }
 
 ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed

@@ -1,0 +1,219 @@
+"""The positive side of the scope matrix: every API operation, discovered from the OpenAPI schema,
+gives a user inside the scope what test_scope_matrix.py keeps from the user outside it.
+
+For each operation a role bound on side A (梅州) — the one the platform means to do it — reads or
+writes side A's record of the operation's ``x-scope-model``: a detail answers 200 with that record's
+id, a list contains it, a write succeeds or is refused for a business reason named in
+``BUSINESS_REFUSALS`` (never 401, 403 or 404). An operation that cannot be exercised this way is
+listed in ``NOT_EXERCISED`` with the reason; a new operation in neither fails the suite.
+
+The records are made once for the module (``module_world``); each test runs in a savepoint, so a
+write in one test is gone before the next."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from baiqianwan.accounts.roles import Role
+from baiqianwan.accounts.services import api_token_create
+
+from ..conftest import A
+from .test_scope_matrix import CREATE_PAYLOADS, PARAM, WRITE_PAYLOADS, _ids, _records, operations
+
+OPERATIONS = {f"{method} {path}": operation for method, path, operation in operations()}
+
+# Who, on side A, performs each kind of operation: the most local role the platform gives it to.
+ACTOR_BY_MODEL: dict[str, Role] = {
+    "public": Role.TOWN,
+    "self": Role.TOWN,
+    "orgs.Organisation": Role.TOWN,
+    "orgs.Person": Role.TOWN,
+    "accounts.User": Role.COUNTY,
+    "core.Job": Role.TOWN,
+    "core.AuditEvent": Role.AUDIT_ADMIN,
+    "auditlog.LogEntry": Role.AUDIT_ADMIN,
+    "demands.Demand": Role.COUNTY,
+    "demands.Connection": Role.COUNTY,
+    "supply.Achievement": Role.ORG,
+    "supply.ExpertProfile": Role.ORG,
+    "plan.ProgressReport": Role.CITY,
+    "commissioners.DispatchRound": Role.PROVINCE,
+    "commissioners.TownNeed": Role.TOWN,
+    "commissioners.Nomination": Role.ORG,
+    "commissioners.Assignment": Role.COUNTY,
+    "commissioners.AssessmentScheme": Role.PROVINCE,
+    "commissioners.AssessmentRecord": Role.COUNTY,
+    "commissioners.KeyTask": Role.COUNTY,
+    "commissioners.Team": Role.COUNTY,
+    "commissioners.Workstation": Role.TOWN,
+    "commissioners.ServiceLog": Role.COUNTY,
+    "indicators.Submission": Role.COUNTY,
+    "indicators.SystemVersion": Role.PROVINCE,
+    "regions.Division": Role.COUNTY,
+}
+# Where one operation of a model is another role's business.
+ACTOR_BY_OPERATION: dict[str, Role] = {
+    "PATCH /api/v1/orgs/organisations/{organisation_id}": Role.COUNTY,
+    "POST /api/v1/orgs/organisations": Role.COUNTY,
+    "POST /api/v1/orgs/people": Role.COUNTY,
+    "POST /api/v1/accounts/users/{user_id}/2fa/reset": Role.SECURITY_ADMIN,
+    "POST /api/v1/commissioners/rounds/{round_id}/needs": Role.TOWN,
+    "POST /api/v1/commissioners/needs/{need_id}/constraints": Role.PROVINCE,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/respond": Role.EXPERT,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/confirm": Role.ORG,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/end": Role.PROVINCE,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/remind": Role.PROVINCE,
+    "POST /api/v1/commissioners/key-tasks": Role.PROVINCE,
+    "POST /api/v1/commissioners/logs": Role.EXPERT,
+    "PATCH /api/v1/commissioners/logs/{log_id}": Role.EXPERT,
+    "POST /api/v1/commissioners/logs/{log_id}/photos": Role.EXPERT,
+}
+
+
+def _invited(world: dict[str, Any]) -> None:
+    """Side A's appointment published and waiting for the expert's answer."""
+    assignment = _side_a("commissioners.Assignment", world)
+    type(assignment).all_objects.filter(pk=assignment.pk).update(published=True, status="invited")
+
+
+def _serving(world: dict[str, Any]) -> None:
+    """Side A's appointment accepted and serving (its service logs can be written)."""
+    assignment = _side_a("commissioners.Assignment", world)
+    type(assignment).all_objects.filter(pk=assignment.pk).update(published=True, status="accepted")
+
+
+def _without_logs(world: dict[str, Any]) -> None:
+    """Side A's round holds only a plan (the fixture's service logs would pin its assignments)."""
+    from baiqianwan.commissioners.models import ServiceLog
+
+    ServiceLog.all_objects.filter(assignment__round=_side_a("commissioners.DispatchRound", world)).delete()
+
+
+# What side A's records need before an operation applies to them.
+PREPARE: dict[str, Callable[[dict[str, Any]], None]] = {
+    "GET /api/v1/commissioners/assignments/unconfirmed": _invited,
+    "GET /api/v1/commissioners/assignments/{assignment_id}/letter.pdf": _invited,
+    "GET /api/v1/commissioners/assignments/{assignment_id}/agreement.pdf": _invited,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/respond": _invited,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/confirm": _invited,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/remind": _invited,
+    "POST /api/v1/commissioners/assignments/{assignment_id}/end": _serving,
+    "POST /api/v1/commissioners/logs": _serving,
+    "PATCH /api/v1/commissioners/logs/{log_id}": _serving,
+    "POST /api/v1/commissioners/logs/{log_id}/photos": _serving,
+    "POST /api/v1/commissioners/rounds/{round_id}/solve": _without_logs,
+}
+
+# Writes the platform refuses in this state of side A's records, for a reason of the business
+# rather than of scope: (status, the fields the refusal names). A refusal of the request's form
+# names the request's fields; these name the record's.
+BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
+    # Side A's user has no authenticator to reset.
+    "POST /api/v1/accounts/users/{user_id}/2fa/reset": (422, {""}),
+    # The town already asked for commissioners in this round.
+    "POST /api/v1/commissioners/rounds/{round_id}/needs": (422, {"town"}),
+    # Filling gaps applies to a published round, publishing to a solved one.
+    "POST /api/v1/commissioners/rounds/{round_id}/fill-gaps": (422, {""}),
+    "POST /api/v1/commissioners/rounds/{round_id}/publish": (422, {""}),
+    # The new leader must be a member of the team; side A's proposal is not accepted yet.
+    "POST /api/v1/commissioners/teams/{team_id}/leader": (422, {"assignment"}),
+    # The fixture's workstation has no host unit, which any change must name.
+    "PATCH /api/v1/commissioners/workstations/{workstation_id}": (422, {"host_name"}),
+    # A demand under triage is not open to connections yet.
+    "POST /api/v1/demands/{demand_id}/connections": (422, {""}),
+    # Side A's town report is already waiting for the county: not changed, not sent twice, and
+    # only an approved one can be withdrawn.
+    "POST /api/v1/indicators/submissions": (422, {""}),
+    "POST /api/v1/indicators/submissions/{submission_id}/submit": (422, {""}),
+    "POST /api/v1/indicators/submissions/{submission_id}/unapprove": (422, {""}),
+}
+
+# Operations this test does not exercise, each with the reason.
+NOT_EXERCISED: dict[str, str] = {
+    # Results exist only once a whole indicator system's reports are approved and computed;
+    # tests/indicators/test_results.py (scorecards within the region, map by county and city,
+    # rankings) and tests/indicators/test_acceptance.py read them inside the scope.
+    "GET /api/v1/indicators/results/rankings": "no computed results in the shared fixture",
+    "GET /api/v1/indicators/results/map": "no computed results in the shared fixture",
+    "GET /api/v1/indicators/results/scorecards/{unit_code}": "no computed results in the shared fixture",
+    "GET /api/v1/indicators/acceptance/results": "no acceptance evaluation in the shared fixture",
+}
+
+# Path values of public operations (reference data has no side).
+PUBLIC_VALUES = {"code": A["county"]}
+
+
+def _side_a(model: str, world: dict[str, Any]) -> Any:
+    pair = _records(model, world)
+    return pair[0] if pair else None
+
+
+@pytest.fixture(scope="module")
+def records(module_world: dict[str, Any]) -> dict[str, Any]:
+    """Side A's and side B's record of every scoped model, made inside the module's transaction."""
+    for operation in OPERATIONS.values():
+        if operation["x-scope-model"] not in ("public", "self"):
+            _records(operation["x-scope-model"], module_world)
+    expert_is_the_expert_user(module_world)
+    return module_world
+
+
+def expert_is_the_expert_user(world: dict[str, Any]) -> None:
+    """The expert role's user is side A's expert, so that an expert's own records are in scope."""
+    expert = _side_a("supply.ExpertProfile", world)
+    type(expert).all_objects.filter(pk=expert.pk).update(user=world["users"][Role.EXPERT])
+
+
+def test_every_operation_is_exercised_or_excused() -> None:
+    unknown = sorted(set(NOT_EXERCISED) - set(OPERATIONS))
+    assert not unknown, f"NOT_EXERCISED 中的接口已不存在：{unknown}"
+    stale = sorted(set(BUSINESS_REFUSALS) | set(ACTOR_BY_OPERATION))
+    assert set(stale) <= set(OPERATIONS), f"这些接口已不存在：{sorted(set(stale) - set(OPERATIONS))}"
+    unbound = sorted(k for k, op in OPERATIONS.items() if op["x-scope-model"] not in ACTOR_BY_MODEL)
+    assert not unbound, f"这些接口的模型没有指定在范围内操作的角色（ACTOR_BY_MODEL）：{unbound}"
+
+
+@pytest.mark.parametrize("key", sorted(set(OPERATIONS) - set(NOT_EXERCISED)))
+def test_a_user_inside_the_scope_reaches_the_record(key: str, records: dict[str, Any], db: None) -> None:
+    method, path = key.split(" ", 1)
+    model = OPERATIONS[key]["x-scope-model"]
+    role = ACTOR_BY_OPERATION.get(key, ACTOR_BY_MODEL[model])
+    user = records["users"][role]
+    client = Client()
+    client.force_login(user)
+    record = _side_a(model, records)
+    if model == "self" and PARAM.search(path):
+        record, _ = api_token_create(acting_user=user, name="自己的令牌")
+    if key in PREPARE:
+        PREPARE[key](records)
+    value = PUBLIC_VALUES["code"] if model == "public" else getattr(record, "pk", "")
+    url = PARAM.sub(str(value), path)
+    if method == "GET" and not PARAM.search(path):
+        response = client.get(url, {"page_size": 200})
+        assert response.status_code == 200, (key, role, response.status_code, response.content[:300])
+        body = response.json()
+        if record is not None and (isinstance(body, list) or "items" in body):  # else a summary
+            assert str(record.pk) in _ids(body), f"{role} 在 {path} 中看不到范围内的 {model} {record.pk}"
+        return
+    if method == "GET":
+        response = client.get(url)
+        assert response.status_code == 200, (key, role, response.status_code, response.content[:300])
+        if response["Content-Type"].startswith("application/json"):
+            body = response.json()
+            if isinstance(body, dict) and ("id" in body or "code" in body):
+                assert str(body.get("id", body.get("code"))) == str(value), (key, body)
+        return
+    payloads = WRITE_PAYLOADS if PARAM.search(path) else CREATE_PAYLOADS
+    body = payloads[path](records, 0) if path in payloads else {}
+    response = client.generic(method, url, data=json.dumps(body), content_type="application/json")
+    refusal = BUSINESS_REFUSALS.get(key)
+    if refusal is not None:
+        fields = {error["field"] for error in response.json()["errors"]}
+        assert (response.status_code, fields) == refusal, (key, role, response.content[:300])
+        return
+    assert 200 <= response.status_code < 300, (key, role, response.status_code, response.content[:300])
