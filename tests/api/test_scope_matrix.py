@@ -92,6 +92,11 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _achievement(world["org_a"]), _achievement(world["org_b"])
     if model == "calls.Application":
         return _application(world, "A"), _application(world, "B")
+    if model == "calls.Call":
+        # Every business user reads a published call; a draft is the province's alone.
+        return _application(world, "A").call, _draft_call(world)
+    if model == "calls.Objection":
+        return _objection(world, "A"), _objection(world, "B")
     if model == "supply.ExpertProfile":
         return _expert(world["person_a"]), _expert(world["person_b"])
     if model == "plan.ProgressReport":
@@ -224,6 +229,41 @@ def _application(world: dict[str, Any], side: str) -> Any:
         status=ApplicationStatus.SUBMITTED,
         submitted_by=world["users"][Role.ORG] if side == "A" else world["user_b"],
     )
+    return made[side]
+
+
+def _draft_call(world: dict[str, Any]) -> Any:
+    from baiqianwan.calls import services as calls
+
+    if "_draft_call" not in world:
+        call = _application(world, "A").call
+        world["_draft_call"] = calls.call_create(
+            acting_user=world["users"][Role.PROVINCE],
+            call_type_code="engineering_centre",
+            title="尚未发布的工程中心指南",
+            year=2026,
+            guide="草稿",
+            opens_at=call.opens_at,
+            closes_at=call.closes_at,
+        )
+    return world["_draft_call"]
+
+
+def _objection(world: dict[str, Any], side: str) -> Any:
+    from baiqianwan.calls.models import Objection
+
+    made = world.setdefault("_objections", {})
+    if side not in made:
+        application = _application(world, side)
+        made[side] = Objection.objects.create(
+            call=application.call,
+            application=application,
+            reference=f"YY-scope-{side}",
+            name=f"{side} 侧异议人",
+            contact="13800138000",
+            reason="对公示名单中该项目的研发设备原值有疑问。",
+            due=application.call.closes_at.date(),
+        )
     return made[side]
 
 
@@ -536,6 +576,32 @@ CREATE_PAYLOADS["/api/v1/indicators/acceptance/weights"] = lambda w, s=1: {
         "d_talent": 0.15,
     }
 }
+
+CREATE_PAYLOADS["/api/v1/calls"] = lambda w, s=1: {
+    "call_type": "engineering_centre",
+    "title": "2026年度工程中心认定（越权新建）",
+    "year": 2026,
+    "opens_at": "2026-03-01T09:00:00+08:00",
+    "closes_at": "2099-04-30T17:00:00+08:00",
+}
+CREATE_PAYLOADS["/api/v1/calls/types"] = lambda w, s=1: {"definition": _call_type_definition()}
+WRITE_PAYLOADS["/api/v1/calls/{call_id}/decision"] = lambda w, s=1: {"decision_number": "粤科函农字〔2025〕1号"}
+WRITE_PAYLOADS["/api/v1/calls/{call_id}/objections"] = lambda w, s=1: {
+    "name": "王某",
+    "contact": "13800138000",
+    "reason": "对名单中项目的设备原值有疑问，请核查。",
+}
+WRITE_PAYLOADS["/api/v1/calls/objections/{objection_id}/answer"] = lambda w, s=1: {
+    "answer": "经核查，设备清单符合要求，异议不成立。",
+    "upheld": False,
+}
+
+
+def _call_type_definition() -> dict[str, Any]:
+    from ..calls.fixtures import definition
+
+    return definition("engineering_centre")
+
 
 CREATE_PAYLOADS["/api/v1/calls/applications"] = lambda w, s=1: {
     "call_id": _application(w, "AB"[s]).call_id,

@@ -55,6 +55,9 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "indicators.Submission": Role.COUNTY,
     "indicators.SystemVersion": Role.PROVINCE,
     "regions.Division": Role.COUNTY,
+    "calls.Application": Role.COUNTY,
+    "calls.Call": Role.TOWN,
+    "calls.Objection": Role.PROVINCE,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -72,6 +75,17 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/commissioners/logs": Role.EXPERT,
     "PATCH /api/v1/commissioners/logs/{log_id}": Role.EXPERT,
     "POST /api/v1/commissioners/logs/{log_id}/photos": Role.EXPERT,
+    "POST /api/v1/calls": Role.PROVINCE,
+    "POST /api/v1/calls/types": Role.PROVINCE,
+    "POST /api/v1/calls/{call_id}/publish": Role.PROVINCE,
+    "POST /api/v1/calls/{call_id}/close": Role.PROVINCE,
+    "POST /api/v1/calls/{call_id}/publicity": Role.PROVINCE,
+    "POST /api/v1/calls/{call_id}/decision": Role.PROVINCE,
+    "GET /api/v1/calls/{call_id}/objections": Role.PROVINCE,
+    "POST /api/v1/calls/applications": Role.ORG,
+    "PATCH /api/v1/calls/applications/{application_id}": Role.ORG,
+    "POST /api/v1/calls/applications/{application_id}/submit": Role.ORG,
+    "POST /api/v1/calls/applications/{application_id}/attachments": Role.ORG,
 }
 
 
@@ -131,6 +145,15 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/indicators/submissions": (422, {""}),
     "POST /api/v1/indicators/submissions/{submission_id}/submit": (422, {""}),
     "POST /api/v1/indicators/submissions/{submission_id}/unapprove": (422, {""}),
+    # Side A's application is submitted: no longer changed, sent twice or given new files.
+    "PATCH /api/v1/calls/applications/{application_id}": (422, {""}),
+    "POST /api/v1/calls/applications/{application_id}/submit": (422, {""}),
+    "POST /api/v1/calls/applications/{application_id}/attachments": (422, {"file"}),
+    # Side A's call is open for applications: already published, not yet reviewed or in 公示.
+    "POST /api/v1/calls/{call_id}/publish": (422, {""}),
+    "POST /api/v1/calls/{call_id}/publicity": (422, {""}),
+    "POST /api/v1/calls/{call_id}/decision": (422, {""}),
+    "POST /api/v1/calls/{call_id}/objections": (422, {""}),
 }
 
 # Operations this test does not exercise, each with the reason.

@@ -202,26 +202,26 @@ def _partners(items: list[PartnerIn] | None) -> list[services.PartnerEntry] | No
 # ---- calls -----------------------------------------------------------------------------------
 
 
-@router.get("", response=list[CallOut], openapi_extra=API_PUBLIC, summary="申报指南列表")
+@router.get("", response=list[CallOut], openapi_extra=api_scope(Call), summary="申报指南列表")
 @paginate(BoundedPagination, page_size=20)
 def call_list(request: HttpRequest, filters: Query[filter_query(CallFilterForm)]):  # type: ignore[valid-type]
     values = CallFilterForm.strict(filter_data(filters))
     return selectors.call_list(user=request.user, q=values["q"], status=values["status"], year=values["year"])
 
 
-@router.get("/{int:call_id}", response=CallOut, openapi_extra=API_PUBLIC, summary="申报指南详情")
+@router.get("/{int:call_id}", response=CallOut, openapi_extra=api_scope(Call), summary="申报指南详情")
 def call_detail(request: HttpRequest, call_id: int) -> Call:
     return _call(request, call_id)
 
 
-@router.post("", response={201: CallOut}, openapi_extra=API_PUBLIC, summary="新建申报指南（省科技厅）")
+@router.post("", response={201: CallOut}, openapi_extra=api_scope(Call), summary="新建申报指南（省科技厅）")
 def call_create(request: HttpRequest, payload: CallIn) -> Status:
     values = payload.dict(exclude_none=True)
     code = values.pop("call_type")
     return Status(201, services.call_create(acting_user=request.user, call_type_code=code, **values))
 
 
-@router.post("/{int:call_id}/publish", response=CallOut, openapi_extra=API_PUBLIC, summary="发布指南")
+@router.post("/{int:call_id}/publish", response=CallOut, openapi_extra=api_scope(Call), summary="发布指南")
 def call_publish(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
     return services.call_publish(
         acting_user=request.user,
@@ -230,7 +230,7 @@ def call_publish(request: HttpRequest, call_id: int, payload: VersionIn) -> Call
     )
 
 
-@router.post("/{int:call_id}/close", response=CallOut, openapi_extra=API_PUBLIC, summary="截止申报")
+@router.post("/{int:call_id}/close", response=CallOut, openapi_extra=api_scope(Call), summary="截止申报")
 def call_close(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
     return services.call_close(
         acting_user=request.user,
@@ -239,7 +239,7 @@ def call_close(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
     )
 
 
-@router.post("/{int:call_id}/publicity", response=CallOut, openapi_extra=API_PUBLIC, summary="发布公示")
+@router.post("/{int:call_id}/publicity", response=CallOut, openapi_extra=api_scope(Call), summary="发布公示")
 def call_publicity(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
     return services.publicity_start(
         acting_user=request.user,
@@ -248,7 +248,7 @@ def call_publicity(request: HttpRequest, call_id: int, payload: VersionIn) -> Ca
     )
 
 
-@router.post("/{int:call_id}/decision", response=CallOut, openapi_extra=API_PUBLIC, summary="作出决定")
+@router.post("/{int:call_id}/decision", response=CallOut, openapi_extra=api_scope(Call), summary="作出决定")
 def call_decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> Call:
     return services.call_decide(
         acting_user=request.user,
@@ -259,14 +259,14 @@ def call_decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> Ca
 
 
 @router.get(
-    "/{int:call_id}/publicity", response=list[ApplicationOut], openapi_extra=API_PUBLIC, summary="公示名单"
+    "/{int:call_id}/publicity", response=list[ApplicationOut], openapi_extra=api_scope(Call), summary="公示名单"
 )
 def call_publicity_list(request: HttpRequest, call_id: int) -> list[Application]:
     return selectors.publicity_list(call=_call(request, call_id))
 
 
 @router.post(
-    "/{int:call_id}/objections", response={201: ObjectionOut}, openapi_extra=API_PUBLIC, summary="提出异议"
+    "/{int:call_id}/objections", response={201: ObjectionOut}, openapi_extra=api_scope(Call), summary="提出异议"
 )
 def objection_file(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Status:
     objection = services.objection_file(
@@ -278,7 +278,7 @@ def objection_file(request: HttpRequest, call_id: int, payload: ObjectionIn) -> 
 @router.get(
     "/{int:call_id}/objections",
     response=list[ObjectionOut],
-    openapi_extra=API_PUBLIC,
+    openapi_extra=api_scope(Call),
     summary="异议（省科技厅）",
 )
 def objection_list(request: HttpRequest, call_id: int) -> list[Objection]:
@@ -289,7 +289,7 @@ def objection_list(request: HttpRequest, call_id: int) -> list[Objection]:
 @router.post(
     "/objections/{int:objection_id}/answer",
     response=ObjectionOut,
-    openapi_extra=API_PUBLIC,
+    openapi_extra=api_scope(Objection),
     summary="答复异议",
 )
 def objection_answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Objection:

@@ -351,6 +351,14 @@ def _save_partners(application: Application, rows: list[tuple[Organisation, dict
     )
 
 
+def _editable(acting_user: Any, application: Application, message: str) -> None:
+    """Someone else's application is a permission matter (403); one past its draft, a state (422)."""
+    if not rules.speaks_for_applicant(acting_user, application):
+        raise PermissionDenied(gettext("您不能修改该申报"))
+    if not rules.can_edit(acting_user, application):
+        raise ValidationError(message)
+
+
 def _locked(
     acting_user: Any, application_id: int, version: int | None, action: Literal["view", "change"] = "change"
 ) -> Application:
@@ -376,8 +384,7 @@ def application_update(
     lead_id: int | None = None,
 ) -> Application:
     application = _locked(acting_user, application_id, version, action="view")
-    if not rules.can_edit(acting_user, application):
-        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以修改"))
+    _editable(acting_user, application, gettext("只有草稿或退回修改的申报可以修改"))
     if title is not None:
         application.title = _text(title, 120)
         if len(application.title) < 4:
@@ -404,8 +411,7 @@ def application_member_set(
 ) -> list[ApplicationMember]:
     """Name the team: people of the applicant or a co-builder (their 身份证号 stay masked)."""
     application = _locked(acting_user, application_id, None, action="view")
-    if not rules.can_edit(acting_user, application):
-        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以修改"))
+    _editable(acting_user, application, gettext("只有草稿或退回修改的申报可以修改"))
     if len(person_ids) > MAX_MEMBERS:
         raise ValidationError({"members": gettext("团队成员最多 {n} 人").format(n=MAX_MEMBERS)})
     units = {application.applicant_id, *application.partners.values_list("organisation_id", flat=True)}
@@ -425,8 +431,7 @@ def application_attach(
     *, acting_user: Any, application_id: int, spec: str, name: str, data: bytes
 ) -> ApplicationAttachment:
     application = _locked(acting_user, application_id, None, action="view")
-    if not rules.can_edit(acting_user, application):
-        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以上传材料"))
+    _editable(acting_user, application, gettext("只有草稿或退回修改的申报可以上传材料"))
     specs = {a.code: a for a in call_type_of(application.call).attachments}
     attachment = specs.get(str(spec))
     if attachment is None:
@@ -469,8 +474,7 @@ def _completeness(application: Application, call_type: CallType) -> dict[str, st
 @transaction.atomic
 def application_submit(*, acting_user: Any, application_id: int, version: int | None = None) -> Application:
     application = _locked(acting_user, application_id, version, action="view")
-    if not rules.can_edit(acting_user, application):
-        raise PermissionDenied(gettext("只有草稿或退回修改的申报可以提交"))
+    _editable(acting_user, application, gettext("只有草稿或退回修改的申报可以提交"))
     call = application.call
     now = timezone.now()
     if call.status != CallStatus.OPEN or now > call.closes_at:
