@@ -156,7 +156,7 @@ def test_bad_answers_and_files_are_refused_by_name_and_nothing_is_stored(
     assert errors["researchers"] == ["专职科研人员：不能小于 0 人"]
     assert errors["revenue"] == ["上一年度主营业务收入：数值过大"]
     assert errors["field"][0].startswith("技术领域：须是以下之一")
-    assert errors["partners.1"] == ["第 1 家共建单位不存在"]
+    assert errors["partners.1"] == ["第 1 家共建单位不存在，或不是高校、科研院所、新型研发机构"]
     assert not Application.all_objects.exists()
 
     application = services.application_create(

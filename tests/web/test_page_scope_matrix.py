@@ -74,6 +74,9 @@ RECORD_PARAMETERS = {
     "log_id": "commissioners.ServiceLog",
     "submission_id": "indicators.Submission",
     "job_id": "core.Job",
+    "call_id": "calls.Call",
+    "application_id": "calls.Application",
+    "objection_id": "calls.Objection",
 }
 # Path parameters filled by the records this file adds (attachments, photos, tokens).
 EXTRA_PARAMETERS = ("attachment_id", "photo_id", "token_id")
@@ -98,6 +101,7 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "commissioners:assessment_action": {"action": "finalise"},
     "commissioners:log_action": {"action": "confirm"},
     "indicators:submission_action": {"action": "approve"},
+    "calls:call_action": {"action": "close"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -105,6 +109,7 @@ REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
     "plan:kpi_evidence": lambda: {"code": _first("plan.Kpi"), "year": 2025},
     "plan:goal_target": lambda: {"code": _first("plan.Goal")},
     "indicators:definition_download": lambda: {"pk": _first("indicators.SystemVersion")},
+    "calls:type_download": lambda: {"version_id": _first("calls.CallTypeVersion")},
 }
 
 
@@ -122,6 +127,9 @@ NOT_EXERCISED: dict[str, str] = {
     "accounts/logout/": "ends the shared session; tests/accounts/test_security.py signs out",
     # No result has been published in the fixture, so there is no id to fill in.
     "indicators/results/published/<int:pk>/check/": "no published result; tests/indicators/test_results.py",
+    # attachment_id here names a demand's file; tests/calls/test_pages.py downloads side A's
+    # application file and sees 湛江's bureau refused.
+    "calls/applications/<int:application_id>/files/<int:attachment_id>/": "application files: tests/calls",
 }
 
 # Patterns checked for the side they refuse and the records they hide, but that no role reaches
@@ -140,6 +148,10 @@ UNREACHED: dict[str, str] = {
     "commissioners/rounds/<int:round_id>/documents.zip": "round not published",
     # Only the submitter edits a demand, and only before it is sent; side A's is under triage.
     "demands/<int:demand_id>/edit/": "demand under triage",
+    # The decision notice exists once a call is decided; side A's call is open for applications.
+    "calls/<int:call_id>/decision.pdf": "call not decided",
+    # Only the applicant edits an application, and only before it is sent; side A's is submitted.
+    "calls/applications/<int:application_id>/edit/": "application submitted",
 }
 
 # What side A's records need before a page applies to them, by URL name.

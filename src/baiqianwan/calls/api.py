@@ -259,14 +259,20 @@ def call_decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> Ca
 
 
 @router.get(
-    "/{int:call_id}/publicity", response=list[ApplicationOut], openapi_extra=api_scope(Call), summary="公示名单"
+    "/{int:call_id}/publicity",
+    response=list[ApplicationOut],
+    openapi_extra=api_scope(Call),
+    summary="公示名单",
 )
 def call_publicity_list(request: HttpRequest, call_id: int) -> list[Application]:
     return selectors.publicity_list(call=_call(request, call_id))
 
 
 @router.post(
-    "/{int:call_id}/objections", response={201: ObjectionOut}, openapi_extra=api_scope(Call), summary="提出异议"
+    "/{int:call_id}/objections",
+    response={201: ObjectionOut},
+    openapi_extra=api_scope(Call),
+    summary="提出异议",
 )
 def objection_file(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Status:
     objection = services.objection_file(

@@ -6,14 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.forms import FilterForm
-from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.widgets import DivisionField
 
 from .engine.definition import CallType
 from .models import ApplicationStatus, CallStatus
 
 MAX_PARTNER_ROWS = 3
-PARTNER_KINDS = ("university", "institute", "new_rd", "enterprise")
 
 
 class CallFilterForm(FilterForm):
@@ -99,27 +97,31 @@ class ApplicationForm(forms.Form):
         label=_("申报名称"), max_length=120, help_text=_("如：广东省柚类精深加工工程技术研究中心")
     )
 
-    def __init__(self, *args: Any, call_type: CallType, nominating: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        call_type: CallType,
+        partners: Any = None,
+        nominees: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.call_type = call_type
-        if nominating:
+        if nominees is not None:
             self.fields["applicant"] = forms.ModelChoiceField(
                 label=_("被提名单位"),
-                queryset=Organisation.all_objects.filter(is_active=True).order_by("name"),
+                queryset=nominees,
                 help_text=_("从单位名录中选择；名录中没有的单位请先由所在地科技部门登记"),
             )
         for spec in call_type.fields:
             self.fields[f"v_{spec.code}"] = _answer_field(spec)
         partner_specs = [spec for spec in call_type.fields if spec.partners]
         self.partner_rows: list[list[str]] = []
-        if partner_specs:
-            choices = Organisation.all_objects.filter(is_active=True, kind__in=PARTNER_KINDS).order_by(
-                "kind", "name"
-            )
+        if partner_specs and partners is not None:
             for row in range(1, MAX_PARTNER_ROWS + 1):
                 names = [f"p{row}_organisation"]
                 self.fields[names[0]] = forms.ModelChoiceField(
-                    label=_("共建单位 {n}").format(n=row), queryset=choices, required=False
+                    label=_("共建单位 {n}").format(n=row), queryset=partners, required=False
                 )
                 for spec in partner_specs:
                     name = f"p{row}_{spec.code}"

@@ -12,6 +12,9 @@ from .models import Application, ApplicationStatus, Call, CallStatus
 EDITABLE = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
 # Units that may nominate for a nomination-only call besides the city bureaus (eligible units).
 NOMINATING_KINDS = frozenset({"university", "institute"})
+# Who co-builds with an applicant (三(四)一是: enterprises with universities and institutes); these
+# are public institutions, listed province-wide.
+PARTNER_KINDS = frozenset({"university", "institute", "new_rd"})
 
 
 def can_manage_calls(user: Any) -> bool:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from baiqianwan.core.selectors import valid_id
+from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 
@@ -25,6 +26,7 @@ from .models import (
     Carrier,
     Objection,
 )
+from .rules import PARTNER_KINDS
 
 # Organisation kinds as the eligibility rules name them.
 APPLICANT_KINDS = {
@@ -256,3 +258,18 @@ def objections(*, user: Any, call: Call) -> QuerySet[Objection]:
     if not user.is_province:
         raise PermissionDenied(gettext("只有省科技厅可以查看异议"))
     return call.objections.select_related("application")
+
+
+def partner_choices() -> QuerySet[Organisation]:
+    """Universities, institutes and new R&D institutions anywhere in the province."""
+    return Organisation.all_objects.filter(is_active=True, kind__in=PARTNER_KINDS).order_by("kind", "name")
+
+
+def nominee_choices(*, user: Any) -> QuerySet[Organisation]:
+    """A nominator names units of its own area, or an institution anywhere."""
+    in_scope = Organisation.objects.for_user(user).values("pk")
+    return (
+        Organisation.all_objects.filter(is_active=True)
+        .filter(Q(pk__in=in_scope) | Q(kind__in=PARTNER_KINDS))
+        .order_by("name")
+    )

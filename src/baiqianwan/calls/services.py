@@ -231,9 +231,11 @@ def _clean_answers(
         errors["partners"] = gettext("共建单位最多 {n} 家").format(n=MAX_PARTNERS)
     seen: set[int] = set()
     for index, partner in enumerate(partners[:MAX_PARTNERS], start=1):
-        organisation = Organisation.all_objects.filter(pk=partner.organisation_id, is_active=True).first()
+        organisation = selectors.partner_choices().filter(pk=partner.organisation_id).first()
         if organisation is None:
-            errors[f"partners.{index}"] = gettext("第 {n} 家共建单位不存在").format(n=index)
+            errors[f"partners.{index}"] = gettext(
+                "第 {n} 家共建单位不存在，或不是高校、科研院所、新型研发机构"
+            ).format(n=index)
             continue
         if organisation.pk in seen:
             errors[f"partners.{index}"] = gettext("共建单位“{name}”重复").format(name=organisation.name)

@@ -181,7 +181,8 @@ def _application_form(request: HttpRequest, call: Call, application: Application
         request.POST or None,
         initial=_answers_initial(application) if application else None,
         call_type=call_type,
-        nominating=nominating and application is None,
+        partners=selectors.partner_choices(),
+        nominees=selectors.nominee_choices(user=request.user) if nominating and application is None else None,
     )
     if request.method == "POST" and form.is_valid():
         partners = [PartnerEntry(pk, values) for pk, values in form.partners()]
