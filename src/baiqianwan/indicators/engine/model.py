@@ -684,66 +684,44 @@ def system_from_dict(data: Any) -> IndicatorSystem:
     return system
 
 
+def _fields(item: _Input, **changed: Any) -> dict[str, Any]:
+    """The values of an input model, by field name, for the dataclass of the same fields."""
+    return dict(item) | changed
+
+
 def _system(top: _SystemInput) -> IndicatorSystem:
-    return IndicatorSystem(
-        code=top.code,
-        name=top.name,
-        version=top.version,
-        elements=tuple(
-            DataElement(e.code, e.name, e.kind, e.unit, e.levels, e.description) for e in top.elements
-        ),
+    values = _fields(
+        top,
+        elements=tuple(DataElement(**_fields(e)) for e in top.elements),
         indicators=tuple(
-            Indicator(
-                code=i.code,
-                name=i.name,
-                formula=i.formula,
-                direction=i.direction,
-                unit=i.unit,
-                levels=i.levels,
-                normalisation=i.normalisation,
-                targets=tuple(sorted((int(year), value) for year, value in (i.targets or {}).items())),
-                theme=i.theme,
-                clause=i.clause,
-                description=i.description,
-            )
+            Indicator(**_fields(i, targets=tuple(sorted((int(y), v) for y, v in (i.targets or {}).items()))))
             for i in top.indicators
         ),
         indices=tuple(
             CompositeIndex(
-                code=x.code,
-                name=x.name,
-                components=tuple(Component(c.ref, c.weight) for c in x.components),
-                levels=x.levels,
-                missing=x.missing,
-                min_coverage=_or(x.min_coverage, 0.0),
-                grades=tuple(Grade(g.name, g.min_score) for g in x.grades),
-                theme=x.theme,
-                description=x.description,
+                **_fields(
+                    x,
+                    components=tuple(Component(**_fields(c)) for c in x.components),
+                    grades=tuple(Grade(**_fields(g)) for g in x.grades),
+                    min_coverage=_or(x.min_coverage, 0.0),
+                )
             )
             for x in top.indices
         ),
         rules=tuple(
             Rule(
-                code=r.code,
-                kind=r.kind,
-                name=r.name,
-                element=r.element,
-                min=r.min,
-                max=r.max,
-                formula=r.formula,
-                message=r.message,
-                method=r.method,
-                threshold=_or(r.threshold, 3.5),
-                min_history=r.min_history,
-                window=r.window,
-                levels=r.levels,
-                severity=r.severity or (Severity.WARNING if r.kind is RuleKind.OUTLIER else Severity.ERROR),
+                **_fields(
+                    r,
+                    threshold=_or(r.threshold, 3.5),
+                    severity=r.severity
+                    or (Severity.WARNING if r.kind is RuleKind.OUTLIER else Severity.ERROR),
+                )
             )
             for r in top.rules
         ),
-        description=top.description,
-        source=top.source,
     )
+    del values["format"]
+    return IndicatorSystem(**values)
 
 
 def validate_system(system: IndicatorSystem) -> list[str]:

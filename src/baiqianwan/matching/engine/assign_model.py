@@ -512,11 +512,8 @@ def instance_from_dict(data: object) -> Instance:
     """Build an Instance from parsed JSON, reporting every problem at once in Chinese."""
     parsed = _validated(_INSTANCE, data)
     return Instance(
-        slots=[Slot(id=s.id, town=s.town, fields=s.fields, leader=s.leader) for s in parsed.slots],
-        commissioners=[
-            Commissioner(id=c.id, fields=c.fields, can_lead=c.can_lead, capacity=c.capacity)
-            for c in parsed.commissioners
-        ],
+        slots=[Slot(**dict(s)) for s in parsed.slots],
+        commissioners=[Commissioner(**dict(c)) for c in parsed.commissioners],
         scores={(town, cid): score for town, cid, score in parsed.scores},
         objective=parsed.objective,
         forbidden=list(parsed.forbidden),
