@@ -15,14 +15,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainValidator,
+    GetPydanticSchema,
     Strict,
     StrictBool,
     StrictStr,
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
 MAX_SCORE = "max_score"
 MAX_FILLED_THEN_SCORE = "max_filled_then_score"
@@ -361,18 +361,13 @@ def _json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _to_id(value: object) -> str:
-    """Ids are non-empty strings; integers are read as strings (JSON written by other tools)."""
-    if (isinstance(value, str) and value) or (isinstance(value, int) and not isinstance(value, bool)):
-        return str(value)
-    raise PydanticCustomError("id", "id")
-
-
 def _unique_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fields))
 
 
 def _unique_pairs(rows: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    if len({(town, cid) for town, cid, _score in rows}) == len(rows):
+        return rows
     seen: dict[tuple[str, str], int] = {}
     again: list[str] = []
     for i, (town, cid, _score) in enumerate(rows):
@@ -389,7 +384,17 @@ def _pair_of_assignment(item: object) -> object:
     return [item.get("slot"), item.get("commissioner")] if isinstance(item, dict) else item
 
 
-_Id = Annotated[str, PlainValidator(_to_id)]
+# Ids are non-empty strings; integers (JSON written by other tools) are read as strings. One union
+# checked by pydantic-core itself, with one error for a value that is neither (no Python call per id).
+_ID_SCHEMA = core_schema.union_schema(
+    [
+        core_schema.str_schema(min_length=1, strict=True),
+        core_schema.no_info_after_validator_function(str, core_schema.int_schema(strict=True)),
+    ],
+    custom_error_type="id",
+    custom_error_message="id",
+)
+_Id = Annotated[str, GetPydanticSchema(lambda _type, _handler: _ID_SCHEMA)]
 _Fields = Annotated[tuple[Annotated[str, Strict(), Field(min_length=1)], ...], AfterValidator(_unique_fields)]
 _Score = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 _Count = Annotated[int, Strict(), Field(ge=0)]
@@ -512,8 +517,11 @@ def instance_from_dict(data: object) -> Instance:
     """Build an Instance from parsed JSON, reporting every problem at once in Chinese."""
     parsed = _validated(_INSTANCE, data)
     return Instance(
-        slots=[Slot(**dict(s)) for s in parsed.slots],
-        commissioners=[Commissioner(**dict(c)) for c in parsed.commissioners],
+        slots=[Slot(id=s.id, town=s.town, fields=s.fields, leader=s.leader) for s in parsed.slots],
+        commissioners=[
+            Commissioner(id=c.id, fields=c.fields, can_lead=c.can_lead, capacity=c.capacity)
+            for c in parsed.commissioners
+        ],
         scores={(town, cid): score for town, cid, score in parsed.scores},
         objective=parsed.objective,
         forbidden=list(parsed.forbidden),
