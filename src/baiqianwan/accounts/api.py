@@ -1,15 +1,17 @@
 import datetime as dt
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_SELF, api_scope
 from baiqianwan.regions.models import Division
 
 from . import selectors, services
+from .forms import UserFilterForm
 from .models import User
 from .roles import Role
 
@@ -89,8 +91,8 @@ def me_two_factor(request: HttpRequest) -> dict:
 
 @router.get("/users", response=list[UserOut], openapi_extra=api_scope(User), summary="用户列表")
 @paginate(BoundedPagination, page_size=20)
-def user_list(request: HttpRequest, q: str = "", role: str = "", active: bool | None = None):
-    return selectors.user_list(user=request.user, q=q, role=role, active=active)
+def user_list(request: HttpRequest, filters: Query[filter_query(UserFilterForm)]):  # type: ignore[valid-type]
+    return selectors.user_list(user=request.user, **UserFilterForm.strict(filter_data(filters)))
 
 
 @router.get("/users/{user_id}", response=UserOut, openapi_extra=api_scope(User), summary="用户详情")

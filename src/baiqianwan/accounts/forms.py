@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.core.forms import FilterForm, YesNoFilterField
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.widgets import DivisionField
@@ -63,12 +64,10 @@ class UserCreateForm(forms.Form):
         self.fields["organisation"].queryset = bindable_organisations(user=acting_user)  # type: ignore[attr-defined]
 
 
-class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
+class UserFilterForm(FilterForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", _("全部角色")), *Role.choices])
-    active = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), ("1", _("启用")), ("0", _("停用"))]
-    )
+    active = YesNoFilterField(label=_("状态"), yes=_("启用"), no=_("停用"))
 
 
 class PasswordResetForm(forms.Form):

@@ -113,11 +113,7 @@ def _target(request: HttpRequest, user_id: int) -> Any:
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_user_list(request)
     filters = UserFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
-    active = {"1": True, "0": False}.get(values.get("active") or "")
-    users = selectors.user_list(
-        user=request.user, q=values.get("q", ""), role=values.get("role", ""), active=active
-    )
+    users = selectors.user_list(user=request.user, **filters.values())
     page = BoundedPaginator(users, 20).get_page(request.GET.get("page"))
     for row in page:
         row.manageable = rules.may_manage_user(request.user, row)

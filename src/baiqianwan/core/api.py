@@ -2,14 +2,16 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from baiqianwan.core.pagination import BoundedPagination
 
 from . import selectors
 from .audit import audit_read_record
+from .forms import AuditEventFilterForm, RecordChangeFilterForm
 from .models import AuditEvent, Job
+from .schemas import filter_data, filter_query
 from .scope import api_scope
 
 router = Router(tags=["任务与审计"])
@@ -83,21 +85,10 @@ def job_detail(request: HttpRequest, job_id: int) -> Job:
     summary="安全审计事件（省级）",
 )
 @paginate(BoundedPagination, page_size=50)
-def audit_events(
-    request: HttpRequest,
-    kind: str = "",
-    username: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-):
-    events = selectors.audit_event_list(
-        user=request.user, kind=kind, username=username, since=since, until=until
-    )
-    audit_read_record(
-        request=request,
-        what="接口读取安全事件",
-        filters={"kind": kind, "username": username, "since": since, "until": until, **_page(request)},
-    )
+def audit_events(request: HttpRequest, filters: Query[filter_query(AuditEventFilterForm)]):  # type: ignore[valid-type]
+    values = AuditEventFilterForm.strict(filter_data(filters))
+    events = selectors.audit_event_list(user=request.user, **values)
+    audit_read_record(request=request, what="接口读取安全事件", filters={**values, **_page(request)})
     return events
 
 
@@ -108,21 +99,10 @@ def audit_events(
     summary="数据变更记录（省级）",
 )
 @paginate(BoundedPagination, page_size=50)
-def record_changes(
-    request: HttpRequest,
-    model: str = "",
-    username: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-):
-    changes = selectors.record_change_list(
-        user=request.user, model=model, username=username, since=since, until=until
-    )
-    audit_read_record(
-        request=request,
-        what="接口读取数据变更记录",
-        filters={"model": model, "username": username, "since": since, "until": until, **_page(request)},
-    )
+def record_changes(request: HttpRequest, filters: Query[filter_query(RecordChangeFilterForm)]):  # type: ignore[valid-type]
+    values = RecordChangeFilterForm.strict(filter_data(filters))
+    changes = selectors.record_change_list(user=request.user, **values)
+    audit_read_record(request=request, what="接口读取数据变更记录", filters={**values, **_page(request)})
     return changes
 
 

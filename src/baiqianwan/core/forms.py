@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -39,3 +42,46 @@ class FilterForm(forms.Form):
                 {name: [str(message) for message in messages] for name, messages in form.errors.items()}
             )
         return dict(form.cleaned_data)
+
+
+class YesNoFilterField(forms.TypedChoiceField):
+    """A yes/no filter: the page's select sends ``1`` or ``0``, an API client ``true`` or ``false``;
+    cleans to True, False or None (no filter)."""
+
+    _WORDS = {"true": "1", "True": "1", "false": "0", "False": "0"}
+
+    def __init__(self, *, yes: Any, no: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=[("", _("全部")), ("1", yes), ("0", no)],
+            coerce=lambda value: value == "1",
+            empty_value=None,
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        return super().to_python(self._WORDS.get(value, value) if isinstance(value, str) else value)
+
+
+class AuditFilterForm(FilterForm):
+    username = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    since = forms.DateField(label=_("起始日期"), required=False)
+    until = forms.DateField(label=_("截止日期"), required=False)
+
+
+class AuditEventFilterForm(AuditFilterForm):
+    kind = forms.ChoiceField(
+        label=_("事件"), required=False, choices=[("", _("全部事件")), *AuditEvent.Kind.choices]
+    )
+
+
+class RecordChangeFilterForm(AuditFilterForm):
+    model = forms.RegexField(
+        label=_("数据"),
+        required=False,
+        max_length=100,
+        regex=r"^\w+\.\w+$",
+        help_text=_("如 orgs.organisation"),
+    )

@@ -8,6 +8,7 @@ empty are typed ``X | None``, where ``null`` means "clear it"."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 # Typed Any so that ``name: str = Field(OMITTED, ...)`` type-checks; pydantic does not validate defaults.
@@ -21,15 +22,30 @@ def filter_query(form_class: type[Any]) -> type[Any]:
     ``filters: Query[filter_query(XFilterForm)]`` so the parameters appear in the OpenAPI
     document, then passes them to ``XFilterForm.strict()``, which validates them exactly as the page does.
     """
-    from django import forms
     from ninja import Schema
     from pydantic import Field, create_model
 
     fields: dict[str, Any] = {}
     for name, field in form_class.base_fields.items():
-        kind: Any = list[str] | None if isinstance(field, forms.MultipleChoiceField) else str | None
-        fields[name] = (kind, Field(None, description=str(field.label or name)))
+        fields[name] = (_query_type(field), Field(None, description=str(field.label or name)))
     return create_model(form_class.__name__.removesuffix("Form") + "Query", __base__=Schema, **fields)
+
+
+def _query_type(field: Any) -> Any:
+    """The OpenAPI type of a filter: lists, yes/no, whole numbers and dates as such, the rest text."""
+    from django import forms
+
+    from .forms import YesNoFilterField
+
+    if isinstance(field, forms.MultipleChoiceField):
+        return list[str] | None
+    if isinstance(field, YesNoFilterField):
+        return bool | None
+    if isinstance(field, forms.IntegerField):
+        return int | None
+    if isinstance(field, forms.DateField):
+        return dt.date | None
+    return str | None
 
 
 def filter_data(filters: Any) -> dict[str, Any]:

@@ -2,17 +2,19 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import api_scope
 from baiqianwan.industries.models import Industry
 from baiqianwan.regions.selectors import division_get
 
 from . import rules, selectors, services
+from .forms import DemandFilterForm
 from .models import Budget, Connection, Demand, TargetKind, Urgency
 
 router = Router(tags=["科技需求"])
@@ -117,8 +119,8 @@ def _industry(code: str | None) -> Industry | None:
 
 @router.get("/demands", response=list[DemandOut], openapi_extra=api_scope(Demand), summary="需求列表")
 @paginate(BoundedPagination, page_size=20)
-def demand_list(request: HttpRequest, q: str = "", status: str = "", industry: str = "", within: str = ""):
-    demands = selectors.demand_list(user=request.user, q=q, status=status, industry=industry, within=within)
+def demand_list(request: HttpRequest, filters: Query[filter_query(DemandFilterForm)]):  # type: ignore[valid-type]
+    demands = selectors.demand_list(user=request.user, **DemandFilterForm.strict(filter_data(filters)))
     # The response names the division only: no need to build the industry and the submitter.
     demands = demands.select_related(None).select_related("division")
     return selectors.with_viewer_connections(demands, user=request.user)

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.industries.forms import IndustryChoiceField
-from baiqianwan.industries.models import Industry
+from baiqianwan.core.forms import FilterForm, YesNoFilterField
+from baiqianwan.industries.forms import IndustryChoiceField, IndustryFilterField
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.widgets import DivisionField
 
@@ -108,18 +108,13 @@ class RateForm(forms.Form):
     )
 
 
-class DemandFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
+class DemandFilterForm(FilterForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("全部状态")), *[c for c in DemandStatus.choices if c[0] != "draft"]],
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *DemandStatus.choices]
     )
-    industry = forms.ChoiceField(label=_("产业"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = [  # type: ignore[attr-defined]
-            ("", _("全部产业")),
-            *[(i.code, i.name) for i in Industry.objects.filter(parent__isnull=True).order_by("position")],
-        ]
+    industry = IndustryFilterField()
+    within = forms.RegexField(
+        label=_("区划代码前缀"), required=False, regex=r"^\d{2,12}$", help_text=_("只列出此区划内的需求")
+    )
+    mine = YesNoFilterField(label=_("只看我填报的"), yes=_("是"), no=_("否"))

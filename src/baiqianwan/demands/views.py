@@ -23,14 +23,8 @@ from .models import Connection, ConnectionStatus, DemandStatus
 @login_required
 def demand_list(request: HttpRequest) -> HttpResponse:
     filters = DemandFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
-    demands = selectors.demand_list(
-        user=request.user,
-        q=values.get("q", ""),
-        status=values.get("status", ""),
-        industry=values.get("industry", ""),
-        mine=request.GET.get("mine") == "1",
-    )
+    values = filters.values()
+    demands = selectors.demand_list(user=request.user, **values)
     page = BoundedPaginator(demands, 20).get_page(request.GET.get("page"))
     return render(
         request,

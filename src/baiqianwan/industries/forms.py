@@ -24,3 +24,22 @@ class IndustryChoiceField(forms.ChoiceField):
         if industry is None:
             raise forms.ValidationError(_("请选择具体产业"))
         return industry
+
+
+class IndustryFilterField(forms.ChoiceField):
+    """A list filter on an industry: the select offers the categories (a category matches its
+    industries too); any code of the taxonomy is accepted, as links and API clients name single
+    industries."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("label", _("产业"))
+        kwargs.setdefault("required", False)
+        super().__init__(choices=_category_choices, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return Industry.objects.filter(code=value).exists()
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    categories = Industry.objects.filter(parent__isnull=True).order_by("position")
+    return [("", str(_("全部产业"))), *[(i.code, i.name) for i in categories]]

@@ -14,13 +14,7 @@ from baiqianwan.matching.engine import KIND_LABELS
 from baiqianwan.supply.selectors import expert_get
 
 from . import selectors, services
-
-SEARCH_KINDS = {
-    "achievement": _("科技成果"),
-    "expert": _("专家"),
-    "institution": _("机构"),
-    "demand": _("科技需求"),
-}
+from .forms import SEARCH_KINDS, SearchFilterForm
 
 
 @login_required
@@ -62,9 +56,9 @@ def expert_recommendations(request: HttpRequest, expert_id: int) -> HttpResponse
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()[:500]
-    kind = request.GET.get("kind", "")
-    kinds = (kind,) if kind in SEARCH_KINDS else tuple(SEARCH_KINDS)
+    values = SearchFilterForm(request.GET or None).values()
+    text, kind = values.get("q", ""), values.get("kind", "")
+    kinds = (kind,) if kind else tuple(SEARCH_KINDS)
     results: list[selectors.Recommendation] = []
     result = None
     if text:

@@ -12,7 +12,7 @@ from baiqianwan.core.scope import api_scope
 from baiqianwan.regions.selectors import division_get
 
 from . import selectors, services
-from .forms import OrganisationFilterForm
+from .forms import OrganisationFilterForm, PersonFilterForm
 from .models import Organisation, OrganisationKind, Person
 
 router = Router(tags=["单位与人员"])
@@ -169,8 +169,8 @@ def organisation_update(
 
 @router.get("/people", response=list[PersonOut], openapi_extra=api_scope(Person), summary="人员列表")
 @paginate(BoundedPagination, page_size=20)
-def person_list(request: HttpRequest, q: str = "", organisation_id: int | None = None):
-    return selectors.person_list(user=request.user, q=q, organisation_id=organisation_id)
+def person_list(request: HttpRequest, filters: Query[filter_query(PersonFilterForm)]):  # type: ignore[valid-type]
+    return selectors.person_list(user=request.user, **PersonFilterForm.strict(filter_data(filters)))
 
 
 @router.post("/people", response={201: PersonOut}, openapi_extra=api_scope(Person), summary="登记人员")

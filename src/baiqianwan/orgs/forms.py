@@ -46,6 +46,13 @@ class OrganisationFilterForm(FilterForm):
     )
 
 
+class PersonFilterForm(FilterForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    organisation_id = forms.IntegerField(
+        label=_("所在单位编号"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+
+
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person

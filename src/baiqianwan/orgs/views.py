@@ -13,7 +13,7 @@ from baiqianwan.core.forms import add_service_errors
 from baiqianwan.core.pagination import BoundedPaginator
 
 from . import selectors, services
-from .forms import OrganisationFilterForm, OrganisationForm, PersonForm
+from .forms import OrganisationFilterForm, OrganisationForm, PersonFilterForm, PersonForm
 from .importing import ORGANISATION_SCHEMA, PERSON_SCHEMA, organisation_rows, person_rows
 
 
@@ -88,8 +88,9 @@ def organisation_edit(request: HttpRequest, organisation_id: int | None = None) 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     _require_directory_access(request)
-    q = request.GET.get("q", "")
-    people = selectors.person_list(user=request.user, q=q)
+    filters = PersonFilterForm(request.GET or None)
+    values = filters.values()
+    people = selectors.person_list(user=request.user, **values)
     if request.GET.get("export") == "xlsx":
         full = request.user.sees_personal_data  # type: ignore[union-attr]
         return spreadsheet_export(
@@ -101,7 +102,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
             note=gettext("含完整个人信息") if full else gettext("个人信息已脱敏"),
         )
     page = BoundedPaginator(people, 20).get_page(request.GET.get("page"))
-    return render(request, "orgs/person_list.html", {"page": page, "q": q})
+    return render(
+        request, "orgs/person_list.html", {"page": page, "filters": filters, "q": values.get("q", "")}
+    )
 
 
 @login_required

@@ -1,13 +1,16 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC, api_scope
 
+from . import selectors
+from .forms import ReportFilterForm
 from .models import Measure, ProgressReport
 
 router = Router(tags=["实施方案"])
@@ -44,10 +47,5 @@ def measure_list(request: HttpRequest):
 
 @router.get("/reports", response=list[ReportOut], openapi_extra=api_scope(ProgressReport), summary="进展报告")
 @paginate(BoundedPagination, page_size=50)
-def report_list(request: HttpRequest, measure: str = "", period: str = ""):
-    reports = ProgressReport.objects.for_user(request.user).order_by("-period", "measure_id")
-    if measure:
-        reports = reports.filter(measure_id=measure)
-    if period:
-        reports = reports.filter(period=period.upper())
-    return reports
+def report_list(request: HttpRequest, filters: Query[filter_query(ReportFilterForm)]):  # type: ignore[valid-type]
+    return selectors.report_list(user=request.user, **ReportFilterForm.strict(filter_data(filters)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -182,6 +183,15 @@ def sections(*, user: Any, kind: str) -> list[tuple[Section, list[MeasureRow]]]:
         rows = [MeasureRow(m, latest.get(m.code), counts.get(m.code, 0)) for m in section.measures.all()]
         result.append((section, rows))
     return result
+
+
+def report_list(*, user: Any, measure: str = "", period: str = "") -> QuerySet[ProgressReport]:
+    reports = ProgressReport.objects.for_user(user).order_by("-period", "measure_id")
+    if measure:
+        reports = reports.filter(measure_id=measure)
+    if period:
+        reports = reports.filter(period=period)
+    return reports
 
 
 def status_summary(*, user: Any) -> dict[str, int]:

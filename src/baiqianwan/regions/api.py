@@ -1,12 +1,14 @@
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC
 
 from . import selectors
+from .forms import DivisionFilterForm
 from .models import Division
 
 router = Router(tags=["行政区划"])
@@ -32,9 +34,10 @@ class DivisionDetailOut(DivisionOut):
     "/search", response=list[DivisionOut], auth=None, openapi_extra=API_PUBLIC, summary="按名称搜索区划"
 )
 @paginate(BoundedPagination, page_size=20)
-def search(request: HttpRequest, q: str = "", level: str | None = None, within: str | None = None):
+def search(request: HttpRequest, filters: Query[filter_query(DivisionFilterForm)]):  # type: ignore[valid-type]
     """名称可用简体或繁体；`within` 为区划代码前缀，限定在某市、县之内。"""
-    return selectors.division_search(query=q, level=level, within=within)
+    values = DivisionFilterForm.strict(filter_data(filters))
+    return selectors.division_search(query=values.pop("q"), **values)
 
 
 @router.get("/stats", auth=None, openapi_extra=API_PUBLIC, summary="区划统计")

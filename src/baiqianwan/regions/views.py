@@ -12,14 +12,16 @@ from baiqianwan.core.text import normalise_query
 
 from . import selectors
 from .classification import LEVEL_LABELS, PROVINCE_CODE, Level
+from .forms import DivisionFilterForm
 
 
 @login_required
 def tree(request: HttpRequest, code: str = PROVINCE_CODE) -> HttpResponse:
     """A unit, its ancestors, and its children with their own children counts; or search results."""
-    query = request.GET.get("q", "").strip()
+    values = DivisionFilterForm(request.GET or None).values()
+    query = values.pop("q", "")
     if query:
-        results = selectors.division_search(query=query, level=request.GET.get("level") or None)
+        results = selectors.division_search(query=query, **values)
         page = Paginator(results.select_related("parent"), 30).get_page(request.GET.get("page"))
         return render(
             request,

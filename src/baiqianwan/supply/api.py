@@ -1,12 +1,14 @@
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import api_scope
 
 from . import selectors
+from .forms import AchievementFilterForm, SupplyFilterForm
 from .models import Achievement, ExpertProfile
 
 router = Router(tags=["成果与专家"])
@@ -41,8 +43,8 @@ class ExpertOut(Schema):
     "/achievements", response=list[AchievementOut], openapi_extra=api_scope(Achievement), summary="科技成果"
 )
 @paginate(BoundedPagination, page_size=20)
-def achievement_list(request: HttpRequest, q: str = "", industry: str = "", maturity: str = ""):
-    return selectors.achievement_list(user=request.user, q=q, industry=industry, maturity=maturity)
+def achievement_list(request: HttpRequest, filters: Query[filter_query(AchievementFilterForm)]):  # type: ignore[valid-type]
+    return selectors.achievement_list(user=request.user, **AchievementFilterForm.strict(filter_data(filters)))
 
 
 @router.get(
@@ -60,8 +62,8 @@ def achievement_detail(request: HttpRequest, achievement_id: int) -> Achievement
 
 @router.get("/experts", response=list[ExpertOut], openapi_extra=api_scope(ExpertProfile), summary="专家库")
 @paginate(BoundedPagination, page_size=20)
-def expert_list(request: HttpRequest, q: str = "", industry: str = ""):
-    return selectors.expert_list(user=request.user, q=q, industry=industry)
+def expert_list(request: HttpRequest, filters: Query[filter_query(SupplyFilterForm)]):  # type: ignore[valid-type]
+    return selectors.expert_list(user=request.user, **SupplyFilterForm.strict(filter_data(filters)))
 
 
 @router.get(

@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.industries.forms import IndustryChoiceField
+from baiqianwan.core.forms import FilterForm
+from baiqianwan.industries.forms import IndustryChoiceField, IndustryFilterField
 from baiqianwan.industries.models import Industry
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
 
-from .models import Achievement, Dialect, ExpertProfile, TransferMode
+from .models import Achievement, Dialect, ExpertProfile, Maturity, TransferMode
 
 
 class AchievementForm(forms.ModelForm):
@@ -71,13 +72,12 @@ class ExpertForm(forms.ModelForm):
             self.initial["industries"] = list(self.instance.industries.values_list("code", flat=True))
 
 
-class SupplyFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-    industry = forms.ChoiceField(label=_("产业"), required=False)
+class SupplyFilterForm(FilterForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    industry = IndustryFilterField()
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = [  # type: ignore[attr-defined]
-            ("", _("全部产业")),
-            *[(i.code, i.name) for i in Industry.objects.filter(parent__isnull=True).order_by("position")],
-        ]
+
+class AchievementFilterForm(SupplyFilterForm):
+    maturity = forms.ChoiceField(
+        label=_("成熟度"), required=False, choices=[("", _("全部成熟度")), *Maturity.choices]
+    )

@@ -13,17 +13,15 @@ from baiqianwan.core.forms import add_service_errors
 from baiqianwan.core.pagination import BoundedPaginator
 
 from . import selectors, services
-from .forms import AchievementForm, ExpertForm, SupplyFilterForm
+from .forms import AchievementFilterForm, AchievementForm, ExpertForm, SupplyFilterForm
 from .importing import ACHIEVEMENT_SCHEMA, EXPERT_SCHEMA, achievement_rows, expert_rows
 
 
 @login_required
 def achievement_list(request: HttpRequest) -> HttpResponse:
-    filters = SupplyFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
-    achievements = selectors.achievement_list(
-        user=request.user, q=values.get("q", ""), industry=values.get("industry", "")
-    )
+    filters = AchievementFilterForm(request.GET or None)
+    values = filters.values()
+    achievements = selectors.achievement_list(user=request.user, **values)
     if request.GET.get("export") == "xlsx":
         return spreadsheet_export(
             request,
@@ -82,10 +80,8 @@ def achievement_edit(request: HttpRequest, achievement_id: int | None = None) ->
 @login_required
 def expert_list(request: HttpRequest) -> HttpResponse:
     filters = SupplyFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
-    experts = selectors.expert_list(
-        user=request.user, q=values.get("q", ""), industry=values.get("industry", "")
-    )
+    values = filters.values()
+    experts = selectors.expert_list(user=request.user, **values)
     if request.GET.get("export") == "xlsx":
         full = request.user.sees_personal_data  # type: ignore[union-attr]
         return spreadsheet_export(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -24,6 +23,7 @@ from baiqianwan.core import selectors as core_selectors
 from baiqianwan.core.audit import audit_read_record
 from baiqianwan.core.audit_chain import chain_verify_record
 from baiqianwan.core.exports import xlsx_response
+from baiqianwan.core.forms import AuditEventFilterForm, RecordChangeFilterForm
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.jobs import job_cancel as job_cancel_request
 from baiqianwan.core.models import AuditEvent
@@ -197,13 +197,6 @@ def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     """The audit log and its chain. Reading it is itself audited (who read which part, with which
@@ -223,17 +216,13 @@ def audit(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("审计链断开：%(problem)s") % {"problem": result.problem})
         return redirect(f"{request.path}?{request.GET.urlencode()}")
     tab = request.GET.get("tab", "events")
-    username = request.GET.get("username", "").strip()
-    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
     rows: Any
     if tab == "changes":
-        rows = core_selectors.record_change_list(
-            user=request.user, model=request.GET.get("model", ""), username=username, since=since, until=until
-        )
+        values = RecordChangeFilterForm(request.GET or None).values()
+        rows = core_selectors.record_change_list(user=request.user, **values)
     else:
-        rows = core_selectors.audit_event_list(
-            user=request.user, kind=request.GET.get("kind", ""), username=username, since=since, until=until
-        )
+        values = AuditEventFilterForm(request.GET or None).values()
+        rows = core_selectors.audit_event_list(user=request.user, **values)
     page = BoundedPaginator(rows, 50).get_page(request.GET.get("page"))
     audit_read_record(
         request=request,

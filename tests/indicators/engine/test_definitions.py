@@ -148,7 +148,7 @@ def test_validation_errors_name_the_item_in_chinese() -> None:
         "综合指数“loop1”（环一）：组成项“nope”既不是指标也不是综合指数",
         "综合指数“loop1”（环一）：组成项“nope”的权重必须大于 0",
         "综合指数之间存在循环引用：loop1 → loop2 → loop1",
-        "综合指数“bad.levels”：未知的层级“hamlet”",
+        "综合指数“bad.levels”：字段“levels[0]”的取值“hamlet”无效，可选：province（省）",
         "综合指数“bad.levels”（层级）：至少需要一个组成项",
         "校验规则“r1”：min 不能大于 max",
         "校验规则“r2”：逻辑关系规则必须给出提示信息（message）",
@@ -176,15 +176,57 @@ def test_text_element_in_formula_and_structural_errors() -> None:
     bad_types["elements"][0]["levels"] = "town"
     bad_types["indicators"] = {"not": "a list"}
     errors = errors_of(bad_types)
-    assert any('字段“weight”应为数字，实际为 "0.6"' in e for e in errors)
-    assert any("字段“levels”应为层级名称的列表" in e for e in errors)
-    assert any("字段“indicators”：应为列表" in e for e in errors)
+    assert '综合指数“total”：字段“components[0].weight”应为数字，实际为 "0.6"' in errors
+    assert "数据元素“a”：字段“levels”应为列表" in errors
+    assert "指标体系：字段“indicators”应为列表" in errors
     with pytest.raises(DefinitionError, match="JSON 格式错误：第 1 行"):
         system_from_json("{oops")
     with pytest.raises(DefinitionError, match="找不到指标体系文件"):
         load_system("/nonexistent/system.json")
     with pytest.raises(DefinitionError, match="没有名为“nothing”的内置指标体系"):
         load_shipped("nothing")
+
+
+def test_a_broken_file_lists_every_problem_at_once() -> None:
+    data = {
+        "format": "other/9",
+        "code": "1x",
+        "name": " ",
+        "version": None,
+        "elements": [3, {"code": "b"}],
+        "x": 1,
+    }
+    assert errors_of(data) == [
+        "指标体系：不支持的文件格式“other/9”（应为 baiqianwan.indicator-system/1）",
+        "指标体系：编码“1x”不合法：只能由字母、数字、下划线和点组成，并以字母开头",
+        "指标体系：字段“name”不能为空",
+        "指标体系：字段“version”应为文本，实际为 null",
+        "数据元素（第 1 项）：应为 JSON 对象",
+        "数据元素“b”：缺少必填字段“name”",
+        "指标体系：未知字段“x”（允许的字段：format、code、name、version、description、source、elements、"
+        "indicators、indices、rules）",
+    ]
+
+
+def test_wrong_types_missing_and_unknown_keys_are_named_with_the_item() -> None:
+    data = system_to_dict(tiny())
+    data["indicators"][0]["targets"] = [10]
+    data["indicators"][1].pop("formula")
+    data["indices"][0]["grades"] = [{"name": "优", "min_score": "高", "colour": "green"}]
+    data["rules"][0]["kind"] = None
+    data["rules"].append({"code": "r9", "kind": "outlier", "element": "a", "min_history": -1, "window": 1.5})
+    assert errors_of(data) == [
+        '指标“ia”：字段“targets”应为 {"年份": 目标值} 形式的对象',
+        "指标“ib”：缺少必填字段“formula”",
+        '综合指数“total”：字段“grades[0].min_score”应为数字，实际为 "高"',
+        "综合指数“total”：未知字段“grades[0].colour”（允许的字段：name、min_score）",
+        "校验规则“a_le_b”：字段“kind”的取值“None”无效，可选：range（取值范围）、required（必填）、"
+        "integer（整数）、compare（逻辑关系）、outlier（异常值）",
+        "校验规则“r9”：字段“min_history”应为非负整数，实际为 -1",
+        "校验规则“r9”：字段“window”应为非负整数，实际为 1.5",
+        # ib was left out for its missing formula, so the index that uses it is checked without it
+        "综合指数“total”（总分）：组成项“ib”既不是指标也不是综合指数",
+    ]
 
 
 # --- the shipped files -------------------------------------------------------------------------

@@ -724,6 +724,75 @@ def test_every_error_is_reported_at_once() -> None:
     assert len(info.value.errors) == 2
 
 
+def test_a_broken_file_lists_every_problem_with_its_path() -> None:
+    data = good_json()
+    data["slots"][0]["leader"] = "yes"
+    data["slots"][1]["id"] = None
+    data["slots"][1]["colour"] = "红"
+    data["commissioners"][0]["capacity"] = True
+    data["commissioners"][1].pop("fields")
+    data["scores"].append(["甲镇", "c2", "high"])
+    data["scores"].append(["甲镇"])
+    data["objective"] = "max_happiness"
+    data["town_names"] = {"甲镇": 3}
+    data["forbiden"] = []
+    with pytest.raises(DispatchInputError) as info:
+        instance_from_dict(data)
+    assert info.value.errors == [
+        'slots[0].leader：必须是 true 或 false，现为 "yes"',
+        "slots[1].id：必须是非空字符串或整数，现为 null",
+        "slots[1]：未知字段“colour”（允许的字段：id、town、fields、leader）",
+        "commissioners[0].capacity：必须是整数，现为 true",
+        "commissioners[1]：缺少字段“fields”",
+        'scores[3][2]（评分）：必须是数值，现为 "high"',
+        "scores[4][1]（特派员）：缺少这一项",
+        "scores[4][2]（评分）：缺少这一项",
+        'objective：取值 "max_happiness" 无效，应为 max_score 或 max_filled_then_score',
+        "town_names.甲镇：必须是字符串，现为 3",
+        "输入：未知字段“forbiden”（允许的字段：slots、commissioners、scores、forbidden、pinned、objective、"
+        "priority、town_names、commissioner_names）",
+    ]
+    assert str(info.value).startswith("输入有 11 处错误：slots[0].leader")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([1, 2], "输入：必须是 JSON 对象（{...}），现为 [1, 2]"),
+        ({}, "输入：缺少字段“slots”"),
+        (good_json() | {"slots": {"s1": {}}}, "slots：必须是列表"),
+        (good_json() | {"scores": [["甲镇", "c1", float("nan")]]}, "scores[0][2]（评分）：必须是有限的数值"),
+        (good_json() | {"forbidden": [["甲镇", ""]]}, "forbidden[0][1]（特派员）：必须是非空字符串或整数"),
+        (good_json() | {"pinned": [["s1", "c1", "c2"]]}, "pinned[0]：最多只能有 2 项，现为 3 项"),
+        (good_json() | {"priority": {"甲镇": -1}}, "priority.甲镇：必须不小于 0，现为 -1"),
+    ],
+)
+def test_wrong_types_and_missing_keys_are_named(data: Any, message: str) -> None:
+    with pytest.raises(DispatchInputError) as info:
+        instance_from_dict(data)
+    assert any(error.startswith(message) for error in info.value.errors), info.value.errors
+
+
+def test_repeated_scores_are_listed_together() -> None:
+    data = good_json()
+    data["scores"] += [["甲镇", "c1", 2], ["乙镇", "c2", 0.1]]
+    with pytest.raises(DispatchInputError) as info:
+        instance_from_dict(data)
+    assert info.value.errors == [
+        "scores：评分重复：scores[3]（乡镇“甲镇”与特派员“c1”，与 scores[0] 重复）；"
+        "scores[4]（乡镇“乙镇”与特派员“c2”，与 scores[2] 重复）"
+    ]
+
+
+def test_a_plan_names_its_bad_rows() -> None:
+    with pytest.raises(DispatchInputError) as info:
+        plan_from_obj({"assignments": [{"slot": "s1"}, 5, ["s1", "c1"]]})
+    assert info.value.errors == [
+        "方案[0][1]（特派员）：必须是非空字符串或整数，现为 null",
+        "方案[1]：必须是列表，现为 5",
+    ]
+
+
 def test_bad_json_text() -> None:
     with pytest.raises(DispatchInputError, match="不是有效的 JSON"):
         instance_from_json("{slots: [")

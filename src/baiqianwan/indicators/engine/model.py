@@ -7,9 +7,10 @@ result can name the exact definition it was computed under and be recomputed wit
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,21 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from string import Formatter
-from typing import Any, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from .data import LEVEL_LABELS, LEVELS
 from .errors import DefinitionError, FormulaError
@@ -401,132 +416,241 @@ def load_shipped(name: str) -> IndicatorSystem:
 
 
 _E = TypeVar("_E", bound=StrEnum)
-_INDICATOR_FIELDS: Final[tuple[str, ...]] = (
-    "code",
-    "name",
-    "formula",
-    "direction",
-    "unit",
-    "levels",
-    "normalisation",
-    "targets",
-    "theme",
-    "clause",
-    "description",
-)
-_INDEX_FIELDS: Final[tuple[str, ...]] = (
-    "code",
-    "name",
-    "levels",
-    "missing",
-    "min_coverage",
-    "components",
-    "grades",
-    "theme",
-    "description",
-)
-_RULE_FIELDS: Final[tuple[str, ...]] = (
-    "code",
-    "kind",
-    "name",
-    "element",
-    "min",
-    "max",
-    "formula",
-    "message",
-    "method",
-    "threshold",
-    "min_history",
-    "window",
-    "levels",
-    "severity",
-)
+
+# The JSON form is checked by the pydantic models below; what they refuse is reported in Chinese,
+# naming the item (by its code) and the field. The meaning of the whole (formulas, references,
+# weights, cycles) is ``validate_system``'s, on the dataclasses, so a system built in code gets it too.
 
 
-class _Reader:
-    """Collects every problem of a document, each message naming the item and the field."""
+def _none_is_empty(value: Any) -> Any:
+    return "" if value is None else value
 
-    def __init__(self) -> None:
-        self.errors: list[str] = []
 
-    def fail(self, where: str, message: str) -> None:
-        self.errors.append(f"{where}：{message}")
+def _check_code(value: str) -> str:
+    if not CODE_PATTERN.match(value):
+        raise PydanticCustomError("code", "code")
+    return value
 
-    def obj(self, where: str, value: Any, allowed: Sequence[str], required: Sequence[str]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.fail(where, "应为 JSON 对象")
-            return {}
-        for key in value:
-            if key not in allowed:
-                self.fail(where, f"未知字段“{key}”（允许的字段：{'、'.join(allowed)}）")
-        for key in required:
-            if key not in value or value[key] in (None, ""):
-                self.fail(where, f"缺少必填字段“{key}”")
-        return value
 
-    def text(self, where: str, data: Mapping[str, Any], key: str, default: str = "") -> str:
-        value = data.get(key, default)
-        if value is None:
-            return default
-        if not isinstance(value, str):
-            self.fail(where, f"字段“{key}”应为文本")
-            return default
-        return value.strip()
+def _check_year(value: Any) -> str:
+    if not (isinstance(value, str) and value.isdigit() and len(value) == 4):
+        raise PydanticCustomError("year", "year")
+    return value
 
-    def code(self, where: str, data: Mapping[str, Any], key: str = "code") -> str:
-        value = self.text(where, data, key)
-        if value and not CODE_PATTERN.match(value):
-            self.fail(where, f"编码“{value}”不合法：只能由字母、数字、下划线和点组成，并以字母开头")
-        return value
 
-    def number(
-        self, where: str, data: Mapping[str, Any], key: str, default: float | None = None
-    ) -> float | None:
-        value = data.get(key, default)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.fail(where, f"字段“{key}”应为数字，实际为 {json.dumps(value, ensure_ascii=False)}")
-            return default
-        return float(value)
+def _check_format(value: Any) -> str:
+    if value != FORMAT:
+        raise PydanticCustomError("format", "format")
+    return FORMAT
 
-    def integer(self, where: str, data: Mapping[str, Any], key: str, default: int) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(where, f"字段“{key}”应为非负整数")
-            return default
-        return value
 
-    def choice(self, where: str, data: Mapping[str, Any], key: str, enum: type[_E], default: _E) -> _E:
-        value = data.get(key, default)
+def _options(values: Sequence[str], labels: Mapping[str, str]) -> str:
+    return "、".join(f"{value}（{labels.get(value, value)}）" for value in values)
+
+
+def _choice(enum: type[_E]) -> PlainValidator:
+    options = _options([m.value for m in enum], LABELS)
+
+    def check(value: Any) -> _E:
         try:
             return enum(value)
         except ValueError:
-            options = "、".join(f"{m.value}（{LABELS.get(m, m.value)}）" for m in enum)
-            self.fail(where, f"字段“{key}”的取值“{value}”无效，可选：{options}")
-            return default
+            raise PydanticCustomError("choice", "choice", {"options": options}) from None
 
-    def levels(self, where: str, data: Mapping[str, Any]) -> tuple[str, ...]:
-        value = data.get("levels", [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(where, "字段“levels”应为层级名称的列表")
-            return ()
-        bad = [v for v in value if v not in LEVELS]
-        if bad:
-            options = "、".join(f"{lv}（{LEVEL_LABELS[lv]}）" for lv in LEVELS)
-            self.fail(where, f"未知的层级“{'、'.join(bad)}”，可选：{options}")
-        return tuple(v for v in value if v in LEVELS)
-
-    def items(self, data: Mapping[str, Any], key: str) -> list[Any]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.fail(f"字段“{key}”", "应为列表")
-            return []
-        return value
+    return PlainValidator(check)
 
 
-def _or(value: float | None, default: float) -> float:
-    return default if value is None else value
+def _check_level(value: Any) -> str:
+    if value not in LEVELS:
+        raise PydanticCustomError("choice", "choice", {"options": _options(LEVELS, LEVEL_LABELS)})
+    return str(value)
+
+
+_Text = Annotated[str, BeforeValidator(_none_is_empty), Strict(), StringConstraints(strip_whitespace=True)]
+_Required = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+_Code = Annotated[_Required, AfterValidator(_check_code)]
+_Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+_Count = Annotated[int, Strict(), Field(ge=0)]
+_Levels = tuple[Annotated[str, PlainValidator(_check_level)], ...]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ElementInput(_Input):
+    code: _Code
+    name: _Required
+    kind: Annotated[ElementKind, _choice(ElementKind)] = ElementKind.NUMBER
+    unit: _Text = ""
+    levels: _Levels = ()
+    description: _Text = ""
+
+
+class _IndicatorInput(_Input):
+    code: _Code
+    name: _Required
+    formula: _Required
+    direction: Annotated[Direction, _choice(Direction)] = Direction.HIGHER_BETTER
+    unit: _Text = ""
+    levels: _Levels = ()
+    normalisation: Annotated[Normalisation, _choice(Normalisation)] = Normalisation.MIN_MAX
+    targets: dict[Annotated[str, PlainValidator(_check_year)], _Number] | None = None
+    theme: _Text = ""
+    clause: _Text = ""
+    description: _Text = ""
+
+
+class _ComponentInput(_Input):
+    ref: _Code
+    weight: _Number
+
+
+class _GradeInput(_Input):
+    name: _Required
+    min_score: _Number
+
+
+class _IndexInput(_Input):
+    code: _Code
+    name: _Required
+    levels: _Levels = ()
+    missing: Annotated[MissingPolicy, _choice(MissingPolicy)] = MissingPolicy.REWEIGHT
+    min_coverage: _Number | None = None
+    components: list[_ComponentInput]
+    grades: list[_GradeInput] = []
+    theme: _Text = ""
+    description: _Text = ""
+
+
+class _RuleInput(_Input):
+    code: _Code
+    kind: Annotated[RuleKind, _choice(RuleKind)]
+    name: _Text = ""
+    element: _Text = ""
+    min: _Number | None = None
+    max: _Number | None = None
+    formula: _Text = ""
+    message: _Text = ""
+    method: Annotated[OutlierMethod, _choice(OutlierMethod)] = OutlierMethod.ROBUST_Z
+    threshold: _Number | None = None
+    min_history: _Count = 3
+    window: _Count = 0
+    levels: _Levels = ()
+    severity: Annotated[Severity, _choice(Severity)] | None = None  # outlier: a warning, else an error
+
+
+class _SystemInput(_Input):
+    format: Annotated[str, PlainValidator(_check_format)]
+    code: _Code
+    name: _Required
+    version: _Required
+    description: _Text = ""
+    source: _Text = ""
+    elements: list[_ElementInput] = []
+    indicators: list[_IndicatorInput] = []
+    indices: list[_IndexInput] = []
+    rules: list[_RuleInput] = []
+
+
+_SYSTEM = TypeAdapter(_SystemInput)
+_ITEMS: Final = {"elements": "数据元素", "indicators": "指标", "indices": "综合指数", "rules": "校验规则"}
+# The objects whose keys an "unknown field" message lists, by their path without list positions.
+_OBJECTS: Final[dict[tuple[str | int, ...], type[_Input]]] = {
+    (): _SystemInput,
+    ("elements",): _ElementInput,
+    ("indicators",): _IndicatorInput,
+    ("indices",): _IndexInput,
+    ("indices", "components"): _ComponentInput,
+    ("indices", "grades"): _GradeInput,
+    ("rules",): _RuleInput,
+}
+# pydantic's error types in Chinese: {field} is the field's path inside its item (“字段“x””, or
+# nothing for the item itself), {input} the value found as JSON, {value} as text; the rest come
+# from the error's context.
+_MESSAGES: Final = {
+    "missing": "缺少必填字段“{name}”",
+    "extra_forbidden": "未知字段“{name}”（允许的字段：{allowed}）",
+    "model_type": "{field}应为 JSON 对象",
+    "dict_type": '{field}应为 {{"年份": 目标值}} 形式的对象',
+    "list_type": "{field}应为列表",
+    "tuple_type": "{field}应为列表",
+    "string_type": "{field}应为文本，实际为 {input}",
+    "string_too_short": "{field}不能为空",
+    "float_type": "{field}应为数字，实际为 {input}",
+    "finite_number": "{field}应为有限的数字，实际为 {input}",
+    "int_type": "{field}应为非负整数，实际为 {input}",
+    "greater_than_equal": "{field}应为非负整数，实际为 {input}",
+    "choice": "{field}的取值“{value}”无效，可选：{options}",
+    "code": "编码“{value}”不合法：只能由字母、数字、下划线和点组成，并以字母开头",
+    "year": "目标年份“{value}”应为四位数字年份",
+    "format": f"不支持的文件格式“{{value}}”（应为 {FORMAT}）",
+}
+
+
+def _field_path(loc: Sequence[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
+
+
+def _message(error: ErrorDetails, data: Any) -> str:
+    loc = tuple(p for p in error["loc"] if p != "[key]")
+    where, inner = "指标体系", loc
+    if len(loc) >= 2 and loc[0] in _ITEMS and isinstance(loc[1], int):
+        where, inner = _item_label(_ITEMS[str(loc[0])], data[loc[0]][loc[1]], loc[1] + 1), loc[2:]
+    model = _OBJECTS.get(tuple(p for p in loc[:-1] if isinstance(p, str)))
+    template = _MESSAGES.get(error["type"], "{field}格式不正确（{msg}）")
+    text = template.format(
+        field=f"字段“{_field_path(inner)}”" if inner else "",
+        name=_field_path(inner),
+        input=json.dumps(error["input"], ensure_ascii=False, default=str),
+        value=error["input"],
+        msg=error["msg"],
+        allowed="、".join(model.model_fields) if model else "",
+        **error.get("ctx", {}),
+    )
+    return f"{where}：{text}"
+
+
+_GONE: Final = object()
+
+
+def _salvaged(data: dict[str, Any], errors: list[ErrorDetails]) -> _SystemInput | None:
+    """The document without what was refused, so the meaning checks can still run on the rest.
+
+    A refused value is dropped (its default applies); an object then missing a required field
+    is dropped as a whole. None when that would drop the system itself.
+    """
+    document: Any = copy.deepcopy(data)
+    for _attempt in range(4):
+        for error in errors:
+            loc = tuple(p for p in error["loc"] if p != "[key]")
+            if error["type"] == "missing":
+                loc = loc[:-1]
+            if not loc:
+                return None
+            try:
+                parent: Any = functools.reduce(lambda node, key: node[key], loc[:-1], document)
+                key: Any = loc[-1]
+                if isinstance(parent, list):
+                    parent[key] = _GONE
+                else:
+                    parent.pop(key, None)
+            except (KeyError, IndexError, TypeError):
+                continue  # inside something dropped already
+        document = _without_gone(document)
+        try:
+            return _SYSTEM.validate_python(document)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+    return None
+
+
+def _without_gone(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_gone(item) for item in node if item is not _GONE]
+    if isinstance(node, dict):
+        return {key: _without_gone(value) for key, value in node.items()}
+    return node
 
 
 def _item_label(kind: str, raw: Any, n: int) -> str:
@@ -538,154 +662,66 @@ def _label(kind: str, code: str, name: str = "") -> str:
     return f"{kind}“{code}”" + (f"（{name}）" if name else "")
 
 
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
 def system_from_dict(data: Any) -> IndicatorSystem:
     """Build and validate a system from its JSON form; raises DefinitionError listing every problem."""
-    r = _Reader()
-    top = r.obj(
-        "指标体系",
-        data,
-        (
-            "format",
-            "code",
-            "name",
-            "version",
-            "description",
-            "source",
-            "elements",
-            "indicators",
-            "indices",
-            "rules",
-        ),
-        ("format", "code", "name", "version"),
-    )
-    if not top:
-        raise DefinitionError(r.errors)
-    if top.get("format") not in (None, FORMAT):
-        r.fail("指标体系", f"不支持的文件格式“{top.get('format')}”（应为 {FORMAT}）")
-    elements = []
-    for n, raw in enumerate(r.items(top, "elements"), 1):
-        where = _item_label("数据元素", raw, n)
-        d = r.obj(where, raw, ("code", "name", "kind", "unit", "levels", "description"), ("code", "name"))
-        if not d:
-            continue
-        elements.append(
-            DataElement(
-                code=r.code(where, d),
-                name=r.text(where, d, "name"),
-                kind=r.choice(where, d, "kind", ElementKind, ElementKind.NUMBER),
-                unit=r.text(where, d, "unit"),
-                levels=r.levels(where, d),
-                description=r.text(where, d, "description"),
-            )
-        )
-    indicators = []
-    for n, raw in enumerate(r.items(top, "indicators"), 1):
-        where = _item_label("指标", raw, n)
-        allowed = _INDICATOR_FIELDS
-        d = r.obj(where, raw, allowed, ("code", "name", "formula"))
-        if not d:
-            continue
-        targets: list[tuple[int, float]] = []
-        raw_targets = d.get("targets", {}) or {}
-        if not isinstance(raw_targets, dict):
-            r.fail(where, '字段“targets”应为 {"年份": 目标值} 形式的对象')
-        else:
-            for year, value in raw_targets.items():
-                if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
-                    r.fail(where, f"目标年份“{year}”应为四位数字年份")
-                    continue
-                number = r.number(where, {f"targets.{year}": value}, f"targets.{year}")
-                if number is not None:
-                    targets.append((int(year), number))
-        indicators.append(
-            Indicator(
-                code=r.code(where, d),
-                name=r.text(where, d, "name"),
-                formula=r.text(where, d, "formula"),
-                direction=r.choice(where, d, "direction", Direction, Direction.HIGHER_BETTER),
-                unit=r.text(where, d, "unit"),
-                levels=r.levels(where, d),
-                normalisation=r.choice(where, d, "normalisation", Normalisation, Normalisation.MIN_MAX),
-                targets=tuple(sorted(targets)),
-                theme=r.text(where, d, "theme"),
-                clause=r.text(where, d, "clause"),
-                description=r.text(where, d, "description"),
-            )
-        )
-    indices = []
-    for n, raw in enumerate(r.items(top, "indices"), 1):
-        where = _item_label("综合指数", raw, n)
-        allowed = _INDEX_FIELDS
-        d = r.obj(where, raw, allowed, ("code", "name", "components"))
-        if not d:
-            continue
-        components = []
-        for m, comp in enumerate(r.items(d, "components"), 1):
-            cw = f"{where}的第 {m} 个组成项"
-            c = r.obj(cw, comp, ("ref", "weight"), ("ref", "weight"))
-            if c:
-                components.append(Component(r.code(cw, c, "ref"), r.number(cw, c, "weight", 0.0) or 0.0))
-        grades = []
-        for m, grade in enumerate(r.items(d, "grades"), 1):
-            gw = f"{where}的第 {m} 个等级"
-            g = r.obj(gw, grade, ("name", "min_score"), ("name", "min_score"))
-            if g:
-                grades.append(Grade(r.text(gw, g, "name"), r.number(gw, g, "min_score", 0.0) or 0.0))
-        indices.append(
-            CompositeIndex(
-                code=r.code(where, d),
-                name=r.text(where, d, "name"),
-                components=tuple(components),
-                levels=r.levels(where, d),
-                missing=r.choice(where, d, "missing", MissingPolicy, MissingPolicy.REWEIGHT),
-                min_coverage=_or(r.number(where, d, "min_coverage", 0.0), 0.0),
-                grades=tuple(grades),
-                theme=r.text(where, d, "theme"),
-                description=r.text(where, d, "description"),
-            )
-        )
-    rules = []
-    for n, raw in enumerate(r.items(top, "rules"), 1):
-        where = _item_label("校验规则", raw, n)
-        allowed = _RULE_FIELDS
-        d = r.obj(where, raw, allowed, ("code", "kind"))
-        if not d:
-            continue
-        kind = r.choice(where, d, "kind", RuleKind, RuleKind.RANGE)
-        default_severity = Severity.WARNING if kind is RuleKind.OUTLIER else Severity.ERROR
-        rules.append(
-            Rule(
-                code=r.code(where, d),
-                kind=kind,
-                name=r.text(where, d, "name"),
-                element=r.text(where, d, "element"),
-                min=r.number(where, d, "min"),
-                max=r.number(where, d, "max"),
-                formula=r.text(where, d, "formula"),
-                message=r.text(where, d, "message"),
-                method=r.choice(where, d, "method", OutlierMethod, OutlierMethod.ROBUST_Z),
-                threshold=_or(r.number(where, d, "threshold", 3.5), 3.5),
-                min_history=r.integer(where, d, "min_history", 3),
-                window=r.integer(where, d, "window", 0),
-                levels=r.levels(where, d),
-                severity=r.choice(where, d, "severity", Severity, default_severity),
-            )
-        )
-    system = IndicatorSystem(
-        code=r.code("指标体系", top),
-        name=r.text("指标体系", top, "name"),
-        version=r.text("指标体系", top, "version"),
-        elements=tuple(elements),
-        indicators=tuple(indicators),
-        indices=tuple(indices),
-        rules=tuple(rules),
-        description=r.text("指标体系", top, "description"),
-        source=r.text("指标体系", top, "source"),
-    )
-    errors = r.errors + validate_system(system)
-    if errors:
-        raise DefinitionError(errors)
+    try:
+        parsed: _SystemInput | None = _SYSTEM.validate_python(data)
+        problems: list[str] = []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        problems = [_message(error, data) for error in errors]
+        parsed = _salvaged(data, errors) if isinstance(data, dict) else None
+    if parsed is None:
+        raise DefinitionError(problems)
+    system = _system(parsed)
+    problems += validate_system(system)
+    if problems:
+        raise DefinitionError(problems)
     return system
+
+
+def _fields(item: _Input, **changed: Any) -> dict[str, Any]:
+    """The values of an input model, by field name, for the dataclass of the same fields."""
+    return dict(item) | changed
+
+
+def _system(top: _SystemInput) -> IndicatorSystem:
+    values = _fields(
+        top,
+        elements=tuple(DataElement(**_fields(e)) for e in top.elements),
+        indicators=tuple(
+            Indicator(**_fields(i, targets=tuple(sorted((int(y), v) for y, v in (i.targets or {}).items()))))
+            for i in top.indicators
+        ),
+        indices=tuple(
+            CompositeIndex(
+                **_fields(
+                    x,
+                    components=tuple(Component(**_fields(c)) for c in x.components),
+                    grades=tuple(Grade(**_fields(g)) for g in x.grades),
+                    min_coverage=_or(x.min_coverage, 0.0),
+                )
+            )
+            for x in top.indices
+        ),
+        rules=tuple(
+            Rule(
+                **_fields(
+                    r,
+                    threshold=_or(r.threshold, 3.5),
+                    severity=r.severity
+                    or (Severity.WARNING if r.kind is RuleKind.OUTLIER else Severity.ERROR),
+                )
+            )
+            for r in top.rules
+        ),
+    )
+    del values["format"]
+    return IndicatorSystem(**values)
 
 
 def validate_system(system: IndicatorSystem) -> list[str]:

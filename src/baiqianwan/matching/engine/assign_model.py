@@ -7,7 +7,22 @@ import json
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetPydanticSchema,
+    Strict,
+    StrictBool,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
 MAX_SCORE = "max_score"
 MAX_FILLED_THEN_SCORE = "max_filled_then_score"
@@ -20,6 +35,7 @@ SCALE = 1000
 _MAX_ERRORS = 50
 
 ProgressFn = Callable[[str, float], None]
+_T = TypeVar("_T")
 
 
 class DispatchInputError(ValueError):
@@ -180,10 +196,13 @@ class _Errors:
         if len(self.items) < _MAX_ERRORS:
             self.items.append(message)
 
+    def exception(self) -> DispatchInputError:
+        head = f"输入有 {len(self.items)} 处错误：" if len(self.items) > 1 else ""
+        return DispatchInputError(head + "；".join(self.items), self.items)
+
     def raise_if_any(self) -> None:
         if self.items:
-            head = f"输入有 {len(self.items)} 处错误：" if len(self.items) > 1 else ""
-            raise DispatchInputError(head + "；".join(self.items), self.items)
+            raise self.exception()
 
 
 def _is_id(value: object) -> bool:
@@ -332,184 +351,184 @@ def _check_pins(prep: Prepared, pinned: Sequence[tuple[str, str]], err: _Errors)
 
 
 # --------------------------------------------------------------------------- JSON I/O
+#
+# The JSON form is checked by the pydantic models below; what they refuse is reported in Chinese,
+# each problem naming its path (`commissioners[3].capacity`). References between the parts (a
+# score for an unknown person, a pin that does not fit) are `prepare`'s checks, on the dataclasses.
 
 
-def _json_id(value: object, where: str, err: _Errors) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        err.add(f"{where} 必须是非空字符串或整数，现为 {json.dumps(value, ensure_ascii=False)}")
-        return ""
-    return str(value)
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _json_fields(value: object, where: str, err: _Errors) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(f, str) and f for f in value):
-        err.add(f"{where} 必须是由非空字符串组成的列表")
-        return ()
-    return tuple(dict.fromkeys(value))
+def _unique_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(fields))
 
 
-def _json_bool(value: object, where: str, err: _Errors) -> bool:
-    if not isinstance(value, bool):
-        err.add(f"{where} 必须是 true 或 false")
-        return False
-    return value
-
-
-def _check_keys(
-    obj: Mapping[str, object], allowed: set[str], required: set[str], where: str, err: _Errors
-) -> None:
-    for key in sorted(set(obj) - allowed):
-        err.add(f"{where}：未知字段“{key}”（允许的字段：{'、'.join(sorted(allowed))}）")
-    for key in sorted(required - set(obj)):
-        err.add(f"{where}：缺少字段“{key}”")
-
-
-def _json_pairs(value: object, name: str, width: int, err: _Errors) -> list[list[object]]:
-    if not isinstance(value, list):
-        err.add(f"{name} 必须是列表")
-        return []
-    rows: list[list[object]] = []
-    for i, row in enumerate(value):
-        if not isinstance(row, list) or len(row) != width:
-            err.add(f"{name}[{i}] 必须是含 {width} 个元素的列表")
-            continue
-        rows.append(row)
+def _unique_pairs(rows: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    if len({(town, cid) for town, cid, _score in rows}) == len(rows):
+        return rows
+    seen: dict[tuple[str, str], int] = {}
+    again: list[str] = []
+    for i, (town, cid, _score) in enumerate(rows):
+        if seen.setdefault((town, cid), i) != i:
+            again.append(f"scores[{i}]（乡镇“{town}”与特派员“{cid}”，与 scores[{seen[town, cid]}] 重复）")
+    if again:
+        raise PydanticCustomError(
+            "duplicate_scores", "评分重复：{rows}", {"rows": "；".join(again[:_MAX_ERRORS])}
+        )
     return rows
 
 
-_TOP_KEYS = {
-    "slots",
-    "commissioners",
-    "scores",
-    "forbidden",
-    "pinned",
-    "objective",
-    "priority",
-    "town_names",
-    "commissioner_names",
+def _pair_of_assignment(item: object) -> object:
+    return [item.get("slot"), item.get("commissioner")] if isinstance(item, dict) else item
+
+
+# Ids are non-empty strings; integers (JSON written by other tools) are read as strings. One union
+# checked by pydantic-core itself, with one error for a value that is neither (no Python call per id).
+_ID_SCHEMA = core_schema.union_schema(
+    [
+        core_schema.str_schema(min_length=1, strict=True),
+        core_schema.no_info_after_validator_function(str, core_schema.int_schema(strict=True)),
+    ],
+    custom_error_type="id",
+    custom_error_message="id",
+)
+_Id = Annotated[str, GetPydanticSchema(lambda _type, _handler: _ID_SCHEMA)]
+_Fields = Annotated[tuple[Annotated[str, Strict(), Field(min_length=1)], ...], AfterValidator(_unique_fields)]
+_Score = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+_Count = Annotated[int, Strict(), Field(ge=0)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _SlotInput(_Input):
+    id: _Id
+    town: _Id
+    fields: _Fields
+    leader: StrictBool = False
+
+
+class _CommissionerInput(_Input):
+    id: _Id
+    fields: _Fields
+    can_lead: StrictBool = False
+    capacity: _Count
+
+
+class _InstanceInput(_Input):
+    slots: list[_SlotInput]
+    commissioners: list[_CommissionerInput]
+    scores: Annotated[list[tuple[_Id, _Id, _Score]], AfterValidator(_unique_pairs)]
+    forbidden: list[tuple[_Id, _Id]] = []
+    pinned: list[tuple[_Id, _Id]] = []
+    objective: Literal["max_score", "max_filled_then_score"]  # OBJECTIVES
+    priority: dict[str, _Count] = {}
+    town_names: dict[str, StrictStr] = {}
+    commissioner_names: dict[str, StrictStr] = {}
+
+
+_INSTANCE = TypeAdapter(_InstanceInput)
+_PLAN = TypeAdapter(list[Annotated[tuple[_Id, _Id], BeforeValidator(_pair_of_assignment)]])
+
+# The objects whose keys an "unknown field" message lists, by their path without list positions.
+_OBJECTS: dict[tuple[str, ...], type[_Input]] = {
+    (): _InstanceInput,
+    ("slots",): _SlotInput,
+    ("commissioners",): _CommissionerInput,
 }
+# What the columns of a row list hold, named after the position in a path: scores[3][1]（特派员）.
+_COLUMNS = {
+    "scores": ("乡镇", "特派员", "评分"),
+    "forbidden": ("乡镇", "特派员"),
+    "pinned": ("岗位", "特派员"),
+    "方案": ("岗位", "特派员"),
+}
+
+# pydantic's error types in Chinese. {path} is where the problem is, {parent} the object holding a
+# missing or unknown key {name}, {input} the value found; the rest come from the error's context.
+_MESSAGES = {
+    "missing": "{parent}：缺少字段“{name}”",
+    "missing_item": "{path}：缺少这一项",
+    "extra_forbidden": "{parent}：未知字段“{name}”（允许的字段：{allowed}）",
+    "model_type": "{path}：必须是 JSON 对象（{{...}}），现为 {input}",
+    "dict_type": "{path}：必须是 JSON 对象（{{...}}），现为 {input}",
+    "list_type": "{path}：必须是列表，现为 {input}",
+    "tuple_type": "{path}：必须是列表，现为 {input}",
+    "too_short": "{path}：至少要有 {min_length} 项，现为 {actual_length} 项",
+    "too_long": "{path}：最多只能有 {max_length} 项，现为 {actual_length} 项",
+    "id": "{path}：必须是非空字符串或整数，现为 {input}",
+    "string_type": "{path}：必须是字符串，现为 {input}",
+    "string_too_short": "{path}：不能为空字符串",
+    "bool_type": "{path}：必须是 true 或 false，现为 {input}",
+    "int_type": "{path}：必须是整数，现为 {input}",
+    "greater_than_equal": "{path}：必须不小于 {ge}，现为 {input}",
+    "float_type": "{path}：必须是数值，现为 {input}",
+    "finite_number": "{path}：必须是有限的数值，现为 {input}",
+    "literal_error": "{path}：取值 {input} 无效，应为 {expected}",
+}
+
+
+def _path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    if len(loc) == 3 and isinstance(loc[2], int) and loc[0] in _COLUMNS:
+        out += f"（{_COLUMNS[str(loc[0])][loc[2]]}）"
+    return out
+
+
+def _message(error: ErrorDetails) -> str:
+    loc = error["loc"]
+    parent = loc[:-1]
+    names = _OBJECTS.get(tuple(p for p in parent if isinstance(p, str)))
+    kind = (
+        "missing_item" if error["type"] == "missing" and loc and isinstance(loc[-1], int) else error["type"]
+    )
+    template = _MESSAGES.get(kind, "{path}：{msg}")
+    context = {
+        key: str(value).replace("' or '", " 或 ").strip("'") for key, value in error.get("ctx", {}).items()
+    }
+    return template.format(
+        path=_path(loc) or "输入",
+        parent=_path(parent) or "输入",
+        name=loc[-1] if loc else "",
+        input=_json_text(error["input"]),
+        msg=error["msg"],
+        allowed="、".join(names.model_fields) if names else "",
+        **context,
+    )
+
+
+def _validated(adapter: TypeAdapter[_T], data: object, root: str = "") -> _T:
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        err = _Errors()
+        for error in exc.errors(include_url=False):
+            error["loc"] = (root, *error["loc"]) if root else error["loc"]
+            err.add(_message(error))
+        raise err.exception() from None
 
 
 def instance_from_dict(data: object) -> Instance:
     """Build an Instance from parsed JSON, reporting every problem at once in Chinese."""
-    err = _Errors()
-    if not isinstance(data, dict):
-        raise DispatchInputError("输入必须是一个 JSON 对象（{...}）")
-    _check_keys(data, _TOP_KEYS, {"slots", "commissioners", "scores", "objective"}, "输入", err)
-
-    slots: list[Slot] = []
-    raw_slots = data.get("slots", [])
-    if not isinstance(raw_slots, list):
-        err.add("slots 必须是列表")
-        raw_slots = []
-    for i, item in enumerate(raw_slots):
-        where = f"slots[{i}]"
-        if not isinstance(item, dict):
-            err.add(f"{where} 必须是对象")
-            continue
-        _check_keys(item, {"id", "town", "fields", "leader"}, {"id", "town", "fields"}, where, err)
-        slots.append(
-            Slot(
-                id=_json_id(item.get("id"), f"{where}.id", err),
-                town=_json_id(item.get("town"), f"{where}.town", err),
-                fields=_json_fields(item.get("fields"), f"{where}.fields", err),
-                leader=_json_bool(item.get("leader", False), f"{where}.leader", err),
-            )
-        )
-
-    coms: list[Commissioner] = []
-    raw_coms = data.get("commissioners", [])
-    if not isinstance(raw_coms, list):
-        err.add("commissioners 必须是列表")
-        raw_coms = []
-    for i, item in enumerate(raw_coms):
-        where = f"commissioners[{i}]"
-        if not isinstance(item, dict):
-            err.add(f"{where} 必须是对象")
-            continue
-        _check_keys(item, {"id", "fields", "can_lead", "capacity"}, {"id", "fields", "capacity"}, where, err)
-        cap = item.get("capacity", 0)
-        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
-            err.add(f"{where}.capacity 必须是不小于 0 的整数，现为 {json.dumps(cap, ensure_ascii=False)}")
-            cap = 0
-        coms.append(
-            Commissioner(
-                id=_json_id(item.get("id"), f"{where}.id", err),
-                fields=_json_fields(item.get("fields"), f"{where}.fields", err),
-                can_lead=_json_bool(item.get("can_lead", False), f"{where}.can_lead", err),
-                capacity=cap,
-            )
-        )
-
-    scores: dict[tuple[str, str], float] = {}
-    for i, row in enumerate(_json_pairs(data.get("scores", []), "scores", 3, err)):
-        town = _json_id(row[0], f"scores[{i}][0]（乡镇）", err)
-        cid = _json_id(row[1], f"scores[{i}][1]（特派员）", err)
-        value = row[2]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            err.add(f"scores[{i}][2]（评分）必须是有限的数值，现为 {json.dumps(value, ensure_ascii=False)}")
-            continue
-        if (town, cid) in scores:
-            err.add(f"scores[{i}]：乡镇“{town}”与特派员“{cid}”的评分重复")
-            continue
-        scores[(town, cid)] = float(value)
-
-    forbidden: list[tuple[str, str]] = []
-    for i, row in enumerate(_json_pairs(data.get("forbidden", []), "forbidden", 2, err)):
-        forbidden.append(
-            (
-                _json_id(row[0], f"forbidden[{i}][0]（乡镇）", err),
-                _json_id(row[1], f"forbidden[{i}][1]（特派员）", err),
-            )
-        )
-
-    pinned: list[tuple[str, str]] = []
-    for i, row in enumerate(_json_pairs(data.get("pinned", []), "pinned", 2, err)):
-        pinned.append(
-            (
-                _json_id(row[0], f"pinned[{i}][0]（岗位）", err),
-                _json_id(row[1], f"pinned[{i}][1]（特派员）", err),
-            )
-        )
-
-    objective = data.get("objective", "")
-    if not isinstance(objective, str):
-        err.add("objective 必须是字符串：max_score 或 max_filled_then_score")
-        objective = ""
-
-    def str_map(key: str) -> dict[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, dict):
-            err.add(f"{key} 必须是对象（乡镇或人员编号 → 值）")
-            return {}
-        return value
-
-    priority: dict[str, int] = {}
-    for town, p in str_map("priority").items():
-        if isinstance(p, bool) or not isinstance(p, int) or p < 0:
-            err.add(f"priority[“{town}”] 必须是不小于 0 的整数，现为 {json.dumps(p, ensure_ascii=False)}")
-        else:
-            priority[town] = p
-    names: dict[str, dict[str, str]] = {}
-    for key in ("town_names", "commissioner_names"):
-        names[key] = {}
-        for k, v in str_map(key).items():
-            if not isinstance(v, str):
-                err.add(f"{key}[“{k}”] 必须是字符串")
-            else:
-                names[key][k] = v
-
-    err.raise_if_any()
+    parsed = _validated(_INSTANCE, data)
     return Instance(
-        slots=slots,
-        commissioners=coms,
-        scores=scores,
-        objective=objective,
-        forbidden=forbidden,
-        pinned=pinned,
-        priority=priority,
-        town_names=names["town_names"],
-        commissioner_names=names["commissioner_names"],
+        slots=[Slot(id=s.id, town=s.town, fields=s.fields, leader=s.leader) for s in parsed.slots],
+        commissioners=[
+            Commissioner(id=c.id, fields=c.fields, can_lead=c.can_lead, capacity=c.capacity)
+            for c in parsed.commissioners
+        ],
+        scores={(town, cid): score for town, cid, score in parsed.scores},
+        objective=parsed.objective,
+        forbidden=list(parsed.forbidden),
+        pinned=list(parsed.pinned),
+        priority=dict(parsed.priority),
+        town_names=dict(parsed.town_names),
+        commissioner_names=dict(parsed.commissioner_names),
     )
 
 
@@ -552,21 +571,4 @@ def plan_from_obj(data: object) -> list[Assignment]:
         data = data.get("assignments")
     if not isinstance(data, list):
         raise DispatchInputError('方案必须是 {"assignments": [...]} 或由 {"slot", "commissioner"} 组成的列表')
-    err = _Errors()
-    plan: list[Assignment] = []
-    for i, item in enumerate(data):
-        if isinstance(item, dict):
-            slot, com = item.get("slot"), item.get("commissioner")
-        elif isinstance(item, list) and len(item) == 2:
-            slot, com = item
-        else:
-            err.add(f'方案第 {i + 1} 条必须是 {{"slot", "commissioner"}} 对象')
-            continue
-        plan.append(
-            Assignment(
-                _json_id(slot, f"方案第 {i + 1} 条的 slot", err),
-                _json_id(com, f"方案第 {i + 1} 条的 commissioner", err),
-            )
-        )
-    err.raise_if_any()
-    return plan
+    return [Assignment(slot, com) for slot, com in _validated(_PLAN, data, root="方案")]
