@@ -585,6 +585,7 @@ CREATE_PAYLOADS["/api/v1/calls"] = lambda w, s=1: {
     "closes_at": "2099-04-30T17:00:00+08:00",
 }
 CREATE_PAYLOADS["/api/v1/calls/types"] = lambda w, s=1: {"definition": _call_type_definition()}
+WRITE_PAYLOADS["/api/v1/calls/{call_id}/steps"] = lambda w, s=1: {"action": "close"}
 WRITE_PAYLOADS["/api/v1/calls/{call_id}/decision"] = lambda w, s=1: {
     "decision_number": "粤科函农字〔2025〕1号"
 }

@@ -77,9 +77,7 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/commissioners/logs/{log_id}/photos": Role.EXPERT,
     "POST /api/v1/calls": Role.PROVINCE,
     "POST /api/v1/calls/types": Role.PROVINCE,
-    "POST /api/v1/calls/{call_id}/publish": Role.PROVINCE,
-    "POST /api/v1/calls/{call_id}/close": Role.PROVINCE,
-    "POST /api/v1/calls/{call_id}/publicity": Role.PROVINCE,
+    "POST /api/v1/calls/{call_id}/steps": Role.PROVINCE,
     "POST /api/v1/calls/{call_id}/decision": Role.PROVINCE,
     "GET /api/v1/calls/{call_id}/objections": Role.PROVINCE,
     "POST /api/v1/calls/applications": Role.ORG,
@@ -150,8 +148,6 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/calls/applications/{application_id}/submit": (422, {""}),
     "POST /api/v1/calls/applications/{application_id}/attachments": (422, {"file"}),
     # Side A's call is open for applications: already published, not yet reviewed or in 公示.
-    "POST /api/v1/calls/{call_id}/publish": (422, {""}),
-    "POST /api/v1/calls/{call_id}/publicity": (422, {""}),
     "POST /api/v1/calls/{call_id}/decision": (422, {""}),
     "POST /api/v1/calls/{call_id}/objections": (422, {""}),
 }

@@ -58,7 +58,7 @@ class CallIn(Schema):
     publicity_days: int = Field(7, ge=1, le=30)
 
 
-class VersionIn(Schema):
+class VersionIn(Schema):  # the version the client read (If-Match works too)
     version: int | None = Field(None, ge=0, le=2**31)
 
 
@@ -221,29 +221,19 @@ def call_create(request: HttpRequest, payload: CallIn) -> Status:
     return Status(201, services.call_create(acting_user=request.user, call_type_code=code, **values))
 
 
-@router.post("/{int:call_id}/publish", response=CallOut, openapi_extra=api_scope(Call), summary="发布指南")
-def call_publish(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
-    return services.call_publish(
+class CallStepIn(Schema):
+    action: str = Field(max_length=20, description="publish 发布 / close 截止申报 / publicity 发布公示")
+    version: int | None = Field(None, ge=0, le=2**31)
+
+
+@router.post(
+    "/{int:call_id}/steps", response=CallOut, openapi_extra=api_scope(Call), summary="发布、截止、公示"
+)
+def call_step(request: HttpRequest, call_id: int, payload: CallStepIn) -> Call:
+    return services.call_step(
         acting_user=request.user,
         call_id=_call(request, call_id).pk,
-        version=expected_version(request, payload.version),
-    )
-
-
-@router.post("/{int:call_id}/close", response=CallOut, openapi_extra=api_scope(Call), summary="截止申报")
-def call_close(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
-    return services.call_close(
-        acting_user=request.user,
-        call_id=_call(request, call_id).pk,
-        version=expected_version(request, payload.version),
-    )
-
-
-@router.post("/{int:call_id}/publicity", response=CallOut, openapi_extra=api_scope(Call), summary="发布公示")
-def call_publicity(request: HttpRequest, call_id: int, payload: VersionIn) -> Call:
-    return services.publicity_start(
-        acting_user=request.user,
-        call_id=_call(request, call_id).pk,
+        action=payload.action,
         version=expected_version(request, payload.version),
     )
 

@@ -211,6 +211,17 @@ def call_close(*, acting_user: Any, call_id: int, version: int | None = None) ->
     return call
 
 
+CALL_STEPS: dict[str, Callable[..., Call]] = {}
+
+
+def call_step(*, acting_user: Any, call_id: int, action: str, version: int | None = None) -> Call:
+    """One of the call's own steps by name: publish, close, publicity."""
+    step = CALL_STEPS.get(str(action))
+    if step is None:
+        raise ValidationError({"action": gettext("未知操作：{value}").format(value=_text(action, 20))})
+    return step(acting_user=acting_user, call_id=call_id, version=version)
+
+
 # ---- applications ----------------------------------------------------------------------------
 
 
@@ -820,3 +831,6 @@ def carriers_in_east_west_north(today: dt.date | None = None) -> float:
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .count()
     )
+
+
+CALL_STEPS.update({"publish": call_publish, "close": call_close, "publicity": publicity_start})

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +37,18 @@ from .forms import (
 )
 from .models import Application, Call, CallStatus
 from .services import PartnerEntry
+
+
+def _attempt(request: HttpRequest, step: Callable[[], Any], done: str) -> bool:
+    """Run one service step for a POSTed button: its success or each of its refusals as a message."""
+    try:
+        step()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def _call(request: HttpRequest, call_id: int) -> Call:
@@ -134,27 +147,17 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     )
 
 
-CALL_ACTIONS = {
-    "publish": services.call_publish,
-    "close": services.call_close,
-    "publicity": services.publicity_start,
-}
-
-
 @login_required
 @require_POST
 def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse:
     call = _call(request, call_id)
-    step = CALL_ACTIONS.get(action)
-    if step is None:
+    if action not in services.CALL_STEPS:
         raise Http404
-    try:
-        step(acting_user=request.user, call_id=call.pk)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, gettext("已完成"))
+    _attempt(
+        request,
+        lambda: services.call_step(acting_user=request.user, call_id=call.pk, action=action),
+        gettext("已完成"),
+    )
     return redirect("calls:call", call.pk)
 
 
@@ -273,13 +276,11 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 @require_POST
 def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
-    try:
-        services.application_submit(acting_user=request.user, application_id=application.pk)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, gettext("已提交，等待所在地科技部门推荐"))
+    _attempt(
+        request,
+        lambda: services.application_submit(acting_user=request.user, application_id=application.pk),
+        gettext("已提交，等待所在地科技部门推荐"),
+    )
     return redirect("calls:application", application.pk)
 
 
@@ -291,19 +292,17 @@ def application_step(request: HttpRequest, application_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, gettext("操作不完整，请重试"))
         return redirect("calls:application", application.pk)
-    try:
-        services.application_step(
+    _attempt(
+        request,
+        lambda: services.application_step(
             acting_user=request.user,
             application_id=application.pk,
             action=form.cleaned_data["action"],
             note=form.cleaned_data["note"],
             version=form.cleaned_data["version"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, gettext("已完成"))
+        ),
+        gettext("已完成"),
+    )
     return redirect("calls:application", application.pk)
 
 
@@ -314,19 +313,17 @@ def application_attach(request: HttpRequest, application_id: int) -> HttpRespons
     form = AttachmentForm(request.POST, request.FILES, call_type=selectors.call_type_of(application.call))
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            services.application_attach(
+        _attempt(
+            request,
+            lambda: services.application_attach(
                 acting_user=request.user,
                 application_id=application.pk,
                 spec=form.cleaned_data["spec"],
                 name=upload.name or "",
                 data=upload.read(),
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, gettext("材料已上传"))
+            ),
+            gettext("材料已上传"),
+        )
     else:
         for field_problems in form.errors.values():
             for problem in field_problems:
@@ -445,18 +442,16 @@ def objection_answer(request: HttpRequest, call_id: int, objection_id: int) -> H
     call = _call(request, call_id)
     form = ObjectionAnswerForm(request.POST)
     if form.is_valid():
-        try:
-            services.objection_answer(
+        _attempt(
+            request,
+            lambda: services.objection_answer(
                 acting_user=request.user,
                 objection_id=objection_id,
                 answer=form.cleaned_data["answer"],
                 upheld=form.cleaned_data["upheld"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, gettext("已答复"))
+            ),
+            gettext("已答复"),
+        )
     else:
         messages.error(request, gettext("请写明核查情况和处理意见"))
     return redirect("calls:publicity", call.pk)
@@ -468,17 +463,15 @@ def call_decide(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _call(request, call_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
-            services.call_decide(
+        _attempt(
+            request,
+            lambda: services.call_decide(
                 acting_user=request.user,
                 call_id=call.pk,
                 decision_number=form.cleaned_data["decision_number"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, gettext("已作出决定，认定的载体已进入名录"))
+            ),
+            gettext("已作出决定，认定的载体已进入名录"),
+        )
     else:
         messages.error(request, gettext("请填写决定文号"))
     return redirect("calls:publicity", call.pk)
