@@ -12,23 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.models import TimeStampedModel
+from baiqianwan.core.models import TimeStampedModel, VersionedDefinition
 from baiqianwan.core.scope import ScopedModel
 
 
-class CallTypeVersion(TimeStampedModel):
+class CallTypeVersion(VersionedDefinition):
     """One version of a call-type definition; never changed once stored."""
-
-    code = models.CharField(_("类型编码"), max_length=40)
-    name = models.CharField(_("类型名称"), max_length=60)
-    version = models.CharField(_("版本"), max_length=30)
-    content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64, unique=True)
-    definition = models.JSONField(_("定义"))
-    is_current = models.BooleanField(_("现行版本"), default=False)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("申报类型版本")
@@ -39,9 +28,6 @@ class CallTypeVersion(TimeStampedModel):
                 fields=["code"], condition=models.Q(is_current=True), name="one_current_call_type_version"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.version}"
 
 
 class CallStatus(models.TextChoices):

@@ -20,6 +20,35 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedDefinition(TimeStampedModel):
+    """One version of a definition file the province edits (an indicator system, a call type):
+    stored by content hash and never changed, so whatever was computed or published under it can
+    be explained and recomputed exactly; one version per code is current."""
+
+    code = models.CharField(_("编码"), max_length=60)
+    name = models.CharField(_("名称"), max_length=120)
+    version = models.CharField(_("版本"), max_length=30)
+    content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64, unique=True)
+    definition = models.JSONField(_("定义"))
+    is_current = models.BooleanField(_("现行版本"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["code", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
 class Job(ScopedModel, TimeStampedModel):
     """A long task (import, rebuild, report) with progress the UI polls."""
 

@@ -5,11 +5,10 @@ Each stored definition keeps its content hash, so a published score can be recom
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.models import TimeStampedModel
+from baiqianwan.core.models import TimeStampedModel, VersionedDefinition
 
 LEVEL_CHOICES = [
     ("city", _("地级市")),
@@ -37,19 +36,8 @@ ACCEPTANCE_DATASET = f"{ACCEPTANCE_SYSTEM}.town"
 SPECIALISED_FLAG = "is_specialised_town"  # the town report's 是否创新型专业镇
 
 
-class SystemVersion(TimeStampedModel):
+class SystemVersion(VersionedDefinition):
     """One version of an indicator system file; never changed once stored."""
-
-    code = models.CharField(_("体系编码"), max_length=60)
-    name = models.CharField(_("体系名称"), max_length=120)
-    version = models.CharField(_("版本"), max_length=30)
-    content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64, unique=True)
-    definition = models.JSONField(_("定义"))
-    is_current = models.BooleanField(_("现行版本"), default=False)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("指标体系版本")
@@ -60,9 +48,6 @@ class SystemVersion(TimeStampedModel):
                 fields=["code"], condition=models.Q(is_current=True), name="one_current_version_per_system"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.version}"
 
 
 class Frequency(models.TextChoices):
