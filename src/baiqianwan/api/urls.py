@@ -18,6 +18,7 @@ from baiqianwan.indicators.result_api import router as indicator_results_router
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.regions.api import router as regions_router
+from baiqianwan.reviews.api import router as reviews_router
 from baiqianwan.supply.api import router as supply_router
 
 from . import errors
@@ -53,6 +54,7 @@ api.add_router("/commissioners", commissioner_teams_router)
 api.add_router("/indicators", indicator_collection_router)
 api.add_router("/indicators", indicator_results_router)
 api.add_router("/indicators", indicator_acceptance_router)
+api.add_router("/reviews", reviews_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 
