@@ -152,7 +152,8 @@ def test_the_province_runs_the_review(in_review: dict[str, Any], province: User,
     ranked = client.get(f"{base}/results", {"normalise": "true"}).json()["items"]
     # Equal marks everywhere: the three 粤东西北 applications share the first place.
     assert [r["position"] for r in ranked] == [1, 1, 1, 4]
-    assert ranked[0]["normalised"] is not None
+    assert ranked[0]["stats"]["normalised"] is not None
+    assert ranked[0]["stats"]["count"] == 3
     assert client.get(f"{base}/results", {"statistic": "best"}).status_code == 422
     assert _post(client, f"{base}/provisional", {"top": -1}).status_code == 422
     assert _post(client, f"{base}/provisional", {"min_score": "abc"}).status_code == 422

@@ -21,6 +21,7 @@ from baiqianwan.core.scope import API_SELF, api_scope
 from baiqianwan.supply.models import ExpertProfile
 
 from . import rules, selectors, services
+from .engine.aggregate import Aggregate
 from .forms import PoolSearchForm, ResultsFilterForm
 from .models import ReviewAssignment
 
@@ -299,16 +300,12 @@ class ResultOut(Schema):
     title: str
     applicant: str
     in_east_west_north: bool
-    count: int
-    mean: float
-    median: float
-    trimmed_mean: float
-    std: float
-    spread: float
-    normalised: float | None
-    contested: bool
-    value: float
-    explanation: str
+    value: float = Field(description="排名所依据的得分")
+    explanation: str = Field(description="排名说明（同分时如何排序）")
+    stats: Aggregate = Field(
+        description="份数、平均分、中位数、去掉最高最低后的平均分、标准差、最高最低分差、"
+        "校正后平均分（未校正为 null）、分歧较大"
+    )
 
 
 class ProvisionalIn(Schema):
@@ -417,7 +414,7 @@ def conflict_list(request: HttpRequest, call_id: int) -> Any:
 
 
 def _result_out(row: selectors.ResultRow) -> dict[str, Any]:
-    stats, application = row.stats, row.application
+    application = row.application
     return {
         "id": application.pk,
         "position": row.position,
@@ -425,16 +422,9 @@ def _result_out(row: selectors.ResultRow) -> dict[str, Any]:
         "title": application.title,
         "applicant": application.applicant.name,
         "in_east_west_north": application.in_east_west_north,
-        "count": stats.count,
-        "mean": stats.mean,
-        "median": stats.median,
-        "trimmed_mean": stats.trimmed_mean,
-        "std": stats.std,
-        "spread": stats.spread,
-        "normalised": stats.normalised,
-        "contested": stats.contested,
         "value": row.value,
         "explanation": row.explanation,
+        "stats": row.stats,
     }
 
 

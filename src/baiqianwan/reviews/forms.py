@@ -100,7 +100,12 @@ class DeclineForm(forms.Form):
 class PoolSearchForm(FilterForm):
     """The expert library, searched to invite experts into a call's pool."""
 
-    q = forms.CharField(label=_("姓名或研究方向"), required=False, max_length=60)
+    q = forms.CharField(
+        label=_("姓名或研究方向"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名或研究方向，如：柚类 加工")}),
+    )
     industry = forms.ChoiceField(label=_("产业"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):

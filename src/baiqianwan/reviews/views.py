@@ -3,6 +3,7 @@ province's review management and results. Views are thin: selectors read, servic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -179,6 +180,16 @@ def task_attachment(request: HttpRequest, assignment_id: int, attachment_id: int
 # ---- the province ----------------------------------------------------------------------------
 
 
+def _act(request: HttpRequest, write: Callable[[], Any], done: Callable[[Any], str]) -> None:
+    """Run a service for a button; say what it did, or why it refused."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done(result))
+
+
 def _managed_call(request: HttpRequest, call_id: int) -> Call:
     if not rules.can_manage_review(request.user):
         raise PermissionDenied(_("只有省科技厅可以组织评审"))
@@ -243,17 +254,16 @@ def pool_add(request: HttpRequest, call_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _problems(form))
         return redirect("reviews:manage", call.pk)
-    try:
-        added = services.pool_add(
+    _act(
+        request,
+        lambda: services.pool_add(
             acting_user=request.user,
             call_id=call.pk,
             expert_ids=form.cleaned_data["experts"],
             capacity=form.cleaned_data["capacity"],
-        )
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已将 %(n)s 位专家加入评审专家库。") % {"n": added})
+        ),
+        lambda added: _("已将 %(n)s 位专家加入评审专家库。") % {"n": added},
+    )
     return redirect("reviews:manage", call.pk)
 
 
@@ -261,16 +271,14 @@ def pool_add(request: HttpRequest, call_id: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _managed_call(request, call_id)
-    try:
-        made = services.assignments_make(acting_user=request.user, call_id=call.pk)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(
-            request,
+    _act(
+        request,
+        lambda: services.assignments_make(acting_user=request.user, call_id=call.pk),
+        lambda made: (
             _("已分配 %(filled)s / %(needed)s 个评审名额，用时 %(seconds)s 秒。")
-            % {"filled": made.filled, "needed": made.needed, "seconds": made.seconds},
-        )
+            % {"filled": made.filled, "needed": made.needed, "seconds": made.seconds}
+        ),
+    )
     return redirect("reviews:manage", call.pk)
 
 
@@ -315,17 +323,16 @@ def provisional(request: HttpRequest, call_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _problems(form))
         return redirect("reviews:results", call.pk)
-    try:
-        chosen = services.provisional_apply(
+    _act(
+        request,
+        lambda: services.provisional_apply(
             acting_user=request.user,
             call_id=call.pk,
             top=form.cleaned_data["top"],
             min_score=form.cleaned_data["min_score"],
             statistic=form.cleaned_data["statistic"] or None,
             normalise=form.cleaned_data["normalise"],
-        )
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已按规则拟定 %(n)s 项入选，公示前仍可调整。") % {"n": len(chosen)})
+        ),
+        lambda chosen: _("已按规则拟定 %(n)s 项入选，公示前仍可调整。") % {"n": len(chosen)},
+    )
     return redirect("reviews:results", call.pk)
