@@ -145,10 +145,49 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         from baiqianwan.regions.models import Division
 
         return Division.objects.get(pk=A["county"]), Division.objects.get(pk=B["county"])
+    if model == "calls.Application":
+        return _applications(world)
     if model == "self":
         token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
         return None, token
     return None
+
+
+def _applications(world: dict[str, Any]) -> tuple[Any, Any]:
+    """An application of each side's organisation to one call, accepted for review."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from baiqianwan.calls.models import Application, Call
+    from baiqianwan.calls.services import call_type_load
+
+    from ..calls.fixtures import definition
+
+    province = world["users"][Role.PROVINCE]
+    version = call_type_load(acting_user=province, data=definition("engineering_centre"))
+    now = timezone.now()
+    call = Call.objects.create(
+        call_type=version,
+        title="范围测试指南",
+        year=2025,
+        opens_at=now - dt.timedelta(days=30),
+        closes_at=now - dt.timedelta(days=1),
+        status="closed",
+        created_by=province,
+    )
+    return tuple(  # type: ignore[return-value]
+        Application.all_objects.create(
+            call=call,
+            reference=f"2025-SCOPE-{side}",
+            title=f"{side} 侧的申报",
+            applicant=world[f"org_{side}"],
+            division_id=world[f"org_{side}"].division_id,
+            submitted_by=province,
+            status="accepted",
+        )
+        for side in ("a", "b")
+    )
 
 
 def _submissions(world: dict[str, Any]) -> tuple[Any, Any]:

@@ -99,3 +99,62 @@ def in_review(
         "orgs": orgs,
         "university": university_org,
     }
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def assigned(
+    in_review: dict[str, Any],
+    province: User,
+    make_person: Callable[..., Person],
+    settings: Any,
+    tmp_path: Any,
+) -> dict[str, Any]:
+    """The call in review with its team named, a file attached, the pool built and reviewers
+    assigned; `task` is a reviewer's task on the first application (梅州, with a co-builder)."""
+    from django.core.files.base import ContentFile
+
+    from baiqianwan.calls.models import ApplicationAttachment, ApplicationMember
+    from baiqianwan.reviews import services as reviews
+    from baiqianwan.reviews.models import ReviewAssignment
+
+    settings.MEDIA_ROOT = tmp_path
+    call, applications, experts = in_review["call"], in_review["applications"], in_review["experts"]
+    first = applications[0]
+    applicant = in_review["orgs"][APPLICANTS[0][0]]
+    lead = make_person(applicant, "梁晓峰")
+    Application.all_objects.filter(pk=first.pk).update(lead=lead)
+    ApplicationMember.objects.create(
+        application=first, person=make_person(in_review["university"], "钟雅琪"), role="工艺研究"
+    )
+    ApplicationAttachment.objects.create(
+        application=first,
+        spec="licence",
+        file=ContentFile(PDF, name="licence.pdf"),
+        name=f"{applicant.name}营业执照.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+    reviews.pool_add(acting_user=province, call_id=call.pk, expert_ids=[e.pk for e in experts], capacity=3)
+    reviews.assignments_make(acting_user=province, call_id=call.pk)
+    task = ReviewAssignment.objects.filter(application=first).select_related("expert__user").first()
+    assert task is not None
+    other = ReviewAssignment.objects.exclude(expert=task.expert).select_related("expert__user").first()
+    assert other is not None
+    return {
+        **in_review,
+        "task": task,
+        "reviewer": task.expert.user,
+        "other_task": other,
+        "applicant": applicant,
+        "identities": [
+            applicant.name,
+            applicant.uscc,
+            in_review["university"].name,
+            in_review["university"].uscc,
+            "梁晓峰",
+            "钟雅琪",
+        ],
+    }

@@ -14,6 +14,7 @@ from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.regions.api import router as regions_router
+from baiqianwan.reviews.api import router as reviews_router
 from baiqianwan.supply.api import router as supply_router
 
 from . import errors
@@ -47,6 +48,7 @@ for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:
     api.add_router("/indicators", indicators_router)
+api.add_router("/reviews", reviews_router)
 api.add_router("/", demands_router)
 api.add_router("/", core_router)
 

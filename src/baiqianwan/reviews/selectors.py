@@ -7,13 +7,23 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
-from baiqianwan.calls.models import Application, Call
+from baiqianwan.calls.models import Application, ApplicationAttachment, ApplicationStatus, Call, CallStatus
 from baiqianwan.calls.selectors import call_type_of
+from baiqianwan.core.selectors import valid_id
 
 from .engine.aggregate import Aggregate, Sheet, aggregate, rank
-from .models import AssignmentStatus, ReviewAssignment, ScoreSheet
+from .models import AssignmentRound, AssignmentStatus, Conflict, PoolMember, ReviewAssignment, ScoreSheet
+from .rules import can_manage_review
+
+# From the close of applications to the 公示: the stages whose review the province organises.
+REVIEW_STAGES = (CallStatus.CLOSED, CallStatus.REVIEWING, CallStatus.PROVISIONAL)
+IN_REVIEW_STATES = frozenset({ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWING})
+DONE_STATES = frozenset({ApplicationStatus.PROVISIONAL, ApplicationStatus.NOT_SELECTED})
+LIVE_STATES = (AssignmentStatus.ASSIGNED, AssignmentStatus.SUBMITTED)
 
 
 def expert_queue(*, user: Any) -> QuerySet[ReviewAssignment]:
@@ -29,8 +39,6 @@ def expert_queue(*, user: Any) -> QuerySet[ReviewAssignment]:
 
 
 def expert_assignment(*, user: Any, assignment_id: Any) -> ReviewAssignment | None:
-    from baiqianwan.core.selectors import valid_id
-
     if not valid_id(assignment_id):
         return None
     return expert_queue(user=user).filter(pk=assignment_id).first()
@@ -115,3 +123,265 @@ def selection(
                 labelled.append(replace(row, grade=label))
         return labelled
     return picked
+
+
+# ---- the reviewer's view of a task (blind-aware) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    unit: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    label: str
+    answers: list[Answer]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    label: str
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """What the assigned expert may see of an application. In a blind review nothing that names
+    the applicant is in it: no applicant, co-builder or team names (they are also cut out of the
+    free-text answers), no division, no title, no history, attachments named by their material."""
+
+    assignment: ReviewAssignment
+    blind: bool
+    reference: str
+    title: str
+    call_title: str
+    applicant: str
+    division: str
+    lead: str
+    members: list[tuple[str, str]]
+    answers: list[Answer]
+    partners: list[PartnerView]
+    attachments: list[AttachmentView]
+    rubric: list[Any]
+    sheet: ScoreSheet | None
+
+
+def _identities(application: Application) -> list[str]:
+    """Every name and code that would identify the applicant, longest first (so a longer name is
+    cut before a shorter one inside it)."""
+    names: set[str] = set()
+    organisations = [application.applicant, *(p.organisation for p in application.partners.all())]
+    for organisation in organisations:
+        names.update(v for v in (organisation.name, organisation.uscc) if v)
+    people = [m.person for m in application.members.all()] + ([application.lead] if application.lead else [])
+    names.update(person.name for person in people if person.name)
+    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+
+
+def _shown(field: Any, value: Any, *, blind: bool) -> str | None:
+    """An answer as a reviewer reads it; None when a blind review hides it (a region names a place)."""
+    if value is None or value == "":
+        return ""
+    if field.type == "boolean":
+        return str(gettext("是") if value is True or value == "true" else gettext("否"))
+    if field.type == "region":
+        if blind:
+            return None
+        from baiqianwan.regions.models import Division
+
+        division = Division.objects.filter(pk=str(value)[:12]).first()
+        return division.full_name if division else str(value)
+    return str(value)
+
+
+def _answers(fields: list[Any], values: dict[str, Any], *, blind: bool, redact: Any) -> list[Answer]:
+    out = []
+    for field in fields:
+        if field.code not in values:
+            continue
+        shown = _shown(field, values.get(field.code), blind=blind)
+        if shown is None:
+            continue
+        out.append(Answer(field.label, redact(shown), field.unit, field.help))
+    return out
+
+
+def task_view(*, assignment: ReviewAssignment) -> TaskView:
+    application = (
+        Application.all_objects.select_related("call__call_type", "applicant", "division", "lead")
+        .prefetch_related("partners__organisation", "members__person", "attachments")
+        .get(pk=assignment.application_id)
+    )
+    call = application.call
+    call_type = call_type_of(call)
+    blind = bool(call.blind)
+    hidden = _identities(application) if blind else []
+
+    def redact(text: str) -> str:
+        for name in hidden:
+            text = text.replace(name, str(gettext("【已隐去】")))
+        return text
+
+    partner_fields = [f for f in call_type.fields if f.partners]
+    partners = [
+        PartnerView(
+            str(gettext("共建单位 {n}").format(n=n)) if blind else partner.organisation.name,
+            _answers(partner_fields, partner.values, blind=blind, redact=redact),
+        )
+        for n, partner in enumerate(application.partners.all(), start=1)
+    ]
+    specs = {a.code: a.label for a in call_type.attachments}
+    counts: dict[str, int] = {}
+    attachments = []
+    for attachment in application.attachments.all():
+        counts[attachment.spec] = counts.get(attachment.spec, 0) + 1
+        label = specs.get(attachment.spec, attachment.spec)
+        suffix = attachment.name.rsplit(".", 1)[-1].lower()[:5] if "." in attachment.name else ""
+        name = f"{label}-{counts[attachment.spec]}" + (f".{suffix}" if suffix.isalnum() else "")
+        attachments.append(
+            AttachmentView(attachment.pk, label, name if blind else attachment.name, attachment.size)
+        )
+    return TaskView(
+        assignment=assignment,
+        blind=blind,
+        reference=application.reference,
+        title="" if blind else application.title,
+        call_title=call.title,
+        applicant="" if blind else application.applicant.name,
+        division="" if blind else application.division.full_name,
+        lead="" if blind or application.lead is None else application.lead.name,
+        members=[] if blind else [(m.person.name, m.role) for m in application.members.all()],
+        answers=_answers(list(call_type.fields), application.values, blind=blind, redact=redact),
+        partners=partners,
+        attachments=attachments,
+        rubric=list(call_type.review.rubric),
+        sheet=ScoreSheet.objects.filter(assignment=assignment).first(),
+    )
+
+
+def task_attachment(*, user: Any, assignment_id: Any, attachment_id: Any) -> tuple[Any, str] | None:
+    """(the file, the name to download it under) for the expert assigned to its application only."""
+    assignment = expert_assignment(user=user, assignment_id=assignment_id)
+    if assignment is None or not valid_id(attachment_id):
+        return None
+    view = task_view(assignment=assignment)
+    shown = next((a for a in view.attachments if a.id == int(attachment_id)), None)
+    if shown is None:
+        return None
+    return ApplicationAttachment.objects.get(pk=shown.id), shown.name
+
+
+# ---- the province's view of a call's review --------------------------------------------------
+
+
+def review_calls(*, user: Any) -> QuerySet[Call]:
+    """Calls whose review the province organises: from the close of applications to the 公示."""
+    if not can_manage_review(user):
+        return Call.objects.none()
+    return (
+        Call.objects.filter(status__in=REVIEW_STAGES)
+        .select_related("call_type")
+        .annotate(
+            in_review=Count(
+                "applications",
+                filter=Q(applications__status__in=IN_REVIEW_STATES),
+                distinct=True,
+            )
+        )
+        .order_by("-closes_at", "-id")
+    )
+
+
+def review_call(*, user: Any, call_id: Any) -> Call | None:
+    if not valid_id(call_id) or not can_manage_review(user):
+        return None
+    return Call.objects.select_related("call_type").filter(pk=call_id).first()
+
+
+def _count(queryset: QuerySet[Any]) -> Any:
+    return Coalesce(Subquery(queryset.values("expert").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def pool_list(*, call: Call) -> QuerySet[PoolMember]:
+    """The call's pool with each expert's conflicts and tasks counted."""
+    mine = {"expert": OuterRef("expert"), "application__call": OuterRef("call")}
+    return (
+        PoolMember.objects.filter(call=call)
+        .select_related("expert__person__organisation")
+        .annotate(
+            conflict_count=_count(Conflict.objects.filter(**mine)),
+            task_count=_count(ReviewAssignment.objects.filter(status__in=LIVE_STATES, **mine)),
+            submitted_count=_count(
+                ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED, **mine)
+            ),
+        )
+        .order_by("expert__person__name", "pk")
+    )
+
+
+def pool_candidates(*, user: Any, call: Call, q: str = "", industry: str = "") -> QuerySet[Any]:
+    """Experts of the library the user may see who are not in the call's pool yet."""
+    from baiqianwan.supply.selectors import expert_list
+
+    return expert_list(user=user, q=q, industry=industry).exclude(
+        pk__in=PoolMember.objects.filter(call=call).values("expert_id")
+    )
+
+
+def rounds(*, call: Call) -> QuerySet[AssignmentRound]:
+    return AssignmentRound.objects.filter(call=call).select_related("created_by")
+
+
+def reviewers(*, call: Call) -> list[tuple[Application, list[ReviewAssignment]]]:
+    """Each application in review with its reviewers (declined ones too, with the reason)."""
+    applications = list(
+        Application.all_objects.filter(call=call, status__in=IN_REVIEW_STATES | DONE_STATES)
+        .select_related("applicant")
+        .order_by("reference")
+    )
+    by_application: dict[int, list[ReviewAssignment]] = {a.pk: [] for a in applications}
+    for assignment in ReviewAssignment.objects.filter(application__call=call).select_related(
+        "expert__person"
+    ):
+        by_application.setdefault(assignment.application_id, []).append(assignment)
+    return [(a, by_application[a.pk]) for a in applications]
+
+
+@dataclass(frozen=True)
+class Progress:
+    submitted: int
+    assigned: int
+    declined: int
+
+    @property
+    def percent(self) -> int:
+        total = self.submitted + self.assigned
+        return round(100 * self.submitted / total) if total else 0
+
+
+def progress(*, call: Call) -> Progress:
+    counts = dict(
+        ReviewAssignment.objects.filter(application__call=call)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return Progress(
+        submitted=counts.get(AssignmentStatus.SUBMITTED, 0),
+        assigned=counts.get(AssignmentStatus.ASSIGNED, 0),
+        declined=counts.get(AssignmentStatus.DECLINED, 0),
+    )
+
+
+def conflicts(*, call: Call) -> QuerySet[Conflict]:
+    return (
+        Conflict.objects.filter(application__call=call)
+        .select_related("application", "expert__person")
+        .order_by("application__reference", "expert__person__name", "reason")
+    )

@@ -64,6 +64,11 @@ def _region_users(user: Any) -> bool:
     return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "village")
 
 
+def _reviews_applications(user: Any) -> bool:
+    """评审专家 score the applications given to them."""
+    return getattr(user, "role", "") == "expert"
+
+
 # Sections group related pages under one dropdown so the bar stays on one line.
 COMMISSIONERS = _("科技特派员")
 CALLS = _("申报评审")
@@ -91,6 +96,8 @@ MENU = [
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
+    NavItem(_("评审任务"), "reviews:queue", "ti-clipboard-check", _reviews_applications),
+    NavItem(_("专家评审"), "reviews:calls", "ti-gavel", _province),
     NavItem(_("特派员选派"), "commissioners:rounds", "ti-users-group", _everyone, COMMISSIONERS),
     NavItem(_("特派员团队"), "commissioners:teams", "ti-tent", _everyone, COMMISSIONERS),
     NavItem(_("特派员概览"), "commissioners:overview", "ti-chart-dots-3", _everyone, COMMISSIONERS),

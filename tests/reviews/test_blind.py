@@ -1,0 +1,65 @@
+"""Blind review: whatever the reviewer can open — the queue, the task page, the files, the API —
+names neither the applicant nor its co-builders or team, nor their credit codes; without blind
+review the same pages show them."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from baiqianwan.calls.models import Call
+
+
+def _reviewer_sees(client: Client, task_id: int) -> str:
+    """Everything the reviewer's pages and API answers hold, as one text."""
+    seen = [
+        client.get(reverse("reviews:queue")),
+        client.get(reverse("reviews:task", args=[task_id])),
+        client.get("/api/v1/reviews/tasks"),
+        client.get(f"/api/v1/reviews/tasks/{task_id}"),
+    ]
+    assert all(r.status_code == 200 for r in seen), [r.status_code for r in seen]
+    detail = seen[-1].json()
+    assert detail["attachments"], "the fixture attaches a file"
+    parts = [r.content.decode() for r in seen]
+    for attachment in detail["attachments"]:
+        download = client.get(attachment["url"])
+        assert download.status_code == 200
+        parts.append(download["Content-Disposition"])
+        parts.append(b"".join(download.streaming_content).decode("latin-1"))
+    return "\n".join(parts)
+
+
+def _leaks(text: str, identities: list[str]) -> list[str]:
+    return [name for name in identities if name in text or quote(name) in text]
+
+
+@pytest.mark.django_db
+def test_a_blind_review_names_nobody(assigned: dict[str, Any], client_for: Any) -> None:
+    Call.objects.filter(pk=assigned["call"].pk).update(blind=True)
+    client = client_for(assigned["reviewer"])
+    text = _reviewer_sees(client, assigned["task"].pk)
+    assert _leaks(text, assigned["identities"]) == []
+    # The free-text answer named the co-builder; it is cut out, the rest of the answer stays.
+    assert "【已隐去】共建联合实验室" in text
+    # No division, no title; the file is named after the material.
+    assert "梅州" not in text
+    assert assigned["task"].application.title not in text
+    assert quote("营业执照或法人证书-1.pdf") in text
+
+
+@pytest.mark.django_db
+def test_without_blind_review_the_reviewer_sees_who_applied(
+    assigned: dict[str, Any], client_for: Any
+) -> None:
+    client = client_for(assigned["reviewer"])
+    text = _reviewer_sees(client, assigned["task"].pk)
+    shown = {name for name in assigned["identities"] if name in text or quote(name) in text}
+    uscc = {assigned["applicant"].uscc, assigned["university"].uscc}
+    # Names are shown; credit codes are never part of the reviewer's pages.
+    assert shown == set(assigned["identities"]) - uscc
+    assert assigned["task"].application.title in text
