@@ -95,6 +95,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
     if model == "calls.Call":
         # Every business user reads a published call; a draft is the province's alone.
         return _application(world, "A").call, _draft_call(world)
+    if model == "reviews.ReviewAssignment":
+        return _review_task(world, "A"), _review_task(world, "B")
     if model == "calls.Objection":
         return _objection(world, "A"), _objection(world, "B")
     if model == "supply.ExpertProfile":
@@ -145,49 +147,10 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         from baiqianwan.regions.models import Division
 
         return Division.objects.get(pk=A["county"]), Division.objects.get(pk=B["county"])
-    if model == "calls.Application":
-        return _applications(world)
     if model == "self":
         token, _ = api_token_create(acting_user=world["user_b"], name="B 的令牌")
         return None, token
     return None
-
-
-def _applications(world: dict[str, Any]) -> tuple[Any, Any]:
-    """An application of each side's organisation to one call, accepted for review."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from baiqianwan.calls.models import Application, Call
-    from baiqianwan.calls.services import call_type_load
-
-    from ..calls.fixtures import definition
-
-    province = world["users"][Role.PROVINCE]
-    version = call_type_load(acting_user=province, data=definition("engineering_centre"))
-    now = timezone.now()
-    call = Call.objects.create(
-        call_type=version,
-        title="范围测试指南",
-        year=2025,
-        opens_at=now - dt.timedelta(days=30),
-        closes_at=now - dt.timedelta(days=1),
-        status="closed",
-        created_by=province,
-    )
-    return tuple(  # type: ignore[return-value]
-        Application.all_objects.create(
-            call=call,
-            reference=f"2025-SCOPE-{side}",
-            title=f"{side} 侧的申报",
-            applicant=world[f"org_{side}"],
-            division_id=world[f"org_{side}"].division_id,
-            submitted_by=province,
-            status="accepted",
-        )
-        for side in ("a", "b")
-    )
 
 
 def _submissions(world: dict[str, Any]) -> tuple[Any, Any]:
@@ -286,6 +249,19 @@ def _draft_call(world: dict[str, Any]) -> Any:
             closes_at=call.closes_at,
         )
     return world["_draft_call"]
+
+
+def _review_task(world: dict[str, Any], side: str) -> Any:
+    """Side A's application assigned to side A's expert for review (and the same on side B)."""
+    from baiqianwan.reviews.models import ReviewAssignment
+
+    made = world.setdefault("_review_tasks", {})
+    if side not in made:
+        expert = _records("supply.ExpertProfile", world)["AB".index(side)]  # type: ignore[index]
+        made[side] = ReviewAssignment.objects.create(
+            application=_application(world, side), expert=expert, affinity=1.0
+        )
+    return made[side]
 
 
 def _objection(world: dict[str, Any], side: str) -> Any:
@@ -624,6 +600,9 @@ CREATE_PAYLOADS["/api/v1/calls"] = lambda w, s=1: {
     "closes_at": "2099-04-30T17:00:00+08:00",
 }
 CREATE_PAYLOADS["/api/v1/calls/types"] = lambda w, s=1: {"definition": _call_type_definition()}
+WRITE_PAYLOADS["/api/v1/reviews/tasks/{assignment_id}/decline"] = lambda w, s=1: {"reason": "评审期间出差"}
+WRITE_PAYLOADS["/api/v1/reviews/tasks/{assignment_id}/sheet"] = lambda w, s=1: {"scores": {"innovation": 80}}
+WRITE_PAYLOADS["/api/v1/reviews/calls/{call_id}/pool"] = lambda w, s=1: {"expert_ids": [], "capacity": 5}
 WRITE_PAYLOADS["/api/v1/calls/{call_id}/steps"] = lambda w, s=1: {"action": "close"}
 WRITE_PAYLOADS["/api/v1/calls/{call_id}/decision"] = lambda w, s=1: {
     "decision_number": "粤科函农字〔2025〕1号"

@@ -58,6 +58,7 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "calls.Application": Role.COUNTY,
     "calls.Call": Role.TOWN,
     "calls.Objection": Role.PROVINCE,
+    "reviews.ReviewAssignment": Role.EXPERT,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -78,6 +79,15 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/calls": Role.PROVINCE,
     "POST /api/v1/calls/types": Role.PROVINCE,
     "POST /api/v1/calls/{call_id}/steps": Role.PROVINCE,
+    "GET /api/v1/reviews/calls/{call_id}/pool": Role.PROVINCE,
+    "POST /api/v1/reviews/calls/{call_id}/pool": Role.PROVINCE,
+    "GET /api/v1/reviews/calls/{call_id}/pool/candidates": Role.PROVINCE,
+    "POST /api/v1/reviews/calls/{call_id}/assignments": Role.PROVINCE,
+    "GET /api/v1/reviews/calls/{call_id}/rounds": Role.PROVINCE,
+    "GET /api/v1/reviews/calls/{call_id}/reviewers": Role.PROVINCE,
+    "GET /api/v1/reviews/calls/{call_id}/conflicts": Role.PROVINCE,
+    "GET /api/v1/reviews/calls/{call_id}/results": Role.PROVINCE,
+    "POST /api/v1/reviews/calls/{call_id}/provisional": Role.PROVINCE,
     "POST /api/v1/calls/{call_id}/decision": Role.PROVINCE,
     "GET /api/v1/calls/{call_id}/objections": Role.PROVINCE,
     "POST /api/v1/calls/applications": Role.ORG,
@@ -150,6 +160,11 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     # Side A's call is open for applications: already published, not yet reviewed or in 公示.
     "POST /api/v1/calls/{call_id}/decision": (422, {""}),
     "POST /api/v1/calls/{call_id}/objections": (422, {""}),
+    # Side A's call is still open: reviewers are assigned and results chosen after it closes,
+    # and a task's sheet is written while the call is in review.
+    "POST /api/v1/reviews/calls/{call_id}/assignments": (422, {""}),
+    "POST /api/v1/reviews/calls/{call_id}/provisional": (422, {""}),
+    "POST /api/v1/reviews/tasks/{assignment_id}/sheet": (422, {""}),
 }
 
 # Operations this test does not exercise, each with the reason.

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from baiqianwan.calls.models import Application, Call
+from baiqianwan.calls.models import Call
 from baiqianwan.calls.selectors import call_type_of
 from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
@@ -27,8 +27,9 @@ from .models import ReviewAssignment
 
 router = Router(tags=["专家评审"])
 
-APPLICATIONS = api_scope(Application)
-EXPERTS = api_scope(ExpertProfile)
+# The province's review of a call is keyed by the call; an expert's task by its assignment.
+CALLS = api_scope(Call)
+TASKS = api_scope(ReviewAssignment)
 
 
 # ---- the expert ------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def task_list(request: HttpRequest) -> Any:
 @router.get(
     "/tasks/{assignment_id}",
     response=TaskDetailOut,
-    openapi_extra=API_SELF,
+    openapi_extra=TASKS,
     summary="评审任务详情",
     description="匿名评审时不含申报单位、共建单位、团队成员、所在地和申报名称，文字答案中的这些名称已隐去，材料以材料名称加序号命名。",
 )
@@ -170,7 +171,7 @@ def task_detail(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
 @router.post(
     "/tasks/{assignment_id}/sheet",
     response=SheetOut,
-    openapi_extra=API_SELF,
+    openapi_extra=TASKS,
     summary="保存或提交评分表",
     description="分数须是 0 至满分的整数；低于评分项 comment_below 的分数须写明意见。"
     "错误按评分项 code 列出。",
@@ -191,7 +192,7 @@ def sheet_save(request: HttpRequest, assignment_id: int, payload: SheetIn) -> An
 @router.post(
     "/tasks/{assignment_id}/decline",
     response=TaskOut,
-    openapi_extra=API_SELF,
+    openapi_extra=TASKS,
     summary="谢绝评审或声明回避",
 )
 def task_decline(request: HttpRequest, assignment_id: int, payload: DeclineIn) -> Any:
@@ -323,7 +324,7 @@ class SelectedOut(Schema):
     grade: str
 
 
-@router.get("/calls/{call_id}/pool", response=list[PoolOut], openapi_extra=EXPERTS, summary="评审专家库")
+@router.get("/calls/{call_id}/pool", response=list[PoolOut], openapi_extra=CALLS, summary="评审专家库")
 @paginate(BoundedPagination, page_size=50)
 def pool_list(request: HttpRequest, call_id: int) -> Any:
     return selectors.pool_list(call=_call(request, call_id))
@@ -332,7 +333,7 @@ def pool_list(request: HttpRequest, call_id: int) -> Any:
 @router.get(
     "/calls/{call_id}/pool/candidates",
     response=list[CandidateOut],
-    openapi_extra=EXPERTS,
+    openapi_extra=CALLS,
     summary="可加入评审专家库的专家（按姓名、研究方向、产业检索）",
 )
 @paginate(BoundedPagination, page_size=20)
@@ -347,7 +348,7 @@ def pool_candidates(
 
 
 @router.post(
-    "/calls/{call_id}/pool", response=PoolAddedOut, openapi_extra=EXPERTS, summary="邀请专家加入评审专家库"
+    "/calls/{call_id}/pool", response=PoolAddedOut, openapi_extra=CALLS, summary="邀请专家加入评审专家库"
 )
 def pool_add(request: HttpRequest, call_id: int, payload: PoolIn) -> dict[str, int]:
     call = _call(request, call_id)
@@ -360,7 +361,7 @@ def pool_add(request: HttpRequest, call_id: int, payload: PoolIn) -> dict[str, i
 @router.post(
     "/calls/{call_id}/assignments",
     response=RoundOut,
-    openapi_extra=APPLICATIONS,
+    openapi_extra=CALLS,
     summary="分配评审专家",
     description="配足名额最多、相关度最高；已分配的不变，只补缺口。未配足的申报逐项说明原因。",
 )
@@ -370,7 +371,7 @@ def assignments_make(request: HttpRequest, call_id: int) -> Any:
 
 
 @router.get(
-    "/calls/{call_id}/rounds", response=list[RoundOut], openapi_extra=APPLICATIONS, summary="分配记录"
+    "/calls/{call_id}/rounds", response=list[RoundOut], openapi_extra=CALLS, summary="分配记录"
 )
 @paginate(BoundedPagination, page_size=20)
 def round_list(request: HttpRequest, call_id: int) -> Any:
@@ -380,7 +381,7 @@ def round_list(request: HttpRequest, call_id: int) -> Any:
 @router.get(
     "/calls/{call_id}/reviewers",
     response=list[ApplicationReviewersOut],
-    openapi_extra=APPLICATIONS,
+    openapi_extra=CALLS,
     summary="各项申报的评审专家与进度",
 )
 @paginate(BoundedPagination, page_size=50)
@@ -406,7 +407,7 @@ def reviewer_list(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/calls/{call_id}/conflicts", response=list[ConflictOut], openapi_extra=APPLICATIONS, summary="回避关系"
+    "/calls/{call_id}/conflicts", response=list[ConflictOut], openapi_extra=CALLS, summary="回避关系"
 )
 @paginate(BoundedPagination, page_size=50)
 def conflict_list(request: HttpRequest, call_id: int) -> Any:
@@ -431,7 +432,7 @@ def _result_out(row: selectors.ResultRow) -> dict[str, Any]:
 @router.get(
     "/calls/{call_id}/results",
     response=list[ResultOut],
-    openapi_extra=APPLICATIONS,
+    openapi_extra=CALLS,
     summary="评审结果（汇总与排名）",
     description="statistic 不填按申报类型规定；normalise 为 true 时先按专家尺度校正。",
 )
@@ -451,7 +452,7 @@ def result_list(
 @router.post(
     "/calls/{call_id}/provisional",
     response=list[SelectedOut],
-    openapi_extra=APPLICATIONS,
+    openapi_extra=CALLS,
     summary="按规则拟定入选",
     description="在排名上按入选数量、分数线和申报类型的预留比例、等级拟定；公示前可重新拟定。",
 )
