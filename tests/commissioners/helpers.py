@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from baiqianwan.accounts.models import User
@@ -84,3 +85,19 @@ def confirmed_days(member: Assignment, count: int, start: dt.date) -> None:
         )
         for i in range(count)
     )
+
+
+def api_refuses(client: Client, path: str, params: dict[str, Any]) -> set[str]:
+    """The fields an API list names when it refuses a filter (a 422 in the API's error format)."""
+    response = client.get(path, params)
+    assert response.status_code == 422, response.content
+    return {error["field"] for error in response.json()["errors"]}
+
+
+def page_ignores(client: Client, path: str, params: dict[str, Any]) -> str:
+    """A list page given a bad filter: still shown, the filter named with why and left out."""
+    response = client.get(path, params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已忽略此条件" in page
+    return page

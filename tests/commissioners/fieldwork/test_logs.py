@@ -31,10 +31,12 @@ from baiqianwan.core.models import AuditEvent, Notification
 from ...conftest import A, B
 from ..helpers import (
     account,
+    api_refuses,
     jpeg_upload,
     log_values,
     log_write,
     member_named,
+    page_ignores,
     png_upload,
 )
 
@@ -457,3 +459,36 @@ def test_demo_fieldwork_keeps_the_rules_and_runs_once(team: Team, setting: dict[
     assert all(log.reviewed_by == setting["town"] for log in logs if log.status != LogStatus.SUBMITTED)
     assert demo_fieldwork() == {"workstations": 0, "logs": 0}
     assert ServiceLog.all_objects.count() == len(logs)
+
+
+# ---- filters -------------------------------------------------------------------------------------
+
+
+def test_the_log_page_its_export_and_the_api_share_one_filter(
+    team: Team, setting: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    chen = member_named(team, "陈晓燕")
+    early = log_write(chen, served_on=dt.date(2024, 6, 3))
+    late = log_write(chen, served_on=dt.date(2024, 6, 10))
+    client = client_for(setting["town"])
+    wanted = {"team_id": team.pk, "date_from": "2024-06-01", "date_to": "2024-06-05", "status": "submitted"}
+    listed = client.get("/api/v1/commissioners/logs", wanted).json()["items"]
+    assert [item["id"] for item in listed] == [early.pk]
+    page = client.get("/commissioners/logs/", wanted).content.decode()
+    assert f"/commissioners/logs/{early.pk}/" in page
+    assert f"/commissioners/logs/{late.pk}/" not in page
+    assert f'name="team_id" value="{team.pk}"' in page  # the form keeps the team it was opened for
+    export = client.get("/commissioners/logs/", {**wanted, "export": "xlsx"})
+    assert len(list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))) == 2  # type: ignore[union-attr]
+    # The team page links to its logs by the same names.
+    assert (
+        f"/commissioners/logs/?team_id={team.pk}"
+        in client.get(f"/commissioners/teams/{team.pk}/").content.decode()
+    )
+
+    bad = {"date_from": "6月1日", "team_id": "湖寮", "status": "done"}
+    assert api_refuses(client, "/api/v1/commissioners/logs", bad) == {"date_from", "team_id", "status"}
+    ignored = page_ignores(client, "/commissioners/logs/", {**bad, "date_to": "2024-06-05"})
+    assert "开始日期：" in ignored
+    assert f"/commissioners/logs/{early.pk}/" in ignored  # only the good filter applies
+    assert f"/commissioners/logs/{late.pk}/" not in ignored

@@ -38,9 +38,11 @@ from ...conftest import A, B
 from ..conftest import WUSHAN
 from ..helpers import (
     account,
+    api_refuses,
     confirmed_days,
     log_write,
     member_named,
+    page_ignores,
     png_upload,
     team_leader,
 )
@@ -424,3 +426,30 @@ def test_api_workstations(team: Team, setting: dict[str, Any], client_for: Calla
     assert linked.status_code == 200
     assert linked.json()["workstation_name"] == "湖寮镇科技特派团工作站"
     assert [w["id"] for w in town.get("/api/v1/commissioners/workstations").json()["items"]] == [station_id]
+
+
+# ---- filters -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "api", "shown"),
+    [
+        ("/commissioners/teams/", "/api/v1/commissioners/teams", "大埔县湖寮镇"),
+        ("/commissioners/workstations/", "/api/v1/commissioners/workstations", "湖寮镇科技特派团工作站"),
+    ],
+)
+def test_the_page_and_the_api_share_one_filter(
+    team: Team, setting: dict[str, Any], client_for: Callable[[User], Client], page: str, api: str, shown: str
+) -> None:
+    _station(setting["town"])
+    client = client_for(setting["province"])
+    here = {"city": A["town"][:4], "county": A["town"][:6], "q": "湖寮"}
+    elsewhere = {"city": B["town"][:4]}
+    assert len(client.get(api, here).json()["items"]) == 1
+    assert client.get(api, elsewhere).json()["items"] == []
+    assert shown in client.get(page, here).content.decode()
+    assert "没有符合条件的" in client.get(page, elsewhere).content.decode()
+    assert api_refuses(client, api, {"city": "梅州", "county": "4414"}) == {"city", "county"}
+    ignored = page_ignores(client, page, {"city": "梅州"})
+    assert "地市：请填写 4 位地市代码" in ignored
+    assert shown in ignored
