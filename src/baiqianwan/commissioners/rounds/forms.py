@@ -25,26 +25,23 @@ ID_MAX = 2**63 - 1  # the largest primary key the database holds; a larger filte
 
 
 def id_filter(label: Any) -> forms.IntegerField:
-    """A filter on a record's id, as the lists of every sub-app name it."""
+    """A filter on a record's id (``team_id``, ``round_id`` …), as the sub-apps' lists name them."""
     return forms.IntegerField(label=label, required=False, min_value=1, max_value=ID_MAX)
 
 
-def city_filter() -> forms.RegexField:
+def _place_filter(label: Any, digits: int, invalid: Any) -> forms.RegexField:
+    """A filter on where a record lies: the first ``digits`` digits of a division code."""
     return forms.RegexField(
-        label=gettext_lazy("地市"),
-        required=False,
-        regex=r"^\d{4}$",
-        error_messages={"invalid": gettext_lazy("请填写 4 位地市代码，如 4414")},
+        label=label, required=False, regex=rf"^\d{{{digits}}}$", error_messages={"invalid": invalid}
     )
+
+
+def city_filter() -> forms.RegexField:
+    return _place_filter(gettext_lazy("地市"), 4, gettext_lazy("请填写 4 位地市代码，如 4414"))
 
 
 def county_filter() -> forms.RegexField:
-    return forms.RegexField(
-        label=gettext_lazy("县（市、区）"),
-        required=False,
-        regex=r"^\d{6}$",
-        error_messages={"invalid": gettext_lazy("请填写 6 位县级代码，如 441426")},
-    )
+    return _place_filter(gettext_lazy("县（市、区）"), 6, gettext_lazy("请填写 6 位县级代码，如 441426"))
 
 
 class RoundPartFilterForm(FilterForm):
