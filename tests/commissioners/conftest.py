@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,3 +74,10 @@ def team(setting: dict[str, Any]) -> Team:
     rounds_services.round_publish(acting_user=province, dispatch_round=dispatch_round, on=dt.date(2024, 3, 1))
     need.assignments.update(status=AssignmentStatus.ACCEPTED)
     return Team.all_objects.get(need=need)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded photos go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)

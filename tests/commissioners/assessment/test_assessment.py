@@ -33,6 +33,7 @@ from baiqianwan.core.spreadsheets import ImportRejectedError
 from baiqianwan.orgs.models import Organisation
 
 from ...conftest import A, B
+from ..helpers import api_refuses, page_ignores
 
 
 @pytest.fixture
@@ -713,3 +714,40 @@ def test_list_pages_cost_the_same_for_one_row_and_three(
     KeyTask.all_objects.exclude(code="ZDPZ-2024-001").delete()
     one = [queries(client, path) for client, path in pages]
     assert one == three
+
+
+# ---- filters -------------------------------------------------------------------------------------
+
+
+def test_results_and_key_tasks_share_one_filter_with_the_api(
+    setting: dict[str, Any], team: Team, scheme: AssessmentScheme, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(setting["province"])
+    unit = _records(scheme)[0].assignment.nomination.organisation_id
+    records, results = "/api/v1/commissioners/assessment/records", f"/commissioners/assessment/{scheme.pk}/"
+    mine = {"organisation_id": unit, "city": A["town"][:4]}
+    other = {"organisation_id": unit + 1000}
+    assert len(client.get(records, {"scheme_id": scheme.pk, **mine}).json()["items"]) == 3
+    assert client.get(records, {"scheme_id": scheme.pk, **other}).json()["items"] == []
+    assert "没有符合条件的考核记录" not in client.get(results, mine).content.decode()
+    assert "没有符合条件的考核记录" in client.get(results, other).content.decode()
+    export = client.get(results, {**other, "export": "xlsx"})
+    assert len(list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))) == 1  # type: ignore[union-attr]
+    assert api_refuses(client, records, {"organisation_id": "华农", "grade": "great"}) == {
+        "organisation_id",
+        "grade",
+    }
+    assert "等次：" in page_ignores(client, results, {"grade": "great"})
+
+    task = _task(setting, team, ends_on=team.ends_on)
+    tasks, task_page = "/api/v1/commissioners/key-tasks", "/commissioners/key-tasks/"
+    active = {"status": assessment_selectors.key_task_status(task), "q": "黄龙病", "city": A["town"][:4]}
+    assert [t["id"] for t in client.get(tasks, active).json()["items"]] == [task.pk]
+    assert client.get(tasks, {"status": "accepted"}).json()["items"] == []
+    assert f"/commissioners/key-tasks/{task.pk}/" in client.get(task_page, active).content.decode()
+    assert (
+        f"/commissioners/key-tasks/{task.pk}/"
+        not in client.get(task_page, {"status": "accepted"}).content.decode()
+    )
+    assert api_refuses(client, tasks, {"status": "late", "city": "湛江"}) == {"status", "city"}
+    assert f"/commissioners/key-tasks/{task.pk}/" in page_ignores(client, task_page, {"status": "late"})

@@ -20,6 +20,7 @@ from baiqianwan.regions.models import Division
 
 from ...conftest import A
 from ..conftest import WUSHAN
+from ..helpers import api_refuses
 
 
 def test_round_from_needs_to_published_plan(setting: dict[str, Any]) -> None:
@@ -379,3 +380,16 @@ def test_publishing_asks_first_and_says_what_will_happen(
     # Nothing left to publish: said plainly, no confirmation page.
     again = province.post(f"/commissioners/rounds/{r.pk}/publish/", follow=True)
     assert "没有待发布的派驻安排" in again.content.decode()
+
+
+def test_the_api_lists_of_a_round_share_one_filter(
+    team: Any, setting: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(setting["province"])
+    dispatch_round = team.need.round
+    other = rounds_services.round_create(acting_user=setting["province"], name="2025年第一批", year=2025)
+    for part, count in (("needs", 1), ("nominations", 3), ("assignments", 3)):
+        path = f"/api/v1/commissioners/{part}"
+        assert len(client.get(path, {"round_id": dispatch_round.pk}).json()["items"]) == count
+        assert client.get(path, {"round_id": other.pk}).json()["items"] == []
+        assert api_refuses(client, path, {"round_id": "第一批"}) == {"round_id"}

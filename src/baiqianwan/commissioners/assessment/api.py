@@ -4,17 +4,19 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
-from baiqianwan.core.schemas import OMITTED, operation_ids_keep
+from baiqianwan.core.schemas import OMITTED, filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
 
-from ..rounds.models import Assignment, Team
+from ..rounds.models import Assignment
+from ..teams import selectors as team_selectors
 from . import selectors, services
-from .models import AssessmentRecord, AssessmentScheme, KeyTask, KeyTaskStatus
+from .forms import KeyTaskFilterForm, RecordFilterForm
+from .models import AssessmentRecord, AssessmentScheme, KeyTask
 
 router = Router(tags=["科技特派员考核与任务"])
 
@@ -175,15 +177,18 @@ def scheme_update(request: HttpRequest, scheme_id: int, payload: SchemePatch) ->
     summary="年度考核记录（按综合得分排序）",
 )
 @paginate(BoundedPagination, page_size=50)
-def record_list(request: HttpRequest, scheme_id: int | None = None, city: str = "", organisation_id: int = 0):
+def record_list(
+    request: HttpRequest,
+    filters: Query[filter_query(RecordFilterForm)],  # type: ignore[valid-type]
+    scheme_id: int | None = None,
+):
+    values = RecordFilterForm.strict(filter_data(filters))
     scheme = None
     if scheme_id is not None:
         scheme = selectors.assessment_scheme_get(user=request.user, pk=scheme_id)
         if scheme is None:
             raise Http404
-    return selectors.assessment_record_list(
-        user=request.user, scheme=scheme, city=city, organisation_id=organisation_id or None
-    )
+    return selectors.assessment_record_list(user=request.user, scheme=scheme, **values)
 
 
 @router.post(
@@ -205,10 +210,8 @@ def record_score(request: HttpRequest, record_id: int, payload: ScoreIn) -> Asse
     "/key-tasks", response=list[KeyTaskOut], openapi_extra=api_scope(KeyTask), summary="省级重点派驻任务"
 )
 @paginate(BoundedPagination, page_size=50)
-def key_task_list(request: HttpRequest, status: str = "", city: str = ""):
-    if status and status not in KeyTaskStatus.values:
-        return KeyTask.objects.none()
-    return selectors.key_task_list(user=request.user, status=status, city=city)
+def key_task_list(request: HttpRequest, filters: Query[filter_query(KeyTaskFilterForm)]):  # type: ignore[valid-type]
+    return selectors.key_task_list(user=request.user, **KeyTaskFilterForm.strict(filter_data(filters)))
 
 
 @router.post(
@@ -218,8 +221,7 @@ def key_task_list(request: HttpRequest, status: str = "", city: str = ""):
     summary="下达省级重点派驻任务（省科技厅）",
 )
 def key_task_create(request: HttpRequest, payload: KeyTaskIn) -> Status:
-    ids = Team.objects.for_user(request.user).values("pk")
-    team = Team.all_objects.filter(pk=payload.team_id, pk__in=ids).first()
+    team = team_selectors.team_get(user=request.user, pk=payload.team_id)
     if team is None:
         raise Http404
     values = payload.dict()

@@ -8,7 +8,34 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from baiqianwan.core.forms import FilterForm
+
+from ..rounds.forms import city_filter, id_filter
 from ..rounds.models import Team
+from ..teams.selectors import team_choices
+from .models import Grade, KeyTaskStatus
+
+
+class RecordFilterForm(FilterForm):
+    """The filters of a year's assessment results, their export and the API's list of records."""
+
+    city = city_filter()
+    organisation_id = id_filter(gettext_lazy("派出单位"))
+    grade = forms.ChoiceField(
+        label=gettext_lazy("等次"), required=False, choices=[("", gettext_lazy("全部等次")), *Grade.choices]
+    )
+
+
+class KeyTaskFilterForm(FilterForm):
+    """The filters of the key task list, its export and the API's list of tasks."""
+
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部状态")), *KeyTaskStatus.choices],
+    )
+    city = city_filter()
+    q = forms.CharField(label=gettext_lazy("任务名称或编号"), required=False, max_length=60)
 
 
 class SchemeRulesForm(forms.Form):
@@ -47,7 +74,5 @@ class KeyTaskForm(forms.Form):
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        ids = Team.objects.for_user(acting_user).values("pk")
-        teams = Team.all_objects.filter(pk__in=ids).select_related("town").order_by("town_id")
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["team"].queryset = team_choices(user=acting_user)  # type: ignore[attr-defined]
         self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.town.full_name}）"  # type: ignore[attr-defined]

@@ -189,8 +189,14 @@ def missing_scores(scheme: AssessmentScheme) -> list[tuple[AssessmentRecord, lis
     ]
 
 
-def assessment_scheme_list(*, user: Any) -> QuerySet[AssessmentScheme]:
-    return AssessmentScheme.objects.for_user(user).order_by("-year")
+def assessment_scheme_list(*, user: Any, with_people: bool = False) -> QuerySet[AssessmentScheme]:
+    """The schemes a user may read, latest year first; ``with_people`` counts each one's records."""
+    schemes: QuerySet[AssessmentScheme] = AssessmentScheme.objects.for_user(user).order_by("-year")
+    return schemes.annotate(people=Count("records")) if with_people else schemes
+
+
+def assessment_record_count(*, scheme: AssessmentScheme) -> int:
+    return scheme.records.count()
 
 
 def assessment_scheme_get(*, user: Any, pk: int) -> AssessmentScheme | None:
@@ -237,6 +243,24 @@ def assessment_record_list(
         "assignment__nomination__expert__person__name",
         "pk",
     )
+
+
+def record_filter_choices(
+    *, user: Any, scheme: AssessmentScheme
+) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The cities and sending units among the scheme's records the user sees, for the list's filters."""
+    visible = assessment_record_list(user=user, scheme=scheme)
+    names = city_names()
+    towns = {code[:4] for code in visible.values_list("assignment__need__town_id", flat=True)}
+    organisations = sorted(
+        set(
+            visible.values_list(
+                "assignment__nomination__organisation_id", "assignment__nomination__organisation__name"
+            )
+        ),
+        key=lambda pair: pair[1],
+    )
+    return sorted((code, names.get(code, code)) for code in towns), organisations
 
 
 def assessment_record_get(*, user: Any, pk: int) -> AssessmentRecord | None:
@@ -392,6 +416,22 @@ def key_task_list(
 
 def key_task_get(*, user: Any, pk: int) -> KeyTask | None:
     return key_task_list(user=user).filter(pk=pk).first()
+
+
+def key_task_cities(*, user: Any) -> list[tuple[str, str]]:
+    """The cities where the user's tasks are carried out, for the list's filter."""
+    names = city_names()
+    codes = sorted({code[:4] for code in key_task_list(user=user).values_list("team__town_id", flat=True)})
+    return [(code, names.get(code, code)) for code in codes]
+
+
+def key_task_members(task: KeyTask) -> QuerySet[Assignment]:
+    """The team members serving now, the leader first."""
+    return (
+        task.team.need.assignments.filter(status=AssignmentStatus.ACCEPTED)
+        .select_related("nomination__expert__person", "nomination__organisation")
+        .order_by("-leader", "pk")
+    )
 
 
 KEY_TASK_SHEET = SheetSchema(

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +21,7 @@ from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.spreadsheets import ImportRejectedError, SpreadsheetError, write_workbook
 
 from . import rules, selectors, services
-from .forms import KeyTaskForm, SchemeForm, SchemeRulesForm
+from .forms import KeyTaskFilterForm, KeyTaskForm, RecordFilterForm, SchemeForm, SchemeRulesForm
 from .models import AssessmentScheme, Grade, KeyTaskStatus
 
 
@@ -65,11 +64,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     gettext("已创建 {year} 年度考核，纳入考核 {count} 人。").format(
-                        year=created.year, count=created.records.count()
+                        year=created.year, count=selectors.assessment_record_count(scheme=created)
                     ),
                 )
                 return redirect("commissioners:assessment", created.pk)
-    schemes = selectors.assessment_scheme_list(user=request.user).annotate(people=Count("records"))
+    schemes = selectors.assessment_scheme_list(user=request.user, with_people=True)
     return render(request, "commissioners/assessment_list.html", {"schemes": schemes, "form": form})
 
 
@@ -88,13 +87,9 @@ def assessment_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
         else:
             messages.success(request, gettext("考核规则已保存。"))
             return redirect("commissioners:assessment", scheme.pk)
-    city = str(request.GET.get("city", ""))[:4]
-    organisation_id = _int(request.GET.get("organisation"))
-    grade = str(request.GET.get("grade", ""))
-    grade = grade if grade in Grade.values else ""
-    records = selectors.assessment_record_list(
-        user=user, scheme=scheme, city=city, organisation_id=organisation_id, grade=grade
-    )
+    filter_form = RecordFilterForm(request.GET or None)
+    filters = filter_form.values()
+    records = selectors.assessment_record_list(user=user, scheme=scheme, **filters)
     names = selectors.city_names()
     if request.GET.get("export") == "xlsx":
         return spreadsheet_export(
@@ -107,16 +102,7 @@ def assessment_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     side = rules.scoring_side(user)
     rows = [(r, side is not None and not scheme.finalised and rules.can_score(user, r)) for r in page]
-    visible = selectors.assessment_record_list(user=user, scheme=scheme)
-    towns = {code[:4] for code in visible.values_list("assignment__need__town_id", flat=True)}
-    organisations = sorted(
-        set(
-            visible.values_list(
-                "assignment__nomination__organisation_id", "assignment__nomination__organisation__name"
-            )
-        ),
-        key=lambda pair: pair[1],
-    )
+    cities, organisations = selectors.record_filter_choices(user=user, scheme=scheme)
     summary = selectors.scheme_summary(scheme, user=user)
     missing = (
         selectors.missing_scores(scheme) if rules.can_manage_assessment(user) and not scheme.finalised else []
@@ -134,11 +120,12 @@ def assessment_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
             "rules": rules_form,
             "missing": missing[:30],
             "missing_count": len(missing),
-            "cities": sorted((code, names.get(code, code)) for code in towns),
+            "cities": cities,
             "organisations": organisations,
-            "filters": {"city": city, "organisation": organisation_id, "grade": grade},
+            "filters": filters,
+            "filter_form": filter_form,
             "grades": Grade.choices,
-            "filtered": bool(city or organisation_id or grade),
+            "filtered": any(filters.values()),
             "cities_by_code": names,
         },
     )
@@ -261,11 +248,9 @@ def key_task_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, gettext("已下达任务 {code}。").format(code=task.code))
                 return redirect("commissioners:key_task", task.pk)
-    status = str(request.GET.get("status", ""))
-    status = status if status in KeyTaskStatus.values else ""
-    city = str(request.GET.get("city", ""))[:4]
-    q = str(request.GET.get("q", ""))[:60]
-    tasks = selectors.key_task_list(user=user, status=status, city=city, q=q)
+    filter_form = KeyTaskFilterForm(request.GET or None)
+    filters = filter_form.values()
+    tasks = selectors.key_task_list(user=user, **filters)
     if request.GET.get("export") == "xlsx":
         return spreadsheet_export(
             request,
@@ -275,10 +260,7 @@ def key_task_list(request: HttpRequest) -> HttpResponse:
             count=tasks.count(),
         )
     page = Paginator(tasks, 20).get_page(request.GET.get("page"))
-    everything = selectors.key_task_list(user=user)
     counts = selectors.key_task_counts(user=user)
-    names = selectors.city_names()
-    cities = sorted({code[:4] for code in everything.values_list("team__town_id", flat=True)})
     return render(
         request,
         "commissioners/key_tasks.html",
@@ -287,8 +269,9 @@ def key_task_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "statuses": KeyTaskStatus.choices,
             "counts": counts,
-            "filters": {"status": status, "city": city, "q": q},
-            "cities": [(code, names.get(code, code)) for code in cities],
+            "filters": filters,
+            "filter_form": filter_form,
+            "cities": selectors.key_task_cities(user=user),
             "show_form": rules.can_manage_assessment(user)
             and (request.method == "POST" or request.GET.get("new")),
         },
@@ -335,9 +318,7 @@ def key_task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "goals": [line for line in task.goals.splitlines() if line.strip()],
             "can_report": not closed and rules.can_report_progress(user, task),
             "can_close": not closed and rules.can_manage_assessment(user),
-            "members": task.team.need.assignments.filter(status="accepted")
-            .select_related("nomination__expert__person", "nomination__organisation")
-            .order_by("-leader", "pk"),
+            "members": selectors.key_task_members(task),
         },
     )
 

@@ -12,7 +12,8 @@ from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.pdf import content_disposition, pdf_response
 
-from ..rounds.models import Assignment, DispatchRound
+from ..rounds import selectors as round_selectors
+from ..rounds.models import Assignment
 from . import rules, selectors, services
 
 
@@ -50,7 +51,7 @@ def agreement(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def documents_zip(request: HttpRequest, round_id: int) -> HttpResponse:
-    dispatch_round = DispatchRound.objects.for_user(request.user).filter(pk=round_id).first()
+    dispatch_round = round_selectors.round_get(user=request.user, pk=round_id)
     if dispatch_round is None:
         raise Http404
     if not rules.can_download_round(request.user):

@@ -4,15 +4,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
-from baiqianwan.core.schemas import OMITTED, operation_ids_keep
+from baiqianwan.core.schemas import OMITTED, filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
 
 from . import selectors, services
+from .forms import LogFilterForm
 from .models import ServiceLog
 
 router = Router(tags=["科技特派员团队与服务日志"])
@@ -87,25 +88,9 @@ def _log(request: HttpRequest, log_id: int) -> ServiceLog:
 
 @router.get("/logs", response=list[LogOut], openapi_extra=api_scope(ServiceLog), summary="服务日志")
 @paginate(BoundedPagination, page_size=20)
-def log_list(
-    request: HttpRequest,
-    status: str = "",
-    team_id: int | None = None,
-    assignment_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    waiting_for_me: bool = False,
-):
-    if waiting_for_me:
-        return selectors.log_queue(user=request.user)
-    return selectors.log_list(
-        user=request.user,
-        status=status,
-        team_id=team_id,
-        assignment_id=assignment_id,
-        date_from=date_from,
-        date_to=date_to,
-    ).prefetch_related("photos")
+def log_list(request: HttpRequest, filters: Query[filter_query(LogFilterForm)]):  # type: ignore[valid-type]
+    values = LogFilterForm.strict(filter_data(filters))
+    return selectors.log_list(user=request.user, photos=True, **values)
 
 
 @router.get("/logs/{log_id}", response=LogOut, openapi_extra=api_scope(ServiceLog), summary="服务日志详情")

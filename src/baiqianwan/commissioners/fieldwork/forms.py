@@ -9,11 +9,27 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.core.forms import FilterForm
 from baiqianwan.regions.widgets import DivisionField, DivisionPicker
 
-from .models import Activity
+from ..rounds.forms import id_filter
+from .models import Activity, LogStatus
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LogFilterForm(FilterForm):
+    """The filters of the service log list, its export and the API's list."""
+
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *LogStatus.choices]
+    )
+    team_id = id_filter(_("团队"))
+    assignment_id = id_filter(_("派驻安排"))
+    q = forms.CharField(label=_("搜索"), required=False, max_length=40)
+    date_from = forms.DateField(label=_("开始日期"), required=False)
+    date_to = forms.DateField(label=_("结束日期"), required=False)
+    waiting_for_me = forms.BooleanField(label=_("只看等我确认的"), required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from baiqianwan.core.spreadsheets import Column, SheetSchema
 
 from ..rounds.models import Assignment, AssignmentStatus, Team
-from .models import ON_SITE_DAYS_REQUIRED, LogStatus, ServiceLog
+from .models import ON_SITE_DAYS_REQUIRED, LogStatus, ServiceLog, ServiceLogPhoto
 from .rules import is_reviewer
 
 PACE_SHARE = Decimal("0.8")
@@ -101,8 +101,16 @@ def log_list(
     q: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    waiting_for_me: bool = False,
+    photos: bool = False,
 ) -> QuerySet[ServiceLog]:
+    """The logs a user may read, narrowed by the list's filters (``LogFilterForm``); ``waiting_for_me``
+    is the user's review queue instead, and ``photos`` fetches each log's photos with the page."""
+    if waiting_for_me:
+        return log_queue(user=user, photos=photos)
     logs = ServiceLog.objects.for_user(user).select_related(*LOG_RELATED)
+    if photos:
+        logs = logs.prefetch_related("photos")
     if status in LogStatus.values:
         logs = logs.filter(status=status)
     if team_id:
@@ -128,11 +136,16 @@ def log_get(*, user: Any, pk: int) -> ServiceLog | None:
     return log_list(user=user).filter(pk=pk).first()
 
 
-def log_queue(*, user: Any) -> QuerySet[ServiceLog]:
+def log_queue(*, user: Any, photos: bool = False) -> QuerySet[ServiceLog]:
     """Logs waiting for this user's confirmation: the host town's (or the county's) queue."""
     if not is_reviewer(user):
         return ServiceLog.objects.none()
-    return log_list(user=user, status=LogStatus.SUBMITTED).order_by("served_on", "id")
+    return log_list(user=user, status=LogStatus.SUBMITTED, photos=photos).order_by("served_on", "id")
+
+
+def log_photo_get(*, log: ServiceLog, pk: int) -> ServiceLogPhoto | None:
+    """One photo of a log the caller has already found within the user's scope."""
+    return log.photos.filter(pk=pk).first()
 
 
 def loggable_assignments(*, user: Any) -> QuerySet[Assignment]:
@@ -196,6 +209,11 @@ def log_rows(logs: Iterable[ServiceLog]) -> Iterable[tuple[Any, ...]]:
             reviewed_at,
             log.return_reason,
         )
+
+
+def loggable_assignment_get(*, user: Any, need_id: int) -> Assignment | None:
+    """The user's own serving assignment in a team (by the team's need), if they serve in it."""
+    return loggable_assignments(user=user).filter(need_id=need_id).first()
 
 
 def log_team_get(*, user: Any, pk: int) -> Team | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -20,20 +19,13 @@ from baiqianwan.core.forms import add_service_errors
 
 from ..rounds.models import Assignment
 from . import rules, selectors, services
-from .forms import LogForm
+from .forms import LogFilterForm, LogForm
 from .models import LogStatus, ServiceLog
 
 
 def _int(value: Any) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
 
 
 def _log(request: HttpRequest, log_id: int) -> ServiceLog:
@@ -47,21 +39,11 @@ def _queue_size(user: Any) -> int:
     return selectors.log_queue(user=user).count()
 
 
-def _log_filters(request: HttpRequest) -> dict[str, Any]:
-    status = str(request.GET.get("status", ""))
-    return {
-        "status": status if status in LogStatus.values else "",
-        "team_id": _int(request.GET.get("team")),
-        "q": str(request.GET.get("q", "")).strip()[:40],
-        "date_from": _date(request.GET.get("from")),
-        "date_to": _date(request.GET.get("to")),
-    }
-
-
 @login_required
 def log_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    filters = _log_filters(request)
+    filter_form = LogFilterForm(request.GET or None)
+    filters = filter_form.values()
     found = selectors.log_list(user=user, **filters)
     if request.GET.get("export") == "xlsx":
         return spreadsheet_export(
@@ -72,13 +54,14 @@ def log_list(request: HttpRequest) -> HttpResponse:
             count=found.count(),
         )
     page = Paginator(found, 20).get_page(request.GET.get("page"))
-    team = selectors.log_team_get(user=user, pk=filters["team_id"]) if filters["team_id"] else None
+    team = selectors.log_team_get(user=user, pk=filters["team_id"]) if filters.get("team_id") else None
     return render(
         request,
         "commissioners/logs.html",
         {
             "page": page,
             "filters": filters,
+            "filter_form": filter_form,
             "team": team,
             "statuses": LogStatus.choices,
             "can_log": selectors.loggable_assignments(user=user).exists(),
@@ -112,7 +95,7 @@ def log_queue(request: HttpRequest) -> HttpResponse:
         if not confirmed and not problems:
             messages.warning(request, gettext("请先勾选要确认的服务日志。"))
         return redirect("commissioners:log_queue")
-    waiting = selectors.log_queue(user=user).prefetch_related("photos")
+    waiting = selectors.log_queue(user=user, photos=True)
     page = Paginator(waiting, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -260,7 +243,7 @@ def log_action(request: HttpRequest, log_id: int, action: str) -> HttpResponse:
 @login_required
 def log_photo(request: HttpRequest, log_id: int, photo_id: int) -> FileResponse:
     log = _log(request, log_id)
-    photo = log.photos.filter(pk=photo_id).first()
+    photo = selectors.log_photo_get(log=log, pk=photo_id)
     if photo is None:
         raise Http404(gettext("找不到该照片"))
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)

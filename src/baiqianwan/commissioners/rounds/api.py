@@ -1,20 +1,21 @@
 """The dispatch round over the API (the same selectors and services as the pages)."""
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
-from baiqianwan.core.schemas import operation_ids_keep
+from baiqianwan.core.schemas import filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
-from baiqianwan.regions.models import Division
-from baiqianwan.supply.models import ExpertProfile
+from baiqianwan.regions.selectors import division_get
+from baiqianwan.supply.selectors import expert_get
 
 from . import selectors, services
+from .forms import RoundPartFilterForm
 from .models import Assignment, DispatchRound, Nomination, TownNeed
 
 router = Router(tags=["科技特派员"])
@@ -151,54 +152,48 @@ class SolutionOut(Schema):
     added: int | None = None
 
 
-def _visible(model: type, user: object, pk: int) -> Any:
-    found = model.objects.for_user(user).filter(pk=pk).first()  # type: ignore[attr-defined]
-    if found is None:
+T = TypeVar("T")
+
+
+def _found(record: T | None) -> T:
+    if record is None:
         raise Http404
-    return found
+    return record
 
 
 @router.get("/rounds", response=list[RoundOut], openapi_extra=api_scope(DispatchRound), summary="选派批次")
 @paginate(BoundedPagination, page_size=20)
 def round_list(request: HttpRequest):
-    return DispatchRound.objects.for_user(request.user).order_by("-created_at")
+    return selectors.round_list(user=request.user)
 
 
 @router.get(
     "/rounds/{round_id}", response=RoundOut, openapi_extra=api_scope(DispatchRound), summary="批次详情"
 )
 def round_detail(request: HttpRequest, round_id: int) -> DispatchRound:
-    found = DispatchRound.objects.for_user(request.user).filter(pk=round_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return _found(selectors.round_get(user=request.user, pk=round_id))
 
 
 @router.get("/needs", response=list[NeedOut], openapi_extra=api_scope(TownNeed), summary="乡镇需求")
 @paginate(BoundedPagination, page_size=50)
-def need_list(request: HttpRequest, round_id: int | None = None):
-    needs = TownNeed.objects.for_user(request.user).select_related("town")
-    return needs.filter(round_id=round_id) if round_id else needs
+def need_list(request: HttpRequest, filters: Query[filter_query(RoundPartFilterForm)]):  # type: ignore[valid-type]
+    return selectors.need_list(user=request.user, **RoundPartFilterForm.strict(filter_data(filters)))
 
 
 @router.get(
     "/nominations", response=list[NominationOut], openapi_extra=api_scope(Nomination), summary="候选人"
 )
 @paginate(BoundedPagination, page_size=50)
-def nomination_list(request: HttpRequest, round_id: int | None = None):
-    nominations = Nomination.objects.for_user(request.user).select_related("expert__person", "organisation")
-    return nominations.filter(round_id=round_id) if round_id else nominations
+def nomination_list(request: HttpRequest, filters: Query[filter_query(RoundPartFilterForm)]):  # type: ignore[valid-type]
+    return selectors.nomination_list(user=request.user, **RoundPartFilterForm.strict(filter_data(filters)))
 
 
 @router.get(
     "/assignments", response=list[AssignmentOut], openapi_extra=api_scope(Assignment), summary="派驻安排"
 )
 @paginate(BoundedPagination, page_size=50)
-def assignment_list(request: HttpRequest, round_id: int | None = None):
-    assignments = Assignment.objects.for_user(request.user).select_related(
-        "need", "nomination__expert__person", "nomination__organisation"
-    )
-    return assignments.filter(round_id=round_id) if round_id else assignments
+def assignment_list(request: HttpRequest, filters: Query[filter_query(RoundPartFilterForm)]):  # type: ignore[valid-type]
+    return selectors.assignment_list(user=request.user, **RoundPartFilterForm.strict(filter_data(filters)))
 
 
 @router.post(
@@ -215,10 +210,8 @@ def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, DispatchR
     summary="提交乡镇需求",
 )
 def need_submit(request: HttpRequest, round_id: int, payload: NeedIn) -> tuple[int, TownNeed]:
-    dispatch_round = _visible(DispatchRound, request.user, round_id)
-    town = Division.objects.filter(code=payload.town_code).first()
-    if town is None:
-        raise Http404
+    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
+    town = _found(division_get(code=payload.town_code))
     need = services.need_submit(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -237,8 +230,8 @@ def need_submit(request: HttpRequest, round_id: int, payload: NeedIn) -> tuple[i
     summary="推荐候选人",
 )
 def nominate(request: HttpRequest, round_id: int, payload: NominationIn) -> tuple[int, Nomination]:
-    dispatch_round = _visible(DispatchRound, request.user, round_id)
-    expert = _visible(ExpertProfile, request.user, payload.expert_id)
+    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
+    expert = _found(expert_get(user=request.user, pk=payload.expert_id))
     nomination = services.nominate(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -258,7 +251,7 @@ def nominate(request: HttpRequest, round_id: int, payload: NominationIn) -> tupl
     summary="候选人短名单（含匹配理由）",
 )
 def need_shortlist(request: HttpRequest, need_id: int) -> list[dict[str, Any]]:
-    need = _visible(TownNeed, request.user, need_id)
+    need = _found(selectors.need_get(user=request.user, pk=need_id))
     return [
         {
             "nomination_id": p.nomination.pk,
@@ -275,7 +268,7 @@ def need_shortlist(request: HttpRequest, need_id: int) -> list[dict[str, Any]]:
 
 @router.post("/needs/{need_id}/ranking", openapi_extra=api_scope(TownNeed), summary="乡镇志愿（双向选择）")
 def need_ranking(request: HttpRequest, need_id: int, payload: RankingIn) -> dict[str, Any]:
-    need = _visible(TownNeed, request.user, need_id)
+    need = _found(selectors.need_get(user=request.user, pk=need_id))
     saved = services.town_rank(acting_user=request.user, need=need, nomination_ids=payload.nomination_ids)
     return {"ranking": [r.nomination_id for r in saved]}
 
@@ -286,7 +279,7 @@ def need_ranking(request: HttpRequest, need_id: int, payload: RankingIn) -> dict
     summary="候选人志愿（双向选择）",
 )
 def nomination_preferences(request: HttpRequest, nomination_id: int, payload: PreferenceIn) -> dict[str, Any]:
-    nomination = _visible(Nomination, request.user, nomination_id)
+    nomination = _found(selectors.nomination_get(user=request.user, pk=nomination_id))
     saved = services.candidate_prefer(
         acting_user=request.user, nomination=nomination, need_ids=payload.need_ids
     )
@@ -297,10 +290,8 @@ def nomination_preferences(request: HttpRequest, nomination_id: int, payload: Pr
     "/needs/{need_id}/constraints", openapi_extra=api_scope(TownNeed), summary="固定或禁止安排（省）"
 )
 def need_constraint(request: HttpRequest, need_id: int, payload: ConstraintIn) -> dict[str, Any]:
-    need = _visible(TownNeed, request.user, need_id)
-    nomination = Nomination.all_objects.filter(pk=payload.nomination_id, round=need.round).first()
-    if nomination is None:
-        raise Http404
+    need = _found(selectors.need_get(user=request.user, pk=need_id))
+    nomination = _found(selectors.round_nomination_get(need=need, pk=payload.nomination_id))
     saved = services.constraint_set(
         acting_user=request.user,
         need=need,
@@ -319,7 +310,7 @@ def need_constraint(request: HttpRequest, need_id: int, payload: ConstraintIn) -
     summary="求解最优派驻方案（省）",
 )
 def round_solve(request: HttpRequest, round_id: int, payload: SolveIn) -> dict[str, Any]:
-    dispatch_round = _visible(DispatchRound, request.user, round_id)
+    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
     return services.round_solve(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -335,7 +326,7 @@ def round_solve(request: HttpRequest, round_id: int, payload: SolveIn) -> dict[s
     summary="补充选派：只填空缺（省）",
 )
 def round_fill_gaps(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    dispatch_round = _visible(DispatchRound, request.user, round_id)
+    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
     return services.round_fill_gaps(acting_user=request.user, dispatch_round=dispatch_round)
 
 
@@ -343,7 +334,7 @@ def round_fill_gaps(request: HttpRequest, round_id: int) -> dict[str, Any]:
     "/rounds/{round_id}/publish", openapi_extra=api_scope(DispatchRound), summary="发布派驻方案（省）"
 )
 def round_publish(request: HttpRequest, round_id: int) -> dict[str, int]:
-    dispatch_round = _visible(DispatchRound, request.user, round_id)
+    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
     return {"published": services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)}
 
 
@@ -354,7 +345,7 @@ def round_publish(request: HttpRequest, round_id: int) -> dict[str, int]:
     summary="接受或谢绝派驻邀请（本人）",
 )
 def assignment_respond(request: HttpRequest, assignment_id: int, payload: RespondIn) -> Assignment:
-    assignment = _visible(Assignment, request.user, assignment_id)
+    assignment = _found(selectors.assignment_get(user=request.user, pk=assignment_id))
     return services.assignment_respond(
         acting_user=request.user, assignment=assignment, accept=payload.accept, note=payload.note
     )
@@ -367,7 +358,7 @@ def assignment_respond(request: HttpRequest, assignment_id: int, payload: Respon
     summary="退出、召回或撤销派驻（须填写原因）",
 )
 def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> Assignment:
-    assignment = _visible(Assignment, request.user, assignment_id)
+    assignment = _found(selectors.assignment_get(user=request.user, pk=assignment_id))
     return services.assignment_end(
         acting_user=request.user, assignment=assignment, status=payload.status, reason=payload.reason
     )
@@ -391,7 +382,7 @@ def assignment_unconfirmed(request: HttpRequest):
     summary="派出单位代为确认（书面或电话，须说明情况）",
 )
 def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: ConfirmForIn) -> Assignment:
-    assignment = _visible(Assignment, request.user, assignment_id)
+    assignment = _found(selectors.assignment_get(user=request.user, pk=assignment_id))
     return services.assignment_confirm_for(
         acting_user=request.user, assignment=assignment, via=payload.via, note=payload.note
     )
@@ -403,9 +394,7 @@ def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: Co
     summary="提醒尚未确认派驻的科技特派员及其派出单位（省、派出单位；每天一次）",
 )
 def assignment_remind(request: HttpRequest, assignment_id: int) -> dict[str, int]:
-    assignment = selectors.unconfirmed_list(user=request.user).filter(pk=assignment_id).first()
-    if assignment is None:
-        raise Http404
+    assignment = _found(selectors.unconfirmed_get(user=request.user, pk=assignment_id))
     return {"reminded": services.confirmation_remind(acting_user=request.user, assignments=[assignment])}
 
 

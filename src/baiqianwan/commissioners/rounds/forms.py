@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
+from baiqianwan.core.forms import FilterForm
 from baiqianwan.core.spreadsheets import (
     Column,
     SheetSchema,
@@ -19,6 +20,34 @@ from baiqianwan.supply.models import ExpertProfile
 from .models import FIELDS
 
 FIELD_CHOICES = [(f, f) for f in FIELDS]
+
+ID_MAX = 2**63 - 1  # the largest primary key the database holds; a larger filter is refused, not overflowed
+
+
+def id_filter(label: Any) -> forms.IntegerField:
+    """A filter on a record's id (``team_id``, ``round_id`` …), as the sub-apps' lists name them."""
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=ID_MAX)
+
+
+def _place_filter(label: Any, digits: int, invalid: Any) -> forms.RegexField:
+    """A filter on where a record lies: the first ``digits`` digits of a division code."""
+    return forms.RegexField(
+        label=label, required=False, regex=rf"^\d{{{digits}}}$", error_messages={"invalid": invalid}
+    )
+
+
+def city_filter() -> forms.RegexField:
+    return _place_filter(gettext_lazy("地市"), 4, gettext_lazy("请填写 4 位地市代码，如 4414"))
+
+
+def county_filter() -> forms.RegexField:
+    return _place_filter(gettext_lazy("县（市、区）"), 6, gettext_lazy("请填写 6 位县级代码，如 441426"))
+
+
+class RoundPartFilterForm(FilterForm):
+    """The filter of a round's needs, nominations and appointments over the API."""
+
+    round_id = id_filter(gettext_lazy("选派批次"))
 
 
 class RoundForm(forms.Form):

@@ -24,6 +24,7 @@ from .models import (
     CandidatePreference,
     DispatchRound,
     Nomination,
+    PlanConstraint,
     RoundStatus,
     Team,
     TownNeed,
@@ -364,3 +365,134 @@ def unconfirmed_list(*, user: Any) -> QuerySet[Assignment]:
         )
         .order_by("started_on", "need__town_id", "-leader", "pk")
     )
+
+
+# ---- the round's records as a user sees them ---------------------------------------------------
+
+ASSIGNMENT_RELATED = ("need__town", "nomination__expert__person", "nomination__organisation")
+
+
+def round_list(*, user: Any, with_counts: bool = False) -> QuerySet[DispatchRound]:
+    """The rounds a user may see, newest first; ``with_counts`` counts each one's needs and nominations
+    (``need_count``, ``nomination_count``)."""
+    rounds = DispatchRound.objects.for_user(user).order_by("-created_at")
+    if with_counts:
+        rounds = rounds.annotate(
+            need_count=Count("needs", distinct=True), nomination_count=Count("nominations", distinct=True)
+        )
+    return rounds
+
+
+def round_get(*, user: Any, pk: int) -> DispatchRound | None:
+    return DispatchRound.objects.for_user(user).filter(pk=pk).first()
+
+
+def need_list(*, user: Any, round_id: int | None = None) -> QuerySet[TownNeed]:
+    needs = TownNeed.objects.for_user(user).select_related("town")
+    return needs.filter(round_id=round_id) if round_id else needs
+
+
+def need_get(*, user: Any, pk: int) -> TownNeed | None:
+    return TownNeed.objects.for_user(user).select_related("round", "town").filter(pk=pk).first()
+
+
+def need_changeable(*, user: Any, need: TownNeed) -> bool:
+    """Whether the need lies in the part of the map the user may change (the town's own ranking)."""
+    return TownNeed.objects.for_user(user, "change").filter(pk=need.pk).exists()
+
+
+def nomination_list(*, user: Any, round_id: int | None = None) -> QuerySet[Nomination]:
+    nominations = Nomination.objects.for_user(user).select_related("expert__person", "organisation")
+    return nominations.filter(round_id=round_id) if round_id else nominations
+
+
+def nomination_get(*, user: Any, pk: int) -> Nomination | None:
+    return nomination_list(user=user).select_related("round").filter(pk=pk).first()
+
+
+def round_nomination_get(*, need: TownNeed, pk: int) -> Nomination | None:
+    """A candidate of the round of a need the caller has found within the user's scope: whoever may
+    act on the need (the province pinning or forbidding) may name any candidate of its round."""
+    return Nomination.all_objects.filter(pk=pk, round=need.round_id).first()
+
+
+def assignment_list(*, user: Any, round_id: int | None = None) -> QuerySet[Assignment]:
+    assignments = Assignment.objects.for_user(user).select_related(*ASSIGNMENT_RELATED)
+    return assignments.filter(round_id=round_id) if round_id else assignments
+
+
+def assignment_get(*, user: Any, pk: int) -> Assignment | None:
+    return Assignment.objects.for_user(user).filter(pk=pk).first()
+
+
+def round_assignments(
+    *, user: Any, dispatch_round: DispatchRound, holding: bool = False
+) -> QuerySet[Assignment]:
+    """The round's appointments the user sees, by town, the leader first; ``holding``: only those
+    who hold a slot (the hand-made plan sheet)."""
+    assignments = assignment_list(user=user, round_id=dispatch_round.pk)
+    if holding:
+        return assignments.filter(status__in=HOLDING)
+    return assignments.order_by("need__town_id", "-leader", "status")
+
+
+def round_constraints(*, dispatch_round: DispatchRound) -> QuerySet[PlanConstraint]:
+    return dispatch_round.constraints.select_related(
+        "need__town", "nomination__expert__person", "nomination__organisation"
+    )
+
+
+def round_has_proposals(*, dispatch_round: DispatchRound) -> bool:
+    """Whether the round has a plan waiting to be published."""
+    return dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists()
+
+
+def need_rankings(*, need: TownNeed) -> dict[int, int]:
+    """The town's ranking: nomination id -> the rank the town gave it."""
+    return {r.nomination_id: r.rank for r in need.rankings.all()}
+
+
+def need_constraints(*, need: TownNeed) -> dict[int, PlanConstraint]:
+    """The pins and forbids on the need, by nomination id."""
+    return {c.nomination_id: c for c in PlanConstraint.all_objects.filter(need=need)}
+
+
+def constraint_get(*, need: TownNeed, nomination: Nomination) -> PlanConstraint | None:
+    return PlanConstraint.all_objects.filter(need=need, nomination=nomination).first()
+
+
+def need_assignments(*, need: TownNeed) -> QuerySet[Assignment]:
+    return need.assignments.select_related("nomination__expert__person").order_by("-leader", "status")
+
+
+def team_slots(*, need: TownNeed) -> list[tuple[bool, Assignment | None]]:
+    """The team's slots in order, the leader slot first, each with whoever holds it (or nobody)."""
+    holders = list(
+        need.assignments.filter(status__in=HOLDING)
+        .select_related("nomination__expert__person", "nomination__organisation")
+        .order_by("-leader", "pk")
+    )
+    leader = next((a for a in holders if a.leader), None)
+    members = [a for a in holders if not a.leader]
+    slots: list[tuple[bool, Assignment | None]] = [(True, leader)]
+    slots += [
+        (False, members[i] if i < len(members) else None) for i in range(max(need.slots - 1, len(members)))
+    ]
+    return slots
+
+
+def nomination_fitting_needs(*, nomination: Nomination) -> list[tuple[TownNeed, int | None]]:
+    """The towns of the round whose fields the candidate covers, with the candidate's own ranks,
+    ranked ones first in their order."""
+    ranks = {p.need_id: p.rank for p in nomination.preferences.all()}
+    fitting = [
+        (need, ranks.get(need.pk))
+        for need in nomination.round.needs.select_related("town")
+        if set(need.fields) & set(nomination.fields)
+    ]
+    fitting.sort(key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].town_id))
+    return fitting
+
+
+def unconfirmed_get(*, user: Any, pk: int) -> Assignment | None:
+    return unconfirmed_list(user=user).filter(pk=pk).first()

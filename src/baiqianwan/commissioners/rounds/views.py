@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,20 +27,17 @@ from baiqianwan.core.spreadsheets import (
 from . import models, rules, selectors, services
 from .forms import MANUAL_PLAN, NeedForm, NominationForm, RoundForm
 from .models import (
-    Assignment,
     AssignmentStatus,
     ConfirmedVia,
     ConstraintKind,
     DispatchRound,
-    Nomination,
-    PlanConstraint,
     RoundStatus,
     TownNeed,
 )
 
 
 def _round(request: HttpRequest, round_id: int) -> DispatchRound:
-    dispatch_round = DispatchRound.objects.for_user(request.user).filter(pk=round_id).first()
+    dispatch_round = selectors.round_get(user=request.user, pk=round_id)
     if dispatch_round is None:
         raise Http404(gettext("找不到该批次"))
     return dispatch_round
@@ -67,13 +63,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("commissioners:round", created.pk)
-    rounds = (
-        DispatchRound.objects.for_user(request.user)
-        .annotate(
-            need_count=Count("needs", distinct=True), nomination_count=Count("nominations", distinct=True)
-        )
-        .order_by("-created_at")
-    )
+    rounds = selectors.round_list(user=request.user, with_counts=True)
     return render(request, "commissioners/rounds.html", {"rounds": rounds, "form": form})
 
 
@@ -91,18 +81,9 @@ def _round_page(
     status: int = 200,
 ) -> HttpResponse:
     """The round page; a refused need or nomination comes back in its form, as typed, with why."""
-    needs = TownNeed.objects.for_user(request.user).filter(round=dispatch_round).select_related("town")
-    nominations = (
-        Nomination.objects.for_user(request.user)
-        .filter(round=dispatch_round)
-        .select_related("expert__person", "organisation")
-    )
-    assignments = list(
-        Assignment.objects.for_user(request.user)
-        .filter(round=dispatch_round)
-        .select_related("need__town", "nomination__expert__person", "nomination__organisation")
-        .order_by("need__town_id", "-leader", "status")
-    )
+    needs = selectors.need_list(user=request.user, round_id=dispatch_round.pk)
+    nominations = selectors.nomination_list(user=request.user, round_id=dispatch_round.pk)
+    assignments = list(selectors.round_assignments(user=request.user, dispatch_round=dispatch_round))
     serving = selectors.serving_team_list(user=request.user, dispatch_round=dispatch_round)
     candidates = (
         selectors.candidate_options(user=request.user, dispatch_round=dispatch_round)
@@ -128,9 +109,7 @@ def _round_page(
             "own_team": serving[0] if own_town and serving else None,
             "result": dispatch_round.result,
             "constraints": (
-                dispatch_round.constraints.select_related(
-                    "need__town", "nomination__expert__person", "nomination__organisation"
-                )
+                selectors.round_constraints(dispatch_round=dispatch_round)
                 if rules.can_manage_rounds(request.user)
                 else []
             ),
@@ -142,7 +121,7 @@ def _round_page(
                 (gettext("双向选择"), dispatch_round.choices_due),
             ],
             "today": timezone.localdate(),
-            "has_proposals": dispatch_round.assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
+            "has_proposals": selectors.round_has_proposals(dispatch_round=dispatch_round),
             "holding": models.HOLDING,
         },
         status=status,
@@ -304,9 +283,7 @@ def manual_plan_template(request: HttpRequest, round_id: int) -> HttpResponse:
             a.nomination.organisation.name,
             gettext("是") if a.leader else gettext("否"),
         )
-        for a in Assignment.objects.for_user(request.user)
-        .filter(round=dispatch_round, status__in=models.HOLDING)
-        .select_related("need__town", "nomination__expert__person", "nomination__organisation")
+        for a in selectors.round_assignments(user=request.user, dispatch_round=dispatch_round, holding=True)
     ]
     return xlsx_response(
         write_workbook(MANUAL_PLAN, rows, template=not rows),
@@ -333,7 +310,7 @@ def _back(request: HttpRequest, default: str) -> str:
 
 
 def _need(request: HttpRequest, need_id: int) -> TownNeed:
-    need = TownNeed.objects.for_user(request.user).select_related("round", "town").filter(pk=need_id).first()
+    need = selectors.need_get(user=request.user, pk=need_id)
     if need is None:
         raise Http404(gettext("找不到该乡镇需求"))
     return need
@@ -353,8 +330,8 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             messages.success(request, gettext("已保存 {len} 个志愿。").format(len=len(ranked)))
         return redirect("commissioners:need", need.pk)
     candidates = selectors.shortlist(need, top=20)
-    ranks = {r.nomination_id: r.rank for r in need.rankings.all()}
-    constraints = {c.nomination_id: c for c in PlanConstraint.all_objects.filter(need=need)}
+    ranks = selectors.need_rankings(need=need)
+    constraints = selectors.need_constraints(need=need)
     return render(
         request,
         "commissioners/need.html",
@@ -366,29 +343,11 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
                 (c, ranks.get(c.nomination.pk), constraints.get(c.nomination.pk)) for c in candidates
             ],
             "can_rank": need.round.status != "published"
-            and TownNeed.objects.for_user(request.user, "change").filter(pk=need.pk).exists(),
-            "assignments": need.assignments.select_related("nomination__expert__person").order_by(
-                "-leader", "status"
-            ),
-            "team_slots": _team_slots(need),
+            and selectors.need_changeable(user=request.user, need=need),
+            "assignments": selectors.need_assignments(need=need),
+            "team_slots": selectors.team_slots(need=need),
         },
     )
-
-
-def _team_slots(need: TownNeed) -> list[tuple[bool, Assignment | None]]:
-    """The team's slots in order, the leader slot first, each with whoever holds it (or nobody)."""
-    holders = list(
-        need.assignments.filter(status__in=models.HOLDING)
-        .select_related("nomination__expert__person", "nomination__organisation")
-        .order_by("-leader", "pk")
-    )
-    leader = next((a for a in holders if a.leader), None)
-    members = [a for a in holders if not a.leader]
-    slots: list[tuple[bool, Assignment | None]] = [(True, leader)]
-    slots += [
-        (False, members[i] if i < len(members) else None) for i in range(max(need.slots - 1, len(members)))
-    ]
-    return slots
 
 
 @login_required
@@ -402,14 +361,12 @@ def constraint_action(request: HttpRequest, need_id: int) -> HttpResponse:
         kind, picked = str(request.POST.get("kind", "")), str(request.POST.get("nomination", ""))
     leader = kind == "leader" or request.POST.get("leader") == "1"
     kind = "pin" if kind == "leader" else kind
-    nomination = (
-        Nomination.all_objects.filter(pk=int(picked), round=need.round).first() if picked.isdigit() else None
-    )
+    nomination = selectors.round_nomination_get(need=need, pk=int(picked)) if picked.isdigit() else None
     try:
         if nomination is None:
             raise ValidationError(gettext("找不到该候选人"))
         if kind == "clear":
-            existing = PlanConstraint.all_objects.filter(need=need, nomination=nomination).first()
+            existing = selectors.constraint_get(need=need, nomination=nomination)
             if existing is not None:
                 services.constraint_clear(acting_user=request.user, constraint=existing)
         else:
@@ -437,12 +394,7 @@ def constraint_action(request: HttpRequest, need_id: int) -> HttpResponse:
 @login_required
 def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     """The candidate's side of 双向选择: the towns they would serve, in order."""
-    nomination = (
-        Nomination.objects.for_user(request.user)
-        .select_related("round", "expert__person", "organisation")
-        .filter(pk=nomination_id)
-        .first()
-    )
+    nomination = selectors.nomination_get(user=request.user, pk=nomination_id)
     if nomination is None:
         raise Http404(gettext("找不到该候选人"))
     if request.method == "POST":
@@ -454,20 +406,13 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
         else:
             messages.success(request, gettext("已保存 {len} 个志愿乡镇。").format(len=len(ranked)))
         return redirect("commissioners:nomination", nomination.pk)
-    ranks = {p.need_id: p.rank for p in nomination.preferences.all()}
-    fitting = [
-        (need, ranks.get(need.pk))
-        for need in nomination.round.needs.select_related("town")
-        if set(need.fields) & set(nomination.fields)
-    ]
-    fitting.sort(key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].town_id))
     return render(
         request,
         "commissioners/nomination.html",
         {
             "nomination": nomination,
             "round": nomination.round,
-            "needs": fitting,
+            "needs": selectors.nomination_fitting_needs(nomination=nomination),
             "can_prefer": nomination.round.status != "published"
             and rules.can_prefer(request.user, nomination),
         },
@@ -477,7 +422,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> HttpResponse:
-    assignment = Assignment.objects.for_user(request.user).filter(pk=assignment_id).first()
+    assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
     if assignment is None:
         raise Http404(gettext("找不到该派驻安排"))
     reason = str(request.POST.get("reason", ""))
@@ -547,7 +492,7 @@ def confirmation_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirmation_confirm(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """The unit records the appointee's answer for them; a refusal comes back as typed."""
-    assignment = selectors.unconfirmed_list(user=request.user).filter(pk=assignment_id).first()
+    assignment = selectors.unconfirmed_get(user=request.user, pk=assignment_id)
     if assignment is None:
         raise Http404(gettext("找不到该待确认的派驻"))
     via, note = str(request.POST.get("via", "")), str(request.POST.get("note", ""))
@@ -575,7 +520,7 @@ def confirmation_remind(request: HttpRequest) -> HttpResponse:
     picked = str(request.POST.get("assignment", ""))
     if picked:
         found = (
-            selectors.unconfirmed_list(user=request.user).filter(pk=int(picked)).first()
+            selectors.unconfirmed_get(user=request.user, pk=int(picked))
             if picked.isdigit() and len(picked) < 12
             else None
         )

@@ -6,16 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
-from baiqianwan.core.schemas import OMITTED, operation_ids_keep
+from baiqianwan.core.schemas import OMITTED, filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
 
 from ..rounds.models import Team, Workstation
 from . import selectors, services
+from .forms import TeamFilterForm, WorkstationFilterForm
 
 router = Router(tags=["科技特派员团队与服务日志"])
 
@@ -188,8 +189,8 @@ def _team_detail(team: Team) -> _TeamDetail:
 
 @router.get("/teams", response=list[TeamOut], openapi_extra=api_scope(Team), summary="科技特派员团队")
 @paginate(BoundedPagination, page_size=20)
-def team_list(request: HttpRequest, city: str = "", county: str = "", q: str = ""):
-    return selectors.team_list(user=request.user, city=city, county=county, q=q)
+def team_list(request: HttpRequest, filters: Query[filter_query(TeamFilterForm)]):  # type: ignore[valid-type]
+    return selectors.team_list(user=request.user, **TeamFilterForm.strict(filter_data(filters)))
 
 
 @router.get(
@@ -232,8 +233,8 @@ def team_workstation(request: HttpRequest, team_id: int, payload: TeamWorkstatio
     "/workstations", response=list[WorkstationOut], openapi_extra=api_scope(Workstation), summary="工作站"
 )
 @paginate(BoundedPagination, page_size=20)
-def workstation_list(request: HttpRequest, q: str = "", city: str = "", county: str = ""):
-    return selectors.workstation_list(user=request.user, q=q, city=city, county=county)
+def workstation_list(request: HttpRequest, filters: Query[filter_query(WorkstationFilterForm)]):  # type: ignore[valid-type]
+    return selectors.workstation_list(user=request.user, **WorkstationFilterForm.strict(filter_data(filters)))
 
 
 @router.post(

@@ -8,11 +8,29 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.core.forms import FilterForm
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.widgets import DivisionField
 
 from ..fieldwork.forms import DATE_INPUT
+from ..rounds.forms import city_filter, county_filter
+
+
+class TeamFilterForm(FilterForm):
+    """The filters of the team list and the API's list of teams."""
+
+    city = city_filter()
+    county = county_filter()
+    q = forms.CharField(label=_("乡镇或团队名称"), required=False, max_length=40)
+
+
+class WorkstationFilterForm(FilterForm):
+    """The filters of the 工作站 list and the API's list of 工作站."""
+
+    q = forms.CharField(label=_("名称、乡镇、依托单位或地址"), required=False, max_length=40)
+    city = city_filter()
+    county = county_filter()
 
 
 class WorkstationForm(forms.Form):

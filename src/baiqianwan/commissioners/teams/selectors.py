@@ -189,6 +189,12 @@ def team_list(*, user: Any, city: str = "", county: str = "", q: str = "") -> Qu
     return teams.order_by("town_id", "pk")
 
 
+def team_choices(*, user: Any) -> QuerySet[Team]:
+    """The teams the user sees, by town, for a form's choice of team."""
+    visible = Team.objects.for_user(user).values("pk")  # the member paths join assignments
+    return Team.all_objects.filter(pk__in=visible).select_related("town").order_by("town_id")
+
+
 def team_get(*, user: Any, pk: int) -> Team | None:
     return team_list(user=user).filter(pk=pk).first()
 
@@ -263,6 +269,19 @@ def workstation_list(*, user: Any, q: str = "", city: str = "", county: str = ""
             | Q(address__icontains=words)
         )
     return workstations.order_by("town_id", "name")
+
+
+def workstation_choices(*, user: Any, town_code: str) -> QuerySet[Workstation]:
+    """The town's 工作站 the user may link a team to."""
+    return Workstation.objects.for_user(user, "change").filter(town_id=town_code)
+
+
+def workstation_teams(*, workstations: Iterable[Workstation]) -> dict[int, list[Team]]:
+    """The teams linked to each of these 工作站 (already found within the user's scope), oldest first."""
+    linked: dict[int, list[Team]] = {}
+    for team in Team.all_objects.filter(workstation__in=list(workstations)).order_by("started_on"):
+        linked.setdefault(team.workstation_id or 0, []).append(team)
+    return linked
 
 
 def workstation_get(*, user: Any, pk: int, action: Action = "view") -> Workstation | None:

@@ -18,9 +18,9 @@ from baiqianwan.core.forms import add_service_errors
 
 from ..fieldwork import models as fieldwork_models
 from ..fieldwork import selectors as fieldwork_selectors
-from ..rounds.models import Team, Workstation
+from ..rounds.models import Team
 from . import rules, selectors, services
-from .forms import WorkstationForm
+from .forms import TeamFilterForm, WorkstationFilterForm, WorkstationForm
 
 
 def _int(value: Any) -> int | None:
@@ -38,14 +38,11 @@ def _team(request: HttpRequest, team_id: int) -> Team:
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    filters = {
-        "city": str(request.GET.get("city", ""))[:4],
-        "county": str(request.GET.get("county", ""))[:6],
-        "q": str(request.GET.get("q", "")).strip()[:40],
-    }
+    filter_form = TeamFilterForm(request.GET or None)
+    filters = filter_form.values()
     found = selectors.team_list(user=user, **filters)
     page = Paginator(found, 20).get_page(request.GET.get("page"))
-    cities, counties = selectors.team_filter_places(user=user, city=filters["city"])
+    cities, counties = selectors.team_filter_places(user=user, city=filters.get("city", ""))
     return render(
         request,
         "commissioners/teams.html",
@@ -53,6 +50,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": selectors.team_rows(list(page.object_list)),
             "filters": filters,
+            "filter_form": filter_form,
             "cities": cities,
             "counties": counties,
             "can_log": fieldwork_selectors.loggable_assignments(user=user).exists(),
@@ -89,10 +87,10 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             if can_lead
             else [],
             "can_link": can_link,
-            "workstations": Workstation.objects.for_user(user, "change").filter(town_id=team.town_id)
+            "workstations": selectors.workstation_choices(user=user, town_code=team.town_id)
             if can_link
             else [],
-            "mine": fieldwork_selectors.loggable_assignments(user=user).filter(need_id=team.need_id).first(),
+            "mine": fieldwork_selectors.loggable_assignment_get(user=user, need_id=team.need_id),
         },
     )
 
@@ -140,17 +138,12 @@ def team_workstation(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 def workstation_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    filters = {
-        "q": str(request.GET.get("q", "")).strip()[:40],
-        "city": str(request.GET.get("city", ""))[:4],
-        "county": str(request.GET.get("county", ""))[:6],
-    }
+    filter_form = WorkstationFilterForm(request.GET or None)
+    filters = filter_form.values()
     found = selectors.workstation_list(user=user, **filters)
     page = Paginator(found, 20).get_page(request.GET.get("page"))
-    linked: dict[int, list[Team]] = {}
-    for t in Team.all_objects.filter(workstation__in=list(page.object_list)).order_by("started_on"):
-        linked.setdefault(t.workstation_id or 0, []).append(t)
-    cities, counties = selectors.workstation_filter_places(user=user, city=filters["city"])
+    linked = selectors.workstation_teams(workstations=list(page.object_list))
+    cities, counties = selectors.workstation_filter_places(user=user, city=filters.get("city", ""))
     return render(
         request,
         "commissioners/workstations.html",
@@ -158,6 +151,7 @@ def workstation_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(w, linked.get(w.pk, [])) for w in page.object_list],
             "filters": filters,
+            "filter_form": filter_form,
             "cities": cities,
             "counties": counties,
             "can_create": rules.can_register_workstation(user),
