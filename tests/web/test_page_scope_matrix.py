@@ -78,6 +78,11 @@ RECORD_PARAMETERS = {
     "application_id": "calls.Application",
     "objection_id": "calls.Objection",
 }
+# The same parameter name meaning another model on some pages, by URL name.
+ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
+    "reviews:task": {"assignment_id": "reviews.ReviewAssignment"},
+    "reviews:decline": {"assignment_id": "reviews.ReviewAssignment"},
+}
 # Path parameters filled by the records this file adds (attachments, photos, tokens).
 EXTRA_PARAMETERS = ("attachment_id", "photo_id", "token_id")
 # Parameters that name a division of each side, by URL name.
@@ -130,6 +135,9 @@ NOT_EXERCISED: dict[str, str] = {
     # attachment_id here names a demand's file; tests/calls/test_pages.py downloads side A's
     # application file and sees 湛江's bureau refused.
     "calls/applications/<int:application_id>/files/<int:attachment_id>/": "application files: tests/calls",
+    # The same for the files an expert reads: tests/reviews/test_pages.py serves them to the
+    # assigned expert only.
+    "reviews/tasks/<int:assignment_id>/files/<int:attachment_id>/": "review files: tests/reviews",
 }
 
 # Patterns checked for the side they refuse and the records they hide, but that no role reaches
@@ -183,7 +191,10 @@ def pages_world(
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         plan_load()
         world = module_world
-        for model in RECORD_PARAMETERS.values():
+        for model in [
+            *RECORD_PARAMETERS.values(),
+            *(m for own in ROUTE_RECORD_PARAMETERS.values() for m in own.values()),
+        ]:
             _records(model, world)
         demands = _records("demands.Demand", world)
         logs = _team_records(world)["commissioners.ServiceLog"]
@@ -245,7 +256,10 @@ def _kwargs(
     for parameter in names:
         if parameter in a:
             continue
-        if parameter in RECORD_PARAMETERS:
+        own = ROUTE_RECORD_PARAMETERS.get(name, {})
+        if parameter in own:
+            pair = _records(own[parameter], world)
+        elif parameter in RECORD_PARAMETERS:
             pair = _records(RECORD_PARAMETERS[parameter], world)
         elif parameter in EXTRA_PARAMETERS:
             pair = world[parameter]
