@@ -64,7 +64,7 @@ def call_list(*, user: Any, q: str = "", status: str = "", year: int | None = No
         calls = calls.filter(status=status)
     if year:
         calls = calls.filter(year=year)
-    return calls
+    return calls.order_by("-year", "-opens_at", "-id")
 
 
 def call_get(*, user: Any, call_id: Any) -> Call | None:
