@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.files import FILE_KINDS, check_upload
@@ -543,7 +544,7 @@ STEPS: dict[str, Step] = {
         frozenset({ApplicationStatus.SUBMITTED}),
         ApplicationStatus.RECOMMENDED,
         rules.can_recommend,
-        _("推荐"),
+        pgettext_lazy("application", "推荐"),
     ),
     "return": Step(
         frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED}),
