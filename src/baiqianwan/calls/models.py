@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from baiqianwan.core.models import TimeStampedModel, VersionedDefinition
 from baiqianwan.core.scope import ScopedModel
@@ -232,7 +233,7 @@ class ApplicationAttachment(TimeStampedModel):
 class EventAction(models.TextChoices):
     CREATE = "create", _("创建草稿")
     SUBMIT = "submit", _("提交")
-    RECOMMEND = "recommend", _("推荐")
+    RECOMMEND = "recommend", pgettext_lazy("application", "推荐")
     RETURN = "return", _("退回修改")
     DECLINE = "decline", _("不予推荐")
     ACCEPT = "accept", _("形式审查通过")

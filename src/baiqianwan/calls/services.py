@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.concurrency import version_check
@@ -543,7 +543,7 @@ STEPS: dict[str, Step] = {
         frozenset({ApplicationStatus.SUBMITTED}),
         ApplicationStatus.RECOMMENDED,
         rules.can_recommend,
-        _("推荐"),
+        pgettext_lazy("application", "推荐"),
     ),
     "return": Step(
         frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED}),

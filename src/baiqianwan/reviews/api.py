@@ -370,9 +370,7 @@ def assignments_make(request: HttpRequest, call_id: int) -> Any:
     return services.assignments_make(acting_user=request.user, call_id=call.pk)
 
 
-@router.get(
-    "/calls/{call_id}/rounds", response=list[RoundOut], openapi_extra=CALLS, summary="分配记录"
-)
+@router.get("/calls/{call_id}/rounds", response=list[RoundOut], openapi_extra=CALLS, summary="分配记录")
 @paginate(BoundedPagination, page_size=20)
 def round_list(request: HttpRequest, call_id: int) -> Any:
     return selectors.rounds(call=_call(request, call_id))
@@ -406,9 +404,7 @@ def reviewer_list(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get(
-    "/calls/{call_id}/conflicts", response=list[ConflictOut], openapi_extra=CALLS, summary="回避关系"
-)
+@router.get("/calls/{call_id}/conflicts", response=list[ConflictOut], openapi_extra=CALLS, summary="回避关系")
 @paginate(BoundedPagination, page_size=50)
 def conflict_list(request: HttpRequest, call_id: int) -> Any:
     return selectors.conflicts(call=_call(request, call_id))

@@ -54,6 +54,26 @@ class ResultRow:
     grade: str = ""
 
 
+def _statistic_labels() -> dict[str, str]:
+    return {
+        "mean": gettext("平均分"),
+        "median": gettext("中位数"),
+        "trimmed_mean": gettext("去掉最高最低后的平均分"),
+        "normalised": gettext("按专家尺度校正后的平均分"),
+    }
+
+
+def _ranking_wording() -> dict[str, str]:
+    """The ranking's explanations in the language in use (the engine's WORDING, translated)."""
+    return {
+        "preferred_first": gettext("，与 {others} 同分，{preferred}同分优先"),
+        "preferred_other": gettext("，与 {others} 同分，对方为{preferred}，同分优先"),
+        "shared": gettext("；与 {others} 同分并列"),
+        "and_more": gettext("{names} 等 {n} 项"),
+        "separator": gettext("、"),
+    }
+
+
 def results(*, call: Call, statistic: str | None = None, normalise: bool = False) -> list[ResultRow]:
     """Every application with submitted sheets, ranked by the call type's statistic (or the one
     asked for), 粤东西北 first among equals where the call type says so."""
@@ -83,6 +103,9 @@ def results(*, call: Call, statistic: str | None = None, normalise: bool = False
             by=statistic,
             preferred=preferred,
             names={pk: f"“{a.title}”" for pk, a in applications.items()},
+            preferred_label=gettext("粤东西北创新团队"),
+            labels=_statistic_labels(),
+            wording=_ranking_wording(),
         )
     ]
 

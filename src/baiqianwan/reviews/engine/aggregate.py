@@ -23,6 +23,15 @@ STATISTIC_LABELS = {
     "trimmed_mean": "去掉最高最低后的平均分",
     "normalised": "按专家尺度校正后的平均分",
 }
+# How a ranking explains itself; the platform passes the words of the language in use.
+WORDING = {
+    "score": "{statistic} {value}",
+    "preferred_first": "，与 {others} 同分，{preferred}同分优先",
+    "preferred_other": "，与 {others} 同分，对方为{preferred}，同分优先",
+    "shared": "；与 {others} 同分并列",
+    "and_more": "{names} 等 {n} 项",
+    "separator": "、",
+}
 # Scores equal to two decimals are equal: that is how they are shown and published.
 TIE_DECIMALS = 2
 
@@ -135,10 +144,13 @@ def rank(
     preferred: Collection[Any] = (),
     preferred_label: str = "粤东西北创新团队",
     names: Mapping[Any, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    wording: Mapping[str, str] | None = None,
 ) -> list[Ranked]:
     """Order by the chosen statistic, highest first. Among applications with the same score (to two
     decimals) the `preferred` ones come first and the explanation says so; a tie the rule does not
-    break shares its position. `names` says how explanations name the others (ids by default)."""
+    break shares its position. `names` says how explanations name the others (ids by default);
+    `labels` and `wording` replace STATISTIC_LABELS and WORDING (another language's words)."""
     if by not in STATISTICS:
         raise ValueError(f"排序依据须是 {'、'.join(STATISTICS)} 之一")
     preferred = set(preferred)
@@ -146,7 +158,8 @@ def rank(
     rows.sort(key=lambda row: (-row[0], row[1] not in preferred, str(row[1])))
 
     ranked: list[Ranked] = []
-    label = STATISTIC_LABELS[by]
+    label = {**STATISTIC_LABELS, **(labels or {})}[by]
+    words = {**WORDING, **(wording or {})}
     for value, group in itertools.groupby(rows, key=lambda row: row[0]):
         members = [application for _, application in group]
         first = [a for a in members if a in preferred]
@@ -155,18 +168,18 @@ def rank(
         for tier, (mine, others) in enumerate(((first, rest), (rest, first))):
             position = start + (len(first) if tier else 0)
             for application in mine:
-                explanation = f"{label} {value:.2f}"
+                explanation = words["score"].format(statistic=label, value=f"{value:.2f}")
                 equals = [a for a in mine if a != application]
-                if others and tier == 0:
-                    explanation += f"，与 {_names(others, names)} 同分，{preferred_label}同分优先"
-                elif others:
-                    explanation += f"，与 {_names(others, names)} 同分，对方为{preferred_label}，同分优先"
+                if others:
+                    explanation += words["preferred_other" if tier else "preferred_first"].format(
+                        others=_names(others, names, words), preferred=preferred_label
+                    )
                 if equals:
-                    explanation += f"；与 {_names(equals, names)} 同分并列"
+                    explanation += words["shared"].format(others=_names(equals, names, words))
                 ranked.append(Ranked(position, application, value, explanation))
     return ranked
 
 
-def _names(applications: list[Any], names: Mapping[Any, str] | None) -> str:
-    shown = "、".join((names or {}).get(a, str(a)) for a in applications[:3])
-    return shown + (f" 等 {len(applications)} 项" if len(applications) > 3 else "")
+def _names(applications: list[Any], names: Mapping[Any, str] | None, words: Mapping[str, str]) -> str:
+    shown = words["separator"].join((names or {}).get(a, str(a)) for a in applications[:3])
+    return words["and_more"].format(names=shown, n=len(applications)) if len(applications) > 3 else shown
