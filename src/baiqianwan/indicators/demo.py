@@ -1,4 +1,4 @@
-"""Demo indicator data: the county and town returns of 2021–2025, brought in as history, then published.
+"""Demo indicator data: the county and town returns of 2021–2025 as history, and the period open now.
 
 Values follow Guangdong's pattern: the 珠三角 (above all 广州 and 深圳 districts) far ahead on R&D,
 high-tech enterprises and technology contracts; 粤东粤西粤北 lower but growing faster, with more
@@ -6,9 +6,16 @@ commissioners and more farmers trained. Every value satisfies the system's valid
 unit draws from its own seeded generator, so any subset gives the same numbers as the whole
 province.
 
-Those years were reported and approved before the platform: ``history_import`` loads their returns
-as a data migration (approved, one “历史数据导入” event each), then the five years are published
-through ``result_publish``. 2026 stays empty for users to fill in. Re-running adds nothing.
+Two parts, told apart on every return's record:
+
+- ``history_import``: 2021–2025 were reported and approved before the platform; their returns are
+  loaded as a data migration (approved, one “历史数据导入” event each), then the five years are
+  published through ``result_publish``.
+- ``current_period_demo``: the period open now, in 大埔县 and 英德市, goes through the collection
+  services with the demo accounts (save, submit, approve, return), so it obeys every rule the
+  demo shows: validation, the approval chain, who may review, period locks.
+
+Re-running adds nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -29,10 +38,13 @@ from baiqianwan.regions.models import Division
 
 from .collection.models import Submission, SubmissionEvent, SubmissionStatus
 from .collection.rules import chain_for
+from .collection.selectors import periods_recent, previous_values
+from .collection.services import submission_approve, submission_return, submission_save, submission_submit
 from .definitions.models import MONITORING_SYSTEM as DEFAULT_SYSTEM
 from .definitions.models import DataSet
-from .definitions.selectors import current_system
+from .definitions.selectors import current_system, lock_date
 from .definitions.services import datasets_ensure_defaults, system_load_shipped
+from .engine import IndicatorSystem
 from .results.models import PublishedResult
 from .results.services import result_publish
 
@@ -512,9 +524,11 @@ def _monitoring_history(prefix: str, datasets: dict[str, DataSet]) -> list[Submi
 
 
 @transaction.atomic
-def demo_indicators(*, prefix: str = "", publish: bool = True) -> dict[str, int]:
-    """The 2021–2025 returns of every county and town under ``prefix`` (all of Guangdong by default),
-    imported as history, then the five years published. Returns counts of what was added."""
+def demo_indicators(*, prefix: str = "", publish: bool = True, current: bool = True) -> dict[str, int]:
+    """The indicator demo for every county and town under ``prefix`` (all of Guangdong by default):
+    the 2021–2025 returns imported as history, those five years published, then (``current``) the
+    period open now worked through the services by the demo accounts (``current_period_demo``).
+    Returns counts of what was added."""
     try:
         version, _ = current_system(DEFAULT_SYSTEM)
     except ValidationError:
@@ -534,4 +548,119 @@ def demo_indicators(*, prefix: str = "", publish: bool = True) -> dict[str, int]
                 on = dt.datetime(int(period) + 1, 3, 10, 10, 0, tzinfo=TZ)
                 PublishedResult.objects.filter(pk=done.pk).update(created_at=on, updated_at=on)
                 published += 1
-    return {"submissions": len(created), "events": events, "published": published}
+    made = current_period_demo(datasets, prefix=prefix) if current else 0
+    return {"submissions": len(created), "events": events, "published": published, "current": made}
+
+
+# ---- the period open now, through the services ----------------------------------------------------
+
+# The demo's two counties, with their town, county and city accounts (accounts/demo.py).
+DEMO_AREAS = (
+    ("441422000000", "huliao_town", "dabu_county", "mz_city"),  # 大埔县, 湖寮镇, 梅州市
+    ("441881000000", "lianjiangkou_town", "yingde_county", "qy_city"),  # 英德市, 连江口镇, 清远市
+)
+RETURN_REASON = "高新技术企业数与县里掌握的认定名单不一致，请核对后重新报送"
+
+
+def open_period(dataset: DataSet, *, today: dt.date | None = None) -> str:
+    """The period units are working on now: the oldest period after the imported history that is
+    not locked yet. On 7 December 2026 that is 2026; in January 2027 still 2026 (its returns are due
+    on 15 January and it locks in February), and after the lock 2027."""
+    today = today or timezone.localdate()
+    recent = [p for p in periods_recent(dataset, today=today) if p > str(YEARS[-1])]
+    unlocked = [p for p in recent if today < lock_date(dataset, p)]
+    return min(unlocked) if unlocked else str(YEARS[-1] + 1)
+
+
+def grown_values(
+    system: IndicatorSystem, dataset: DataSet, last: dict[str, Any], years: int, rng: random.Random
+) -> dict[str, Any]:
+    """This period's return from the unit's last approved one: amounts and counts grown by one rate
+    per unit (so ratios such as resolved ≤ posted hold), shares up a little, flags and text kept."""
+    kinds = {e.code: e.kind for e in system.elements}
+    growth = (1 + rng.uniform(0.03, 0.08)) ** years
+    out: dict[str, Any] = {}
+    for code in dataset.elements:
+        value = last.get(code)
+        kind = kinds[code]
+        if value is None or kind == "text":
+            out[code] = value
+        elif kind == "yes_no":
+            out[code] = "是" if value else "否"  # as chosen on the form
+        elif kind == "percent":
+            out[code] = min(95.0, round(float(value) * (1 + 0.02 * years), 1))
+        elif code == "population":
+            out[code] = round(float(value) * 1.005**years, 2)
+        elif float(value).is_integer():
+            out[code] = float(round(float(value) * growth))
+        else:
+            out[code] = round(float(value) * growth, 2)
+    return out
+
+
+def _fill(system: IndicatorSystem, dataset: DataSet, period: str, unit: Division, by: User) -> Submission:
+    """``by`` saves the unit's draft for ``period``, grown from its last approved return."""
+    last_period, last = previous_values(dataset=dataset, period=period, unit=unit)
+    years = int(period[:4]) - int(last_period[:4]) if last_period else 1
+    values = grown_values(system, dataset, last, years, random.Random(f"{SEED}:{period}:{unit.code}"))
+    return submission_save(acting_user=by, dataset=dataset, period=period, unit=unit, values=values)
+
+
+def _submit(submission: Submission, by: User) -> Submission:
+    # A warning (a value far from the unit's history) is confirmed as checked, and kept as a flag.
+    return submission_submit(acting_user=by, submission=submission, confirm_warnings=True)
+
+
+def current_period_demo(datasets: dict[str, DataSet], *, prefix: str = "") -> int:
+    """The period open now in 大埔县 and 英德市, worked through the collection services by the demo
+    accounts, as they would on the pages. Each town account fills in its own return and submits it;
+    the county office enters the figures of its other towns (offices may fill in for the units below
+    them) and submits two in three; the county approves a few, which go on to the city; 大埔县 sends
+    its own return up and the city approves it, so it waits for the province. 大埔's 湖寮镇 is
+    approved by the county; 英德's 连江口镇 is returned with a reason; 英德市's own return is still a
+    draft; a third of the towns have not started. Values grow from each unit's last approved return.
+
+    No return gets its final approval (审定): the period is still open and its returns are due after
+    it ends, and an approved return would put a thinly reported period into the province's live
+    results (its trends and projections), which the demo keeps as the five published years show.
+
+    Nothing is done without the demo accounts (a partial load in tests) or when the period already has
+    returns in these areas. Returns how many returns were made.
+    """
+    accounts = {u.username: u for u in User.objects.filter(is_active=True)}
+    needed = {name for area in DEMO_AREAS for name in area[1:]}
+    areas = [area for area in DEMO_AREAS if area[0].startswith(prefix)]
+    if not areas or not needed <= accounts.keys():
+        return 0
+    period = open_period(datasets["town"])
+    within = Q()
+    for area in areas:
+        within |= Q(unit_id__startswith=area[0][:6])
+    if Submission.all_objects.filter(within, dataset__in=datasets.values(), period=period).exists():
+        return 0
+    _, system = current_system(DEFAULT_SYSTEM)
+    made = 0
+    for county_code, town_name, county_name, city_name in areas:
+        town_user, county_user = accounts[town_name], accounts[county_name]
+        first = county_code == DEMO_AREAS[0][0]
+        county = Division.objects.select_related("parent").get(code=county_code)
+        own_town = Division.objects.select_related("parent").get(code=town_user.division_id)
+        mine = _submit(_fill(system, datasets["town"], period, own_town, town_user), town_user)
+        if first:
+            submission_approve(acting_user=county_user, submission=mine)
+        else:
+            submission_return(acting_user=county_user, submission=mine, reason=RETURN_REASON)
+        # Towns without an account of their own: entered by the county, two in three so far.
+        towns = Division.objects.filter(parent=county).exclude(code=own_town.code).order_by("code")
+        entered = [
+            _submit(_fill(system, datasets["town"], period, town, county_user), county_user)
+            for i, town in enumerate(towns)
+            if i % 3 != 2
+        ]
+        for submission in entered[:3]:
+            submission_approve(acting_user=county_user, submission=submission)
+        own = _fill(system, datasets["county"], period, county, county_user)
+        if first:
+            submission_approve(acting_user=accounts[city_name], submission=_submit(own, county_user))
+        made += 2 + len(entered)
+    return made

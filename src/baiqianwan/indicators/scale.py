@@ -104,7 +104,7 @@ def scale_indicators(
     progress: Callable[[int], None] | None = None,
 ) -> ReportsDone:
     # Counties and towns first, published; the villages' returns do not enter the assessment.
-    upper = demo_indicators(prefix=area.prefix)
+    upper = demo_indicators(prefix=area.prefix, current=False)
     village, events = scale_village_reports(
         seed=seed, villages=villages, accounts=accounts, counts=counts, progress=progress
     )
