@@ -5,13 +5,12 @@ The towns are chosen from the demo's own monitoring data (approved town reports 
 spread over the province, at most three per city. Each town gets a level of achievement against the
 targets, so the grades spread over 优秀、良好、合格 and 不合格; industrial output and the leading
 industry follow the town's monitoring report. Every value satisfies the system's rules. Each town
-draws from its own seeded generator; rows are bulk-created in the shape the workflow leaves, and
-re-running adds nothing.
+draws from its own seeded generator. Both years are past and locked: the returns are loaded as
+history (``demo.history_import``), like the monitoring reports, and re-running adds nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import random
 from typing import Any
@@ -26,7 +25,7 @@ from .acceptance.services import acceptance_dataset_ensure
 from .collection.models import Submission, SubmissionStatus
 from .definitions.selectors import current_system
 from .definitions.services import system_load_shipped
-from .demo import APPROVAL_DAYS, TZ, Event, _filler, _people, approved_return, approved_returns_store
+from .demo import _province, history_import, past_return
 
 SEED = "bqw-acceptance-20230607"
 YEARS = (2024, 2025)
@@ -155,29 +154,15 @@ def demo_acceptance() -> dict[str, int]:
         Submission.all_objects.filter(dataset=dataset, period__in=periods).values_list("unit_id", "period")
     )
     monitoring = _monitoring(codes)
-    divisions = {d.code: d for d in Division.objects.filter(code__in=codes).select_related("parent__parent")}
-    province, by_place = _people()
-    pending: list[tuple[Submission, list[Event]]] = []
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    returns: list[Submission] = []
     for i, code in enumerate(codes):
-        division = divisions[code]
         history = {p: v for (c, p), v in monitoring.items() if c == code}
-        yearly = acceptance_values(code, division.name, BAND_ORDER[i % len(BAND_ORDER)], history)
-        filler = _filler(by_place, province, division)
-        for year, values in zip(YEARS, yearly, strict=True):
-            if (code, str(year)) in existing:
-                continue
-            pending.append(approved_return(dataset, division, str(year), values, filler, by_place, province))
-    created, new_events = approved_returns_store(pending)
-    _stamp(created)
-    return {"towns": len(codes), "submissions": len(created), "events": len(new_events)}
-
-
-def _stamp(created: list[Submission]) -> None:
-    """submitted_at and approved_at on the days the events say (January–February of the next year)."""
-    for period in {s.period for s in created}:
-        base = dt.datetime(int(period) + 1, 1, 6, 9, 0, tzinfo=TZ)
-        ids = [s.pk for s in created if s.period == period]
-        Submission.all_objects.filter(pk__in=ids).update(
-            submitted_at=base + dt.timedelta(days=6),
-            approved_at=base + dt.timedelta(days=APPROVAL_DAYS["province"]),
-        )
+        yearly = acceptance_values(code, names[code], BAND_ORDER[i % len(BAND_ORDER)], history)
+        returns += [
+            past_return(dataset, code, year, values, "province")
+            for year, values in zip(YEARS, yearly, strict=True)
+            if (code, str(year)) not in existing
+        ]
+    created, events = history_import(returns, importer=_province())
+    return {"towns": len(codes), "submissions": len(created), "events": events}

@@ -1,33 +1,31 @@
 """Indicator reports of a generated data set (`bqw demo --scale`): every unit, five years.
 
-Counties and towns report as in the demo (``demo_indicators``: the same numbers, approved and
-published). Villages fill in their yearly return too — commissioner presence, service days,
-training, households, demands and science events — approved by their town and county; where the
-generated demands cover a year, the demands a village reports are the ones it posted that year.
-Rows are written in bulk in the shape the workflow leaves them (approved, with their events).
+Counties and towns report as in the demo (``demo_indicators``: the same numbers, imported as
+history and published; the demo accounts' current period is not part of a generated data set).
+Villages have their yearly returns too — commissioner presence, service days, training,
+households, demands and science events; where the generated demands cover a year, the demands a
+village reports are the ones it posted that year. All are past years, loaded in bulk as history
+(``demo.history_import``: approved, one “历史数据导入” event each).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from baiqianwan.accounts.scale import Accounts
-from baiqianwan.core.bulk import bulk_insert, chunks, insert_rows
+from baiqianwan.core.bulk import chunks
 from baiqianwan.regions.models import Division
 
-from .collection.models import Submission, SubmissionEvent, SubmissionStatus
+from .collection.models import Submission
 from .collection.rules import chain_for
 from .definitions.models import MONITORING_SYSTEM as DEFAULT_SYSTEM
 from .definitions.models import DataSet
 from .definitions.services import datasets_ensure_defaults
-from .demo import APPROVAL_DAYS, TZ, YEARS, demo_indicators
+from .demo import YEARS, demo_indicators, history_import, past_return
 
 VILLAGES_PER_BATCH = 2000
-EVENT_FIELDS = ("submission_id", "action", "level", "from_status", "to_status", "reason", "by_id", "at")
 
 
 @dataclass
@@ -69,15 +67,6 @@ def _village_values(
     return rows
 
 
-def _stamps(year: int, rng: random.Random) -> dict[str, dt.datetime]:
-    """Saved and submitted in January of the next year, approved by the town, then up the chain."""
-    base = dt.datetime(year + 1, 1, 6, 9, 0, tzinfo=TZ) + dt.timedelta(minutes=rng.randint(0, 480))
-    stamps = {"save": base + dt.timedelta(days=1), "submit": base + dt.timedelta(days=6)}
-    stamps["town"] = base + dt.timedelta(days=10)
-    stamps.update({level: base + dt.timedelta(days=days) for level, days in APPROVAL_DAYS.items()})
-    return stamps
-
-
 def scale_village_reports(
     *,
     seed: int,
@@ -86,55 +75,19 @@ def scale_village_reports(
     counts: dict[tuple[str, int], tuple[int, int]],
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """Approved 2021–2025 returns of every village (ordered by code, parents selected)."""
+    """The 2021–2025 returns of every village (ordered by code, parents selected), as history."""
     dataset = DataSet.objects.filter(system_code=DEFAULT_SYSTEM, level="village").first()
     if dataset is None:
         dataset = next(d for d in datasets_ensure_defaults(DEFAULT_SYSTEM) if d.level == "village")
-    elements = set(dataset.elements)
     submissions = events = 0
     for batch in chunks(villages, VILLAGES_PER_BATCH):
         rows: list[Submission] = []
-        trails: list[list[tuple[str, str, str, str, Any, dt.datetime]]] = []
         for village in batch:
-            chain = chain_for(dataset, village)
-            filler = accounts.by_code.get(village.code, accounts.province)
+            last_level = (chain_for(dataset, village) or ["province"])[-1]
             rng = random.Random(f"{seed}:indicator-times:{village.code}")
             for year, values in zip(YEARS, _village_values(seed, village, counts), strict=True):
-                at = _stamps(year, rng)
-                trail: list[tuple[str, str, str, str, Any, dt.datetime]] = [
-                    ("save", "", SubmissionStatus.DRAFT, SubmissionStatus.DRAFT, filler, at["save"]),
-                    ("submit", "", SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, filler, at["submit"]),
-                ]
-                for i, level in enumerate(chain):
-                    after = SubmissionStatus.APPROVED if i == len(chain) - 1 else SubmissionStatus.SUBMITTED
-                    by = accounts.office(village.code, (level,)) if level != "province" else accounts.province
-                    trail.append(("approve", level, SubmissionStatus.SUBMITTED, after, by, at[level]))
-                done = trail[-1][5]
-                rows.append(
-                    Submission(
-                        dataset=dataset,
-                        period=str(year),
-                        unit_id=village.code,
-                        status=SubmissionStatus.APPROVED,
-                        stage="",
-                        values={k: v for k, v in values.items() if k in elements},
-                        flags=[],
-                        submitted_at=at["submit"],
-                        approved_at=done,
-                        version=1,
-                        updated_by=filler,
-                        created_at=at["save"],
-                        updated_at=done,
-                    )
-                )
-                trails.append(trail)
-        bulk_insert(Submission, rows)
-        trail_rows = (
-            (submission.pk, action, level, before, after, "", by.pk, when)
-            for submission, trail in zip(rows, trails, strict=True)
-            for action, level, before, after, by, when in trail
-        )
-        events += insert_rows(SubmissionEvent, EVENT_FIELDS, trail_rows)
+                rows.append(past_return(dataset, village.code, year, values, last_level, rng.randint(0, 480)))
+        events += history_import(rows, importer=accounts.province)[1]
         submissions += len(rows)
         if progress is not None:
             progress(submissions)
@@ -151,7 +104,7 @@ def scale_indicators(
     progress: Callable[[int], None] | None = None,
 ) -> ReportsDone:
     # Counties and towns first, published; the villages' returns do not enter the assessment.
-    upper = demo_indicators(prefix=area.prefix)
+    upper = demo_indicators(prefix=area.prefix, current=False)
     village, events = scale_village_reports(
         seed=seed, villages=villages, accounts=accounts, counts=counts, progress=progress
     )

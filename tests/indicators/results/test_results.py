@@ -360,23 +360,16 @@ def test_demo_is_deterministic_idempotent_and_valid(people: dict[str, User]) -> 
         (SubmissionStatus.APPROVED, "")
     }
     assert not Submission.all_objects.filter(approved_at=None).exists()
+    # Past years are imported history: one event each, by the province, saying so.
     town_return = Submission.all_objects.get(unit_id="441881129000", period="2025")
     steps = list(
         SubmissionEvent.objects.filter(submission=town_return).values_list("action", "level", "to_status")
     )
-    assert steps == [
-        ("save", "", "draft"),
-        ("submit", "", "submitted"),
-        ("approve", "county", "submitted"),
-        ("approve", "city", "approved"),
-    ]
-    county_return = Submission.all_objects.get(unit_id=YINGDE, period="2025")
-    assert list(SubmissionEvent.objects.filter(submission=county_return).values_list("level", flat=True)) == [
-        "",
-        "",
-        "city",
-        "province",
-    ]
+    assert steps == [("history", "", "approved")]
+    assert town_return.events.get().reason.startswith("历史数据导入：2025 年")
+    assert town_return.updated_by.is_province  # type: ignore[union-attr]
+    assert town_return.approved_at is not None
+    assert town_return.approved_at.year == 2026
     published = PublishedResult.objects.get(period="2025")
     assert published.created_at.year == 2026
     assert published.system == SystemVersion.objects.get(code=SYSTEM, is_current=True)

@@ -47,6 +47,7 @@ STATUS_LABELS = dict(STATUS_FILTERS)
 ACTION_LABELS = {
     "save": gettext_lazy("保存草稿"),
     "import": gettext_lazy("Excel 导入"),
+    "history": gettext_lazy("历史数据导入"),
     "submit": gettext_lazy("报送"),
     "approve": gettext_lazy("审核通过"),
     "return": gettext_lazy("退回"),
