@@ -344,3 +344,10 @@ def test_publicity_objection_and_decision_fill_the_register_and_the_kpi(
     assert carrier.valid_until == later.replace(year=later.year + 3)
     assert LIVE_KPIS["KPI-EWN-CARRIERS"]() == before + 1
     assert Application.all_objects.get(pk=application.pk).status == ApplicationStatus.APPROVED
+
+
+def test_a_leap_day_certification_runs_to_the_end_of_february() -> None:
+    from baiqianwan.calls.services import _years_later
+
+    assert _years_later(dt.date(2028, 2, 29), 3) == dt.date(2031, 2, 28)
+    assert _years_later(dt.date(2025, 11, 20), 5) == dt.date(2030, 11, 20)

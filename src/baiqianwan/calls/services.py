@@ -798,9 +798,7 @@ def call_decide(
         application.save(update_fields=["status", "version", "updated_at"])
         _event(application, acting_user, "approve", before, number)
     if call_type.result == "carrier":
-        valid_until = (
-            today.replace(year=today.year + call_type.validity_years) if call_type.validity_years else None
-        )
+        valid_until = _years_later(today, call_type.validity_years) if call_type.validity_years else None
         Carrier.objects.bulk_create(
             Carrier(
                 kind=call_type.carrier_kind,
@@ -821,6 +819,14 @@ def call_decide(
     call.version += 1
     call.save()
     return call
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The same date `years` later; a 29 February certification runs to 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def carriers_in_east_west_north(today: dt.date | None = None) -> float:
