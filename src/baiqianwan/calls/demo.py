@@ -192,7 +192,12 @@ def demo_centre_call(rng: random.Random, province: User) -> Call:
         partners = []
         if index == 0 or rng.random() < 0.35:
             values.update(
-                {"equipment_value": "120", "researchers": "12", "qualified_researchers": "7"}
+                {
+                    "revenue": "8000",
+                    "equipment_value": "120",
+                    "researchers": "12",
+                    "qualified_researchers": "7",
+                }
                 if index == 0
                 else {}
             )

@@ -209,6 +209,14 @@ def partners_shown(*, application: Application, call_type: CallType) -> list[tup
     ]
 
 
+def attachments_shown(
+    *, application: Application, call_type: CallType
+) -> list[tuple[ApplicationAttachment, str]]:
+    """Each stored file with the name of the material it is (the call type's label)."""
+    labels = {spec.code: spec.label for spec in call_type.attachments}
+    return [(f, labels.get(f.spec, f.spec)) for f in application.attachments.all()]
+
+
 def attachment_get(*, application: Application, attachment_id: Any) -> ApplicationAttachment | None:
     return application.attachments.filter(pk=attachment_id).first() if valid_id(attachment_id) else None
 

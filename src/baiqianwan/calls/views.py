@@ -256,7 +256,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             "call_type": call_type,
             "answers": selectors.answers_shown(application=application, call_type=call_type),
             "partners": selectors.partners_shown(application=application, call_type=call_type),
-            "attachments": application.attachments.all(),
+            "attachments": selectors.attachments_shown(application=application, call_type=call_type),
             "events": application.events.select_related("actor"),
             "actions": [
                 (name, services.STEPS[name].label)
