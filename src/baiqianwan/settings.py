@@ -266,6 +266,21 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- notification channels --------------------------------------------------------------------
+# Every notification shows under the bell. A deployment that names an SMTP server (the intranet's
+# mail relay) also mails it to users who keep an address and have not switched mail off; links in
+# the mail start with BQW_SITE_URL, the address users open the platform at.
+EMAIL_HOST = os.environ.get("BQW_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("BQW_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("BQW_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BQW_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("BQW_EMAIL_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("BQW_EMAIL_FROM", "noreply@localhost")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+NOTIFY_BY_EMAIL = bool(EMAIL_HOST)
+SITE_URL = os.environ.get("BQW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- background jobs ------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +82,12 @@ class PasswordResetForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "phone", "email"]
+        fields = ["display_name", "phone", "email", "notify_by_email"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not settings.NOTIFY_BY_EMAIL:
+            self.fields["notify_by_email"].help_text = _("本平台尚未配置邮件服务器，目前通知只在站内显示")
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):

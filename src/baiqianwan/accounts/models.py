@@ -59,6 +59,11 @@ class User(AbstractUser):
     # login; every password expires PASSWORD_EXPIRY_DAYS after it was set (accounts/rules.py).
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
+    notify_by_email = models.BooleanField(
+        _("邮件通知"),
+        default=True,
+        help_text=_("平台配置了邮件服务器时，站内通知同时发到上面的邮箱"),
+    )
 
     # Authentication must find any user, so the user manager is not empty by default; user
     # lists still go through `for_user` like every other scoped read.

@@ -166,6 +166,11 @@ class Notification(models.Model):
     key = models.CharField(_("去重键"), max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # The mail channel (core/notifications.py) is an outbox: `bqw notify mail` sends what is
+    # pending, so no request waits on the mail server and a failed send is tried again.
+    mailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    mail_attempts = models.PositiveSmallIntegerField(_("邮件发送次数"), default=0)
+    mail_error = models.CharField(_("邮件发送失败原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("站内通知")

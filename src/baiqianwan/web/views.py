@@ -27,7 +27,7 @@ from baiqianwan.core.forms import AuditEventFilterForm, RecordChangeFilterForm
 from baiqianwan.core.imports import IMPORT_KINDS, import_job_start
 from baiqianwan.core.jobs import job_cancel as job_cancel_request
 from baiqianwan.core.models import AuditEvent
-from baiqianwan.core.notifications import mark_read, notifications_for
+from baiqianwan.core.notifications import mail_failed, mail_pending, mark_read, notifications_for
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.spreadsheets import write_workbook
 from baiqianwan.demands.rules import can_post
@@ -108,6 +108,18 @@ def _administrator_home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home_admin.html", context)
 
 
+def _mail_channel_state() -> str:
+    if not settings.NOTIFY_BY_EMAIL:
+        return str(_("未配置，通知只在站内显示"))
+    state = _("%(host)s:%(port)s，待发 %(pending)s 条，近 3 天放弃 %(failed)s 条") % {
+        "host": settings.EMAIL_HOST,
+        "port": settings.EMAIL_PORT,
+        "pending": mail_pending().count(),
+        "failed": mail_failed().count(),
+    }
+    return str(state)
+
+
 @login_required
 def system_settings(request: HttpRequest) -> HttpResponse:
     """The system administrator's read-only view of how this deployment is configured (the values
@@ -145,6 +157,7 @@ def system_settings(request: HttpRequest) -> HttpResponse:
             else _("不过期"),
         ),
         (_("强制两步验证"), "BQW_REQUIRE_2FA", _("是") if settings.REQUIRE_2FA else _("否")),
+        (_("邮件通知"), "BQW_EMAIL_HOST", _mail_channel_state()),
         (_("审计日志保留"), "AUDIT_RETENTION_DAYS", _("%(n)s 天") % {"n": settings.AUDIT_RETENTION_DAYS}),
         (_("上传文件上限"), "UPLOAD_MAX_BYTES", f"{settings.UPLOAD_MAX_BYTES // 1048576} MB"),
         (_("允许的域名"), "ALLOWED_HOSTS", ", ".join(settings.ALLOWED_HOSTS)),
