@@ -197,7 +197,7 @@ def test_late_submission_and_a_second_application_to_the_same_call_are_refused(
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     with pytest.raises(ValidationError, match="截止，不能再提交"):
         services.application_submit(acting_user=enterprise, application_id=second.pk)
-    assert services.calls_close_due() == 1
+    assert services.calls_close_due() == [call]
     assert Call.objects.get(pk=call.pk).status == CallStatus.CLOSED
 
 

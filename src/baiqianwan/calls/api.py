@@ -37,6 +37,7 @@ class CallOut(Schema):
     places: int | None
     reviewers_per_application: int
     blind: bool
+    auto_provisional: bool
     status: str
     status_label: str = Field(alias="get_status_display")
     publicity_starts: dt.date | None
@@ -56,6 +57,7 @@ class CallIn(Schema):
     reviewers_per_application: int | None = Field(None, ge=1, le=15)
     blind: bool | None = None
     publicity_days: int = Field(7, ge=1, le=30)
+    auto_provisional: bool = Field(False, description="评审完成后自动拟定结果")
 
 
 class VersionIn(Schema):  # the version the client read (If-Match works too)

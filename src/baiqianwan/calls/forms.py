@@ -63,6 +63,11 @@ class CallForm(forms.Form):
     )
     blind = forms.BooleanField(label=_("匿名评审（专家看不到申报单位和人员）"), required=False)
     publicity_days = forms.IntegerField(label=_("公示天数"), min_value=1, max_value=30, initial=7)
+    auto_provisional = forms.BooleanField(
+        label=_("评审完成后自动拟定"),
+        required=False,
+        help_text=_("最后一份评分表提交后，按拟支持数量和评审规则自动拟定结果；拟定结果在公示前仍可调整"),
+    )
 
     def __init__(self, *args: Any, call_types: list[tuple[str, str]], editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -56,6 +56,11 @@ class Call(TimeStampedModel):
     places = models.PositiveIntegerField(_("拟支持数量"), null=True, blank=True)
     reviewers_per_application = models.PositiveSmallIntegerField(_("每项评审专家数"), default=5)
     blind = models.BooleanField(_("匿名评审"), default=False)
+    auto_provisional = models.BooleanField(
+        _("评审完成后自动拟定"),
+        default=False,
+        help_text=_("最后一份评分表提交后，按拟支持数量和评审规则自动拟定结果；拟定结果在公示前仍可调整"),
+    )
     publicity_days = models.PositiveSmallIntegerField(_("公示天数"), default=7)
     publicity_starts = models.DateField(_("公示开始"), null=True, blank=True)
     publicity_ends = models.DateField(_("公示结束"), null=True, blank=True)

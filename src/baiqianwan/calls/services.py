@@ -26,7 +26,7 @@ from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.classification import is_east_west_north
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .engine.definition import CallType, DefinitionError, content_hash, definition_from_dict
 from .engine.eligibility import clean_values
 from .models import (
@@ -104,7 +104,13 @@ CALL_FIELDS = (
     "reviewers_per_application",
     "blind",
     "publicity_days",
+    "auto_provisional",
 )
+
+
+# Once units may apply, dates and rules are what they applied under; the guide text, an extension
+# of the deadline and how the province runs its own steps may still change.
+EDITABLE_AFTER_PUBLISH = frozenset({"guide", "closes_at", "auto_provisional"})
 
 
 def _call_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -169,11 +175,8 @@ def _call_locked(acting_user: Any, call_id: int, version: int | None) -> Call:
 def call_update(*, acting_user: Any, call_id: int, version: int | None = None, **values: Any) -> Call:
     call = _call_locked(acting_user, call_id, version)
     if call.status != CallStatus.DRAFT:
-        # Once units may apply, dates and rules are what they applied under; only the guide text
-        # and the closing date (an extension) may still change.
-        allowed = {"guide", "closes_at"}
-        if set(_call_values(values)) - allowed:
-            raise ValidationError(gettext("指南发布后只能修改指南正文和延长截止时间"))
+        if set(_call_values(values)) - EDITABLE_AFTER_PUBLISH:
+            raise ValidationError(gettext("指南发布后只能修改指南正文、延长截止时间和是否自动拟定"))
         if "closes_at" in values and values["closes_at"] < call.closes_at:
             raise ValidationError({"closes_at": gettext("发布后截止时间只能延后，不能提前")})
     for key, value in _call_values(values).items():
@@ -526,6 +529,8 @@ def application_submit(*, acting_user: Any, application_id: int, version: int | 
     application.version += 1
     application.save()
     _event(application, acting_user, "submit", before)
+    if application.status == ApplicationStatus.SUBMITTED:
+        notices.submitted(application, actor=acting_user)
     return application
 
 
@@ -621,6 +626,7 @@ def application_step(
     application.version += 1
     application.save()
     _event(application, acting_user, action, before, note)
+    notices.stepped(application, action=action, actor=acting_user, note=note)
     return application
 
 
@@ -635,10 +641,24 @@ def _event(application: Application, actor: Any, action: str, before: str, note:
     )
 
 
-def calls_close_due(*, now: dt.datetime | None = None) -> int:
-    """Close every open call whose closing time has passed (the automatic transition)."""
+@transaction.atomic
+def calls_close_due(*, now: dt.datetime | None = None) -> list[Call]:
+    """Close every open call whose closing time has passed (the automatic transition, run by
+    `bqw calls_tick`); each call is saved on its own so the audit log records the change, and
+    whoever created it is told."""
     now = now or timezone.now()
-    return Call.objects.filter(status=CallStatus.OPEN, closes_at__lt=now).update(status=CallStatus.CLOSED)
+    closed = list(
+        Call.objects.select_for_update().filter(status=CallStatus.OPEN, closes_at__lt=now).order_by("pk")
+    )
+    for call in closed:
+        call.status = CallStatus.CLOSED
+        call.version += 1
+        call.save(update_fields=["status", "version", "updated_at"])
+        submitted = call.applications.exclude(
+            status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+        ).count()
+        notices.call_closed(call, submitted)
+    return closed
 
 
 # ---- provisional list, 公示, objections, decision --------------------------------------------
@@ -683,6 +703,13 @@ def publicity_start(*, acting_user: Any, call_id: int, version: int | None = Non
     call.status = CallStatus.PUBLICITY
     call.version += 1
     call.save()
+    notices.publicity_started(
+        call,
+        call.applications.filter(
+            status__in=(ApplicationStatus.PROVISIONAL, ApplicationStatus.NOT_SELECTED)
+        ).select_related("submitted_by"),
+        actor=acting_user,
+    )
     return call
 
 
@@ -728,6 +755,7 @@ def objection_file(
     if errors:
         raise ValidationError(errors)
     user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    notices.objection_filed(call, actor=user)
     return Objection.objects.create(
         call=call,
         application=application,
@@ -761,6 +789,8 @@ def objection_answer(*, acting_user: Any, objection_id: int, answer: str, upheld
     objection.answered_by = acting_user
     objection.answered_at = timezone.now()
     objection.save()
+    if objection.filed_by_id:
+        notices.objection_answered(objection.call, objection.filed_by, actor=acting_user, upheld=upheld)
     return objection
 
 
@@ -818,6 +848,7 @@ def call_decide(
     call.decided_at = timezone.now()
     call.version += 1
     call.save()
+    notices.decided(call, approved, actor=acting_user)
     return call
 
 

@@ -99,7 +99,7 @@ def _call_form(request: HttpRequest, call: Call | None) -> HttpResponse:
                 )
             else:
                 if call.status != CallStatus.DRAFT:
-                    values = {k: values[k] for k in ("guide", "closes_at")}
+                    values = {k: values[k] for k in services.EDITABLE_AFTER_PUBLISH}
                 saved = services.call_update(acting_user=request.user, call_id=call.pk, **values)
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -43,6 +44,23 @@ def notify(*, users: Iterable[Any], title: str, body: str = "", url: str = "", k
         )
         sent += 1
     return sent
+
+
+def notify_after_commit(
+    users: Iterable[Any], *, actor: Any = None, title: str, body: str = "", url: str = ""
+) -> None:
+    """Queue a notification for after the surrounding transaction commits (a change that is rolled
+    back tells nobody); the person who acted is never told about their own action, nor is an
+    inactive account."""
+    recipients = {
+        user.pk: user
+        for user in users
+        if user is not None and user.is_active and (actor is None or user.pk != actor.pk)
+    }
+    if not recipients:
+        return
+    people = list(recipients.values())
+    transaction.on_commit(lambda: notify(users=people, title=title, body=body, url=url))
 
 
 def notifications_for(*, user: Any) -> QuerySet[Notification]:

@@ -10,26 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
-from baiqianwan.core.notifications import notify
+from baiqianwan.core.notifications import notify_after_commit
 
 from .models import Connection, ConnectionStatus, Demand
 
 
 def _send(users: Iterable[Any], *, actor: Any, title: str, body: str = "", url: str = "") -> None:
-    recipients = {
-        user.pk: user
-        for user in users
-        if user is not None and user.is_active and (actor is None or user.pk != actor.pk)
-    }
-    if not recipients:
-        return
-    people = list(recipients.values())
-    transaction.on_commit(lambda: notify(users=people, title=title, body=body, url=url))
+    notify_after_commit(users, actor=actor, title=title, body=body, url=url)
 
 
 def _url(demand: Demand) -> str:

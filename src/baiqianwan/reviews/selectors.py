@@ -408,3 +408,15 @@ def conflicts(*, call: Call) -> QuerySet[Conflict]:
         .select_related("application", "expert__person")
         .order_by("application__reference", "expert__person__name", "reason")
     )
+
+
+def reviews_complete(*, call: Call) -> bool:
+    """Every reviewer of the applications in review has submitted, and at least one sheet exists:
+    the point at which a call set to decide automatically is provisionally ranked."""
+    tasks = ReviewAssignment.objects.filter(
+        application__call=call, application__status=ApplicationStatus.REVIEWING
+    )
+    return (
+        not tasks.filter(status=AssignmentStatus.ASSIGNED).exists()
+        and tasks.filter(status=AssignmentStatus.SUBMITTED).exists()
+    )

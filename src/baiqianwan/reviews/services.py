@@ -14,13 +14,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.calls.models import Application, ApplicationEvent, ApplicationStatus, Call, CallStatus
 from baiqianwan.calls.rules import can_manage_calls
 from baiqianwan.calls.selectors import call_type_of
+from baiqianwan.calls.services import calls_close_due
 from baiqianwan.core.concurrency import version_check
+from baiqianwan.core.notifications import notify_after_commit
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters
 from baiqianwan.matching.documents import expert_document, split_id
@@ -258,7 +261,7 @@ def _record_round(
     )
 
 
-def _store(result: Result, instance: Instance) -> None:
+def _store(call: Call, result: Result, instance: Instance, actor: Any) -> None:
     ReviewAssignment.objects.bulk_create(
         ReviewAssignment(
             application_id=a.application,
@@ -267,6 +270,19 @@ def _store(result: Result, instance: Instance) -> None:
         )
         for a in result.assignments
     )
+    tasks: dict[int, int] = defaultdict(int)
+    for a in result.assignments:
+        tasks[a.reviewer] += 1
+    experts = ExpertProfile.all_objects.filter(pk__in=tasks, user__isnull=False).select_related("user")
+    for expert in experts:
+        # Nothing of the application here: in a blind call the bell is a place the reviewer looks.
+        notify_after_commit(
+            [expert.user],
+            actor=actor,
+            title=gettext("您有 {n} 项新的评审任务：{call}").format(n=tasks[expert.pk], call=call.title),
+            body=gettext("请在评审任务中查看材料并打分；有利益冲突或无法评审的，请及时谢绝。"),
+            url=reverse("reviews:queue"),
+        )
 
 
 @transaction.atomic
@@ -291,7 +307,7 @@ def assignments_make(*, acting_user: Any, call_id: int) -> AssignmentRound:
         ).values_list("application_id", "expert_id")
     ]
     result = solver.replace(instance, current, []) if current else solver.solve(instance)
-    _store(result, instance)
+    _store(call, result, instance, acting_user)
     started = Application.all_objects.filter(
         pk__in=[a.pk for a in applications], status=ApplicationStatus.ACCEPTED
     )
@@ -358,7 +374,7 @@ def assignment_decline(
         ).values_list("application_id", "expert_id")
     ]
     result = solver.replace(instance, current, [])
-    _store(result, instance)
+    _store(call, result, instance, acting_user)
     return _record_round(acting_user, call, "replace", result, instance)
 
 
@@ -405,6 +421,8 @@ def sheet_save(
         assignment.save(update_fields=["status", "updated_at"])
     sheet.version += 1
     sheet.save()
+    if submit:
+        provisional_auto(call=assignment.application.call)
     return sheet
 
 
@@ -458,3 +476,36 @@ def provisional_apply(
     call.version += 1
     call.save(update_fields=["status", "version", "updated_at"])
     return chosen
+
+
+def provisional_auto(*, call: Call) -> list[Any] | None:
+    """The automatic transition a call may be set to (`auto_provisional`): once the last score
+    sheet is in, rank and select by the call's places and its type's rules, on behalf of whoever
+    created the call. The result stays provisional and editable until the 公示."""
+    call = Call.objects.filter(pk=call.pk).first() or call
+    if not (call.auto_provisional and call.status == CallStatus.REVIEWING):
+        return None
+    owner = call.created_by
+    if not (owner.is_active and can_manage_calls(owner)) or not selectors.reviews_complete(call=call):
+        return None
+    chosen = provisional_apply(acting_user=owner, call_id=call.pk, top=call.places)
+    notify_after_commit(
+        [owner],
+        title=gettext("评审已全部完成，已自动拟定 {n} 项：{call}").format(n=len(chosen), call=call.title),
+        body=gettext("请核对拟定名单，必要时调整后再公示。"),
+        url=reverse("reviews:results", args=[call.pk]),
+    )
+    return chosen
+
+
+def calls_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The calls' automatic transitions, run by `bqw calls_tick`: close the calls whose deadline has
+    passed, and rank the calls set to decide automatically whose reviews are complete (a call
+    whose last task was declined rather than submitted is caught here)."""
+    closed = calls_close_due(now=now)
+    ranked = 0
+    for call in Call.objects.filter(auto_provisional=True, status=CallStatus.REVIEWING).order_by("pk"):
+        with transaction.atomic():
+            if provisional_auto(call=call) is not None:
+                ranked += 1
+    return {"closed": len(closed), "ranked": ranked}
