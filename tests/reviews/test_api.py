@@ -157,6 +157,9 @@ def test_the_province_runs_the_review(in_review: dict[str, Any], province: User,
     assert client.get(f"{base}/results", {"statistic": "best"}).status_code == 422
     assert _post(client, f"{base}/provisional", {"top": -1}).status_code == 422
     assert _post(client, f"{base}/provisional", {"min_score": "abc"}).status_code == 422
+    assert _post(client, f"{base}/provisional", {"per_city": 0}).status_code == 422
+    # One per city: the four applicants are in four cities, so all four may be taken.
+    assert len(_post(client, f"{base}/provisional", {"top": 4, "per_city": 1}).json()) == 4
     chosen = _post(client, f"{base}/provisional", {"top": 2, "statistic": "mean"})
     assert chosen.status_code == 200, chosen.content
     assert len(chosen.json()) == 2

@@ -168,6 +168,9 @@ def test_results_rank_export_and_select(assigned: dict[str, Any], province: User
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     refused = client.post(reverse("reviews:provisional", args=[call.pk]), {"top": "-3"})
     assert refused.status_code == 302
+    refused = client.post(reverse("reviews:provisional", args=[call.pk]), {"per_city": "0"}, follow=True)
+    assert "每市最多入选" in refused.content.decode()
+    assert not Application.all_objects.filter(call=call, status=ApplicationStatus.PROVISIONAL).exists()
     assert client.post(reverse("reviews:provisional", args=[call.pk]), {"top": "3"}).status_code == 302
     statuses = set(Application.all_objects.filter(call=call).values_list("status", flat=True))
     assert statuses == {ApplicationStatus.PROVISIONAL, ApplicationStatus.NOT_SELECTED}

@@ -124,3 +124,33 @@ def test_ranking_puts_ewn_first_among_equals_and_selection_follows_the_rule(
     assert statuses[applications[3].pk] == ApplicationStatus.NOT_SELECTED
     call.refresh_from_db()
     assert call.status == CallStatus.PROVISIONAL
+
+
+def test_a_quota_per_city_passes_over_a_citys_lower_ranked_applications_and_says_why(
+    in_review: dict[str, Any], province: User
+) -> None:
+    call, applications, experts = in_review["call"], in_review["applications"], in_review["experts"]
+    # Two applications from 梅州: the 清远 company's is moved to a 梅州 county.
+    meizhou, _zhanjiang, moved, _foshan = applications
+    Application.all_objects.filter(pk=moved.pk).update(division_id="441424000000")
+    services.pool_add(acting_user=province, call_id=call.pk, expert_ids=[e.pk for e in experts], capacity=3)
+    services.assignments_make(acting_user=province, call_id=call.pk)
+    for task in ReviewAssignment.objects.filter(status=AssignmentStatus.ASSIGNED).select_related("expert"):
+        # 梅州's two rank first and second; 湛江 and 佛山 tie behind them.
+        impact = {meizhou.pk: 98, moved.pk: 94}.get(task.application_id, RUBRIC_GOOD["impact"])
+        marks = {**RUBRIC_GOOD, "impact": impact}
+        services.sheet_save(acting_user=task.expert.user, assignment_id=task.pk, scores=marks, submit=True)
+    with pytest.raises(ValidationError) as raised:
+        services.provisional_apply(acting_user=province, call_id=call.pk, top=3, per_city=0)
+    assert raised.value.message_dict == {"per_city": ["每市入选上限须在 1 至 10000 之间"]}
+
+    chosen = services.provisional_apply(acting_user=province, call_id=call.pk, top=3, per_city=1)
+    assert moved.pk not in {row.application.pk for row in chosen}
+    assert meizhou.pk in {row.application.pk for row in chosen}
+    assert len(chosen) == 3
+    passed_over = Application.all_objects.get(pk=moved.pk)
+    assert passed_over.status == ApplicationStatus.NOT_SELECTED
+    assert passed_over.events.get(action="provisional").note == "所在地级市入选已满 1 项"
+    # Without the quota the same ranking takes it.
+    again = services.provisional_apply(acting_user=province, call_id=call.pk, top=3)
+    assert moved.pk in {row.application.pk for row in again}

@@ -312,6 +312,7 @@ class ResultOut(Schema):
 class ProvisionalIn(Schema):
     top: int | None = Field(None, ge=0, le=100000, description="入选数量；不填按指南或申报类型的名额")
     min_score: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    per_city: int | None = Field(None, ge=1, le=10000, description="每个地级市最多入选几项（按排名先后）")
     statistic: Literal["mean", "median", "trimmed_mean", "normalised"] | None = None
     normalise: bool = False
 
@@ -459,6 +460,7 @@ def provisional_apply(request: HttpRequest, call_id: int, payload: ProvisionalIn
         call_id=call.pk,
         top=payload.top,
         min_score=payload.min_score,
+        per_city=payload.per_city,
         statistic=payload.statistic,
         normalise=payload.normalise,
     )

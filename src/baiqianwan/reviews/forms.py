@@ -146,6 +146,13 @@ class ProvisionalForm(forms.Form):
     min_score = forms.DecimalField(
         label=_("分数线"), required=False, min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
+    per_city = forms.IntegerField(
+        label=_("每市最多入选"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text=_("按排名先后计入；不填则不限"),
+    )
     statistic = forms.ChoiceField(
         label=_("排名依据"), required=False, choices=[("", _("按申报类型规定")), *STATISTIC_CHOICES]
     )

@@ -110,12 +110,23 @@ def results(*, call: Call, statistic: str | None = None, normalise: bool = False
     ]
 
 
+def city_of(application: Application) -> str:
+    """The 地级市 an application counts against in a per-city quota."""
+    return (application.division_id or "")[:4]
+
+
 def selection(
-    *, call: Call, rows: list[ResultRow], top: int | None = None, min_score: Decimal | None = None
+    *,
+    call: Call,
+    rows: list[ResultRow],
+    top: int | None = None,
+    min_score: Decimal | None = None,
+    per_city: int | None = None,
 ) -> list[ResultRow]:
     """Who is selected, in ranking order: at most `top` (or the call's places, or the call type's
-    places, or the sum of its grades), none under `min_score`, a reserved share for 艰苦边远地区和
-    基层一线 when the call type sets one; grades handed out in order."""
+    places, or the sum of its grades), none under `min_score`, at most `per_city` from one 地级市,
+    a reserved share for 艰苦边远地区和基层一线 when the call type sets one; grades handed out in
+    order."""
     call_type = call_type_of(call)
     chosen_rule = call_type.selection
     grades = [(g.label, g.count) for g in chosen_rule.grades]
@@ -123,6 +134,16 @@ def selection(
         top if top is not None else call.places or chosen_rule.places or (sum(c for _, c in grades) or None)
     )
     eligible = [row for row in rows if min_score is None or Decimal(str(row.value)) >= Decimal(min_score)]
+    if per_city is not None:
+        # The quota is taken in ranking order, so a city's best applications are the ones kept.
+        per_city_taken: dict[str, int] = {}
+        within = []
+        for candidate in eligible:
+            city = city_of(candidate.application)
+            if per_city_taken.get(city, 0) < per_city:
+                per_city_taken[city] = per_city_taken.get(city, 0) + 1
+                within.append(candidate)
+        eligible = within
     if limit is None:
         picked = eligible
     else:

@@ -438,9 +438,11 @@ def provisional_apply(
     min_score: Decimal | None = None,
     statistic: str | None = None,
     normalise: bool = False,
+    per_city: int | None = None,
 ) -> list[Any]:
-    """Select by rule over the ranking (top N, a minimum score, the call type's reserved share and
-    grades); the result is provisional and editable until the 公示."""
+    """Select by rule over the ranking (top N, a minimum score, a quota per 地级市, the call type's
+    reserved share and grades); the result is provisional and editable until the 公示. An
+    application passed over for its city's quota says so in its history."""
     call = _province_call(acting_user, call_id)
     if call.status not in (CallStatus.REVIEWING, CallStatus.PROVISIONAL):
         raise ValidationError(gettext("评审阶段才能拟定结果"))
@@ -448,11 +450,22 @@ def provisional_apply(
         raise ValidationError({"top": gettext("入选数量须在 0 至 100000 之间")})
     if min_score is not None and not Decimal(0) <= Decimal(min_score) <= Decimal(100):
         raise ValidationError({"min_score": gettext("分数线须在 0 至 100 之间")})
+    if per_city is not None and not 1 <= int(per_city) <= 10000:
+        raise ValidationError({"per_city": gettext("每市入选上限须在 1 至 10000 之间")})
     rows = selectors.results(call=call, statistic=statistic, normalise=normalise)
     if not rows:
         raise ValidationError(gettext("还没有提交的评分表"))
-    chosen = selectors.selection(call=call, rows=rows, top=top, min_score=min_score)
+    chosen = selectors.selection(call=call, rows=rows, top=top, min_score=min_score, per_city=per_city)
     picked = {row.application.pk: row for row in chosen}
+    capped = (
+        set()
+        if per_city is None
+        else {
+            row.application.pk
+            for row in selectors.selection(call=call, rows=rows, top=top, min_score=min_score)
+            if row.application.pk not in picked
+        }
+    )
     for row in rows:
         application = row.application
         before = application.status
@@ -471,6 +484,9 @@ def provisional_apply(
                 action="provisional",
                 from_status=before,
                 to_status=application.status,
+                note=gettext("所在地级市入选已满 {n} 项").format(n=per_city)
+                if application.pk in capped
+                else "",
             )
     call.status = CallStatus.PROVISIONAL
     call.version += 1

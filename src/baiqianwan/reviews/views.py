@@ -330,6 +330,7 @@ def provisional(request: HttpRequest, call_id: int) -> HttpResponse:
             call_id=call.pk,
             top=form.cleaned_data["top"],
             min_score=form.cleaned_data["min_score"],
+            per_city=form.cleaned_data["per_city"],
             statistic=form.cleaned_data["statistic"] or None,
             normalise=form.cleaned_data["normalise"],
         ),
