@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.orgs.models import Organisation
+from baiqianwan.plan.selectors import MeasureActivity
 from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 
@@ -24,6 +28,7 @@ from .models import (
     CallStatus,
     CallTypeVersion,
     Carrier,
+    CarrierStatus,
     Objection,
 )
 from .rules import PARTNER_KINDS
@@ -281,3 +286,56 @@ def nominee_choices(*, user: Any) -> QuerySet[Organisation]:
         .filter(Q(pk__in=in_scope) | Q(kind__in=PARTNER_KINDS))
         .order_by("name")
     )
+
+
+def measure_activities(user: Any) -> dict[str, list[MeasureActivity]]:
+    """The plan page's view of the calls: for each measure a call type serves, its latest calls
+    with how many applied and how many were approved, and for carrier types the register's count."""
+    calls = (
+        call_list(user=user)
+        .annotate(
+            approved_count=Count("applications", filter=Q(applications__status=ApplicationStatus.APPROVED))
+        )
+        .select_related("call_type")
+    )
+    today = timezone.localdate()
+    valid = Carrier.all_objects.filter(status=CarrierStatus.ACTIVE).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    carriers = dict(valid.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    carriers_ewn = dict(
+        valid.filter(in_east_west_north=True)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    found: dict[str, list[MeasureActivity]] = {}
+    for call in calls[:200]:
+        definition = call.call_type.definition
+        clause = str(definition.get("measure", ""))
+        if not clause or len(found.get(clause, [])) >= 3:  # the latest three calls per measure
+            continue
+        detail = gettext("申报 {n} 项").format(n=call.submitted_count)  # type: ignore[attr-defined]
+        if call.status == CallStatus.DECIDED:
+            detail += gettext(" · 立项/认定 {n} 项").format(n=call.approved_count)
+        kind = str(definition.get("carrier_kind", ""))
+        if kind and kind in carriers and not any(a.label == kind for a in found.get(clause, [])):
+            found.setdefault(clause, []).append(
+                MeasureActivity(
+                    label=kind,
+                    status=gettext("在册"),
+                    detail=gettext("{n} 家，其中粤东西北 {ewn} 家").format(
+                        n=carriers[kind], ewn=carriers_ewn.get(kind, 0)
+                    ),
+                    url=reverse("calls:carriers") + "?" + urlencode({"kind": kind}),
+                )
+            )
+        found.setdefault(clause, []).append(
+            MeasureActivity(
+                label=call.title,
+                status=call.get_status_display(),
+                detail=detail,
+                url=reverse("calls:call", args=[call.pk]),
+            )
+        )
+    return found

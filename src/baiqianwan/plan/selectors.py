@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,30 @@ LIVE_KPIS: dict[str, Callable[[], float]] = {
 def live_kpi_register(code: str, compute: Callable[[], float]) -> None:
     """A KPI counted by an app above this one (plan may not import it); called from its ready()."""
     LIVE_KPIS[code] = compute
+
+
+@dataclass(frozen=True)
+class MeasureActivity:
+    """One instrument run under a measure (a call, a round), shown beside the measure's progress."""
+
+    label: str
+    status: str
+    detail: str
+    url: str
+
+
+# Apps above this one that run a measure's instruments say so here (plan may not import them):
+# each provider gives, for the user, activities keyed by the measure's clause ("三(四)一是").
+MEASURE_ACTIVITY: list[Callable[[Any], dict[str, list[MeasureActivity]]]] = []
+
+
+def measure_activity_register(provider: Callable[[Any], dict[str, list[MeasureActivity]]]) -> None:
+    MEASURE_ACTIVITY.append(provider)
+
+
+def measure_clause(section_clause: str, ordinal: str) -> str:
+    """ "三、(四)" and "一是" → "三(四)一是", the way call types name the measure they serve."""
+    return (section_clause + ordinal).replace("、", "").replace("（", "(").replace("）", ")")
 
 
 @dataclass
@@ -164,6 +188,7 @@ class MeasureRow:
     measure: Measure
     latest: ProgressReport | None
     reports: int
+    activities: list[MeasureActivity] = field(default_factory=list)
 
 
 def sections(*, user: Any, kind: str) -> list[tuple[Section, list[MeasureRow]]]:
@@ -178,9 +203,21 @@ def sections(*, user: Any, kind: str) -> list[tuple[Section, list[MeasureRow]]]:
     for report in reports:
         latest.setdefault(report.measure_id, report)
         counts[report.measure_id] = counts.get(report.measure_id, 0) + 1
+    activities: dict[str, list[MeasureActivity]] = {}
+    for provider in MEASURE_ACTIVITY:
+        for clause, items in provider(user).items():
+            activities.setdefault(clause, []).extend(items)
     result = []
     for section in Section.objects.filter(kind=kind).prefetch_related("measures").order_by("position"):
-        rows = [MeasureRow(m, latest.get(m.code), counts.get(m.code, 0)) for m in section.measures.all()]
+        rows = [
+            MeasureRow(
+                m,
+                latest.get(m.code),
+                counts.get(m.code, 0),
+                activities.get(measure_clause(section.clause, m.ordinal), []),
+            )
+            for m in section.measures.all()
+        ]
         result.append((section, rows))
     return result
 
