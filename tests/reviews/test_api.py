@@ -12,6 +12,7 @@ from django.test import Client
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.calls.models import Application, ApplicationStatus
+from baiqianwan.orgs.models import Person
 from baiqianwan.reviews.models import AssignmentStatus, PoolMember, ReviewAssignment
 
 from .test_review_flow import RUBRIC_GOOD
@@ -125,6 +126,18 @@ def test_the_province_runs_the_review(in_review: dict[str, Any], province: User,
     found = client.get(f"{base}/pool/candidates", {"q": "研究员"}).json()["items"]
     assert {c["name"] for c in found} == {"林研究员", "郑研究员"}
     assert client.get(f"{base}/pool/candidates", {"industry": "no-such"}).status_code == 422
+    # A pool chosen by seniority: the titles people wrote.
+    titles = ["二级教授", "研究员", "副教授", "高级工程师", "讲师", ""]
+    for expert, title in zip(experts, titles, strict=True):
+        Person.all_objects.filter(pk=expert.person_id).update(title=title)
+    senior = client.get(f"{base}/pool/candidates", {"seniority": "senior"}).json()["items"]
+    assert {(c["name"], c["title"], c["seniority"]) for c in senior} == {
+        ("陈教授", "二级教授", "senior"),
+        ("林研究员", "研究员", "senior"),
+    }
+    associate = client.get(f"{base}/pool/candidates", {"seniority": "associate"}).json()["items"]
+    assert {c["name"] for c in associate} == {"陈教授", "林研究员", "黄教授", "周高工"}
+    assert client.get(f"{base}/pool/candidates", {"seniority": "expert"}).status_code == 422
     bad = _post(client, f"{base}/pool", {"expert_ids": [experts[0].pk], "capacity": 0})
     assert bad.status_code == 422
     assert _fields(bad) == {"capacity"}

@@ -12,6 +12,7 @@ from django.urls import reverse
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.calls.models import Application, ApplicationStatus, CallStatus
+from baiqianwan.orgs.models import Person
 from baiqianwan.reviews.models import AssignmentStatus, Conflict, ConflictReason, PoolMember, ReviewAssignment
 
 from .test_review_flow import RUBRIC_GOOD
@@ -130,6 +131,12 @@ def test_the_province_builds_the_pool_and_assigns(
     found = client.get(manage, {"q": "教授"}).content.decode()
     assert "陈教授" in found
     assert "郑研究员" not in found
+    Person.all_objects.filter(pk=experts[0].person_id).update(title="二级教授")
+    Person.all_objects.filter(pk=experts[2].person_id).update(title="副教授")
+    senior = client.get(manage, {"q": "教授", "seniority": "senior"}).content.decode()
+    assert '陈教授 <span class="small">二级教授</span>' in senior
+    assert "黄教授" not in senior
+    assert "副高级及以上" in senior  # the choice is on the search form
     bad = client.post(
         reverse("reviews:pool_add", args=[call.pk]), {"experts": [experts[0].pk], "capacity": 0}
     )

@@ -19,6 +19,7 @@ from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_SELF, api_scope
 from baiqianwan.supply.models import ExpertProfile
+from baiqianwan.supply.titles import seniority_of
 
 from . import rules, selectors, services
 from .engine.aggregate import Aggregate
@@ -234,8 +235,14 @@ class CandidateOut(Schema):
     id: int
     name: str = Field(alias="person.name")
     organisation: str = Field(alias="person.organisation.name")
+    title: str = Field(alias="person.title", description="职称")
+    seniority: str = Field("", description="senior 正高级、associate 副高级、intermediate 中级，空为未能识别")
     keywords: str
     has_account: bool
+
+    @staticmethod
+    def resolve_seniority(obj: ExpertProfile) -> str:
+        return seniority_of(obj.person.title)
 
     @staticmethod
     def resolve_has_account(obj: ExpertProfile) -> bool:
@@ -335,7 +342,7 @@ def pool_list(request: HttpRequest, call_id: int) -> Any:
     "/calls/{call_id}/pool/candidates",
     response=list[CandidateOut],
     openapi_extra=CALLS,
-    summary="可加入评审专家库的专家（按姓名、研究方向、产业检索）",
+    summary="可加入评审专家库的专家（按姓名、研究方向、产业、职称检索）",
 )
 @paginate(BoundedPagination, page_size=20)
 def pool_candidates(
@@ -345,7 +352,13 @@ def pool_candidates(
 ) -> Any:
     call = _call(request, call_id)
     values = PoolSearchForm.strict(filter_data(filters))
-    return selectors.pool_candidates(user=request.user, call=call, q=values["q"], industry=values["industry"])
+    return selectors.pool_candidates(
+        user=request.user,
+        call=call,
+        q=values["q"],
+        industry=values["industry"],
+        seniority=values["seniority"],
+    )
 
 
 @router.post(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.forms import FilterForm
 from baiqianwan.industries.models import Industry
+from baiqianwan.supply.titles import SENIORITY_AT_LEAST
 
 from .engine.aggregate import STATISTICS
 
@@ -107,6 +108,7 @@ class PoolSearchForm(FilterForm):
         widget=forms.TextInput(attrs={"placeholder": _("姓名或研究方向，如：柚类 加工")}),
     )
     industry = forms.ChoiceField(label=_("产业"), required=False)
+    seniority = forms.ChoiceField(label=_("职称"), required=False, choices=SENIORITY_AT_LEAST)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

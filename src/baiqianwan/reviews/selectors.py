@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from baiqianwan.calls.models import Application, ApplicationAttachment, ApplicationStatus, Call, CallStatus
 from baiqianwan.calls.selectors import call_type_of
 from baiqianwan.core.selectors import valid_id
+from baiqianwan.supply.titles import at_least_q
 
 from .engine.aggregate import Aggregate, Sheet, aggregate, rank
 from .models import AssignmentRound, AssignmentStatus, Conflict, PoolMember, ReviewAssignment, ScoreSheet
@@ -369,12 +370,17 @@ def pool_list(*, call: Call) -> QuerySet[PoolMember]:
     )
 
 
-def pool_candidates(*, user: Any, call: Call, q: str = "", industry: str = "") -> QuerySet[Any]:
-    """Experts of the library the user may see who are not in the call's pool yet."""
+def pool_candidates(
+    *, user: Any, call: Call, q: str = "", industry: str = "", seniority: str = ""
+) -> QuerySet[Any]:
+    """Experts of the library the user may see who are not in the call's pool yet, by field
+    (text, industry) and seniority (at least 正高级 or 副高级)."""
     from baiqianwan.supply.selectors import expert_list
 
-    return expert_list(user=user, q=q, industry=industry).exclude(
-        pk__in=PoolMember.objects.filter(call=call).values("expert_id")
+    return (
+        expert_list(user=user, q=q, industry=industry)
+        .filter(at_least_q(seniority))
+        .exclude(pk__in=PoolMember.objects.filter(call=call).values("expert_id"))
     )
 
 

@@ -215,7 +215,11 @@ def manage(request: HttpRequest, call_id: int) -> HttpResponse:
     candidates = (
         list(
             selectors.pool_candidates(
-                user=request.user, call=call, q=values.get("q", ""), industry=values.get("industry", "")
+                user=request.user,
+                call=call,
+                q=values.get("q", ""),
+                industry=values.get("industry", ""),
+                seniority=values.get("seniority", ""),
             )[:CANDIDATES_SHOWN]
         )
         if search.is_bound
