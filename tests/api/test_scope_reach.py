@@ -176,6 +176,10 @@ NOT_EXERCISED: dict[str, str] = {
     "GET /api/v1/indicators/results/map": "no computed results in the shared fixture",
     "GET /api/v1/indicators/results/scorecards/{unit_code}": "no computed results in the shared fixture",
     "GET /api/v1/indicators/acceptance/results": "no acceptance evaluation in the shared fixture",
+    # The decision notice and the letters exist once a call is decided; side A's call is open.
+    # tests/calls/test_documents.py downloads both inside the scope and is refused outside it.
+    "GET /api/v1/calls/{call_id}/decision.pdf": "call not decided in the shared fixture",
+    "GET /api/v1/calls/applications/{application_id}/letter.pdf": "application not approved in the fixture",
 }
 
 # Path values of public operations (reference data has no side).

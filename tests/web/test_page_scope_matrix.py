@@ -158,6 +158,7 @@ UNREACHED: dict[str, str] = {
     "demands/<int:demand_id>/edit/": "demand under triage",
     # The decision notice exists once a call is decided; side A's call is open for applications.
     "calls/<int:call_id>/decision.pdf": "call not decided",
+    "calls/applications/<int:application_id>/letter.pdf": "application not approved",
     # Only the applicant edits an application, and only before it is sent; side A's is submitted.
     "calls/applications/<int:application_id>/edit/": "application submitted",
 }

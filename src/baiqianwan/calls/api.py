@@ -6,19 +6,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.pdf import pdf_openapi, pdf_response
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC, api_scope
 
 from . import selectors, services
 from .forms import ApplicationFilterForm, CallFilterForm, CarrierFilterForm
-from .models import Application, Call, CallTypeVersion, Objection
+from .models import Application, ApplicationStatus, Call, CallStatus, CallTypeVersion, Objection
 
 router = Router(tags=["申报与评审"])
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -328,6 +329,38 @@ def application_list(
         return Application.objects.none()
     return selectors.application_list(
         user=request.user, call_id=call_id, q=values["q"], status=values["status"]
+    )
+
+
+@router.get(
+    "/{int:call_id}/decision.pdf",
+    openapi_extra=pdf_openapi(api_scope(Call)),
+    summary="决定通知（PDF）",
+    description="作出决定后的结果通知；未决定或无权查看时返回 404。",
+)
+def decision_pdf(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = _call(request, call_id)
+    if call.status != CallStatus.DECIDED:
+        raise Http404
+    return pdf_response(
+        services.decision_pdf(call), f"{call.title}-决定.pdf", fallback=f"decision-{call.pk}.pdf"
+    )
+
+
+@router.get(
+    "/applications/{int:application_id}/letter.pdf",
+    openapi_extra=pdf_openapi(api_scope(Application)),
+    summary="立项/认定通知书（PDF）",
+    description="已立项/已认定的申报给申报单位的通知书；其他状态或无权查看时返回 404。",
+)
+def application_letter(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    if application.status != ApplicationStatus.APPROVED:
+        raise Http404
+    return pdf_response(
+        services.letter_pdf(application),
+        f"{application.title}-通知书.pdf",
+        fallback=f"letter-{application.reference}.pdf",
     )
 
 

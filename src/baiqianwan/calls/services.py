@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.files import FILE_KINDS, check_upload
+from baiqianwan.core.pdf import render_pdf
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.orgs.models import Organisation, Person
@@ -871,3 +872,39 @@ def carriers_in_east_west_north(today: dt.date | None = None) -> float:
 
 
 CALL_STEPS.update({"publish": call_publish, "close": call_close, "publicity": publicity_start})
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+
+def decision_pdf(call: Call) -> bytes:
+    """The province's notice of the results: every approved application, in one PDF."""
+    if call.status != CallStatus.DECIDED:
+        raise ValidationError(gettext("作出决定后才有决定通知"))
+    return render_pdf(
+        "calls/decision_pdf.html",
+        {"call": call, "approved": selectors.approved_list(call=call), "call_type": call_type_of(call)},
+    )
+
+
+def letter_pdf(application: Application) -> bytes:
+    """The letter to one approved unit (认定通知书 / 立项通知书), for its own files."""
+    if application.status != ApplicationStatus.APPROVED:
+        raise ValidationError(gettext("只有已立项/已认定的申报有通知书"))
+    call = application.call
+    call_type = call_type_of(call)
+    carrier = Carrier.all_objects.filter(application=application).first()
+    # An official document is issued in Chinese whatever the reader's interface language.
+    heading = f"关于认定{application.title}的通知" if carrier else f"关于{application.title}入选的通知"
+    return render_pdf(
+        "calls/letter_pdf.html",
+        {
+            "heading": heading,
+            "call": call,
+            "call_type": call_type,
+            "application": application,
+            "carrier": carrier,
+            "partners": [p.organisation.name for p in application.partners.select_related("organisation")],
+            "nominator": application.nominator_division.full_name if application.nominator_division else "",
+        },
+    )

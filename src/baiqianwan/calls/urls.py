@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:call_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("<int:call_id>/<str:action>/", views.call_action, name="call_action"),
     path("applications/<int:application_id>/", views.application_detail, name="application"),
+    path("applications/<int:application_id>/letter.pdf", views.application_letter, name="application_letter"),
     path("applications/<int:application_id>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:application_id>/submit/", views.application_submit, name="application_submit"),
     path("applications/<int:application_id>/step/", views.application_step, name="application_step"),

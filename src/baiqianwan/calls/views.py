@@ -18,7 +18,7 @@ from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors
 from baiqianwan.core.pagination import BoundedPaginator
-from baiqianwan.core.pdf import pdf_response, render_pdf
+from baiqianwan.core.pdf import pdf_response
 
 from . import rules, selectors, services
 from .exports import CARRIER_SCHEMA, carrier_rows
@@ -35,7 +35,7 @@ from .forms import (
     ObjectionForm,
     StepForm,
 )
-from .models import Application, Call, CallStatus
+from .models import Application, ApplicationStatus, Call, CallStatus
 from .services import PartnerEntry
 
 
@@ -482,16 +482,22 @@ def decision_pdf(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _call(request, call_id)
     if call.status != CallStatus.DECIDED:
         raise Http404
-    data = render_pdf(
-        "calls/decision_pdf.html",
-        {
-            "call": call,
-            "approved": selectors.approved_list(call=call),
-            "call_type": selectors.call_type_of(call),
-        },
-        request=request,
+    return pdf_response(
+        services.decision_pdf(call), f"{call.title}-决定.pdf", fallback=f"decision-{call.pk}.pdf", inline=True
     )
-    return pdf_response(data, f"{call.title}-决定.pdf", fallback=f"decision-{call.pk}.pdf", inline=True)
+
+
+@login_required
+def application_letter(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    if application.status != ApplicationStatus.APPROVED:
+        raise Http404
+    return pdf_response(
+        services.letter_pdf(application),
+        f"{application.title}-通知书.pdf",
+        fallback=f"letter-{application.reference}.pdf",
+        inline=True,
+    )
 
 
 @login_required

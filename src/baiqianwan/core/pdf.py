@@ -25,6 +25,21 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
+
+
+def pdf_openapi(extra: dict[str, Any]) -> dict[str, Any]:
+    """An API operation's OpenAPI extras (its scope) with a PDF body as the answer."""
+    return {
+        **extra,
+        "responses": {
+            200: {
+                "description": "PDF 文件",
+                "content": {PDF: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    }
+
+
 # The Chinese families the stylesheet (core/static/core/pdf.css) asks for, in its order.
 CHINESE_FAMILIES = ("Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "Source Han Sans SC")
 # Relative URLs in templates (`{% static %}` gives /static/...) resolve against this origin; the

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
-from baiqianwan.core.pdf import PDF, pdf_response
+from baiqianwan.core.pdf import pdf_openapi, pdf_response
 from baiqianwan.core.schemas import operation_ids_keep
 from baiqianwan.core.scope import api_scope
 
@@ -17,12 +15,7 @@ from . import selectors, services
 router = Router(tags=["科技特派员"])
 
 
-PDF_RESPONSE: dict[str, Any] = {
-    **api_scope(Assignment),
-    "responses": {
-        200: {"description": "PDF 文件", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}
-    },
-}
+PDF_RESPONSE = pdf_openapi(api_scope(Assignment))
 
 
 def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
