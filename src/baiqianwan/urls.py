@@ -28,6 +28,8 @@ urlpatterns = [
     path("audit/", web_views.audit, name="audit"),
     path("system/settings/", web_views.system_settings, name="system_settings"),
     path("notifications/", web_views.notifications, name="notifications"),
+    path("help/", web_views.help_page, name="help"),
+    path("help/<str:name>/", web_views.help_page, name="help_page"),
     path("imports/<str:kind>/", web_views.import_page, name="import"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

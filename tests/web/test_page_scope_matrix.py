@@ -100,6 +100,7 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "plan:report": {"code": "T6-M1"},
     "indicators:dataset_settings": {"code": "county_town_system.town"},
     "import": {"kind": "organisations"},
+    "help_page": {"name": "申报与评审"},  # the user guide is the same for everyone
     "demands:action": {"action": "accept"},
     "commissioners:action": {"action": "solve"},
     "commissioners:assignment": {"action": "accept"},

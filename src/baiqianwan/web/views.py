@@ -42,6 +42,7 @@ from baiqianwan.demands.selectors import (
 )
 from baiqianwan.orgs.selectors import organisation_counts_by_city
 from baiqianwan.regions import selectors as region_selectors
+from baiqianwan.web.guide import INDEX, guide_names, guide_page
 
 OPEN_DEMAND_STATUSES = [str(s) for s in OPEN_STATUSES]
 # Roles without an area to oversee get their own demands and tasks instead of the area dashboard.
@@ -299,3 +300,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     unread_ids = {n.pk for n in page if n.read_at is None}
     mark_read(user=request.user)
     return render(request, "web/notifications.html", {"page": page, "unread_ids": unread_ids})
+
+
+@login_required
+def help_page(request: HttpRequest, name: str = INDEX) -> HttpResponse:
+    """The user guide, page by page; every page lists the others."""
+    page = guide_page(name)
+    if page is None:
+        raise Http404(_("没有这一篇帮助"))
+    pages = [(n, guide_page(n)) for n in guide_names()]
+    return render(request, "web/help.html", {"page": page, "pages": pages})
