@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -15,6 +15,7 @@ from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC, api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from . import selectors, services
 from .forms import ApplicationFilterForm, CallFilterForm, CarrierFilterForm
@@ -180,17 +181,11 @@ class CarrierOut(Schema):
 
 
 def _call(request: HttpRequest, call_id: int) -> Call:
-    call = selectors.call_get(user=request.user, call_id=call_id)
-    if call is None:
-        raise Http404
-    return call
+    return found_or_404(selectors.call_get(user=request.user, call_id=call_id))
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
-    application = selectors.application_get(user=request.user, application_id=application_id)
-    if application is None:
-        raise Http404
-    return application
+    return found_or_404(selectors.application_get(user=request.user, application_id=application_id))
 
 
 def _partners(items: list[PartnerIn] | None) -> list[services.PartnerEntry] | None:

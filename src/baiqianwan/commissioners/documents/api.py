@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from baiqianwan.core.pdf import PDF, pdf_response
 from baiqianwan.core.schemas import operation_ids_keep
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from ..rounds.models import Assignment
 from . import selectors, services
@@ -26,10 +27,7 @@ PDF_RESPONSE: dict[str, Any] = {
 
 
 def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    found = selectors.document_assignment_get(user=request.user, pk=assignment_id)
-    if found is None:
-        raise Http404
-    return found
+    return found_or_404(selectors.document_assignment_get(user=request.user, pk=assignment_id))
 
 
 @router.get(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.pdf import content_disposition, pdf_response
+from baiqianwan.core.selectors import found_or_404
 
 from ..rounds import selectors as round_selectors
 from ..rounds.models import Assignment
@@ -18,10 +19,7 @@ from . import rules, selectors, services
 
 
 def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    found = selectors.document_assignment_get(user=request.user, pk=assignment_id)
-    if found is None:
-        raise Http404
-    return found
+    return found_or_404(selectors.document_assignment_get(user=request.user, pk=assignment_id))
 
 
 @login_required
@@ -51,9 +49,7 @@ def agreement(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def documents_zip(request: HttpRequest, round_id: int) -> HttpResponse:
-    dispatch_round = round_selectors.round_get(user=request.user, pk=round_id)
-    if dispatch_round is None:
-        raise Http404
+    dispatch_round = found_or_404(round_selectors.round_get(user=request.user, pk=round_id))
     if not rules.can_download_round(request.user):
         raise PermissionDenied(gettext("只有省级用户可以批量下载派驻文书"))
     data, count = services.round_documents_zip(user=request.user, dispatch_round=dispatch_round)
