@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
@@ -26,8 +26,10 @@ PDF_RESPONSE: dict[str, Any] = {
 }
 
 
-def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    return found_or_404(selectors.document_assignment_get(user=request.user, pk=assignment_id))
+def _document(request: HttpRequest, assignment_id: int, kind: Literal["letter", "agreement"]) -> HttpResponse:
+    assignment = found_or_404(selectors.document_assignment_get(user=request.user, pk=assignment_id))
+    data, filename, fallback = services.document_file(assignment, kind)
+    return pdf_response(data, filename, fallback=fallback)
 
 
 @router.get(
@@ -37,12 +39,7 @@ def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
     description="已发布派驻安排的推荐函；无权查看或未发布时返回 404。",
 )
 def letter(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment(request, assignment_id)
-    return pdf_response(
-        services.letter_pdf(assignment),
-        selectors.letter_filename(assignment),
-        fallback=f"letter-{assignment.pk}.pdf",
-    )
+    return _document(request, assignment_id, "letter")
 
 
 @router.get(
@@ -52,12 +49,7 @@ def letter(request: HttpRequest, assignment_id: int) -> HttpResponse:
     description="已发布派驻安排的三方派驻服务协议；无权查看或未发布时返回 404。",
 )
 def agreement(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment(request, assignment_id)
-    return pdf_response(
-        services.agreement_pdf(assignment),
-        selectors.agreement_filename(assignment),
-        fallback=f"agreement-{assignment.pk}.pdf",
-    )
+    return _document(request, assignment_id, "agreement")
 
 
 operation_ids_keep(router, "baiqianwan.commissioners.document_api")
