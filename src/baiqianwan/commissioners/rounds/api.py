@@ -153,6 +153,14 @@ class SolutionOut(Schema):
     added: int | None = None
 
 
+def _round(request: HttpRequest, round_id: int) -> DispatchRound:
+    return found_or_404(selectors.round_get(user=request.user, pk=round_id))
+
+
+def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    return found_or_404(selectors.assignment_get(user=request.user, pk=assignment_id))
+
+
 @router.get("/rounds", response=list[RoundOut], openapi_extra=api_scope(DispatchRound), summary="选派批次")
 @paginate(BoundedPagination, page_size=20)
 def round_list(request: HttpRequest):
@@ -163,7 +171,7 @@ def round_list(request: HttpRequest):
     "/rounds/{round_id}", response=RoundOut, openapi_extra=api_scope(DispatchRound), summary="批次详情"
 )
 def round_detail(request: HttpRequest, round_id: int) -> DispatchRound:
-    return found_or_404(selectors.round_get(user=request.user, pk=round_id))
+    return _round(request, round_id)
 
 
 @router.get("/needs", response=list[NeedOut], openapi_extra=api_scope(TownNeed), summary="乡镇需求")
@@ -202,7 +210,7 @@ def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, DispatchR
     summary="提交乡镇需求",
 )
 def need_submit(request: HttpRequest, round_id: int, payload: NeedIn) -> tuple[int, TownNeed]:
-    dispatch_round = found_or_404(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     town = found_or_404(division_get(code=payload.town_code))
     need = services.need_submit(
         acting_user=request.user,
@@ -222,7 +230,7 @@ def need_submit(request: HttpRequest, round_id: int, payload: NeedIn) -> tuple[i
     summary="推荐候选人",
 )
 def nominate(request: HttpRequest, round_id: int, payload: NominationIn) -> tuple[int, Nomination]:
-    dispatch_round = found_or_404(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     expert = found_or_404(expert_get(user=request.user, pk=payload.expert_id))
     nomination = services.nominate(
         acting_user=request.user,
@@ -302,7 +310,7 @@ def need_constraint(request: HttpRequest, need_id: int, payload: ConstraintIn) -
     summary="求解最优派驻方案（省）",
 )
 def round_solve(request: HttpRequest, round_id: int, payload: SolveIn) -> dict[str, Any]:
-    dispatch_round = found_or_404(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     return services.round_solve(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -318,7 +326,7 @@ def round_solve(request: HttpRequest, round_id: int, payload: SolveIn) -> dict[s
     summary="补充选派：只填空缺（省）",
 )
 def round_fill_gaps(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    dispatch_round = found_or_404(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     return services.round_fill_gaps(acting_user=request.user, dispatch_round=dispatch_round)
 
 
@@ -326,7 +334,7 @@ def round_fill_gaps(request: HttpRequest, round_id: int) -> dict[str, Any]:
     "/rounds/{round_id}/publish", openapi_extra=api_scope(DispatchRound), summary="发布派驻方案（省）"
 )
 def round_publish(request: HttpRequest, round_id: int) -> dict[str, int]:
-    dispatch_round = found_or_404(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     return {"published": services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)}
 
 
@@ -337,7 +345,7 @@ def round_publish(request: HttpRequest, round_id: int) -> dict[str, int]:
     summary="接受或谢绝派驻邀请（本人）",
 )
 def assignment_respond(request: HttpRequest, assignment_id: int, payload: RespondIn) -> Assignment:
-    assignment = found_or_404(selectors.assignment_get(user=request.user, pk=assignment_id))
+    assignment = _assignment(request, assignment_id)
     return services.assignment_respond(
         acting_user=request.user, assignment=assignment, accept=payload.accept, note=payload.note
     )
@@ -350,7 +358,7 @@ def assignment_respond(request: HttpRequest, assignment_id: int, payload: Respon
     summary="退出、召回或撤销派驻（须填写原因）",
 )
 def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> Assignment:
-    assignment = found_or_404(selectors.assignment_get(user=request.user, pk=assignment_id))
+    assignment = _assignment(request, assignment_id)
     return services.assignment_end(
         acting_user=request.user, assignment=assignment, status=payload.status, reason=payload.reason
     )
@@ -374,7 +382,7 @@ def assignment_unconfirmed(request: HttpRequest):
     summary="派出单位代为确认（书面或电话，须说明情况）",
 )
 def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: ConfirmForIn) -> Assignment:
-    assignment = found_or_404(selectors.assignment_get(user=request.user, pk=assignment_id))
+    assignment = _assignment(request, assignment_id)
     return services.assignment_confirm_for(
         acting_user=request.user, assignment=assignment, via=payload.via, note=payload.note
     )
