@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -8,6 +8,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_SELF, api_scope
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.regions.models import Division
 
 from . import selectors, services
@@ -97,10 +98,7 @@ def user_list(request: HttpRequest, filters: Query[filter_query(UserFilterForm)]
 
 @router.get("/users/{user_id}", response=UserOut, openapi_extra=api_scope(User), summary="用户详情")
 def user_detail(request: HttpRequest, user_id: int) -> User:
-    user = selectors.user_get(user=request.user, pk=user_id)
-    if user is None:
-        raise Http404
-    return user
+    return found_or_404(selectors.user_get(user=request.user, pk=user_id))
 
 
 @router.post("/users", response={201: UserOut}, openapi_extra=api_scope(User), summary="创建用户")
@@ -126,17 +124,13 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status:
     "/users/{user_id}/deactivate", response=UserOut, openapi_extra=api_scope(User), summary="停用用户"
 )
 def user_deactivate(request: HttpRequest, user_id: int) -> User:
-    user = selectors.user_get(user=request.user, pk=user_id)
-    if user is None:
-        raise Http404
+    user = found_or_404(selectors.user_get(user=request.user, pk=user_id))
     return services.user_set_active(acting_user=request.user, user=user, active=False)  # type: ignore[arg-type]
 
 
 @router.post("/users/{user_id}/activate", response=UserOut, openapi_extra=api_scope(User), summary="启用用户")
 def user_activate(request: HttpRequest, user_id: int) -> User:
-    user = selectors.user_get(user=request.user, pk=user_id)
-    if user is None:
-        raise Http404
+    user = found_or_404(selectors.user_get(user=request.user, pk=user_id))
     return services.user_set_active(acting_user=request.user, user=user, active=True)  # type: ignore[arg-type]
 
 
@@ -166,8 +160,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status:
     summary="重置用户的两步验证（安全管理员；手机丢失时，须填写原因）",
 )
 def user_two_factor_reset(request: HttpRequest, user_id: int, payload: TwoFactorResetIn) -> dict:
-    user = selectors.user_get(user=request.user, pk=user_id)
-    if user is None:
-        raise Http404
+    user = found_or_404(selectors.user_get(user=request.user, pk=user_id))
     services.otp_reset(acting_user=request.user, user=user, reason=payload.reason, request=request)  # type: ignore[arg-type]
     return {"user_id": user.pk, "username": user.username, "enabled": False}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import django_otp
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +104,22 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied(_("您没有管理用户的权限"))
 
 
+def _account_form(
+    request: HttpRequest, target: Any, form: Any, save: Callable[..., Any], done: str | Promise, template: str
+) -> HttpResponse:
+    """A form on one account: accepted by the service, back to the account saying ``done``; else the
+    form again with the service's refusals on its fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(acting_user=request.user, user=target, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done % {"username": target.username})
+            return redirect("accounts:user_detail", target.pk)
+    return render(request, template, {"form": form, "target": target})
+
+
 def _target(request: HttpRequest, user_id: int) -> Any:
     target = selectors.user_get(user=request.user, pk=user_id)
     if target is None:
@@ -152,15 +170,14 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
     target = _target(request, user_id)
     form = UserEditForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(acting_user=request.user, user=target, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存用户 %(username)s 的信息。") % {"username": target.username})
-            return redirect("accounts:user_detail", target.pk)
-    return render(request, "accounts/user_edit.html", {"form": form, "target": target})
+    return _account_form(
+        request,
+        target,
+        form,
+        services.user_update,
+        _("已保存用户 %(username)s 的信息。"),
+        "accounts/user_edit.html",
+    )
 
 
 @login_required
@@ -174,15 +191,14 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
         acting_user=request.user,  # type: ignore[arg-type]
         initial={"role": target.role, "division": target.division_id, "organisation": target.organisation_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_change_role(acting_user=request.user, user=target, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已变更用户 %(username)s 的角色。") % {"username": target.username})
-            return redirect("accounts:user_detail", target.pk)
-    return render(request, "accounts/user_role.html", {"form": form, "target": target})
+    return _account_form(
+        request,
+        target,
+        form,
+        services.user_change_role,
+        _("已变更用户 %(username)s 的角色。"),
+        "accounts/user_role.html",
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.pdf import pdf_openapi, pdf_response
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC, api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from . import selectors, services
 from .forms import ApplicationFilterForm, CallFilterForm, CarrierFilterForm
@@ -183,17 +184,11 @@ class CarrierOut(Schema):
 
 
 def _call(request: HttpRequest, call_id: int) -> Call:
-    call = selectors.call_get(user=request.user, call_id=call_id)
-    if call is None:
-        raise Http404
-    return call
+    return found_or_404(selectors.call_get(user=request.user, call_id=call_id))
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
-    application = selectors.application_get(user=request.user, application_id=application_id)
-    if application is None:
-        raise Http404
-    return application
+    return found_or_404(selectors.application_get(user=request.user, application_id=application_id))
 
 
 def _partners(items: list[PartnerIn] | None) -> list[services.PartnerEntry] | None:

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from baiqianwan.core.models import TimeStampedModel, VersionedDefinition
+from baiqianwan.core.models import RecordEvent, TimeStampedModel, VersionedDefinition, acted_by
 from baiqianwan.core.scope import ScopedModel
 
 
@@ -250,23 +250,17 @@ class EventAction(models.TextChoices):
     APPROVE = "approve", _("决定立项/认定")
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(RecordEvent):
     """The application's history as the applicant and the bureaus see it (never shown to reviewers)."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
     action = models.CharField(_("操作"), max_length=20, choices=EventAction.choices)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
 
-    class Meta:
+    class Meta(RecordEvent.Meta):
         verbose_name = _("申报处理记录")
         verbose_name_plural = _("申报处理记录")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.action}"
@@ -355,14 +349,7 @@ class Objection(TimeStampedModel):
         _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
     )
     answer = models.TextField(_("答复"), max_length=3000, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("答复人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    answered_by = acted_by(_("答复人"))
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
     class Meta:

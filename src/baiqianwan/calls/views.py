@@ -19,6 +19,7 @@ from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.pdf import pdf_response
+from baiqianwan.core.selectors import found_or_404
 
 from . import rules, selectors, services
 from .exports import CARRIER_SCHEMA, carrier_rows
@@ -52,17 +53,11 @@ def _attempt(request: HttpRequest, step: Callable[[], Any], done: str) -> bool:
 
 
 def _call(request: HttpRequest, call_id: int) -> Call:
-    call = selectors.call_get(user=request.user, call_id=call_id)
-    if call is None:
-        raise Http404
-    return call
+    return found_or_404(selectors.call_get(user=request.user, call_id=call_id))
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
-    application = selectors.application_get(user=request.user, application_id=application_id)
-    if application is None:
-        raise Http404
-    return application
+    return found_or_404(selectors.application_get(user=request.user, application_id=application_id))
 
 
 @login_required
@@ -334,9 +329,7 @@ def application_attach(request: HttpRequest, application_id: int) -> HttpRespons
 @login_required
 def attachment_download(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
     application = _application(request, application_id)
-    attachment = selectors.attachment_get(application=application, attachment_id=attachment_id)
-    if attachment is None:
-        raise Http404
+    attachment = found_or_404(selectors.attachment_get(application=application, attachment_id=attachment_id))
     return private_file_response(
         attachment.file, name=attachment.name, allowed=tuple(services.ATTACHMENT_KINDS.values())
     )
@@ -378,9 +371,7 @@ def call_types(request: HttpRequest) -> HttpResponse:
 def call_type_download(request: HttpRequest, version_id: int) -> HttpResponse:
     if not rules.can_manage_calls(request.user):
         raise PermissionDenied
-    version = selectors.call_type_version_get(version_id=version_id)
-    if version is None:
-        raise Http404
+    version = found_or_404(selectors.call_type_version_get(version_id=version_id))
     response = HttpResponse(
         json.dumps(version.definition, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

@@ -1,53 +1,6 @@
-"""科技特派员 dispatch (policy 三(六)): the tables live in the sub-apps; this module lets Django find them."""
+"""科技特派员 dispatch (policy 三(六)): the tables live in the sub-apps; this module lets Django find
+them and offers them to the apps above under one name. Sub-apps import each other's models directly."""
 
-from .assessment.models import AssessmentRecord, AssessmentScheme, Grade, KeyTask, KeyTaskStatus
-from .fieldwork.models import ON_SITE_DAYS_REQUIRED, Activity, LogStatus, ServiceLog, ServiceLogPhoto
-from .rounds.models import (
-    FIELDS,
-    HOLDING,
-    TERM_YEARS,
-    Assignment,
-    AssignmentStatus,
-    CandidatePreference,
-    ConfirmedVia,
-    ConstraintKind,
-    DispatchRound,
-    MembershipChange,
-    Nomination,
-    PlanConstraint,
-    RoundStatus,
-    Team,
-    TownNeed,
-    TownRanking,
-    Workstation,
-)
-
-__all__ = [
-    "FIELDS",
-    "HOLDING",
-    "ON_SITE_DAYS_REQUIRED",
-    "TERM_YEARS",
-    "Activity",
-    "AssessmentRecord",
-    "AssessmentScheme",
-    "Assignment",
-    "AssignmentStatus",
-    "CandidatePreference",
-    "ConfirmedVia",
-    "ConstraintKind",
-    "DispatchRound",
-    "Grade",
-    "KeyTask",
-    "KeyTaskStatus",
-    "LogStatus",
-    "MembershipChange",
-    "Nomination",
-    "PlanConstraint",
-    "RoundStatus",
-    "ServiceLog",
-    "ServiceLogPhoto",
-    "Team",
-    "TownNeed",
-    "TownRanking",
-    "Workstation",
-]
+from .assessment.models import *  # noqa: F403
+from .fieldwork.models import *  # noqa: F403
+from .rounds.models import *  # noqa: F403

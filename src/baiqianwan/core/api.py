@@ -1,11 +1,12 @@
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.selectors import found_or_404
 
 from . import selectors
 from .audit import audit_read_record
@@ -72,10 +73,7 @@ def job_list(request: HttpRequest):
 
 @router.get("/jobs/{job_id}", response=JobOut, openapi_extra=api_scope(Job), summary="任务进度")
 def job_detail(request: HttpRequest, job_id: int) -> Job:
-    job = selectors.job_get(user=request.user, pk=job_id)
-    if job is None:
-        raise Http404
-    return job
+    return found_or_404(selectors.job_get(user=request.user, pk=job_id))
 
 
 @router.get(

@@ -20,6 +20,36 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def acted_by(verbose_name: Any) -> models.ForeignKey:
+    """The user who did something to a record, once someone has: kept while the record refers to
+    them, and not offered on the user as a way back to every record they touched."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+class RecordEvent(models.Model):
+    """One step in a record's history as its owner and the bureaus see it: who did what, when, the
+    status it moved between and why. A subclass adds the record (a foreign key, related_name
+    "events") and may narrow ``action`` to its choices or the statuses to its own length."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
 class VersionedDefinition(TimeStampedModel):
     """One version of a definition file the province edits (an indicator system, a call type):
     stored by content hash and never changed, so whatever was computed or published under it can
@@ -32,14 +62,7 @@ class VersionedDefinition(TimeStampedModel):
     definition = models.JSONField(_("定义"))
     is_current = models.BooleanField(_("现行版本"), default=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    loaded_by = acted_by(_("导入人"))
 
     class Meta:
         abstract = True

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext
 
 from .models import AuditChainHead, AuditEvent, AuditVerification, Job
@@ -16,6 +17,16 @@ MAX_ID = 2**63 - 1
 
 def valid_id(pk: Any) -> bool:
     return isinstance(pk, int) and 0 < pk <= MAX_ID
+
+
+T = TypeVar("T")
+
+
+def found_or_404(record: T | None) -> T:
+    """A getter's answer for a page or the API: nothing found, or nothing the user may see, is a 404."""
+    if record is None:
+        raise Http404
+    return record
 
 
 def job_list(*, user: Any) -> QuerySet[Job]:

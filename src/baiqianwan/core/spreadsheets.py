@@ -300,6 +300,12 @@ class ParsedSheet:
         column = schema.column(key)
         return CellError(self.name, row["_row"], row["_columns"][key], column.header, message)
 
+    def reject_if_any(self, errors: list[CellError]) -> None:
+        """All or nothing: the sheet's own errors and the import's checks, in reading order."""
+        everything = self.errors + errors
+        if everything:
+            raise ImportRejectedError(sorted(everything, key=lambda e: (e.row, e.column)))
+
 
 def read_sheet(data: bytes, schema: SheetSchema, *, max_bytes: int) -> list[dict[str, Any]]:
     """Parse and validate the first sheet against ``schema``; raise on any error, return rows."""

@@ -1,7 +1,7 @@
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -10,6 +10,7 @@ from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.industries.models import Industry
 from baiqianwan.regions.selectors import division_get
 
@@ -144,10 +145,7 @@ def demand_create(request: HttpRequest, payload: DemandIn) -> Status:
 
 @router.get("/demands/{demand_id}", response=DemandOut, openapi_extra=api_scope(Demand), summary="需求详情")
 def demand_detail(request: HttpRequest, demand_id: int) -> Demand:
-    demand = selectors.demand_get(user=request.user, pk=demand_id)
-    if demand is None:
-        raise Http404
-    return demand
+    return found_or_404(selectors.demand_get(user=request.user, pk=demand_id))
 
 
 @router.post(
@@ -158,8 +156,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> Demand:
     description="带上读取时的 version（或 If-Match 请求头）：其间已被他人处理或修改时返回 409，不做修改。",
 )
 def demand_transition(request: HttpRequest, demand_id: int, payload: TransitionIn) -> Demand:
-    if selectors.demand_get(user=request.user, pk=demand_id) is None:
-        raise Http404
+    found_or_404(selectors.demand_get(user=request.user, pk=demand_id))
     merge_into = None
     if payload.merge_into:
         merge_into = selectors.demand_get(user=request.user, pk=payload.merge_into)
@@ -182,9 +179,7 @@ def demand_transition(request: HttpRequest, demand_id: int, payload: TransitionI
     summary="需求的对接",
 )
 def connection_list(request: HttpRequest, demand_id: int):
-    demand = selectors.demand_get(user=request.user, pk=demand_id)
-    if demand is None:
-        raise Http404
+    demand = found_or_404(selectors.demand_get(user=request.user, pk=demand_id))
     return selectors.demand_connections(user=request.user, demand=demand)
 
 
@@ -195,8 +190,7 @@ def connection_list(request: HttpRequest, demand_id: int):
     summary="发起对接",
 )
 def connection_create(request: HttpRequest, demand_id: int, payload: ConnectionIn) -> Status:
-    if selectors.demand_get(user=request.user, pk=demand_id) is None:
-        raise Http404
+    found_or_404(selectors.demand_get(user=request.user, pk=demand_id))
     connection = services.connection_propose(
         acting_user=request.user,
         demand_id=demand_id,

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.models import TimeStampedModel
+from baiqianwan.core.models import RecordEvent, TimeStampedModel, acted_by
 from baiqianwan.core.scope import ScopedModel
 
 
@@ -82,14 +82,7 @@ class Demand(ScopedModel, TimeStampedModel):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     solved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("受理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    handled_by = acted_by(_("受理人"))
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
     close_reason = models.CharField(_("关闭原因"), max_length=300, blank=True)
     merged_into = models.ForeignKey(
@@ -153,23 +146,19 @@ class DemandAttachment(TimeStampedModel):
         return self.content_type in ("image/jpeg", "image/png")
 
 
-class DemandEvent(models.Model):
+class DemandEvent(RecordEvent):
     """The demand's history as the submitter and the bureau see it."""
 
     demand = models.ForeignKey(
         Demand, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
-    action = models.CharField(_("操作"), max_length=20)
+    # Demand statuses are shorter; the columns keep the length they were made with.
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, blank=True)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
 
-    class Meta:
+    class Meta(RecordEvent.Meta):
         verbose_name = _("需求处理记录")
         verbose_name_plural = _("需求处理记录")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.demand_id} {self.action}"
@@ -234,14 +223,7 @@ class Connection(ScopedModel, TimeStampedModel):
     note = models.CharField(_("说明"), max_length=500, blank=True)
     outcome = models.CharField(_("对接结果"), max_length=500, blank=True)
     # Who answered for the other side, and how the submitter reaches them once it is accepted.
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("回应人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responded_by = acted_by(_("回应人"))
     contact_name = models.CharField(_("对方联系人"), max_length=40, blank=True)
     contact_phone = models.CharField(_("对方联系电话"), max_length=20, blank=True)
 

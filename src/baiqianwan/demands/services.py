@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -23,6 +23,7 @@ from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
 from baiqianwan.core.files import check_upload
 from baiqianwan.core.models import AuditEvent
+from baiqianwan.core.scope import ScopedModel
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import to_simplified
 from baiqianwan.core.validators import validate_mobile
@@ -179,15 +180,18 @@ def demand_update(*, acting_user: Any, demand_id: int, version: int, **values: A
     return demand
 
 
+T = TypeVar("T", bound=ScopedModel)
+
+
+def _locked_for_change(model: type[T], acting_user: Any, pk: int) -> T | None:
+    """The row the user may change, locked until the transaction ends; None when out of reach."""
+    if not valid_id(pk):
+        return None
+    return model.objects.for_user(acting_user, "change").select_for_update(of=("self",)).filter(pk=pk).first()
+
+
 def _locked(acting_user: Any, demand_id: int, version: int | None) -> Demand:
-    demand = (
-        Demand.objects.for_user(acting_user, "change")
-        .select_for_update(of=("self",))
-        .filter(pk=demand_id)
-        .first()
-        if valid_id(demand_id)
-        else None
-    )
+    demand = _locked_for_change(Demand, acting_user, demand_id)
     if demand is None:
         raise PermissionDenied(gettext("找不到该需求，或它不在您的管辖范围内"))
     version_check(current=demand.version, expected=version)
@@ -479,14 +483,7 @@ def connection_respond(
 ) -> Connection:
     """The expert or the owning organisation accepts or declines. Accepting leaves a contact, and from
     then on the submitter and this side see each other's (recorded in the audit trail)."""
-    connection = (
-        Connection.objects.for_user(acting_user, "change")
-        .select_for_update(of=("self",))
-        .filter(pk=connection_id)
-        .first()
-        if valid_id(connection_id)
-        else None
-    )
+    connection = _locked_for_change(Connection, acting_user, connection_id)
     if connection is None or not rules.answers_for(acting_user, connection):
         raise PermissionDenied(gettext("只有被推荐的专家或成果所属单位可以回应"))
     if connection.status != ConnectionStatus.PROPOSED:
@@ -543,14 +540,7 @@ def contact_view_record(*, user: Any, demand: Demand, whose: str, request: Any =
 def connection_record_outcome(
     *, acting_user: Any, connection_id: int, succeeded: bool, outcome: str = "", solve_demand: bool = False
 ) -> Connection:
-    connection = (
-        Connection.objects.for_user(acting_user, "change")
-        .select_for_update(of=("self",))
-        .filter(pk=connection_id)
-        .first()
-        if valid_id(connection_id)
-        else None
-    )
+    connection = _locked_for_change(Connection, acting_user, connection_id)
     if connection is None or not rules.can_triage(acting_user, connection.demand):
         raise PermissionDenied(gettext("只有需求所在地的科技管理部门可以记录对接结果"))
     if connection.status not in (ConnectionStatus.PROPOSED, ConnectionStatus.ACCEPTED):

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.demands import rules
 from baiqianwan.demands.selectors import demand_get
 from baiqianwan.matching.engine import KIND_LABELS
@@ -19,9 +20,7 @@ from .forms import SEARCH_KINDS, SearchFilterForm
 
 @login_required
 def demand_recommendations(request: HttpRequest, demand_id: int) -> HttpResponse:
-    demand = demand_get(user=request.user, pk=demand_id)
-    if demand is None:
-        raise Http404
+    demand = found_or_404(demand_get(user=request.user, pk=demand_id))
     triage = rules.can_triage(request.user, demand)
     context = selectors.demand_recommendations(user=request.user, demand=demand)
     context.update(
@@ -36,18 +35,14 @@ def demand_recommendations(request: HttpRequest, demand_id: int) -> HttpResponse
 
 @login_required
 def demand_similar(request: HttpRequest, demand_id: int) -> HttpResponse:
-    demand = demand_get(user=request.user, pk=demand_id)
-    if demand is None:
-        raise Http404
+    demand = found_or_404(demand_get(user=request.user, pk=demand_id))
     similar = selectors.similar_demands(user=request.user, demand=demand)
     return render(request, "matching/_similar.html", {"demand": demand, "similar": similar})
 
 
 @login_required
 def expert_recommendations(request: HttpRequest, expert_id: int) -> HttpResponse:
-    expert = expert_get(user=request.user, pk=expert_id)
-    if expert is None:
-        raise Http404
+    expert = found_or_404(expert_get(user=request.user, pk=expert_id))
     recommendations = selectors.demands_for_expert(user=request.user, expert=expert)
     return render(
         request, "matching/_expert_demands.html", {"expert": expert, "recommendations": recommendations}

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -9,6 +9,7 @@ from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import OMITTED, filter_data, filter_query
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.regions.selectors import division_get
 
 from . import selectors, services
@@ -142,10 +143,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
     summary="单位详情",
 )
 def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
-    organisation = selectors.organisation_get(user=request.user, pk=organisation_id)
-    if organisation is None:
-        raise Http404
-    return organisation
+    return found_or_404(selectors.organisation_get(user=request.user, pk=organisation_id))
 
 
 @router.patch(
@@ -158,8 +156,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
 def organisation_update(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatch
 ) -> Organisation:
-    if selectors.organisation_get(user=request.user, pk=organisation_id, action="change") is None:
-        raise Http404
+    found_or_404(selectors.organisation_get(user=request.user, pk=organisation_id, action="change"))
     values = _division_values(payload.dict(exclude_unset=True))
     version = expected_version(request, values.pop("version", None))
     return services.organisation_update(
@@ -187,7 +184,4 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status:
 
 @router.get("/people/{person_id}", response=PersonOut, openapi_extra=api_scope(Person), summary="人员详情")
 def person_detail(request: HttpRequest, person_id: int) -> Person:
-    person = selectors.person_get(user=request.user, pk=person_id)
-    if person is None:
-        raise Http404
-    return person
+    return found_or_404(selectors.person_get(user=request.user, pk=person_id))

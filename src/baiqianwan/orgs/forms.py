@@ -10,6 +10,7 @@ from baiqianwan.regions.classification import PROVINCE_CODE
 from baiqianwan.regions.widgets import DivisionField
 
 from .models import Organisation, OrganisationKind, Person
+from .services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 
 def _root(user: Any) -> str:
@@ -24,7 +25,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "uscc", "division", "address", "contact_name", "contact_phone", "website"]
+        fields = ORGANISATION_FIELDS  # what the service accepts, no more
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -56,17 +57,7 @@ class PersonFilterForm(FilterForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "gender",
-            "id_number",
-            "mobile",
-            "email",
-            "organisation",
-            "title",
-            "position",
-            "fields",
-        ]
+        fields = PERSON_FIELDS  # what the service accepts, no more
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

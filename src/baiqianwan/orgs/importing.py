@@ -16,7 +16,6 @@ from baiqianwan.core.jobs import Progress
 from baiqianwan.core.spreadsheets import (
     CellError,
     Column,
-    ImportRejectedError,
     ParsedSheet,
     SheetSchema,
     text_cell,
@@ -120,12 +119,6 @@ def _duplicates(
     ]
 
 
-def _finish(sheet: ParsedSheet, errors: list[CellError]) -> None:
-    everything = sheet.errors + errors
-    if everything:
-        raise ImportRejectedError(sorted(everything, key=lambda e: (e.row, e.column)))
-
-
 def organisations_import(
     *, acting_user: Any, sheet: ParsedSheet, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -178,7 +171,7 @@ def organisations_import(
                 contact_phone=row["contact_phone"] or "",
             )
         )
-    _finish(sheet, errors)
+    sheet.reject_if_any(errors)
     _store(organisations, Organisation, progress, acting_user=acting_user)
     return {"created": len(organisations), "message": f"已导入 {len(organisations)} 个单位"}
 
@@ -223,7 +216,7 @@ def people_import(
                 fields=row["fields"] or "",
             )
         )
-    _finish(sheet, errors)
+    sheet.reject_if_any(errors)
     _store(people, Person, progress, acting_user=acting_user)
     return {"created": len(people), "message": f"已导入 {len(people)} 名人员"}
 

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -6,6 +6,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC
+from baiqianwan.core.selectors import found_or_404
 
 from . import selectors
 from .forms import DivisionFilterForm
@@ -49,9 +50,7 @@ def stats(request: HttpRequest) -> dict[str, object]:
     "/{code}", response=DivisionDetailOut, auth=None, openapi_extra=API_PUBLIC, summary="区划及其各级上级"
 )
 def detail(request: HttpRequest, code: str) -> Division:
-    division = selectors.division_get(code=code)
-    if division is None:
-        raise Http404
+    division = found_or_404(selectors.division_get(code=code))
     division.ancestors = selectors.division_ancestors(division=division)  # type: ignore[attr-defined]
     division.children_count = selectors.division_children(code=code).count()  # type: ignore[attr-defined]
     return division
@@ -61,6 +60,5 @@ def detail(request: HttpRequest, code: str) -> Division:
     "/{code}/children", response=list[DivisionOut], auth=None, openapi_extra=API_PUBLIC, summary="下级区划"
 )
 def children(request: HttpRequest, code: str):
-    if selectors.division_get(code=code) is None:
-        raise Http404
+    found_or_404(selectors.division_get(code=code))
     return selectors.division_children(code=code)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -18,6 +18,7 @@ from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_SELF, api_scope
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.supply.models import ExpertProfile
 from baiqianwan.supply.titles import seniority_of
 
@@ -124,10 +125,7 @@ class DeclineIn(Schema):
 def _own(request: HttpRequest, assignment_id: int) -> ReviewAssignment:
     if not rules.is_reviewer(request.user):
         raise PermissionDenied("评审任务供评审专家使用")
-    assignment = selectors.expert_assignment(user=request.user, assignment_id=assignment_id)
-    if assignment is None:
-        raise Http404
-    return assignment
+    return found_or_404(selectors.expert_assignment(user=request.user, assignment_id=assignment_id))
 
 
 @router.get("/tasks", response=list[TaskOut], openapi_extra=API_SELF, summary="我的评审任务")
@@ -214,10 +212,7 @@ def task_decline(request: HttpRequest, assignment_id: int, payload: DeclineIn) -
 def _call(request: HttpRequest, call_id: int) -> Call:
     if not rules.can_manage_review(request.user):
         raise PermissionDenied("只有省科技厅可以组织评审")
-    call = selectors.review_call(user=request.user, call_id=call_id)
-    if call is None:
-        raise Http404
-    return call
+    return found_or_404(selectors.review_call(user=request.user, call_id=call_id))
 
 
 class PoolOut(Schema):

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -6,6 +6,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from . import selectors
 from .forms import AchievementFilterForm, SupplyFilterForm
@@ -54,10 +55,7 @@ def achievement_list(request: HttpRequest, filters: Query[filter_query(Achieveme
     summary="成果详情",
 )
 def achievement_detail(request: HttpRequest, achievement_id: int) -> Achievement:
-    achievement = selectors.achievement_get(user=request.user, pk=achievement_id)
-    if achievement is None:
-        raise Http404
-    return achievement
+    return found_or_404(selectors.achievement_get(user=request.user, pk=achievement_id))
 
 
 @router.get("/experts", response=list[ExpertOut], openapi_extra=api_scope(ExpertProfile), summary="专家库")
@@ -70,7 +68,4 @@ def expert_list(request: HttpRequest, filters: Query[filter_query(SupplyFilterFo
     "/experts/{expert_id}", response=ExpertOut, openapi_extra=api_scope(ExpertProfile), summary="专家详情"
 )
 def expert_detail(request: HttpRequest, expert_id: int) -> ExpertProfile:
-    expert = selectors.expert_get(user=request.user, pk=expert_id)
-    if expert is None:
-        raise Http404
-    return expert
+    return found_or_404(selectors.expert_get(user=request.user, pk=expert_id))

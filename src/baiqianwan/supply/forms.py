@@ -12,6 +12,7 @@ from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.regions.models import Division
 
 from .models import Achievement, Dialect, ExpertProfile, Maturity, TransferMode
+from .services import ACHIEVEMENT_FIELDS
 
 
 class AchievementForm(forms.ModelForm):
@@ -21,20 +22,7 @@ class AchievementForm(forms.ModelForm):
 
     class Meta:
         model = Achievement
-        fields = [
-            "title",
-            "abstract",
-            "keywords",
-            "industry",
-            "maturity",
-            "ip_type",
-            "transfer_modes",
-            "price",
-            "organisation",
-            "contact_name",
-            "contact_phone",
-            "is_public",
-        ]
+        fields = ACHIEVEMENT_FIELDS  # what the service accepts, no more
         widgets = {"abstract": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: Any, acting_user: Any, **kwargs: Any):

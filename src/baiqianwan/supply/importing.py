@@ -12,7 +12,6 @@ from baiqianwan.core.jobs import Progress
 from baiqianwan.core.spreadsheets import (
     CellError,
     Column,
-    ImportRejectedError,
     ParsedSheet,
     SheetSchema,
     text_cell,
@@ -110,12 +109,6 @@ EXPERT_SCHEMA = SheetSchema(
 )
 
 
-def _finish(sheet: ParsedSheet, errors: list[CellError]) -> None:
-    everything = sheet.errors + errors
-    if everything:
-        raise ImportRejectedError(sorted(everything, key=lambda e: (e.row, e.column)))
-
-
 def _industries_by_name() -> dict[str, Industry]:
     return {i.name: i for i in Industry.objects.filter(parent__isnull=False)}
 
@@ -178,7 +171,7 @@ def achievements_import(
                 contact_phone=row["contact_phone"] or "",
             )
         )
-    _finish(sheet, errors)
+    sheet.reject_if_any(errors)
     with transaction.atomic():
         for start in range(0, len(records), 500):
             # One by one so that each new achievement is indexed for matching (post_save).
@@ -264,7 +257,7 @@ def experts_import(
             availability=AVAILABILITY.get(row["availability"] or "", Availability.AVAILABLE),
         )
         prepared.append((profile, [industries[name] for name in chosen]))
-    _finish(sheet, errors)
+    sheet.reject_if_any(errors)
     with transaction.atomic():
         for done, (profile, chosen_industries) in enumerate(prepared, start=1):
             profile.save()

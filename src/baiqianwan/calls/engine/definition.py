@@ -14,29 +14,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
+
+from .inputs import MAX_ERRORS, InputError, StrictModel
 
 FORMAT = "baiqianwan.call-type/1"
-_MAX_ERRORS = 50
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, Field(min_length=1, max_length=60)]
 
 
-class DefinitionError(ValueError):
-    """The definition is malformed; `errors` lists every problem found, in Chinese."""
-
-    def __init__(self, message: str, errors: Sequence[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors) if errors else [message]
+class DefinitionError(InputError):
+    """The call-type definition is malformed; `errors` lists every problem found, in Chinese."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FormField(_Strict):
+class FormField(StrictModel):
     """One question of the application form."""
 
     code: Code
@@ -61,7 +53,7 @@ class FormField(_Strict):
         return self
 
 
-class AttachmentSpec(_Strict):
+class AttachmentSpec(StrictModel):
     code: Code
     label: Label
     kinds: list[Literal["pdf", "jpg", "png", "xlsx", "docx", "zip"]] = ["pdf"]
@@ -70,7 +62,7 @@ class AttachmentSpec(_Strict):
     help: str = ""
 
 
-class Threshold(_Strict):
+class Threshold(StrictModel):
     """`field` (with the co-builders' share when `with_partners`) compared with a value, lower in 粤东西北."""
 
     kind: Literal["threshold"]
@@ -82,7 +74,7 @@ class Threshold(_Strict):
     with_partners: bool = False
 
 
-class Ratio(_Strict):
+class Ratio(StrictModel):
     """`numerator / denominator` compared with a value (e.g. 本科以上人员占专职科研人员 ≥ 50 %)."""
 
     kind: Literal["ratio"]
@@ -94,13 +86,13 @@ class Ratio(_Strict):
     with_partners: bool = False
 
 
-class ApplicantKind(_Strict):
+class ApplicantKind(StrictModel):
     kind: Literal["applicant_kind"]
     label: Label = "申报单位类型"
     allowed: list[Literal["enterprise", "university", "institute", "government", "other"]]
 
 
-class InRegion(_Strict):
+class InRegion(StrictModel):
     """The applicant (or, with `field`, a region the application names) is in 粤东西北."""
 
     kind: Literal["east_west_north"]
@@ -108,7 +100,7 @@ class InRegion(_Strict):
     field: Code | None = None
 
 
-class Flag(_Strict):
+class Flag(StrictModel):
     """A yes/no answer of the form that must be yes (e.g. 面向中小企业提供服务)."""
 
     kind: Literal["flag"]
@@ -116,7 +108,7 @@ class Flag(_Strict):
     field: Code
 
 
-class AnyOf(_Strict):
+class AnyOf(StrictModel):
     kind: Literal["any_of"]
     label: Label
     rules: list[Rule] = Field(min_length=2)
@@ -126,7 +118,7 @@ Rule = Annotated[Threshold | Ratio | ApplicantKind | InRegion | Flag | AnyOf, Fi
 AnyOf.model_rebuild()
 
 
-class Criterion(_Strict):
+class Criterion(StrictModel):
     code: Code
     label: Label
     weight: Annotated[Decimal, Field(gt=0, le=100)]
@@ -136,7 +128,7 @@ class Criterion(_Strict):
     help: str = ""
 
 
-class Review(_Strict):
+class Review(StrictModel):
     reviewers_per_application: Annotated[int, Field(ge=1, le=15)] = 5
     blind: bool = False
     statistic: Literal["mean", "median", "trimmed_mean", "normalised"] = "trimmed_mean"
@@ -154,12 +146,12 @@ class Review(_Strict):
         return self
 
 
-class Grade(_Strict):
+class Grade(StrictModel):
     label: Label
     count: Annotated[int, Field(ge=0, le=10000)]
 
 
-class Selection(_Strict):
+class Selection(StrictModel):
     """What the ranking turns into: grades with numbers (awards), or places with a share reserved
     for 艰苦边远地区和基层一线 (talent), and the tie-break for equal scores."""
 
@@ -170,7 +162,7 @@ class Selection(_Strict):
     ewn_first_among_equals: bool = False
 
 
-class CallType(_Strict):
+class CallType(StrictModel):
     format: Literal["baiqianwan.call-type/1"]
     code: Code
     name: Label
@@ -305,7 +297,7 @@ def definition_from_dict(data: Any) -> CallType:
         return CallType.model_validate(data)
     except ValidationError as exc:
         errors = _messages(exc)
-        raise DefinitionError(errors[0], errors[:_MAX_ERRORS]) from None
+        raise DefinitionError(errors[0], errors[:MAX_ERRORS]) from None
 
 
 def definition_from_json(text: str) -> CallType:

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -11,6 +11,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import OMITTED, filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from ..rounds.models import Assignment
 from ..teams import selectors as team_selectors
@@ -163,9 +164,7 @@ def scheme_create(request: HttpRequest, payload: SchemeIn) -> Status:
     summary="修改考核规则（定档前，省科技厅）",
 )
 def scheme_update(request: HttpRequest, scheme_id: int, payload: SchemePatch) -> AssessmentScheme:
-    scheme = selectors.assessment_scheme_get(user=request.user, pk=scheme_id)
-    if scheme is None:
-        raise Http404
+    scheme = found_or_404(selectors.assessment_scheme_get(user=request.user, pk=scheme_id))
     values = {k: v for k, v in payload.dict().items() if v is not None}
     return services.assessment_scheme_update(acting_user=request.user, scheme=scheme, **values)
 
@@ -185,9 +184,7 @@ def record_list(
     values = RecordFilterForm.strict(filter_data(filters))
     scheme = None
     if scheme_id is not None:
-        scheme = selectors.assessment_scheme_get(user=request.user, pk=scheme_id)
-        if scheme is None:
-            raise Http404
+        scheme = found_or_404(selectors.assessment_scheme_get(user=request.user, pk=scheme_id))
     return selectors.assessment_record_list(user=request.user, scheme=scheme, **values)
 
 
@@ -198,9 +195,7 @@ def record_list(
     summary="评分（派出单位或服务乡镇）",
 )
 def record_score(request: HttpRequest, record_id: int, payload: ScoreIn) -> AssessmentRecord:
-    record = selectors.assessment_record_get(user=request.user, pk=record_id)
-    if record is None:
-        raise Http404
+    record = found_or_404(selectors.assessment_record_get(user=request.user, pk=record_id))
     return services.assessment_score(
         acting_user=request.user, record=record, score=payload.score, comment=payload.comment
     )
@@ -221,9 +216,7 @@ def key_task_list(request: HttpRequest, filters: Query[filter_query(KeyTaskFilte
     summary="下达省级重点派驻任务（省科技厅）",
 )
 def key_task_create(request: HttpRequest, payload: KeyTaskIn) -> Status:
-    team = team_selectors.team_get(user=request.user, pk=payload.team_id)
-    if team is None:
-        raise Http404
+    team = found_or_404(team_selectors.team_get(user=request.user, pk=payload.team_id))
     values = payload.dict()
     values.pop("team_id")
     task = services.key_task_create(acting_user=request.user, team=team, **values)
@@ -238,9 +231,7 @@ def key_task_create(request: HttpRequest, payload: KeyTaskIn) -> Status:
     summary="填报任务进展（团队负责人或所在县）",
 )
 def key_task_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> KeyTask:
-    task = selectors.key_task_get(user=request.user, pk=task_id)
-    if task is None:
-        raise Http404
+    task = found_or_404(selectors.key_task_get(user=request.user, pk=task_id))
     services.key_task_progress(
         acting_user=request.user, task=task, progress=payload.progress, note=payload.note
     )

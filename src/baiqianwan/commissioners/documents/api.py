@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from baiqianwan.core.pdf import pdf_openapi, pdf_response
 from baiqianwan.core.schemas import operation_ids_keep
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from ..rounds.models import Assignment
 from . import selectors, services
@@ -18,11 +21,10 @@ router = Router(tags=["科技特派员"])
 PDF_RESPONSE = pdf_openapi(api_scope(Assignment))
 
 
-def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    found = selectors.document_assignment_get(user=request.user, pk=assignment_id)
-    if found is None:
-        raise Http404
-    return found
+def _document(request: HttpRequest, assignment_id: int, kind: Literal["letter", "agreement"]) -> HttpResponse:
+    assignment = found_or_404(selectors.document_assignment_get(user=request.user, pk=assignment_id))
+    data, filename, fallback = services.document_file(assignment, kind)
+    return pdf_response(data, filename, fallback=fallback)
 
 
 @router.get(
@@ -32,12 +34,7 @@ def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
     description="已发布派驻安排的推荐函；无权查看或未发布时返回 404。",
 )
 def letter(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment(request, assignment_id)
-    return pdf_response(
-        services.letter_pdf(assignment),
-        selectors.letter_filename(assignment),
-        fallback=f"letter-{assignment.pk}.pdf",
-    )
+    return _document(request, assignment_id, "letter")
 
 
 @router.get(
@@ -47,12 +44,7 @@ def letter(request: HttpRequest, assignment_id: int) -> HttpResponse:
     description="已发布派驻安排的三方派驻服务协议；无权查看或未发布时返回 404。",
 )
 def agreement(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment(request, assignment_id)
-    return pdf_response(
-        services.agreement_pdf(assignment),
-        selectors.agreement_filename(assignment),
-        fallback=f"agreement-{assignment.pk}.pdf",
-    )
+    return _document(request, assignment_id, "agreement")
 
 
 operation_ids_keep(router, "baiqianwan.commissioners.document_api")

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from typing import Any, Literal
 
 from baiqianwan.core.pdf import render_pdf
 
 from ..rounds.models import Assignment, DispatchRound
-from .selectors import _stem, agreement_context, letter_context, round_document_assignments
+from .selectors import (
+    _stem,
+    agreement_context,
+    agreement_filename,
+    letter_context,
+    letter_filename,
+    round_document_assignments,
+)
 
 
 def letter_pdf(assignment: Assignment) -> bytes:
@@ -18,6 +25,13 @@ def letter_pdf(assignment: Assignment) -> bytes:
 
 def agreement_pdf(assignment: Assignment) -> bytes:
     return render_pdf("commissioners/pdf/agreement.html", agreement_context(assignment))
+
+
+def document_file(assignment: Assignment, kind: Literal["letter", "agreement"]) -> tuple[bytes, str, str]:
+    """One document of a posting: the PDF, its file name, and a plain name for clients without UTF-8."""
+    if kind == "letter":
+        return letter_pdf(assignment), letter_filename(assignment), f"letter-{assignment.pk}.pdf"
+    return agreement_pdf(assignment), agreement_filename(assignment), f"agreement-{assignment.pk}.pdf"
 
 
 def round_documents_zip(*, user: Any, dispatch_round: DispatchRound) -> tuple[bytes, int]:

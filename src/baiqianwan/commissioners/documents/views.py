@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,49 +13,34 @@ from django.views.decorators.http import require_GET
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.pdf import content_disposition, pdf_response
+from baiqianwan.core.selectors import found_or_404
 
 from ..rounds import selectors as round_selectors
-from ..rounds.models import Assignment
 from . import rules, selectors, services
 
 
-def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    found = selectors.document_assignment_get(user=request.user, pk=assignment_id)
-    if found is None:
-        raise Http404
-    return found
+def _document(request: HttpRequest, assignment_id: int, kind: Literal["letter", "agreement"]) -> HttpResponse:
+    assignment = found_or_404(selectors.document_assignment_get(user=request.user, pk=assignment_id))
+    data, filename, fallback = services.document_file(assignment, kind)
+    return pdf_response(data, filename, fallback=fallback, inline=True)  # opens in the browser
 
 
 @login_required
 @require_GET
 def letter(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment(request, assignment_id)
-    return pdf_response(
-        services.letter_pdf(assignment),
-        selectors.letter_filename(assignment),
-        fallback=f"letter-{assignment.pk}.pdf",
-        inline=True,
-    )
+    return _document(request, assignment_id, "letter")
 
 
 @login_required
 @require_GET
 def agreement(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment(request, assignment_id)
-    return pdf_response(
-        services.agreement_pdf(assignment),
-        selectors.agreement_filename(assignment),
-        fallback=f"agreement-{assignment.pk}.pdf",
-        inline=True,
-    )
+    return _document(request, assignment_id, "agreement")
 
 
 @login_required
 @require_GET
 def documents_zip(request: HttpRequest, round_id: int) -> HttpResponse:
-    dispatch_round = round_selectors.round_get(user=request.user, pk=round_id)
-    if dispatch_round is None:
-        raise Http404
+    dispatch_round = found_or_404(round_selectors.round_get(user=request.user, pk=round_id))
     if not rules.can_download_round(request.user):
         raise PermissionDenied(gettext("只有省级用户可以批量下载派驻文书"))
     data, count = services.round_documents_zip(user=request.user, dispatch_round=dispatch_round)

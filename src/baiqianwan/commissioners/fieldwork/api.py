@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -11,6 +11,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import OMITTED, filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from . import selectors, services
 from .forms import LogFilterForm
@@ -80,10 +81,7 @@ class ReturnIn(Schema):
 
 
 def _log(request: HttpRequest, log_id: int) -> ServiceLog:
-    log = selectors.log_get(user=request.user, pk=log_id)
-    if log is None:
-        raise Http404
-    return log
+    return found_or_404(selectors.log_get(user=request.user, pk=log_id))
 
 
 @router.get("/logs", response=list[LogOut], openapi_extra=api_scope(ServiceLog), summary="服务日志")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.models import TimeStampedModel
+from baiqianwan.core.models import TimeStampedModel, acted_by
 from baiqianwan.core.scope import ScopedModel
 
 from ..rounds.models import Assignment
@@ -58,14 +57,7 @@ class ServiceLog(ScopedModel, TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=10, choices=LogStatus.choices, default=LogStatus.SUBMITTED
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = acted_by(_("确认人"))
     reviewed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
 

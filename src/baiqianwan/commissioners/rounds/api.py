@@ -1,9 +1,9 @@
 """The dispatch round over the API (the same selectors and services as the pages)."""
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -11,6 +11,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.regions.selectors import division_get
 from baiqianwan.supply.selectors import expert_get
 
@@ -152,13 +153,12 @@ class SolutionOut(Schema):
     added: int | None = None
 
 
-T = TypeVar("T")
+def _round(request: HttpRequest, round_id: int) -> DispatchRound:
+    return found_or_404(selectors.round_get(user=request.user, pk=round_id))
 
 
-def _found(record: T | None) -> T:
-    if record is None:
-        raise Http404
-    return record
+def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    return found_or_404(selectors.assignment_get(user=request.user, pk=assignment_id))
 
 
 @router.get("/rounds", response=list[RoundOut], openapi_extra=api_scope(DispatchRound), summary="选派批次")
@@ -171,7 +171,7 @@ def round_list(request: HttpRequest):
     "/rounds/{round_id}", response=RoundOut, openapi_extra=api_scope(DispatchRound), summary="批次详情"
 )
 def round_detail(request: HttpRequest, round_id: int) -> DispatchRound:
-    return _found(selectors.round_get(user=request.user, pk=round_id))
+    return _round(request, round_id)
 
 
 @router.get("/needs", response=list[NeedOut], openapi_extra=api_scope(TownNeed), summary="乡镇需求")
@@ -210,8 +210,8 @@ def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, DispatchR
     summary="提交乡镇需求",
 )
 def need_submit(request: HttpRequest, round_id: int, payload: NeedIn) -> tuple[int, TownNeed]:
-    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
-    town = _found(division_get(code=payload.town_code))
+    dispatch_round = _round(request, round_id)
+    town = found_or_404(division_get(code=payload.town_code))
     need = services.need_submit(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -230,8 +230,8 @@ def need_submit(request: HttpRequest, round_id: int, payload: NeedIn) -> tuple[i
     summary="推荐候选人",
 )
 def nominate(request: HttpRequest, round_id: int, payload: NominationIn) -> tuple[int, Nomination]:
-    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
-    expert = _found(expert_get(user=request.user, pk=payload.expert_id))
+    dispatch_round = _round(request, round_id)
+    expert = found_or_404(expert_get(user=request.user, pk=payload.expert_id))
     nomination = services.nominate(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -251,7 +251,7 @@ def nominate(request: HttpRequest, round_id: int, payload: NominationIn) -> tupl
     summary="候选人短名单（含匹配理由）",
 )
 def need_shortlist(request: HttpRequest, need_id: int) -> list[dict[str, Any]]:
-    need = _found(selectors.need_get(user=request.user, pk=need_id))
+    need = found_or_404(selectors.need_get(user=request.user, pk=need_id))
     return [
         {
             "nomination_id": p.nomination.pk,
@@ -268,7 +268,7 @@ def need_shortlist(request: HttpRequest, need_id: int) -> list[dict[str, Any]]:
 
 @router.post("/needs/{need_id}/ranking", openapi_extra=api_scope(TownNeed), summary="乡镇志愿（双向选择）")
 def need_ranking(request: HttpRequest, need_id: int, payload: RankingIn) -> dict[str, Any]:
-    need = _found(selectors.need_get(user=request.user, pk=need_id))
+    need = found_or_404(selectors.need_get(user=request.user, pk=need_id))
     saved = services.town_rank(acting_user=request.user, need=need, nomination_ids=payload.nomination_ids)
     return {"ranking": [r.nomination_id for r in saved]}
 
@@ -279,7 +279,7 @@ def need_ranking(request: HttpRequest, need_id: int, payload: RankingIn) -> dict
     summary="候选人志愿（双向选择）",
 )
 def nomination_preferences(request: HttpRequest, nomination_id: int, payload: PreferenceIn) -> dict[str, Any]:
-    nomination = _found(selectors.nomination_get(user=request.user, pk=nomination_id))
+    nomination = found_or_404(selectors.nomination_get(user=request.user, pk=nomination_id))
     saved = services.candidate_prefer(
         acting_user=request.user, nomination=nomination, need_ids=payload.need_ids
     )
@@ -290,8 +290,8 @@ def nomination_preferences(request: HttpRequest, nomination_id: int, payload: Pr
     "/needs/{need_id}/constraints", openapi_extra=api_scope(TownNeed), summary="固定或禁止安排（省）"
 )
 def need_constraint(request: HttpRequest, need_id: int, payload: ConstraintIn) -> dict[str, Any]:
-    need = _found(selectors.need_get(user=request.user, pk=need_id))
-    nomination = _found(selectors.round_nomination_get(need=need, pk=payload.nomination_id))
+    need = found_or_404(selectors.need_get(user=request.user, pk=need_id))
+    nomination = found_or_404(selectors.round_nomination_get(need=need, pk=payload.nomination_id))
     saved = services.constraint_set(
         acting_user=request.user,
         need=need,
@@ -310,7 +310,7 @@ def need_constraint(request: HttpRequest, need_id: int, payload: ConstraintIn) -
     summary="求解最优派驻方案（省）",
 )
 def round_solve(request: HttpRequest, round_id: int, payload: SolveIn) -> dict[str, Any]:
-    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     return services.round_solve(
         acting_user=request.user,
         dispatch_round=dispatch_round,
@@ -326,7 +326,7 @@ def round_solve(request: HttpRequest, round_id: int, payload: SolveIn) -> dict[s
     summary="补充选派：只填空缺（省）",
 )
 def round_fill_gaps(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     return services.round_fill_gaps(acting_user=request.user, dispatch_round=dispatch_round)
 
 
@@ -334,7 +334,7 @@ def round_fill_gaps(request: HttpRequest, round_id: int) -> dict[str, Any]:
     "/rounds/{round_id}/publish", openapi_extra=api_scope(DispatchRound), summary="发布派驻方案（省）"
 )
 def round_publish(request: HttpRequest, round_id: int) -> dict[str, int]:
-    dispatch_round = _found(selectors.round_get(user=request.user, pk=round_id))
+    dispatch_round = _round(request, round_id)
     return {"published": services.round_publish(acting_user=request.user, dispatch_round=dispatch_round)}
 
 
@@ -345,7 +345,7 @@ def round_publish(request: HttpRequest, round_id: int) -> dict[str, int]:
     summary="接受或谢绝派驻邀请（本人）",
 )
 def assignment_respond(request: HttpRequest, assignment_id: int, payload: RespondIn) -> Assignment:
-    assignment = _found(selectors.assignment_get(user=request.user, pk=assignment_id))
+    assignment = _assignment(request, assignment_id)
     return services.assignment_respond(
         acting_user=request.user, assignment=assignment, accept=payload.accept, note=payload.note
     )
@@ -358,7 +358,7 @@ def assignment_respond(request: HttpRequest, assignment_id: int, payload: Respon
     summary="退出、召回或撤销派驻（须填写原因）",
 )
 def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> Assignment:
-    assignment = _found(selectors.assignment_get(user=request.user, pk=assignment_id))
+    assignment = _assignment(request, assignment_id)
     return services.assignment_end(
         acting_user=request.user, assignment=assignment, status=payload.status, reason=payload.reason
     )
@@ -382,7 +382,7 @@ def assignment_unconfirmed(request: HttpRequest):
     summary="派出单位代为确认（书面或电话，须说明情况）",
 )
 def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: ConfirmForIn) -> Assignment:
-    assignment = _found(selectors.assignment_get(user=request.user, pk=assignment_id))
+    assignment = _assignment(request, assignment_id)
     return services.assignment_confirm_for(
         acting_user=request.user, assignment=assignment, via=payload.via, note=payload.note
     )
@@ -394,7 +394,7 @@ def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: Co
     summary="提醒尚未确认派驻的科技特派员及其派出单位（省、派出单位；每天一次）",
 )
 def assignment_remind(request: HttpRequest, assignment_id: int) -> dict[str, int]:
-    assignment = _found(selectors.unconfirmed_get(user=request.user, pk=assignment_id))
+    assignment = found_or_404(selectors.unconfirmed_get(user=request.user, pk=assignment_id))
     return {"reminded": services.confirmation_remind(acting_user=request.user, assignments=[assignment])}
 
 

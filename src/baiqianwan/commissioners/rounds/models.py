@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.models import TimeStampedModel
+from baiqianwan.core.models import TimeStampedModel, acted_by
 from baiqianwan.core.scope import ScopedModel
 
 # The fields commissioners are selected from (三(六)一是 拓展多领域复合型科技特派员选派渠道).
@@ -190,14 +190,7 @@ class Assignment(ScopedModel, TimeStampedModel):
     confirmation_note = models.CharField(
         _("确认说明"), max_length=200, blank=True, help_text=_("如：6月3日电话联系本人，同意派驻")
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = acted_by(_("确认人"))
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(_("已提醒次数"), default=0)
     reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)

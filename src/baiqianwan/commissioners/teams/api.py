@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -13,6 +13,7 @@ from pydantic import Field
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import OMITTED, filter_data, filter_query, operation_ids_keep
 from baiqianwan.core.scope import api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from ..rounds.models import Team, Workstation
 from . import selectors, services
@@ -141,10 +142,7 @@ class TeamWorkstationIn(Schema):
 
 
 def _team(request: HttpRequest, team_id: int) -> Team:
-    team = selectors.team_get(user=request.user, pk=team_id)
-    if team is None:
-        raise Http404
-    return team
+    return found_or_404(selectors.team_get(user=request.user, pk=team_id))
 
 
 class _TeamDetail:
@@ -254,8 +252,7 @@ def workstation_create(request: HttpRequest, payload: WorkstationIn) -> Status:
     summary="修改工作站",
 )
 def workstation_update(request: HttpRequest, workstation_id: int, payload: WorkstationPatch) -> Workstation:
-    if selectors.workstation_get(user=request.user, pk=workstation_id) is None:
-        raise Http404
+    found_or_404(selectors.workstation_get(user=request.user, pk=workstation_id))
     return services.workstation_update(
         acting_user=request.user, workstation_id=workstation_id, **payload.dict(exclude_unset=True)
     )

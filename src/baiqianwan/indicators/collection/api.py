@@ -4,11 +4,12 @@ Every submission is found through ``Submission.objects.for_user`` (outside the s
 every write goes through the same services as the pages, so the rules and messages are the same.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -17,6 +18,7 @@ from baiqianwan.core.concurrency import expected_version
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC, api_scope
+from baiqianwan.core.selectors import found_or_404
 
 from ..definitions.selectors import deadline
 from . import rules, selectors, services
@@ -116,10 +118,29 @@ class ReasonIn(Schema):
 
 
 def _visible(user: Any, submission_id: int) -> Submission:
-    found = selectors.submission_get(user=user, pk=submission_id)
-    if found is None:
-        raise Http404
-    return found
+    return found_or_404(selectors.submission_get(user=user, pk=submission_id))
+
+
+def _stepped(request: HttpRequest, submission_id: int, step: Callable[[Submission], object]) -> Submission:
+    """One workflow step on a submission the user sees (404 otherwise), answered as it now stands."""
+    step(_visible(request.user, submission_id))
+    return _visible(request.user, submission_id)
+
+
+def _reasoned(
+    request: HttpRequest, submission_id: int, payload: ReasonIn, step: Callable[..., object]
+) -> Submission:
+    """A step that sends the submission back (returned, approval withdrawn): a reason, at a version."""
+    return _stepped(
+        request,
+        submission_id,
+        lambda submission: step(
+            acting_user=request.user,
+            submission=submission,
+            reason=payload.reason,
+            version=expected_version(request, payload.version),
+        ),
+    )
 
 
 @router.get("/datasets", response=list[DataSetOut], openapi_extra=API_PUBLIC, summary="报表（数据集）")
@@ -204,11 +225,13 @@ def submission_save(request: HttpRequest, payload: SaveIn) -> Submission:
     summary="报送",
 )
 def submission_submit(request: HttpRequest, submission_id: int, payload: SubmitIn) -> Submission:
-    submission = _visible(request.user, submission_id)
-    services.submission_submit(
-        acting_user=request.user, submission=submission, confirm_warnings=payload.confirm_warnings
+    return _stepped(
+        request,
+        submission_id,
+        lambda submission: services.submission_submit(
+            acting_user=request.user, submission=submission, confirm_warnings=payload.confirm_warnings
+        ),
     )
-    return _visible(request.user, submission_id)
 
 
 @router.post(
@@ -219,12 +242,13 @@ def submission_submit(request: HttpRequest, submission_id: int, payload: SubmitI
     description='请求头 If-Match 带上审核时看到的版本号（如 "3"）：其间已被他人审核或退回时返回 409。',
 )
 def submission_approve(request: HttpRequest, submission_id: int) -> Submission:
-    services.submission_approve(
-        acting_user=request.user,
-        submission=_visible(request.user, submission_id),
-        version=expected_version(request),
+    return _stepped(
+        request,
+        submission_id,
+        lambda submission: services.submission_approve(
+            acting_user=request.user, submission=submission, version=expected_version(request)
+        ),
     )
-    return _visible(request.user, submission_id)
 
 
 @router.post(
@@ -234,14 +258,7 @@ def submission_approve(request: HttpRequest, submission_id: int) -> Submission:
     summary="退回（须说明原因）",
 )
 def submission_return(request: HttpRequest, submission_id: int, payload: ReasonIn) -> Submission:
-    submission = _visible(request.user, submission_id)
-    services.submission_return(
-        acting_user=request.user,
-        submission=submission,
-        reason=payload.reason,
-        version=expected_version(request, payload.version),
-    )
-    return _visible(request.user, submission_id)
+    return _reasoned(request, submission_id, payload, services.submission_return)
 
 
 @router.post(
@@ -251,11 +268,4 @@ def submission_return(request: HttpRequest, submission_id: int, payload: ReasonI
     summary="撤销审定（最终审定层级或省，须说明原因）",
 )
 def submission_unapprove(request: HttpRequest, submission_id: int, payload: ReasonIn) -> Submission:
-    submission = _visible(request.user, submission_id)
-    services.submission_unapprove(
-        acting_user=request.user,
-        submission=submission,
-        reason=payload.reason,
-        version=expected_version(request, payload.version),
-    )
-    return _visible(request.user, submission_id)
+    return _reasoned(request, submission_id, payload, services.submission_unapprove)

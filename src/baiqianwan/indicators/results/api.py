@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from baiqianwan.core.pagination import BoundedPagination
 from baiqianwan.core.schemas import filter_data, filter_query
 from baiqianwan.core.scope import API_PUBLIC, api_scope
+from baiqianwan.core.selectors import found_or_404
 from baiqianwan.regions.models import Division
 
 from . import selectors as results
@@ -160,9 +161,7 @@ def scorecard(
 ) -> dict[str, Any]:
     if not can_view_unit(request.user, unit_code):
         raise Http404
-    unit = results.scored_unit(unit_code)
-    if unit is None:
-        raise Http404
+    unit = found_or_404(results.scored_unit(unit_code))
     chosen = results.selection(
         user=request.user, params={"period": period, "preview": "1" if preview else ""}, system_code=system
     )

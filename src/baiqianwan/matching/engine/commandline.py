@@ -1,10 +1,13 @@
 """What the engines' command lines share: an argument parser that speaks Chinese, the exit codes,
-reading input from a file or standard input, and writing an answer to a file or standard output."""
+reading input from a file or standard input, writing an answer to a file or standard output, and
+the run of a solver from its arguments to its answer with every failure as an exit code."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -58,3 +61,56 @@ def write_text(path: str, text: str) -> None:
 def fail(code: int, message: str) -> int:
     sys.stderr.write(message.rstrip("\n") + "\n")
     return code
+
+
+class UsageError(Exception):
+    """Arguments that each parse but do not go together (the parser cannot say so)."""
+
+
+def read_input(path: str, error: type[Exception], what: str = "输入文件") -> str:
+    """The text at `path`; a file that cannot be read is bad input, raised as `error`."""
+    try:
+        return read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"无法读取{what} {path}：{exc}") from exc
+
+
+def read_json(path: str, error: type[Exception], what: str) -> Any:
+    try:
+        return json.loads(read_text(path))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"无法读取{what} {path}：{exc}") from exc
+
+
+def run_solver(
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None,
+    solve: Callable[[argparse.Namespace], tuple[Any, str]],
+    *,
+    input_error: type[Exception],
+    solver_error: type[Exception],
+) -> int:
+    """Parse the arguments, solve, write the answer's JSON to ``--output`` and, when that is a file,
+    the summary ``solve`` returned with it to standard error. ``input_error`` carries ``errors``."""
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already reported by the parser
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    try:
+        result, summary = solve(args)
+    except UsageError as exc:
+        return fail(EXIT_BAD_INPUT, f"参数错误：{exc}")
+    except input_error as exc:
+        lines: list[str] = getattr(exc, "errors", [str(exc)])
+        return fail(EXIT_BAD_INPUT, "输入错误：\n" + "\n".join(f"  - {line}" for line in lines))
+    except solver_error as exc:
+        return fail(EXIT_FAILED, f"求解失败：{exc}")
+    except KeyboardInterrupt:
+        return fail(EXIT_INTERRUPTED, "已取消")
+    try:
+        write_text(args.output, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        return fail(EXIT_FAILED, f"无法写入输出文件 {args.output}：{exc}")
+    if args.output != "-":
+        sys.stderr.write(f"{summary}{args.output}\n")
+    return EXIT_OK

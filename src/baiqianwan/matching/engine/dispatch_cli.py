@@ -9,7 +9,6 @@ written, 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -23,16 +22,7 @@ from .assign import (
     resolve_gaps,
     solve,
 )
-from .commandline import (
-    EXIT_BAD_INPUT,
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    ChineseArgumentParser,
-    fail,
-    read_text,
-    write_text,
-)
+from .commandline import ChineseArgumentParser, UsageError, read_input, read_json, run_solver
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -79,56 +69,35 @@ def _show_progress(stage: str, fraction: float) -> None:
     sys.stderr.write(f"[{fraction * 100:5.1f}%] {_STAGE_LABELS.get(stage, stage)}\n")
 
 
-def main(argv: Sequence[str] | None = None, prog: str = "bqw dispatch solve") -> int:
-    try:
-        args = _parser(prog).parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already reported by the parser
-        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+def _solve(args: argparse.Namespace) -> tuple[Any, str]:
     withdrawn = {w.strip() for item in args.withdrawn for w in item.split(",") if w.strip()}
     if withdrawn and not args.current:
-        return fail(EXIT_BAD_INPUT, "参数错误：--withdrawn 需要与 --current（现行方案）一起使用")
-
-    try:
-        try:
-            text = read_text(args.input)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DispatchInputError(f"无法读取输入文件 {args.input}：{exc}") from exc
-        instance = instance_from_json(text)
-        progress = _show_progress if args.progress else None
-        explain = not args.no_explain
-        if args.current:
-            try:
-                current_obj: Any = json.loads(read_text(args.current))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DispatchInputError(f"无法读取现行方案 {args.current}：{exc}") from exc
-            if args.method != "optimal":
-                raise DispatchInputError("补位求解只支持 --method optimal")
-            result = resolve_gaps(
-                instance, plan_from_obj(current_obj), withdrawn, progress=progress, explain=explain
-            )
-        elif args.method == "greedy":
-            result = greedy(instance, explain=explain)
-        else:
-            result = solve(instance, progress=progress, explain=explain)
-    except DispatchInputError as exc:
-        lines = exc.errors if len(exc.errors) > 1 else [exc.message]
-        return fail(EXIT_BAD_INPUT, "输入错误：\n" + "\n".join(f"  - {line}" for line in lines))
-    except DispatchSolverError as exc:
-        return fail(EXIT_FAILED, f"求解失败：{exc}")
-    except KeyboardInterrupt:
-        return fail(EXIT_INTERRUPTED, "已取消")
-
-    payload = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    try:
-        write_text(args.output, payload)
-    except OSError as exc:
-        return fail(EXIT_FAILED, f"无法写入输出文件 {args.output}：{exc}")
-    if args.output != "-":
-        sys.stderr.write(
-            f"已求解：填补 {result.filled}/{len(instance.slots)} 个岗位，总分 {result.score:g}，"
-            f"用时 {result.seconds:.2f} 秒；方案已写入 {args.output}\n"
+        raise UsageError("--withdrawn 需要与 --current（现行方案）一起使用")
+    instance = instance_from_json(read_input(args.input, DispatchInputError))
+    progress = _show_progress if args.progress else None
+    explain = not args.no_explain
+    if args.current:
+        current_obj = read_json(args.current, DispatchInputError, "现行方案")
+        if args.method != "optimal":
+            raise DispatchInputError("补位求解只支持 --method optimal")
+        result = resolve_gaps(
+            instance, plan_from_obj(current_obj), withdrawn, progress=progress, explain=explain
         )
-    return EXIT_OK
+    elif args.method == "greedy":
+        result = greedy(instance, explain=explain)
+    else:
+        result = solve(instance, progress=progress, explain=explain)
+    summary = (
+        f"已求解：填补 {result.filled}/{len(instance.slots)} 个岗位，总分 {result.score:g}，"
+        f"用时 {result.seconds:.2f} 秒；方案已写入 "
+    )
+    return result, summary
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "bqw dispatch solve") -> int:
+    return run_solver(
+        _parser(prog), argv, _solve, input_error=DispatchInputError, solver_error=DispatchSolverError
+    )
 
 
 if __name__ == "__main__":

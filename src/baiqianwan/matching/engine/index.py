@@ -104,6 +104,18 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """One search as both candidate sources read it: the terms the index knows with their weights,
+    the filters, and how many candidates to bring."""
+
+    query: Query
+    known: list[tuple[str, float]]
+    prefix: str
+    excluded: set[str]
+    count: int
+
+
 @dataclass(slots=True)
 class _Candidate:
     id: str
@@ -468,8 +480,8 @@ class MatchIndex:
             return SearchResult(hits=[], hint=str(exc), terms=words)
         excluded = {str(i) for i in query.exclude}
         wanted = max(top * 3, self.config.candidates) if self.config.rerank else top
-        candidates = self._main_candidates(state, query, known, prefix, excluded, wanted)
-        candidates += self._delta_candidates(state, query, known, prefix, excluded, wanted)
+        asked = _Wanted(query, known, prefix, excluded, wanted)
+        candidates = self._main_candidates(state, asked) + self._delta_candidates(state, asked)
         if lone:
             # A record that shares nothing but a character or two with the query is not a match.
             single = set(lone)
@@ -479,17 +491,9 @@ class MatchIndex:
         hits = self._rank(state, query, candidates, top)
         return SearchResult(hits=hits, terms=words)
 
-    def _main_candidates(
-        self,
-        state: State,
-        query: Query,
-        known: list[tuple[str, float]],
-        prefix: str,
-        excluded: set[str],
-        wanted: int,
-    ) -> list[_Candidate]:
+    def _main_candidates(self, state: State, asked: _Wanted) -> list[_Candidate]:
         main = state.main
-        term_ids = [(main.vocab[t], t, w) for t, w in known if t in main.vocab]
+        term_ids = [(main.vocab[t], t, w) for t, w in asked.known if t in main.vocab]
         if not term_ids or main.n_docs == 0:
             return []
         scores = np.zeros(main.n_docs, np.float32)
@@ -503,25 +507,25 @@ class MatchIndex:
                 scores[rows] += weight * main.data[start:end]
         positions = np.flatnonzero(scores)
         positions = positions[state.alive[positions]]
-        if query.kinds:
-            codes = [main.kind_names.index(k) for k in query.kinds if k in main.kind_names]
+        if asked.query.kinds:
+            codes = [main.kind_names.index(k) for k in asked.query.kinds if k in main.kind_names]
             positions = positions[np.isin(main.kinds[positions], codes)]
-        if prefix:
-            divisor = 10 ** (12 - len(prefix))
-            positions = positions[main.regions[positions] // divisor == int(prefix)]
-        if query.industries:
-            codes = [main.industry_names.index(i) for i in query.industries if i in main.industry_names]
+        if asked.prefix:
+            divisor = 10 ** (12 - len(asked.prefix))
+            positions = positions[main.regions[positions] // divisor == int(asked.prefix)]
+        if asked.query.industries:
+            codes = [main.industry_names.index(i) for i in asked.query.industries if i in main.industry_names]
             positions = positions[np.isin(main.industries[positions], codes)]
-        if query.only_available:
+        if asked.query.only_available:
             positions = positions[main.available[positions]]
-        if excluded:
-            drop = [main.positions[i] for i in excluded if i in main.positions]
+        if asked.excluded:
+            drop = [main.positions[i] for i in asked.excluded if i in main.positions]
             if drop:
                 positions = positions[~np.isin(positions, drop)]
         if positions.size == 0:
             return []
-        if positions.size > wanted:
-            part = np.argpartition(-scores[positions], wanted - 1)[:wanted]
+        if positions.size > asked.count:
+            part = np.argpartition(-scores[positions], asked.count - 1)[: asked.count]
             positions = positions[part]
         out: list[_Candidate] = []
         for position in positions.tolist():
@@ -560,22 +564,14 @@ class MatchIndex:
             for k in np.flatnonzero(hit).tolist():
                 out[int(order[k])].terms.append((term, weight * float(main.data[start + int(found[k])])))
 
-    def _delta_candidates(
-        self,
-        state: State,
-        query: Query,
-        known: list[tuple[str, float]],
-        prefix: str,
-        excluded: set[str],
-        wanted: int,
-    ) -> list[_Candidate]:
+    def _delta_candidates(self, state: State, asked: _Wanted) -> list[_Candidate]:
         delta, main = state.delta, state.main
         if not len(delta):
             return []
         n_total = main.n_docs + len(delta)
         scores = np.zeros(len(delta.docs), np.float32)
         scaled: list[tuple[str, np.ndarray, np.ndarray]] = []
-        for term, weight in known:
+        for term, weight in asked.known:
             posting = delta.postings.get(term)
             if posting is None:
                 continue
@@ -589,21 +585,21 @@ class MatchIndex:
             scores[rows] += contribution
             scaled.append((term, rows, contribution))
         scores[~delta.alive] = 0
-        kinds, industries = set(query.kinds), set(query.industries)
+        kinds, industries = set(asked.query.kinds), set(asked.query.industries)
         kept: list[int] = []
         for row in np.flatnonzero(scores).tolist():
             doc = delta.docs[row]
             if not (
-                doc.id in excluded
+                doc.id in asked.excluded
                 or (kinds and doc.kind not in kinds)
-                or (prefix and not doc.region.startswith(prefix))
+                or (asked.prefix and not doc.region.startswith(asked.prefix))
                 or (industries and doc.industry not in industries)
-                or (query.only_available and not doc.available)
+                or (asked.query.only_available and not doc.available)
             ):
                 kept.append(row)
         kept.sort(key=lambda row: -scores[row])
         out: dict[int, _Candidate] = {}
-        for row in kept[:wanted]:
+        for row in kept[: asked.count]:
             doc = delta.docs[row]
             out[row] = _Candidate(
                 id=doc.id,

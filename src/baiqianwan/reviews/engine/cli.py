@@ -12,20 +12,16 @@ reviewer_id]]}. Output: {"assignments": [{"application", "reviewer"}], "unfilled
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from baiqianwan.matching.engine.commandline import (
-    EXIT_BAD_INPUT,
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
     ChineseArgumentParser,
-    fail,
-    read_text,
-    write_text,
+    UsageError,
+    read_input,
+    read_json,
+    run_solver,
 )
 
 from .assign import ReviewSolverError, greedy, replace, solve
@@ -73,48 +69,29 @@ def _declined(items: list[str], current: list[Assignment]) -> list[Assignment]:
     return pairs
 
 
-def main(argv: Sequence[str] | None = None, prog: str = "bqw reviews assign") -> int:
-    try:
-        args = _parser(prog).parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already reported by the parser
-        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+def _solve(args: argparse.Namespace) -> tuple[Any, str]:
     if args.declined and not args.current:
-        return fail(EXIT_BAD_INPUT, "参数错误：--declined 需要与 --current（现行分配）一起使用")
-    try:
-        try:
-            text = read_text(args.input)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ReviewInputError(f"无法读取输入文件 {args.input}：{exc}") from exc
-        instance = instance_from_json(text)
-        if args.current:
-            try:
-                current_obj: Any = json.loads(read_text(args.current))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ReviewInputError(f"无法读取现行分配 {args.current}：{exc}") from exc
-            current = assignments_from_obj(current_obj)
-            result = replace(instance, current, _declined(args.declined, current))
-        elif args.method == "greedy":
-            result = greedy(instance)
-        else:
-            result = solve(instance)
-    except ReviewInputError as exc:
-        return fail(EXIT_BAD_INPUT, "输入错误：\n" + "\n".join(f"  - {line}" for line in exc.errors))
-    except ReviewSolverError as exc:
-        return fail(EXIT_FAILED, f"求解失败：{exc}")
-    except KeyboardInterrupt:
-        return fail(EXIT_INTERRUPTED, "已取消")
+        raise UsageError("--declined 需要与 --current（现行分配）一起使用")
+    instance = instance_from_json(read_input(args.input, ReviewInputError))
+    if args.current:
+        current = assignments_from_obj(read_json(args.current, ReviewInputError, "现行分配"))
+        result = replace(instance, current, _declined(args.declined, current))
+    elif args.method == "greedy":
+        result = greedy(instance)
+    else:
+        result = solve(instance)
+    needed = sum(a.reviewers_needed for a in instance.applications)
+    summary = (
+        f"已分配：{result.filled}/{needed} 个评审名额，相关度合计 {result.affinity:g}，"
+        f"{len(result.unfilled)} 项申报未配足，用时 {result.seconds:.2f} 秒；结果已写入 "
+    )
+    return result, summary
 
-    try:
-        write_text(args.output, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    except OSError as exc:
-        return fail(EXIT_FAILED, f"无法写入输出文件 {args.output}：{exc}")
-    if args.output != "-":
-        needed = sum(a.reviewers_needed for a in instance.applications)
-        sys.stderr.write(
-            f"已分配：{result.filled}/{needed} 个评审名额，相关度合计 {result.affinity:g}，"
-            f"{len(result.unfilled)} 项申报未配足，用时 {result.seconds:.2f} 秒；结果已写入 {args.output}\n"
-        )
-    return EXIT_OK
+
+def main(argv: Sequence[str] | None = None, prog: str = "bqw reviews assign") -> int:
+    return run_solver(
+        _parser(prog), argv, _solve, input_error=ReviewInputError, solver_error=ReviewSolverError
+    )
 
 
 if __name__ == "__main__":

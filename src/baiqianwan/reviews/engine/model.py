@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import Field, StrictInt, StrictStr, ValidationError
+
+from baiqianwan.calls.engine.inputs import MAX_ERRORS, InputError, StrictModel
 
 # Affinities are floats; min-cost flow needs integers. ×1000 keeps three decimals: finer
 # differences are rounded away when choosing; reported totals are sums of the input floats.
@@ -16,31 +18,21 @@ SCALE = 1000
 MAX_AFFINITY = 1000
 MAX_REVIEWERS_NEEDED = 50
 MAX_CAPACITY = 10_000
-_MAX_ERRORS = 50
 
 Id = StrictStr | StrictInt
 
 
-class ReviewInputError(ValueError):
-    """The input is malformed; `errors` lists every problem found, in Chinese."""
-
-    def __init__(self, message: str, errors: Sequence[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors) if errors else [message]
+class ReviewInputError(InputError):
+    """The assignment problem is malformed; `errors` lists every problem found, in Chinese."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _ApplicationIn(_Strict):
+class _ApplicationIn(StrictModel):
     id: Id
     org: Id | None = None
     reviewers_needed: Annotated[int, Field(strict=True, ge=1, le=MAX_REVIEWERS_NEEDED)]
 
 
-class _ReviewerIn(_Strict):
+class _ReviewerIn(StrictModel):
     id: Id
     org: Id | None = None
     capacity: Annotated[int, Field(strict=True, ge=0, le=MAX_CAPACITY)]
@@ -49,7 +41,7 @@ class _ReviewerIn(_Strict):
 Score = Annotated[float, Field(strict=True, ge=0, le=MAX_AFFINITY, allow_inf_nan=False)]
 
 
-class _InstanceIn(_Strict):
+class _InstanceIn(StrictModel):
     applications: list[_ApplicationIn]
     reviewers: list[_ReviewerIn]
     affinity: list[tuple[Id, Id, Score]] = []
@@ -185,7 +177,7 @@ def instance_from_dict(data: Any) -> Instance:
         parsed = _InstanceIn.model_validate(data)
     except ValidationError as exc:
         found = _messages(exc)
-        raise ReviewInputError(found[0], found[:_MAX_ERRORS]) from None
+        raise ReviewInputError(found[0], found[:MAX_ERRORS]) from None
 
     errors: list[str] = []
     applications = {a.id: a for a in parsed.applications}
@@ -214,7 +206,7 @@ def instance_from_dict(data: Any) -> Instance:
         errors.extend(_unknown("conflicts", index, app_id, reviewer_id, applications, reviewers))
         conflicts.add((app_id, reviewer_id))
     if errors:
-        raise ReviewInputError(errors[0], errors[:_MAX_ERRORS])
+        raise ReviewInputError(errors[0], errors[:MAX_ERRORS])
 
     return Instance(
         applications=tuple(Application(a.id, a.org, a.reviewers_needed) for a in parsed.applications),
