@@ -272,7 +272,7 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     page.get_by_role("button", name="加入评审专家库").click()
     expect(page.get_by_text("已将 4 位专家加入评审专家库。")).to_be_visible()
     conflicts = _card(page, "回避关系")
-    expect(conflicts.locator("tr", has_text=CONFLICTED[0])).to_contain_text("与共建单位同单位")
+    expect(conflicts.locator("tr", has_text=CONFLICTED[0])).to_contain_text(f"与共建单位同单位{UNIVERSITY}")
     expect(conflicts.locator("tr", has_text=CONFLICTED[0])).to_contain_text(application.reference)
     page.get_by_role("button", name="分配评审专家").click()
     expect(page.get_by_text("已分配 6 / 6 个评审名额")).to_be_visible()
@@ -346,6 +346,10 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     expect(first.locator("td").nth(2)).to_have_text("3")
     expect(first.locator("td").nth(3)).to_have_text("82.17")  # mean of 85.90, 80.00, 80.60
     expect(first.locator("td").nth(4)).to_have_text("80.60")  # the median
+    # Three sheets leave no highest and lowest to drop: the ranking's trimmed mean is the mean, and
+    # the page says so.
+    expect(first.locator("td").nth(5)).to_have_text(re.compile(r"^\s*82\.17\s*未去高低\s*$"))
+    expect(page.locator("#untrimmed-note")).to_contain_text("其去高低平均即平均分")
     expect(page.locator("tbody tr").nth(1)).to_contain_text(RIVAL)
     page.fill("#id_top", "1")
     _accept_next_dialog(page, confirmations)
