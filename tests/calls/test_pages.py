@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,7 @@ def test_the_province_writes_and_publishes_a_call_on_its_pages(
     )
     call = Call.objects.get()
     assert response.status_code == 302
-    client.post(f"/calls/{call.pk}/publish/")
+    client.post(f"/calls/{call.pk}/steps/publish/")
     call.refresh_from_db()
     assert call.status == CallStatus.OPEN
     page = client.get("/calls/").content.decode()
@@ -229,3 +230,41 @@ def test_the_api_runs_the_same_steps_with_clear_errors(
         .status_code
         == 422
     )
+
+
+def test_every_step_button_on_the_call_page_takes_its_step(
+    open_call: Callable[..., Call],
+    province: User,
+    world: dict[str, Any],
+    client_for: Callable[[User], Client],
+) -> None:
+    """Each of the call's own buttons posts where the step is taken; 发布公示 once posted to the
+    公示 page itself (its URL and the step's were the same), which showed an empty list and did nothing."""
+    call = open_call()
+    client = client_for(province)
+
+    def press(label: str) -> None:
+        page = client.get(f"/calls/{call.pk}/").content.decode()
+        match = re.search(
+            rf'<form method="post" action="([^"]+)">[^<]*<input[^>]*>\s*<button[^>]*>{label}<', page
+        )
+        assert match, f"没有“{label}”按钮"
+        assert client.post(match.group(1)).status_code == 302
+
+    press("截止申报")
+    assert Call.objects.get(pk=call.pk).status == CallStatus.CLOSED
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.PROVISIONAL)
+    application = Application.all_objects.create(
+        call=call,
+        reference="2025-001-0001",
+        title="广东省柚类精深加工工程技术研究中心",
+        applicant=world["org_a"],
+        division_id=world["org_a"].division_id,
+        status=ApplicationStatus.PROVISIONAL,
+        submitted_by=province,
+    )
+    press("发布公示")
+    call.refresh_from_db()
+    assert call.status == CallStatus.PUBLICITY
+    assert call.publicity_starts is not None
+    assert application.title in client.get(f"/calls/{call.pk}/publicity/").content.decode()

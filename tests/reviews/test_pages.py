@@ -13,6 +13,7 @@ from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.calls.models import Application, ApplicationStatus, CallStatus
 from baiqianwan.orgs.models import Person
+from baiqianwan.reviews import selectors
 from baiqianwan.reviews.models import AssignmentStatus, Conflict, ConflictReason, PoolMember, ReviewAssignment
 
 from .test_review_flow import RUBRIC_GOOD
@@ -166,6 +167,11 @@ def test_results_rank_export_and_select(assigned: dict[str, Any], province: User
     url = reverse("reviews:results", args=[call.pk])
     page = client.get(url).content.decode()
     assert "对方为粤东西北创新团队" in page
+    # Three sheets each leave nothing to trim: the page says so rather than imply it dropped two.
+    assert 'id="untrimmed-note"' in page
+    rows = selectors.results(call=call)
+    assert {row.stats.count for row in rows} == {3}
+    assert page.count("未去高低") == 1 + len(rows)  # the note, and each row's mark
     assert "按专家尺度校正后的平均分" not in page.split("<table")[1].split("</thead>")[0]
     normalised = client.get(url, {"normalise": "on"}).content.decode()
     assert "校正后" in normalised

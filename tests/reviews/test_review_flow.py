@@ -154,3 +154,23 @@ def test_a_quota_per_city_passes_over_a_citys_lower_ranked_applications_and_says
     # Without the quota the same ranking takes it.
     again = services.provisional_apply(acting_user=province, call_id=call.pk, top=3)
     assert moved.pk in {row.application.pk for row in again}
+
+
+def test_a_co_builder_conflict_names_the_co_builder(
+    in_review: dict[str, Any],
+    province: User,
+    make_person: Any,
+    expert_user: Any,
+    client_for: Any,
+) -> None:
+    """The assignment page explains each conflict: an expert of a co-builder is told apart by the
+    co-builder's name, not by the bare word 共建单位 the reason already says."""
+    call, applications = in_review["call"], in_review["applications"]
+    colleague = expert_user(make_person(in_review["university"], "钟雅琪"), "柚类 加工")
+    services.pool_add(acting_user=province, call_id=call.pk, expert_ids=[colleague.pk], capacity=3)
+    conflict = Conflict.objects.get(expert=colleague)
+    assert (conflict.application_id, conflict.reason) == (applications[0].pk, ConflictReason.PARTNER)
+    assert conflict.detail == "嘉应学院"
+    page = client_for(province).get(f"/reviews/calls/{call.pk}/").content.decode()
+    assert "与共建单位同单位" in page
+    assert '<div class="small text-secondary text-break">嘉应学院</div>' in page

@@ -19,7 +19,8 @@ urlpatterns = [
     ),
     path("<int:call_id>/decide/", views.call_decide, name="decide"),
     path("<int:call_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),
-    path("<int:call_id>/<str:action>/", views.call_action, name="call_action"),
+    # Under steps/, apart from the pages: a step named like a page (publicity) must not post to it.
+    path("<int:call_id>/steps/<str:action>/", views.call_action, name="call_action"),
     path("applications/<int:application_id>/", views.application_detail, name="application"),
     path("applications/<int:application_id>/letter.pdf", views.application_letter, name="application_letter"),
     path("applications/<int:application_id>/edit/", views.application_edit, name="application_edit"),

@@ -217,10 +217,12 @@ class TaskView:
     sheet: ScoreSheet | None
 
 
-def _identities(application: Application) -> list[str]:
+def _identities(application: Application, fields: list[Any]) -> list[str]:
     """Every name and code that would identify the applicant, longest first (so a longer name is
-    cut before a shorter one inside it)."""
-    names: set[str] = set()
+    cut before a shorter one inside it): its units, its people, its title and the answers the call
+    type marks as identifying (a team's name, its leader)."""
+    names: set[str] = {application.title}
+    names.update(str(application.values.get(f.code) or "") for f in fields if f.identifies)
     organisations = [application.applicant, *(p.organisation for p in application.partners.all())]
     for organisation in organisations:
         names.update(v for v in (organisation.name, organisation.uscc) if v)
@@ -248,7 +250,7 @@ def _shown(field: Any, value: Any, *, blind: bool) -> str | None:
 def _answers(fields: list[Any], values: dict[str, Any], *, blind: bool, redact: Any) -> list[Answer]:
     out = []
     for field in fields:
-        if field.code not in values:
+        if field.code not in values or (blind and field.identifies):
             continue
         shown = _shown(field, values.get(field.code), blind=blind)
         if shown is None:
@@ -266,7 +268,7 @@ def task_view(*, assignment: ReviewAssignment) -> TaskView:
     call = application.call
     call_type = call_type_of(call)
     blind = bool(call.blind)
-    hidden = _identities(application) if blind else []
+    hidden = _identities(application, list(call_type.fields)) if blind else []
 
     def redact(text: str) -> str:
         for name in hidden:

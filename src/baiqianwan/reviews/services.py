@@ -119,12 +119,17 @@ def conflicts_refresh(
     members = PoolMember.objects.filter(call=call).select_related("expert__person")
     if expert_ids is not None:
         members = members.filter(expert_id__in=list(expert_ids))
-    applications = list(candidates.select_related("applicant").prefetch_related("partners", "members"))
+    applications = list(
+        candidates.select_related("applicant").prefetch_related("partners__organisation", "members")
+    )
     experts = [m.expert for m in members]
     if not applications or not experts:
         return 0
 
-    partner_orgs = {a.pk: {p.organisation_id for p in a.partners.all()} for a in applications}
+    # Each application's co-builders by id, with the name the conflict's explanation gives.
+    partner_orgs = {
+        a.pk: {p.organisation_id: p.organisation.name for p in a.partners.all()} for a in applications
+    }
     named = {
         a.pk: {m.person_id for m in a.members.all()} | ({a.lead_id} if a.lead_id else set())
         for a in applications
@@ -141,7 +146,7 @@ def conflicts_refresh(
             if person.organisation_id == application.applicant_id:
                 reasons.append((ConflictReason.SAME_ORGANISATION, application.applicant.name))
             elif person.organisation_id in partner_orgs[application.pk]:
-                reasons.append((ConflictReason.PARTNER, gettext("共建单位")))
+                reasons.append((ConflictReason.PARTNER, partner_orgs[application.pk][person.organisation_id]))
             if person.pk in named[application.pk]:
                 reasons.append((ConflictReason.NAMED, gettext("申报团队成员")))
             for other_ref, other_applicant, people in history.get(person.pk, ()):

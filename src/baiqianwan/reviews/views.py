@@ -314,6 +314,8 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
             "statistic": statistic,
             "statistic_label": labels[statistic],
             "normalise": normalise,
+            # Rows with too few sheets to leave any out: their 去高低平均 is their mean.
+            "untrimmed": statistic == "trimmed_mean" and any(not row.stats.trimmed for row in rows),
             "provisional_form": ProvisionalForm(initial={"statistic": statistic, "normalise": normalise}),
         },
     )

@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 
-from baiqianwan.reviews.engine.aggregate import Sheet, aggregate, rank, trimmed_mean
+from baiqianwan.reviews.engine.aggregate import Sheet, aggregate, rank, trimmed_count, trimmed_mean
 
 
 def test_statistics_match_their_definitions() -> None:
@@ -28,6 +28,20 @@ def test_statistics_match_their_definitions() -> None:
 def test_trimmed_mean_drops_the_highest_and_the_lowest() -> None:
     assert trimmed_mean([10, 80, 82, 84, 100], 0.2) == pytest.approx(82)
     assert trimmed_mean([70, 90], 0.2) == pytest.approx(80)  # too few to trim: all count
+
+
+def test_each_aggregate_says_how_many_scores_its_trimmed_mean_left_out() -> None:
+    """Fewer than five sheets leave nothing out at 0.2, so the page can say the trimmed mean is the
+    mean instead of implying that a highest and a lowest score were dropped."""
+    assert [trimmed_count(n, 0.2) for n in (1, 3, 4, 5, 9, 10)] == [0, 0, 0, 1, 1, 2]
+    table = aggregate(
+        [Sheet("three", f"E{i}", score) for i, score in enumerate((85.9, 80, 80.6))]
+        + [Sheet("five", f"E{i}", score) for i, score in enumerate((10, 80, 82, 84, 100))]
+    )
+    assert table["three"].trimmed == 0
+    assert table["three"].trimmed_mean == pytest.approx(table["three"].mean)
+    assert table["five"].trimmed == 1
+    assert table["five"].trimmed_mean == pytest.approx(82)
 
 
 def test_contested_applications_are_flagged() -> None:

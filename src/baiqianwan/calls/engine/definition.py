@@ -43,6 +43,9 @@ class FormField(StrictModel):
     choices: list[Label] = []
     # Co-builders (共建单位) fill it in too, and rules may count their share.
     partners: bool = False
+    # The answer names the applicant, its team or its people (a team's name, its leader): a blind
+    # review hides it, and cuts it out of the other answers.
+    identifies: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> FormField:

@@ -54,6 +54,9 @@ class Aggregate:
     spread: float
     normalised: float | None
     contested: bool
+    # How many of the highest and of the lowest scores the trimmed mean left out (0: too few
+    # sheets to trim, and the trimmed mean is the mean).
+    trimmed: int = 0
 
     def value(self, statistic: str) -> float:
         value = getattr(self, statistic)
@@ -70,10 +73,16 @@ class Ranked:
     explanation: str
 
 
+def trimmed_count(count: int, trim: float) -> int:
+    """How many scores at each end a trimmed mean of `count` scores leaves out (one each of five
+    at 0.2; none of fewer, whose trimmed mean is their mean)."""
+    return int(count * trim)
+
+
 def trimmed_mean(scores: list[float], trim: float) -> float:
     """The mean without the `trim` share of highest and of lowest scores (one each of five at 0.2)."""
     ordered = sorted(scores)
-    cut = int(len(ordered) * trim)
+    cut = trimmed_count(len(ordered), trim)
     kept = ordered[cut : len(ordered) - cut] or ordered
     return sum(kept) / len(kept)
 
@@ -115,6 +124,7 @@ def aggregate(
             spread=spread,
             normalised=normalised.get(application) if normalise else None,
             contested=spread > contested_spread,
+            trimmed=trimmed_count(len(scores), trim),
         )
     return table
 
