@@ -187,3 +187,16 @@ def test_results_rank_export_and_select(assigned: dict[str, Any], province: User
     assert client.post(reverse("reviews:provisional", args=[call.pk]), {"top": "3"}).status_code == 302
     statuses = set(Application.all_objects.filter(call=call).values_list("status", flat=True))
     assert statuses == {ApplicationStatus.PROVISIONAL, ApplicationStatus.NOT_SELECTED}
+
+
+def test_a_replacement_round_says_whose_decline_it_answers(
+    assigned: dict[str, Any], province: User, client_for: Any
+) -> None:
+    from baiqianwan.reviews import services
+
+    task, reviewer = assigned["task"], assigned["reviewer"]
+    services.assignment_decline(acting_user=reviewer, assignment_id=task.pk, reason="近期出差，无法评审")
+    page = client_for(province).get(reverse("reviews:manage", args=[assigned["call"].pk])).content.decode()
+    assert "首次分配" in page
+    assert "专家谢绝后补派" in page
+    assert f"{reviewer.display_name}谢绝了任务" in page

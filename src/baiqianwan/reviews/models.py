@@ -123,6 +123,12 @@ class ScoreSheet(TimeStampedModel):
         return f"{self.assignment_id}"
 
 
+class RoundKind(models.TextChoices):
+    SOLVE = "solve", _("首次分配")
+    FILL = "fill", _("补齐缺额")
+    REPLACE = "replace", _("专家谢绝后补派")
+
+
 class AssignmentRound(TimeStampedModel):
     """One run of the reviewer assignment for a call: what it filled and why each gap is a gap."""
 
@@ -132,7 +138,7 @@ class AssignmentRound(TimeStampedModel):
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("方式"), max_length=10, default="solve")
+    kind = models.CharField(_("方式"), max_length=10, choices=RoundKind.choices, default=RoundKind.SOLVE)
     needed = models.PositiveIntegerField(_("所需评审名额"))
     filled = models.PositiveIntegerField(_("已分配名额"))
     affinity = models.FloatField(_("相关度合计"), default=0)
