@@ -166,7 +166,7 @@ def test_results_rank_export_and_select(assigned: dict[str, Any], province: User
     client = client_for(province)
     url = reverse("reviews:results", args=[call.pk])
     page = client.get(url).content.decode()
-    assert "对方为粤东西北创新团队" in page
+    assert "对方为粤东西北依托单位" in page
     # Three sheets each leave nothing to trim: the page says so rather than imply it dropped two.
     assert 'id="untrimmed-note"' in page
     rows = selectors.results(call=call)

@@ -117,7 +117,7 @@ def test_ranking_puts_ewn_first_among_equals_and_selection_follows_the_rule(
     rows = selectors.results(call=call)
     foshan = next(r for r in rows if not r.application.in_east_west_north)
     assert foshan.position == 4
-    assert "对方为粤东西北创新团队" in foshan.explanation
+    assert "对方为粤东西北依托单位" in foshan.explanation
     chosen = services.provisional_apply(acting_user=province, call_id=call.pk, top=3)
     assert {row.application.pk for row in chosen} == {a.pk for a in applications[:3]}
     statuses = dict(Application.all_objects.values_list("pk", "status"))

@@ -76,5 +76,14 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
     assert all(p.is_image and p.file.read(8) == b"\x89PNG\r\n\x1a\n" for p in photos)
     assert Demand.all_objects.get(status="confirming").submitted_by.username == "changjiao_village"
     assert Connection.all_objects.filter(status="proposed", organisation__name="华南农业大学").exists()
+    # Calls: one decided, one in review, and this year's open for a unit to apply to.
+    from baiqianwan.calls.models import Call, CallStatus
+    from baiqianwan.calls.rules import can_apply
+
+    open_call = Call.objects.get(status=CallStatus.OPEN)
+    assert open_call.title == "2026年度广东省新型研发机构认定"
+    assert can_apply(User.objects.get(username="myx_org"), open_call)
+    assert Call.objects.filter(status=CallStatus.DECIDED).exists()
+    assert Call.objects.filter(status=CallStatus.REVIEWING).exists()
     call_command("demo", "--if-empty")  # a second run changes nothing
     assert Team.all_objects.count() == 4

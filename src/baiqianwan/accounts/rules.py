@@ -44,6 +44,9 @@ OWN_ACCOUNT_PAGES = frozenset(
         "accounts:otp_enrol",
         "accounts:otp_verify",
         "accounts:otp_recovery",
+        # The user guide holds no business data, and tells administrators their duty too.
+        "help",
+        "help_page",
     }
 )
 # What each administrator's duty adds to them.

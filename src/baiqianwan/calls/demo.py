@@ -83,13 +83,13 @@ def demo_call_types(province: User) -> int:
     return len(list(DATA.glob("*.json")))
 
 
-def _open_call(province: User, code: str, title: str, **values: Any) -> Call:
+def _open_call(province: User, code: str, title: str, year: int = 2025, **values: Any) -> Call:
     now = timezone.now()
     call = services.call_create(
         acting_user=province,
         call_type_code=code,
         title=title,
-        year=2025,
+        year=year,
         guide=values.pop("guide"),
         opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=30),
@@ -394,9 +394,24 @@ def demo_calls(rng: random.Random) -> dict[str, Call]:
         "award": demo_award_call(rng, province),
         "talent": demo_talent_call(rng, province),
     }
+    # This year's call is open: a unit can apply in the demo, and the applicant's form is there to see.
+    calls["open"] = _open_call(
+        province,
+        "new_rd_institution",
+        "2026年度广东省新型研发机构认定",
+        year=2026,
+        places=30,
+        guide=(
+            "面向县域特色产业和中小企业技术需求，认定一批体制机制灵活、研发与服务能力突出的新型研发机构。"
+            "申报单位须在粤注册、具有独立法人资格，研发人员占在职员工比例和研发经费占收入比例达到申报条件，"
+            "并面向中小企业提供技术服务。申报材料按表单上传，所在地级以上市科技局推荐后报送省科技厅。"
+        ),
+    )
     # The calls ran in spring: show the dates they ran on (the steps above checked them as they went).
     spring = timezone.make_aware(dt.datetime(2025, 3, 1, 9, 0))
-    for call in calls.values():
+    for name, call in calls.items():
+        if name == "open":
+            continue
         Call.objects.filter(pk=call.pk).update(
             opens_at=spring, closes_at=spring + dt.timedelta(days=75, hours=8)
         )

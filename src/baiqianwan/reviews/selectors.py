@@ -104,7 +104,10 @@ def results(*, call: Call, statistic: str | None = None, normalise: bool = False
             by=statistic,
             preferred=preferred,
             names={pk: f"“{a.title}”" for pk, a in applications.items()},
-            preferred_label=gettext("粤东西北创新团队"),
+            # A carrier is built by a unit; the other tie-breaks are between teams (人才项目).
+            preferred_label=gettext("粤东西北依托单位")
+            if call_type.result == "carrier"
+            else gettext("粤东西北创新团队"),
             labels=_statistic_labels(),
             wording=_ranking_wording(),
         )
