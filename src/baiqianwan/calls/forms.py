@@ -15,7 +15,7 @@ MAX_PARTNER_ROWS = 3
 
 
 class CallFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=60)
+    q = forms.CharField(label=_("指南名称或申报类型"), required=False, max_length=60)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *CallStatus.choices]
     )
@@ -23,14 +23,14 @@ class CallFilterForm(FilterForm):
 
 
 class ApplicationFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=60)
+    q = forms.CharField(label=_("申报名称、编号或单位"), required=False, max_length=60)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *ApplicationStatus.choices]
     )
 
 
 class CarrierFilterForm(FilterForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=60)
+    q = forms.CharField(label=_("载体名称、依托单位或领域"), required=False, max_length=60)
     kind = forms.CharField(label=_("载体类型"), required=False, max_length=30)
     east_west_north = forms.BooleanField(label=_("只看粤东西北"), required=False)
 

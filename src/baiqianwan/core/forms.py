@@ -28,6 +28,15 @@ class FilterForm(forms.Form):
     ignored); the API and exports call ``strict()``, which refuses a bad filter with a 422 naming it.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A filter bar shows no labels: each box says what it filters, and a screen reader reads it.
+        for field in self.fields.values():
+            attrs = field.widget.attrs
+            attrs.setdefault("aria-label", field.label)
+            if isinstance(field.widget, forms.TextInput | forms.NumberInput):
+                attrs.setdefault("placeholder", field.label)
+
     def values(self) -> dict[str, Any]:
         if not self.is_bound:
             return {}

@@ -30,9 +30,14 @@ def guide_dir() -> Path:
 
 
 def guide_names() -> list[str]:
-    """The pages that exist, the index first; anything else asked for is not found."""
-    names = sorted(path.stem for path in guide_dir().glob("*.md"))
-    return [INDEX, *[n for n in names if n != INDEX]] if INDEX in names else names
+    """The pages that exist, the index first and the rest in the order it lists them; anything
+    else asked for is not found."""
+    names = {path.stem for path in guide_dir().glob("*.md")}
+    if INDEX not in names:
+        return sorted(names)
+    listed = re.findall(r"\]\(([^)/#]+)\.md\)", (guide_dir() / f"{INDEX}.md").read_text(encoding="utf-8"))
+    ordered = [INDEX, *dict.fromkeys(n for n in listed if n in names and n != INDEX)]
+    return ordered + sorted(names - set(ordered))
 
 
 def _link(match: re.Match[str]) -> str:
