@@ -25,6 +25,7 @@ from baiqianwan.supply.models import ExpertProfile
 
 from .demo_assessment import demo_assessment
 from .demo_fieldwork import demo_fieldwork
+from .rounds import confirmations as rounds_confirmations
 from .rounds import services as rounds_services
 from .rounds.models import AssignmentStatus, ConfirmedVia, DispatchRound, Nomination, TownNeed
 from .rounds.selectors import shortlist
@@ -179,7 +180,7 @@ def _answer(dispatch_round: DispatchRound, had_account: set[int]) -> None:
         unit = User.objects.filter(role="org", organisation_id=assignment.nomination.organisation_id).first()
         if expert.pk not in had_account and unit is not None:
             via, note = CONFIRMATIONS[index % len(CONFIRMATIONS)]
-            rounds_services.assignment_confirm_for(
+            rounds_confirmations.assignment_confirm_for(
                 acting_user=unit, assignment=assignment, via=via, note=note
             )
         else:
@@ -194,7 +195,7 @@ def _fill_the_gap(province: User, dispatch_round: DispatchRound) -> None:
         rounds_services.round_publish(
             acting_user=province, dispatch_round=dispatch_round, on=today - dt.timedelta(days=5)
         )
-        rounds_services.confirmation_remind(today=today - dt.timedelta(days=1), after_days=3)
+        rounds_confirmations.confirmation_remind(today=today - dt.timedelta(days=1), after_days=3)
 
 
 def _withdraw(dispatch_round: DispatchRound, town_code: str, reason: str) -> None:

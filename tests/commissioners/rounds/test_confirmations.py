@@ -17,6 +17,7 @@ from django.test import Client
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
+from baiqianwan.commissioners.rounds import confirmations as rounds_confirmations
 from baiqianwan.commissioners.rounds import selectors as rounds_selectors
 from baiqianwan.commissioners.rounds import services as rounds_services
 from baiqianwan.commissioners.rounds.models import Assignment, AssignmentStatus, DispatchRound
@@ -110,23 +111,25 @@ def test_publishing_gives_every_appointee_an_account_and_tells_their_unit(publis
 def test_the_unit_confirms_for_an_appointee_and_says_how(published: dict[str, Any]) -> None:
     unit, assignment = published["org"], _of(published, "newcomer")
     with pytest.raises(PermissionDenied, match="派出单位"):
-        rounds_services.assignment_confirm_for(
+        rounds_confirmations.assignment_confirm_for(
             acting_user=published["other_unit"], assignment=assignment, via="phone", note="x"
         )
     with pytest.raises(PermissionDenied):
-        rounds_services.assignment_confirm_for(
+        rounds_confirmations.assignment_confirm_for(
             acting_user=published["town"], assignment=assignment, via="phone", note="x"
         )
     with pytest.raises(ValidationError) as bad_way:
-        rounds_services.assignment_confirm_for(acting_user=unit, assignment=assignment, via="self", note="x")
+        rounds_confirmations.assignment_confirm_for(
+            acting_user=unit, assignment=assignment, via="self", note="x"
+        )
     assert "via" in bad_way.value.message_dict
     with pytest.raises(ValidationError) as no_note:
-        rounds_services.assignment_confirm_for(
+        rounds_confirmations.assignment_confirm_for(
             acting_user=unit, assignment=assignment, via="phone", note=" \x00\n "
         )
     assert "note" in no_note.value.message_dict
 
-    done = rounds_services.assignment_confirm_for(
+    done = rounds_confirmations.assignment_confirm_for(
         acting_user=unit, assignment=assignment, via="phone", note="6月3日\x07电话联系本人，\n同意派驻"
     )
     assert done.status == AssignmentStatus.ACCEPTED
@@ -137,7 +140,9 @@ def test_the_unit_confirms_for_an_appointee_and_says_how(published: dict[str, An
     assert any(c.get("confirmed_via") == ["", "phone"] for c in changes), changes
     assert Notification.objects.filter(user=published["town"], title="周丽娟已确认派驻湖寮镇").exists()
     with pytest.raises(ValidationError, match="无需确认"):
-        rounds_services.assignment_confirm_for(acting_user=unit, assignment=done, via="written", note="again")
+        rounds_confirmations.assignment_confirm_for(
+            acting_user=unit, assignment=done, via="written", note="again"
+        )
 
     # Answering on the platform is recorded as the person's own.
     own = Assignment.all_objects.get(round=published["round"], nomination__expert=published["experts"][0])
@@ -159,14 +164,14 @@ def test_those_who_have_not_answered_are_listed_and_reminded_once_a_day(
     assert not rounds_selectors.unconfirmed_list(user=make_user(Role.TOWN, "440106001000")).exists()
 
     with pytest.raises(PermissionDenied):
-        rounds_services.confirmation_remind(acting_user=published["town"])
+        rounds_confirmations.confirmation_remind(acting_user=published["town"])
     with pytest.raises(PermissionDenied, match="本单位"):
-        rounds_services.confirmation_remind(
+        rounds_confirmations.confirmation_remind(
             acting_user=published["other_unit"], assignments=[_of(published, "newcomer")]
         )
     today = dt.date(2025, 6, 5)
-    assert rounds_services.confirmation_remind(acting_user=province, today=today) == 5
-    assert rounds_services.confirmation_remind(acting_user=unit, today=today) == 0  # once a day
+    assert rounds_confirmations.confirmation_remind(acting_user=province, today=today) == 5
+    assert rounds_confirmations.confirmation_remind(acting_user=unit, today=today) == 0  # once a day
     newcomer = _of(published, "newcomer")
     assert newcomer.reminders == 1
     published["newcomer"].refresh_from_db()
@@ -176,7 +181,7 @@ def test_those_who_have_not_answered_are_listed_and_reminded_once_a_day(
     assert Notification.objects.filter(user=unit, title="本单位 5 名科技特派员尚未确认派驻").exists()
 
     # The daily command: those invited at least three days ago, again the next day, never twice a day.
-    rounds_services.assignment_confirm_for(
+    rounds_confirmations.assignment_confirm_for(
         acting_user=unit, assignment=newcomer, via="written", note="回执已收"
     )
     out = io.StringIO()

@@ -27,6 +27,7 @@ from baiqianwan.indicators.definitions import services as definition_services
 from baiqianwan.indicators.definitions.models import DataSet, SystemVersion
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
 from baiqianwan.indicators.results import selectors as results
+from baiqianwan.regions.models import Division
 
 from ...conftest import A, B
 
@@ -376,6 +377,25 @@ def test_page_shows_scores_only_within_the_readers_area(
     assert "93.25" in only_b
     assert full not in only_b
     assert f"/towns/{A_TOWN}/" not in only_b
+
+
+def test_towns_without_a_return_are_listed_on_the_page_only_when_asked_for(
+    two_sides: None, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    _marked(A_TOWN2, "2025", 1)
+    name = Division.objects.get(code=A_TOWN2).name
+    province = client_for(make_user(Role.PROVINCE, "440000000000"))
+    page = province.get("/indicators/acceptance/?year=2025").content.decode()
+    assert name not in page
+    assert "另有 1 个认定的专业镇本年度未报送验收年报" in page
+    assert "missing=1" in page
+    listed = province.get("/indicators/acceptance/?year=2025&missing=1").content.decode()
+    assert name in listed
+    assert "另有" not in listed
+    assert '<input type="hidden" name="missing" value="1">' in listed
+    # The API lists them always: it offers no such filter.
+    towns = province.get("/api/v1/indicators/acceptance/results?year=2025").json()["towns"]
+    assert {t["code"]: t["status"] for t in towns}[A_TOWN2] == "missing"
 
 
 def test_api_results_and_weights(

@@ -15,7 +15,7 @@ from baiqianwan.core.selectors import found_or_404
 from baiqianwan.regions.selectors import division_get
 from baiqianwan.supply.selectors import expert_get
 
-from . import selectors, services
+from . import confirmations, selectors, services
 from .forms import RoundPartFilterForm
 from .models import Assignment, DispatchRound, Nomination, TownNeed
 
@@ -383,7 +383,7 @@ def assignment_unconfirmed(request: HttpRequest):
 )
 def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: ConfirmForIn) -> Assignment:
     assignment = _assignment(request, assignment_id)
-    return services.assignment_confirm_for(
+    return confirmations.assignment_confirm_for(
         acting_user=request.user, assignment=assignment, via=payload.via, note=payload.note
     )
 
@@ -395,7 +395,7 @@ def assignment_confirm_for(request: HttpRequest, assignment_id: int, payload: Co
 )
 def assignment_remind(request: HttpRequest, assignment_id: int) -> dict[str, int]:
     assignment = found_or_404(selectors.unconfirmed_get(user=request.user, pk=assignment_id))
-    return {"reminded": services.confirmation_remind(acting_user=request.user, assignments=[assignment])}
+    return {"reminded": confirmations.confirmation_remind(acting_user=request.user, assignments=[assignment])}
 
 
 operation_ids_keep(router, "baiqianwan.commissioners.api")

@@ -24,7 +24,7 @@ from baiqianwan.core.spreadsheets import (
     write_workbook,
 )
 
-from . import models, rules, selectors, services
+from . import confirmations, models, rules, selectors, services
 from .forms import MANUAL_PLAN, NeedForm, NominationForm, RoundForm
 from .models import (
     AssignmentStatus,
@@ -475,9 +475,9 @@ def _page(request: HttpRequest, *, typed: dict[str, Any] | None = None, status: 
                 for a in rows
             ],
             "can_remind": bool(rows) and rules.can_send_reminders(user),
-            "ways": [(w.value, w.label) for w in services.UNIT_WAYS],
+            "ways": [(w.value, w.label) for w in confirmations.UNIT_WAYS],
             "typed": typed or {},
-            "remind_after": services.REMIND_AFTER_DAYS,
+            "remind_after": confirmations.REMIND_AFTER_DAYS,
         },
         status=status,
     )
@@ -497,7 +497,9 @@ def confirmation_confirm(request: HttpRequest, assignment_id: int) -> HttpRespon
         raise Http404(gettext("找不到该待确认的派驻"))
     via, note = str(request.POST.get("via", "")), str(request.POST.get("note", ""))
     try:
-        services.assignment_confirm_for(acting_user=request.user, assignment=assignment, via=via, note=note)
+        confirmations.assignment_confirm_for(
+            acting_user=request.user, assignment=assignment, via=via, note=note
+        )
     except (ValidationError, PermissionDenied) as exc:
         error = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         typed = {"id": assignment.pk, "via": via, "note": note, "error": error}
@@ -528,7 +530,7 @@ def confirmation_remind(request: HttpRequest) -> HttpResponse:
             raise Http404(gettext("找不到该待确认的派驻"))
         chosen = [found]
     try:
-        count = services.confirmation_remind(acting_user=request.user, assignments=chosen)
+        count = confirmations.confirmation_remind(acting_user=request.user, assignments=chosen)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:

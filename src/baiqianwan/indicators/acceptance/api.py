@@ -18,7 +18,7 @@ from ..definitions.models import SystemVersion
 from ..definitions.selectors import system_of
 from . import selectors as acceptance
 from . import services
-from .forms import AcceptanceFilterForm
+from .forms import AcceptanceResultsFilterForm
 
 router = Router(tags=["专业镇验收"])
 
@@ -83,9 +83,12 @@ class VersionOut(Schema):
     openapi_extra=API_PUBLIC,
     summary="专业镇验收评价结果（某年度）",
 )
-def results_get(request: HttpRequest, filters: Query[filter_query(AcceptanceFilterForm)]) -> dict[str, Any]:  # type: ignore[valid-type]
+def results_get(
+    request: HttpRequest,
+    filters: Query[filter_query(AcceptanceResultsFilterForm)],  # type: ignore[valid-type]
+) -> dict[str, Any]:
     """`version` 为体系版本内容摘要（至少前 8 位），默认现行版本。本辖区以外的专业镇只给出排名。"""
-    values = AcceptanceFilterForm.strict(filter_data(filters))
+    values = AcceptanceResultsFilterForm.strict(filter_data(filters))
     year, city, version = values["year"], values["city"], values["version"]
     chosen = acceptance.version_find(version) if version else None
     if version and chosen is None:

@@ -20,6 +20,14 @@ class AcceptanceFilterForm(FilterForm):
     city = forms.RegexField(label=_("地级市区划代码"), required=False, regex=r"^\d{12}$")
     version = forms.CharField(label=_("体系版本内容摘要（至少前 8 位）"), required=False, max_length=64)
     mine = forms.BooleanField(label=_("只看本辖区"), required=False)
+    # Towns marked 专业镇 that have not reported are many: the page lists them only when asked for.
+    missing = forms.BooleanField(label=_("列出未报送的专业镇"), required=False)
+
+
+class AcceptanceResultsFilterForm(AcceptanceFilterForm):
+    """The API's results: every participating town, those that have not reported among them."""
+
+    missing = None  # type: ignore[assignment]
 
 
 class WeightsForm(forms.Form):

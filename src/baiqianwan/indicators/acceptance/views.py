@@ -42,8 +42,7 @@ def _choices(request: HttpRequest) -> dict[str, Any]:
         "version": version,
         "city": values.get("city") or "",
         "mine": bool(values.get("mine")),
-        # Towns marked 专业镇 that have not reported are many: listed only when asked for.
-        "missing": request.GET.get("missing") == "1",
+        "missing": bool(values.get("missing")),
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from baiqianwan.commissioners.rounds.services import REMIND_AFTER_DAYS, confirmation_remind
+from baiqianwan.commissioners.rounds.confirmations import REMIND_AFTER_DAYS, confirmation_remind
 
 
 class Command(BaseCommand):
