@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -20,7 +20,7 @@ from baiqianwan.core.selectors import found_or_404
 
 from . import selectors, services
 from .forms import ApplicationFilterForm, CallFilterForm, CarrierFilterForm
-from .models import Application, ApplicationStatus, Call, CallStatus, CallTypeVersion, Objection
+from .models import Application, Call, CallTypeVersion, Objection
 
 router = Router(tags=["申报与评审"])
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -334,12 +334,8 @@ def application_list(
     description="作出决定后的结果通知；未决定或无权查看时返回 404。",
 )
 def decision_pdf(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = _call(request, call_id)
-    if call.status != CallStatus.DECIDED:
-        raise Http404
-    return pdf_response(
-        services.decision_pdf(call), f"{call.title}-决定.pdf", fallback=f"decision-{call.pk}.pdf"
-    )
+    data, name, fallback = found_or_404(services.decision_file(_call(request, call_id)))
+    return pdf_response(data, name, fallback=fallback)
 
 
 @router.get(
@@ -349,14 +345,8 @@ def decision_pdf(request: HttpRequest, call_id: int) -> HttpResponse:
     description="已立项/已认定的申报给申报单位的通知书；其他状态或无权查看时返回 404。",
 )
 def application_letter(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    if application.status != ApplicationStatus.APPROVED:
-        raise Http404
-    return pdf_response(
-        services.letter_pdf(application),
-        f"{application.title}-通知书.pdf",
-        fallback=f"letter-{application.reference}.pdf",
-    )
+    data, name, fallback = found_or_404(services.letter_file(_application(request, application_id)))
+    return pdf_response(data, name, fallback=fallback)
 
 
 @router.get(

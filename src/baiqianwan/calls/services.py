@@ -908,3 +908,17 @@ def letter_pdf(application: Application) -> bytes:
             "nominator": application.nominator_division.full_name if application.nominator_division else "",
         },
     )
+
+
+def decision_file(call: Call) -> tuple[bytes, str, str] | None:
+    """The decision notice as (PDF, file name, ASCII file name), or None before the decision."""
+    if call.status != CallStatus.DECIDED:
+        return None
+    return decision_pdf(call), f"{call.title}-决定.pdf", f"decision-{call.pk}.pdf"
+
+
+def letter_file(application: Application) -> tuple[bytes, str, str] | None:
+    """The unit's letter as (PDF, file name, ASCII file name), or None unless it was approved."""
+    if application.status != ApplicationStatus.APPROVED:
+        return None
+    return letter_pdf(application), f"{application.title}-通知书.pdf", f"letter-{application.reference}.pdf"

@@ -36,7 +36,7 @@ from .forms import (
     ObjectionForm,
     StepForm,
 )
-from .models import Application, ApplicationStatus, Call, CallStatus
+from .models import Application, Call, CallStatus
 from .services import PartnerEntry
 
 
@@ -470,25 +470,14 @@ def call_decide(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @login_required
 def decision_pdf(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = _call(request, call_id)
-    if call.status != CallStatus.DECIDED:
-        raise Http404
-    return pdf_response(
-        services.decision_pdf(call), f"{call.title}-决定.pdf", fallback=f"decision-{call.pk}.pdf", inline=True
-    )
+    data, name, fallback = found_or_404(services.decision_file(_call(request, call_id)))
+    return pdf_response(data, name, fallback=fallback, inline=True)
 
 
 @login_required
 def application_letter(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    if application.status != ApplicationStatus.APPROVED:
-        raise Http404
-    return pdf_response(
-        services.letter_pdf(application),
-        f"{application.title}-通知书.pdf",
-        fallback=f"letter-{application.reference}.pdf",
-        inline=True,
-    )
+    data, name, fallback = found_or_404(services.letter_file(_application(request, application_id)))
+    return pdf_response(data, name, fallback=fallback, inline=True)
 
 
 @login_required
