@@ -268,3 +268,27 @@ def test_every_step_button_on_the_call_page_takes_its_step(
     assert call.status == CallStatus.PUBLICITY
     assert call.publicity_starts is not None
     assert application.title in client.get(f"/calls/{call.pk}/publicity/").content.decode()
+
+
+def test_a_city_bureaus_nomination_shows_the_bureau_as_nominator(
+    open_call: Callable[..., Call],
+    world: dict[str, Any],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A nomination made by a city bureau has no nominating organisation; its page once failed
+    (a template default looked up the missing organisation's name) instead of naming the city."""
+    call = open_call("promotion_award", title="2025年度科技成果推广奖（粤东粤西粤北）")
+    city = world["users"][Role.CITY]
+    nominee = make_org("梅州市农林科学院", "institute")
+    nomination = services.application_create(
+        acting_user=city,
+        call_id=call.pk,
+        title="金柚高效栽培技术集成与推广",
+        values={"achievement": "金柚高效栽培技术", "application_region": "441422100000", "benefit": "800"},
+        applicant_id=nominee.pk,
+    )
+    response = client_for(city).get(f"/calls/applications/{nomination.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r"提名单位</dt><dd[^>]*>梅州市</dd>", page)
