@@ -292,3 +292,37 @@ def test_a_city_bureaus_nomination_shows_the_bureau_as_nominator(
     assert response.status_code == 200
     page = response.content.decode()
     assert re.search(r"提名单位</dt><dd[^>]*>梅州市</dd>", page)
+
+
+def test_a_submitted_nomination_says_it_goes_to_the_province(
+    open_call: Callable[..., Call],
+    world: dict[str, Any],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A nomination skips the local recommendation; the bureau that submits it was once told it
+    would wait for the local bureau's recommendation."""
+    call = open_call("promotion_award", title="2025年度科技成果推广奖（粤东粤西粤北）")
+    city = world["users"][Role.CITY]
+    nomination = services.application_create(
+        acting_user=city,
+        call_id=call.pk,
+        title="金柚高效栽培技术集成与推广",
+        values={
+            "achievement": "金柚高效栽培技术",
+            "lead_person": "李振华",
+            "application_region": "441422100000",
+            "benefit": "800",
+            "summary": "在大埔县推广金柚高效栽培。",
+        },
+        applicant_id=make_org("梅州市农林科学院", "institute").pk,
+    )
+    for spec in ("application_evidence", "benefit_evidence"):
+        services.application_attach(
+            acting_user=city, application_id=nomination.pk, spec=spec, name="a.pdf", data=PDF
+        )
+    response = client_for(city).post(f"/calls/applications/{nomination.pk}/submit/", follow=True)
+    page = response.content.decode()
+    assert "已提交提名，等待省科技厅形式审查" in page
+    assert "等待所在地科技部门推荐" not in page
+    assert Application.all_objects.get(pk=nomination.pk).status == ApplicationStatus.RECOMMENDED

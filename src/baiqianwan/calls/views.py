@@ -274,7 +274,10 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
     _attempt(
         request,
         lambda: services.application_submit(acting_user=request.user, application_id=application.pk),
-        gettext("已提交，等待所在地科技部门推荐"),
+        # A nomination is the nominator's recommendation: it goes to the province, not to a bureau.
+        gettext("已提交提名，等待省科技厅形式审查")
+        if rules.is_nomination(application.call)
+        else gettext("已提交，等待所在地科技部门推荐"),
     )
     return redirect("calls:application", application.pk)
 
