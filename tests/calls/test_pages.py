@@ -4,6 +4,7 @@ province checks; bad input is refused by name and nothing partial is stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from baiqianwan.accounts.models import User
@@ -326,3 +328,37 @@ def test_a_submitted_nomination_says_it_goes_to_the_province(
     assert "已提交提名，等待省科技厅形式审查" in page
     assert "等待所在地科技部门推荐" not in page
     assert Application.all_objects.get(pk=nomination.pk).status == ApplicationStatus.RECOMMENDED
+
+
+def test_deciding_a_call_that_certifies_nothing_does_not_speak_of_the_register(
+    open_call: Callable[..., Call],
+    province: User,
+    world: dict[str, Any],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A talent call's decision selects teams; it once said certified carriers had entered the
+    register, where nothing had."""
+    call = open_call("talent_team", title="2025年度乡村振兴科技创新团队")
+    today = timezone.localdate()
+    Call.objects.filter(pk=call.pk).update(
+        status=CallStatus.PUBLICITY,
+        publicity_starts=today - dt.timedelta(days=8),
+        publicity_ends=today - dt.timedelta(days=1),
+    )
+    Application.all_objects.create(
+        call=call,
+        reference="2025-001-0001",
+        title="客家山区茶产业服务团队",
+        applicant=world["org_a"],
+        division_id=world["org_a"].division_id,
+        status=ApplicationStatus.PROVISIONAL,
+        submitted_by=province,
+    )
+    response = client_for(province).post(
+        f"/calls/{call.pk}/decide/", {"decision_number": "粤科函农字〔2025〕104号"}, follow=True
+    )
+    page = response.content.decode()
+    assert "已作出决定，入选名单已确定" in page
+    assert "认定的载体已进入名录" not in page
+    assert Call.objects.get(pk=call.pk).status == CallStatus.DECIDED
+    assert not Carrier.all_objects.exists()

@@ -464,7 +464,9 @@ def call_decide(request: HttpRequest, call_id: int) -> HttpResponse:
                 call_id=call.pk,
                 decision_number=form.cleaned_data["decision_number"],
             ),
-            gettext("已作出决定，认定的载体已进入名录"),
+            gettext("已作出决定，认定的载体已进入名录")
+            if selectors.call_type_of(call).result == "carrier"
+            else gettext("已作出决定，入选名单已确定"),
         )
     else:
         messages.error(request, gettext("请填写决定文号"))
