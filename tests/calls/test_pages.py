@@ -4,6 +4,7 @@ province checks; bad input is refused by name and nothing partial is stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from baiqianwan.accounts.models import User
@@ -268,3 +270,95 @@ def test_every_step_button_on_the_call_page_takes_its_step(
     assert call.status == CallStatus.PUBLICITY
     assert call.publicity_starts is not None
     assert application.title in client.get(f"/calls/{call.pk}/publicity/").content.decode()
+
+
+def test_a_city_bureaus_nomination_shows_the_bureau_as_nominator(
+    open_call: Callable[..., Call],
+    world: dict[str, Any],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A nomination made by a city bureau has no nominating organisation; its page once failed
+    (a template default looked up the missing organisation's name) instead of naming the city."""
+    call = open_call("promotion_award", title="2025年度科技成果推广奖（粤东粤西粤北）")
+    city = world["users"][Role.CITY]
+    nominee = make_org("梅州市农林科学院", "institute")
+    nomination = services.application_create(
+        acting_user=city,
+        call_id=call.pk,
+        title="金柚高效栽培技术集成与推广",
+        values={"achievement": "金柚高效栽培技术", "application_region": "441422100000", "benefit": "800"},
+        applicant_id=nominee.pk,
+    )
+    response = client_for(city).get(f"/calls/applications/{nomination.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r"提名单位</dt><dd[^>]*>梅州市</dd>", page)
+
+
+def test_a_submitted_nomination_says_it_goes_to_the_province(
+    open_call: Callable[..., Call],
+    world: dict[str, Any],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A nomination skips the local recommendation; the bureau that submits it was once told it
+    would wait for the local bureau's recommendation."""
+    call = open_call("promotion_award", title="2025年度科技成果推广奖（粤东粤西粤北）")
+    city = world["users"][Role.CITY]
+    nomination = services.application_create(
+        acting_user=city,
+        call_id=call.pk,
+        title="金柚高效栽培技术集成与推广",
+        values={
+            "achievement": "金柚高效栽培技术",
+            "lead_person": "李振华",
+            "application_region": "441422100000",
+            "benefit": "800",
+            "summary": "在大埔县推广金柚高效栽培。",
+        },
+        applicant_id=make_org("梅州市农林科学院", "institute").pk,
+    )
+    for spec in ("application_evidence", "benefit_evidence"):
+        services.application_attach(
+            acting_user=city, application_id=nomination.pk, spec=spec, name="a.pdf", data=PDF
+        )
+    response = client_for(city).post(f"/calls/applications/{nomination.pk}/submit/", follow=True)
+    page = response.content.decode()
+    assert "已提交提名，等待省科技厅形式审查" in page
+    assert "等待所在地科技部门推荐" not in page
+    assert Application.all_objects.get(pk=nomination.pk).status == ApplicationStatus.RECOMMENDED
+
+
+def test_deciding_a_call_that_certifies_nothing_does_not_speak_of_the_register(
+    open_call: Callable[..., Call],
+    province: User,
+    world: dict[str, Any],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A talent call's decision selects teams; it once said certified carriers had entered the
+    register, where nothing had."""
+    call = open_call("talent_team", title="2025年度乡村振兴科技创新团队")
+    today = timezone.localdate()
+    Call.objects.filter(pk=call.pk).update(
+        status=CallStatus.PUBLICITY,
+        publicity_starts=today - dt.timedelta(days=8),
+        publicity_ends=today - dt.timedelta(days=1),
+    )
+    Application.all_objects.create(
+        call=call,
+        reference="2025-001-0001",
+        title="客家山区茶产业服务团队",
+        applicant=world["org_a"],
+        division_id=world["org_a"].division_id,
+        status=ApplicationStatus.PROVISIONAL,
+        submitted_by=province,
+    )
+    response = client_for(province).post(
+        f"/calls/{call.pk}/decide/", {"decision_number": "粤科函农字〔2025〕104号"}, follow=True
+    )
+    page = response.content.decode()
+    assert "已作出决定，入选名单已确定" in page
+    assert "认定的载体已进入名录" not in page
+    assert Call.objects.get(pk=call.pk).status == CallStatus.DECIDED
+    assert not Carrier.all_objects.exists()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
@@ -22,21 +22,18 @@ from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.services import plan_load
 from baiqianwan.reviews import services as reviews
 from baiqianwan.reviews.models import AssignmentStatus, ReviewAssignment
-from baiqianwan.supply.models import ExpertProfile
 
 from ..calls.fixtures import PDF, definition
 from ..conftest import A
+from .call_steps import DESKTOP, PHONE, accept_next_dialog, card, day, expert_make, kpi_now, switch_user
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
 CALL_TITLE = "2025年度广东省工程技术研究中心认定"
 CENTRE = "广东省柚类精深加工工程技术研究中心"
 COMPANY = "梅州柚香食品有限公司"
 UNIVERSITY = "嘉应学院"
 RIVAL = "广东省岭南果汁饮料加工工程技术研究中心"
-KPI_NAME = "粤东粤西粤北地区省级科创载体数"
 # (name, unit, keywords, scores by criterion, comment under a low score, overall opinion)
 REVIEWERS = [
     (
@@ -69,20 +66,6 @@ TOTALS = ("85.90", "80.00", "80.60")
 CONFLICTED = ("钟雅琪", UNIVERSITY, "柚类 南药 客家食品")
 
 
-def _expert(
-    make_user: Callable[..., User],
-    make_person: Callable[..., Person],
-    org: Organisation,
-    name: str,
-    keywords: str,
-    username: str,
-) -> ExpertProfile:
-    account = make_user(Role.EXPERT, username=username, display_name=f"{name}（评审专家）")
-    return ExpertProfile.all_objects.create(
-        person=make_person(org, name), keywords=keywords, home_city_id="440100000000", user=account
-    )
-
-
 def _rival(
     make_org: Callable[..., Organisation], make_user: Callable[..., User], province: User, call: Call
 ) -> Application:
@@ -111,28 +94,6 @@ def _rival(
     calls.application_submit(acting_user=account, application_id=application.pk)
     calls.application_step(acting_user=province, application_id=application.pk, action="recommend")
     return calls.application_step(acting_user=province, application_id=application.pk, action="accept")
-
-
-def _accept_next_dialog(page: Page, seen: list[str]) -> None:
-    def accept(dialog: Dialog) -> None:
-        seen.append(dialog.message)
-        dialog.accept()
-
-    page.once("dialog", accept)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _card(page: Page, heading: str) -> Any:
-    """The card whose header is exactly `heading`."""
-    return page.locator(".card", has=page.get_by_role("heading", name=heading, exact=True))
-
-
-def _kpi_now(page: Page) -> Any:
-    """The 当前值 cell of the first goal the carriers KPI measures, on the plan page."""
-    return page.locator("tr", has=page.get_by_role("link", name=KPI_NAME)).first.locator("td").nth(3)
 
 
 def test_journey_3_a_joint_application_becomes_a_certified_centre(
@@ -169,26 +130,22 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     call = calls.call_publish(acting_user=province, call_id=call.pk)
     rival = _rival(make_org, make_user, province, call)
     experts = [
-        _expert(
+        expert_make(
             make_user, make_person, make_org(unit, "institute", "440106000000"), name, keywords, f"rev{i}"
         )
         for i, (name, unit, keywords, *_rest) in enumerate(REVIEWERS, start=1)
     ]
-    conflicted = _expert(make_user, make_person, university, CONFLICTED[0], CONFLICTED[2], "rev_jyu")
+    conflicted = expert_make(make_user, make_person, university, CONFLICTED[0], CONFLICTED[2], "rev_jyu")
 
     def as_user(user: User, viewport: dict[str, int] = DESKTOP) -> Page:
-        page.wait_for_load_state("networkidle")
-        page.goto("about:blank")
-        page.context.clear_cookies()
-        page.set_viewport_size(viewport)
-        return login(user.username)
+        return switch_user(page, login, user, viewport)
 
     confirmations: list[str] = []
 
     # 0. The plan page counts no certified carrier in 粤东西北 yet.
     as_user(province)
     page.goto("/plan/")
-    expect(_kpi_now(page)).to_have_text(re.compile(r"^\s*0 个"))
+    expect(kpi_now(page)).to_have_text(re.compile(r"^\s*0 个"))
 
     # 1. The company finds the call from the menu and applies jointly with 嘉应学院.
     as_user(applicant)
@@ -213,11 +170,11 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("已保存草稿；上传材料后即可提交")).to_be_visible()
     expect(page.locator(".page-title")).to_contain_text("草稿")
-    conditions = _card(page, "申报条件（按当前填写）")
+    conditions = card(page, "申报条件（按当前填写）")
     # Alone the company would miss the 粤东西北 thresholds; with its co-builder it meets them.
     expect(conditions).to_contain_text("研发设备原值 210 万元（含共建单位 90 万元）≥ 粤东西北门槛 150 万元")
     expect(conditions).to_contain_text("专职科研人员 18 人（含共建单位 6 人）≥ 粤东西北门槛 10 人")
-    expect(_card(page, "共建单位")).to_contain_text(UNIVERSITY)
+    expect(card(page, "共建单位")).to_contain_text(UNIVERSITY)
     # Submitting before the materials are uploaded is refused, naming what is missing.
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("缺少材料：营业执照或法人证书")).to_be_visible()
@@ -229,7 +186,7 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
         )
         attach.get_by_role("button", name="上传").click()
         expect(page.get_by_text("材料已上传")).to_be_visible()
-        expect(_card(page, "材料")).to_contain_text(name)
+        expect(card(page, "材料")).to_contain_text(name)
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("已提交，等待所在地科技部门推荐")).to_be_visible()
     expect(page.locator(".page-title")).to_contain_text("已提交，待推荐")
@@ -245,17 +202,17 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     expect(row).to_contain_text("已提交，待推荐")
     expect(page.locator("tbody")).not_to_contain_text(RIVAL)  # 佛山 is not 梅州's to see
     row.get_by_role("link", name=CENTRE).click()
-    handling = _card(page, "办理")
+    handling = card(page, "办理")
     expect(handling.get_by_role("button", name="推荐", exact=True)).to_be_visible()
     handling.get_by_role("button", name="推荐", exact=True).click()
     expect(page.locator(".page-title")).to_contain_text("已推荐，待形式审查")
-    expect(_card(page, "办理记录")).to_contain_text("梅州市科技局")
+    expect(card(page, "办理记录")).to_contain_text("梅州市科技局")
 
     # 3. The province's formal check passes it, and it closes the call for applications.
     as_user(province)
     page.goto(f"/calls/applications/{application.pk}/")
-    expect(_card(page, "申报条件核验")).to_contain_text("粤东西北门槛 150 万元")
-    _card(page, "办理").get_by_role("button", name="形式审查通过").click()
+    expect(card(page, "申报条件核验")).to_contain_text("粤东西北门槛 150 万元")
+    card(page, "办理").get_by_role("button", name="形式审查通过").click()
     expect(page.locator(".page-title")).to_contain_text("形式审查通过")
     page.get_by_role("link", name=CALL_TITLE).click()
     page.get_by_role("button", name="截止申报").click()
@@ -271,13 +228,13 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
         page.locator("label.list-group-item", has_text=name).locator("input").check()
     page.get_by_role("button", name="加入评审专家库").click()
     expect(page.get_by_text("已将 4 位专家加入评审专家库。")).to_be_visible()
-    conflicts = _card(page, "回避关系")
+    conflicts = card(page, "回避关系")
     expect(conflicts.locator("tr", has_text=CONFLICTED[0])).to_contain_text(f"与共建单位同单位{UNIVERSITY}")
     expect(conflicts.locator("tr", has_text=CONFLICTED[0])).to_contain_text(application.reference)
     page.get_by_role("button", name="分配评审专家").click()
     expect(page.get_by_text("已分配 6 / 6 个评审名额")).to_be_visible()
     expect(page.get_by_text("全部名额已配足。")).to_be_visible()
-    ours = _card(page, "各项申报的评审专家").locator("tr", has_text=CENTRE)
+    ours = card(page, "各项申报的评审专家").locator("tr", has_text=CENTRE)
     for name, *_rest in REVIEWERS:
         expect(ours).to_contain_text(f"{name} · 待评审")
     expect(ours).not_to_contain_text(CONFLICTED[0])
@@ -303,8 +260,8 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
         expect(task).to_contain_text("待评审")
         task.click()
         expect(page.locator(".page-title")).to_contain_text(CENTRE)
-        expect(_card(page, "申报单位")).to_contain_text(COMPANY)
-        expect(_card(page, "共建单位投入")).to_contain_text(UNIVERSITY)
+        expect(card(page, "申报单位")).to_contain_text(COMPANY)
+        expect(card(page, "共建单位投入")).to_contain_text(UNIVERSITY)
         sheet = page.locator("form.card", has_text="评分")
         expect(sheet).not_to_contain_text("加权总分")
         for earlier in range(index):
@@ -315,14 +272,14 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
         sheet.locator('textarea[name="overall"]').fill(overall)
         if low_comment:
             # A low mark without a reason is refused, next to the criterion, and nothing is lost.
-            _accept_next_dialog(page, confirmations)
+            accept_next_dialog(page, confirmations)
             sheet.get_by_role("button", name="提交评分").click()
             sheet = page.locator("form.card", has_text="评分")
             expect(sheet).to_contain_text("对产业和县域发展的带动作用：低于 60 分须写明理由（至少 5 个字）")
             expect(sheet.locator('input[name="score_impact"]')).to_have_value("58")
             sheet.locator('textarea[name="comment_impact"]').fill(low_comment)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        _accept_next_dialog(page, confirmations)
+        accept_next_dialog(page, confirmations)
         sheet.get_by_role("button", name="提交评分").click()
         expect(page.get_by_text("评分已提交，谢谢！")).to_be_visible()
         expect(page.locator("a.list-group-item", has_text=CENTRE)).to_contain_text("已提交")
@@ -352,7 +309,7 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     expect(page.locator("#untrimmed-note")).to_contain_text("其去高低平均即平均分")
     expect(page.locator("tbody tr").nth(1)).to_contain_text(RIVAL)
     page.fill("#id_top", "1")
-    _accept_next_dialog(page, confirmations)
+    accept_next_dialog(page, confirmations)
     page.get_by_role("button", name="拟定入选").click()
     expect(page.get_by_text("已按规则拟定 1 项入选，公示前仍可调整。")).to_be_visible()
     assert confirmations[-1] == "按所选规则拟定入选名单？公示前仍可重新拟定。"
@@ -365,7 +322,7 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     page.locator(".page-header").get_by_role("link", name="公示").click()
     today = timezone.localdate()
     ends = today + dt.timedelta(days=7)
-    expect(page.get_by_text(f"公示期：{_day(today)} 至 {_day(ends)}")).to_be_visible()
+    expect(page.get_by_text(f"公示期：{day(today)} 至 {day(ends)}")).to_be_visible()
     listed = page.locator("table").first
     expect(listed).to_contain_text(CENTRE)
     expect(listed).to_contain_text("82.17")
@@ -403,16 +360,16 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     expect(carrier).to_contain_text("工程技术研究中心 · 农产品加工")
     expect(carrier).to_contain_text(COMPANY)
     expect(carrier).to_contain_text("梅州市大埔县湖寮镇 · 粤东西北")
-    expect(carrier).to_contain_text(f"有效期至 {_day(calls._years_later(today, 3))}")
+    expect(carrier).to_contain_text(f"有效期至 {day(calls._years_later(today, 3))}")
     expect(carrier).to_contain_text("有效")
     expect(page.locator("tbody")).not_to_contain_text(RIVAL)
     page.goto("/plan/")
-    expect(_kpi_now(page)).to_have_text(re.compile(r"^\s*1 个"))
+    expect(kpi_now(page)).to_have_text(re.compile(r"^\s*1 个"))
 
     as_user(applicant)
     page.goto(f"/calls/applications/{application.pk}/")
     expect(page.locator(".page-title")).to_contain_text("已立项/已认定")
-    expect(_card(page, "办理记录")).to_contain_text("决定立项/认定：粤科函农字〔2025〕88号")
+    expect(card(page, "办理记录")).to_contain_text("决定立项/认定：粤科函农字〔2025〕88号")
 
     application.refresh_from_db()
     rival.refresh_from_db()

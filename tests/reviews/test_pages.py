@@ -200,3 +200,128 @@ def test_a_replacement_round_says_whose_decline_it_answers(
     assert "首次分配" in page
     assert "专家谢绝后补派" in page
     assert f"{reviewer.display_name}谢绝了任务" in page
+
+
+def _scored(
+    call: Any,
+    province: User,
+    expert: Any,
+    make_user: Any,
+    answers: list[tuple[Any, dict[str, Any], int]],
+    nominator: User | None = None,
+) -> list[Application]:
+    """Applications of `call` by (unit, answers, score), each scored `score` on every criterion by
+    `expert`, the only reviewer; nominated by `nominator` when there is one."""
+    from baiqianwan.calls import services as calls
+    from baiqianwan.calls.models import Call
+    from baiqianwan.calls.selectors import call_type_of
+    from baiqianwan.reviews import services as reviews
+
+    applications = []
+    for unit, values, _score in answers:
+        application = calls.application_create(
+            acting_user=nominator or make_user(Role.ORG, organisation=unit),
+            call_id=call.pk,
+            title=unit.name,
+            values=values,
+            applicant_id=unit.pk if nominator else None,
+        )
+        Application.all_objects.filter(pk=application.pk).update(
+            status=ApplicationStatus.ACCEPTED, eligible=True
+        )
+        applications.append(application)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.CLOSED)
+    reviews.pool_add(acting_user=province, call_id=call.pk, expert_ids=[expert.pk])
+    reviews.assignments_make(acting_user=province, call_id=call.pk)
+    rubric = call_type_of(call).review.rubric
+    for application, (_unit, _values, score) in zip(applications, answers, strict=True):
+        task = ReviewAssignment.objects.get(application=application)
+        reviews.sheet_save(
+            acting_user=expert.user,
+            assignment_id=task.pk,
+            scores={c.code: score for c in rubric},
+            submit=True,
+        )
+    return applications
+
+
+def test_results_explain_the_reserved_share_and_show_who_is_selected(
+    open_call: Any,
+    province: User,
+    make_org: Any,
+    make_user: Any,
+    make_person: Any,
+    expert_user: Any,
+    client_for: Any,
+) -> None:
+    """A 人才项目 call keeps places for 艰苦边远地区和基层一线: the results page once ranked without a
+    word of it, and after selecting by rule did not say who was in, so a lower-ranked team chosen
+    over a higher one looked like a mistake."""
+    call = open_call(
+        "talent_team", title="2025年度乡村振兴科技创新团队", places=1, reviewers_per_application=1
+    )
+    expert = expert_user(
+        make_person(make_org("华南农业大学", "university", "440106000000"), "陈晓燕"),
+        "县镇 技术服务 岭南水果",
+    )
+    team = {"members": "8", "field": "岭南水果", "service_days": "120", "summary": "常年在县镇开展技术服务。"}
+    far, near = _scored(
+        call,
+        province,
+        expert,
+        make_user,
+        [
+            (make_org("梅州市茶叶研究所", "institute"), {**team, "grassroots": True}, 70),
+            (make_org("广州果树研究所", "institute", "440106000000"), {**team, "grassroots": False}, 90),
+        ],
+    )
+    client = client_for(province)
+    url = reverse("reviews:results", args=[call.pk])
+    page = client.get(url).content.decode()
+    assert 'id="reserved-note"' in page
+    assert "预留 30% 的入选名额（向上取整）给艰苦边远地区和基层一线" in page
+    assert "“常驻艰苦边远地区或基层一线”为“是”" in page
+    assert [row.application.pk for row in selectors.results(call=call)] == [near.pk, far.pk]
+    assert "平均分 70.00；艰苦边远地区和基层一线，可入预留名额" in page
+    assert "拟入选" not in page
+    client.post(reverse("reviews:provisional", args=[call.pk]), {"top": "1"})
+    rows = client.get(url).content.decode().split("<tbody>")[1].split("<tr")[1:]
+    assert ("广州果树研究所" in rows[0], "未入选" in rows[0]) == (True, True)
+    assert ("梅州市茶叶研究所" in rows[1], "拟入选" in rows[1]) == (True, True)
+
+
+def test_results_show_each_selected_applications_grade(
+    open_call: Any,
+    province: User,
+    make_org: Any,
+    make_user: Any,
+    make_person: Any,
+    expert_user: Any,
+    client_for: Any,
+) -> None:
+    """An award call hands out grades in ranking order; the results page showed none of them."""
+    call = open_call(
+        "promotion_award", title="2025年度科技成果推广奖（粤东粤西粤北）", reviewers_per_application=1
+    )
+    expert = expert_user(
+        make_person(make_org("华南农业大学", "university", "440106000000"), "陈晓燕"), "金柚 栽培 推广"
+    )
+    nominator = make_user(Role.ORG, organisation=make_org("嘉应学院", "university", "441402000000"))
+    values = {
+        "achievement": "金柚高效栽培技术",
+        "lead_person": "李振华",
+        "application_region": "441422100000",
+    }
+    values.update({"benefit": "800", "summary": "在大埔县推广。"})
+    _scored(
+        call,
+        province,
+        expert,
+        make_user,
+        [(make_org(f"梅州市农技推广站{n}", "institute"), values, 90 - n) for n in range(2)],
+        nominator=nominator,
+    )
+    client = client_for(province)
+    client.post(reverse("reviews:provisional", args=[call.pk]), {"top": "2"})
+    page = client.get(reverse("reviews:results", args=[call.pk])).content.decode()
+    assert page.count("拟入选 · 一等奖") == 2

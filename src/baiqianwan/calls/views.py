@@ -274,7 +274,10 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
     _attempt(
         request,
         lambda: services.application_submit(acting_user=request.user, application_id=application.pk),
-        gettext("已提交，等待所在地科技部门推荐"),
+        # A nomination is the nominator's recommendation: it goes to the province, not to a bureau.
+        gettext("已提交提名，等待省科技厅形式审查")
+        if rules.is_nomination(application.call)
+        else gettext("已提交，等待所在地科技部门推荐"),
     )
     return redirect("calls:application", application.pk)
 
@@ -461,7 +464,9 @@ def call_decide(request: HttpRequest, call_id: int) -> HttpResponse:
                 call_id=call.pk,
                 decision_number=form.cleaned_data["decision_number"],
             ),
-            gettext("已作出决定，认定的载体已进入名录"),
+            gettext("已作出决定，认定的载体已进入名录")
+            if selectors.call_type_of(call).result == "carrier"
+            else gettext("已作出决定，入选名单已确定"),
         )
     else:
         messages.error(request, gettext("请填写决定文号"))

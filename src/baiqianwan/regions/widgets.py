@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-from .classification import PROVINCE_CODE, prefix_of_code
+from .classification import LEVEL_LABELS, PROVINCE_CODE, Level, prefix_of_code
 
 
 class DivisionPicker(forms.Widget):
@@ -42,6 +43,34 @@ class DivisionField(forms.ModelChoiceField):
             queryset = queryset.filter(level__in=_levels_from(min_level, max_level))
         kwargs.setdefault("error_messages", {"invalid_choice": gettext("所选区划不存在或不在您的管辖范围内")})
         super().__init__(queryset=queryset, widget=DivisionPicker(root=root, max_level=max_level), **kwargs)
+        self.root = root
+        self.min_level = min_level
+
+    def to_python(self, value: Any) -> Any:
+        """A division above `min_level` is not "missing": the picker sends its root when nothing is
+        chosen (empty for an optional field), and a coarser choice is told which level to reach."""
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice" or not self.min_level:
+                raise
+            from .models import Division
+
+            level = (
+                Division.objects.filter(code=str(value), code__startswith=prefix_of_code(self.root))
+                .values_list("level", flat=True)
+                .first()
+            )
+            if level is None or LEVELS.index(level) >= LEVELS.index(self.min_level):
+                raise
+            if str(value) == self.root and not self.required:
+                return None
+            raise ValidationError(
+                gettext("请选到{level}或更细的区划").format(
+                    level=gettext(LEVEL_LABELS[Level(self.min_level)])
+                ),
+                code="too_coarse",
+            ) from None
 
 
 LEVELS = ["province", "city", "county", "town", "village"]

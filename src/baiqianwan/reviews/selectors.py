@@ -97,8 +97,21 @@ def results(*, call: Call, statistic: str | None = None, normalise: bool = False
         if call_type.selection.ewn_first_among_equals
         else set()
     )
+    reserved = reserved_share(call=call)
+    reserved_for = (
+        {pk for pk, a in applications.items() if a.values.get(call_type.selection.grassroots_field) is True}
+        if reserved
+        else set()
+    )
     return [
-        ResultRow(r.position, applications[r.application], r.value, r.explanation, table[r.application])
+        ResultRow(
+            r.position,
+            applications[r.application],
+            r.value,
+            r.explanation
+            + (gettext("；艰苦边远地区和基层一线，可入预留名额") if r.application in reserved_for else ""),
+            table[r.application],
+        )
         for r in rank(
             table,
             by=statistic,
@@ -112,6 +125,23 @@ def results(*, call: Call, statistic: str | None = None, normalise: bool = False
             wording=_ranking_wording(),
         )
     ]
+
+
+@dataclass(frozen=True)
+class ReservedShare:
+    """The share of places a call type keeps for 艰苦边远地区和基层一线, and the question that
+    says who is."""
+
+    percent: int
+    question: str
+
+
+def reserved_share(*, call: Call) -> ReservedShare | None:
+    selection_rule = call_type_of(call).selection
+    if not (selection_rule.grassroots_share and selection_rule.grassroots_field):
+        return None
+    question = call_type_of(call).field(selection_rule.grassroots_field).label
+    return ReservedShare(round(float(selection_rule.grassroots_share) * 100), question)
 
 
 def city_of(application: Application) -> str:

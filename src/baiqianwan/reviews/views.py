@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from baiqianwan.calls.models import Call
+from baiqianwan.calls.models import Call, CallStatus
 from baiqianwan.calls.selectors import call_type_of
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import FILE_KINDS, file_kind
@@ -315,6 +315,9 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
             "statistic_label": labels[statistic],
             "normalise": normalise,
             # Rows with too few sheets to leave any out: their 去高低平均 is their mean.
+            "reserved": selectors.reserved_share(call=call),
+            # Once selected by rule, each row says whether it is in, and with which grade.
+            "selected": call.status in (CallStatus.PROVISIONAL, CallStatus.PUBLICITY, CallStatus.DECIDED),
             "untrimmed": statistic == "trimmed_mean" and any(not row.stats.trimmed for row in rows),
             "provisional_form": ProvisionalForm(initial={"statistic": statistic, "normalise": normalise}),
         },
