@@ -245,6 +245,7 @@ def test_a_nomination_call_takes_nominations_within_the_quota(
     world: dict[str, Any],
     make_org: Callable[..., Organisation],
     enterprise: User,
+    client_for: Callable[[User], Any],
 ) -> None:
     call = open_call("promotion_award", title="2025年度科技成果推广奖（粤东粤西粤北）")
     city = world["users"][Role.CITY]
@@ -283,6 +284,10 @@ def test_a_nomination_call_takes_nominations_within_the_quota(
             values=values,
             applicant_id=world["org_a"].pk,
         )
+    # The nominator sees on the call's page how many of its places are taken.
+    assert selectors.nomination_places(user=city, call=call) == (3, 3)
+    page = client_for(city).get(f"/calls/{call.pk}/").content.decode()
+    assert "本单位已提名 3 / 3 项" in page
 
 
 def test_publicity_objection_and_decision_fill_the_register_and_the_kpi(

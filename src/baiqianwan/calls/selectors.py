@@ -136,6 +136,17 @@ def nominations_used(*, call: Call, division_id: str | None, organisation_id: in
     return nominations.filter(nominator_organisation_id=organisation_id).count()
 
 
+def nomination_places(*, user: Any, call: Call) -> tuple[int, int]:
+    """(used, quota) of the nominating unit the user speaks for: a city bureau for its city, a
+    university or institute for itself."""
+    quota = int(call.call_type.definition.get("nominator_quota") or 0)
+    if user.role == "city":
+        used = nominations_used(call=call, division_id=user.division_id, organisation_id=None)
+    else:
+        used = nominations_used(call=call, division_id=None, organisation_id=user.organisation_id)
+    return used, quota
+
+
 def call_type_of(call: Call) -> CallType:
     """The engine's view of the definition the call was published under."""
     return definition_from_dict(call.call_type.definition)

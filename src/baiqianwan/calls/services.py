@@ -335,17 +335,11 @@ def application_create(
 
 
 def _take_nomination_place(acting_user: Any, call: Call, application: Application) -> None:
-    quota = int(call.call_type.definition.get("nominator_quota") or 0)
     if acting_user.role == "city":
         application.nominator_division_id = acting_user.division_id
-        used = selectors.nominations_used(
-            call=call, division_id=acting_user.division_id, organisation_id=None
-        )
     else:
         application.nominator_organisation_id = acting_user.organisation_id
-        used = selectors.nominations_used(
-            call=call, division_id=None, organisation_id=acting_user.organisation_id
-        )
+    used, quota = selectors.nomination_places(user=acting_user, call=call)
     if used >= quota:
         raise ValidationError(gettext("提名名额已用完：每个提名单位最多提名 {quota} 项").format(quota=quota))
 

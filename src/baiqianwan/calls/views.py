@@ -134,6 +134,9 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "can_manage": rules.can_manage_calls(request.user),
             "can_apply": rules.can_apply(request.user, call),
             "can_nominate": rules.can_nominate(request.user, call),
+            "places": selectors.nomination_places(user=request.user, call=call)
+            if rules.can_nominate(request.user, call)
+            else None,
             "mine": selectors.application_list(user=request.user, call_id=call.pk).filter(
                 submitted_by_id=request.user.pk
             )[:5],
