@@ -418,3 +418,35 @@ def test_pages_render_for_each_region_role(
     assert "考核结果" in menu
     published = client.get("/api/v1/indicators/results/published").json()["items"]
     assert [p["period"] for p in published] == ["2025", "2024"]
+
+
+def test_a_partly_approved_period_is_left_out_of_a_total_and_said(loaded: dict[str, User]) -> None:
+    """A total over the units approved so far would read as a collapse: the period is shown as not
+    yet complete and left out of the series and its projection. A ratio stands on the same units
+    above and below its line, so it stays."""
+    import dataclasses
+
+    view = _view(loaded["province"])
+    computation = view.computation
+    periods = list(computation.periods)
+    before = {
+        t.code: t for t in results.kpi_trends(computation=computation, system=view.system, periods=periods)
+    }
+    hitech = before["KPI-COUNTY-HITECH"]
+    assert hitech.series[-1] is not None
+    assert "未报齐" not in hitech.note
+    # Only half the counties' returns of the last period are approved yet.
+    last = len(periods) - 1
+    counts = {e: {k: list(v) for k, v in by.items()} for e, by in computation.counts.items()}
+    totals = {e: {k: list(v) for k, v in by.items()} for e, by in computation.totals.items()}
+    for element in ("hnte", "rd_spend", "gdp"):
+        for key in counts.get(element, {}):
+            counts[element][key][last] = (counts[element][key][last] + 1) // 2
+            totals[element][key][last] /= 2
+    partial = dataclasses.replace(computation, counts=counts, totals=totals)
+    after = {t.code: t for t in results.kpi_trends(computation=partial, system=view.system, periods=periods)}
+    assert after["KPI-COUNTY-HITECH"].series[-1] is None
+    assert after["KPI-COUNTY-HITECH"].series[:-1] == hitech.series[:-1]
+    assert f"{periods[-1]} 数据未报齐（已审核" in after["KPI-COUNTY-HITECH"].note
+    if "KPI-COUNTY-RD-INTENSITY" in after:
+        assert after["KPI-COUNTY-RD-INTENSITY"].series[-1] == before["KPI-COUNTY-RD-INTENSITY"].series[-1]

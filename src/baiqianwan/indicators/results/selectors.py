@@ -1377,13 +1377,33 @@ def kpi_trends(*, computation: Computation, system: IndicatorSystem, periods: Se
         if not used <= elements:
             continue
         series = []
-        for j in cols:
+        reporting = [_reporting(computation, spec.numerator, spec.regions, j) for j in cols]
+        partial = _partial_columns(reporting) if not spec.denominator else set()
+        for position, j in enumerate(cols):
             top = _sum(computation, spec.numerator, spec.regions, j)
             if spec.denominator:
                 bottom = _sum(computation, spec.denominator, spec.regions, j)
                 series.append(None if not bottom or top is None else top / bottom * spec.scale)
+            elif position in partial:
+                series.append(None)  # a sum over part of the units is no point of the trend
             else:
                 series.append(None if top is None else top * spec.scale)
+        note = str(spec.note)
+        if partial:
+            full = max(reporting)
+            note = "；".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        gettext("{periods} 数据未报齐（已审核 {counts} / {full} 个单位），不计入趋势").format(
+                            periods="、".join(shown[i] for i in sorted(partial)),
+                            counts="、".join(str(reporting[i]) for i in sorted(partial)),
+                            full=full,
+                        ),
+                    ],
+                )
+            )
         indicator = system.indicator_map.get(spec.target_indicator)
         targets = (
             {y: t for y in HORIZON if (t := indicator.target_for(y)) is not None}
@@ -1392,11 +1412,30 @@ def kpi_trends(*, computation: Computation, system: IndicatorSystem, periods: Se
         )
         direction = indicator.direction if indicator is not None else Direction.HIGHER_BETTER
         out.append(
-            _project(
-                spec.code, str(spec.name), str(spec.unit), shown, series, targets, direction, str(spec.note)
-            )
+            _project(spec.code, str(spec.name), str(spec.unit), shown, series, targets, direction, note)
         )
     return out
+
+
+# A period whose approved returns cover less than this share of the units that reported in the most
+# complete period is partial: a total over it would read as a collapse, not as a change.
+COMPLETE_SHARE = 0.9
+
+
+def _reporting(
+    computation: Computation, parts: Sequence[tuple[str, str]], regions: Sequence[str], col: int
+) -> int:
+    """How many units' approved returns a sum over `parts` stands on in period `col`."""
+    return sum(
+        (computation.counts.get(element, {}).get(f"{level}:{region}") or [0] * (col + 1))[col]
+        for level, element in parts
+        for region in regions
+    )
+
+
+def _partial_columns(reporting: Sequence[int]) -> set[int]:
+    full = max(reporting, default=0)
+    return {i for i, n in enumerate(reporting) if 0 < n < COMPLETE_SHARE * full}
 
 
 def _sum(
