@@ -11,41 +11,17 @@ from pypdf import PdfReader
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
-from baiqianwan.calls import services
-from baiqianwan.calls.models import Application, ApplicationStatus, Call, CallStatus
+from baiqianwan.calls.models import Call
 from baiqianwan.orgs.models import Organisation
 
 from ..conftest import B
-from .test_lifecycle import joint_application
+from .test_lifecycle import decided_application, joint_application
 
 
 def _text(data: bytes) -> str:
     assert data.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(data))
     return "".join("".join(page.extract_text() or "" for page in reader.pages).split())
-
-
-def _decided(
-    open_call: Callable[..., Call], enterprise: User, university: Organisation, world: dict[str, Any]
-) -> Application:
-    province = world["users"][Role.PROVINCE]
-    call = open_call()
-    application = joint_application(enterprise, call, university)
-    services.application_submit(acting_user=enterprise, application_id=application.pk)
-    services.application_step(
-        acting_user=world["users"][Role.CITY], application_id=application.pk, action="recommend"
-    )
-    services.application_step(acting_user=province, application_id=application.pk, action="accept")
-    Application.all_objects.filter(pk=application.pk).update(status=ApplicationStatus.PROVISIONAL)
-    Call.objects.filter(pk=call.pk).update(status=CallStatus.PROVISIONAL)
-    call = services.publicity_start(acting_user=province, call_id=call.pk)
-    services.call_decide(
-        acting_user=province,
-        call_id=call.pk,
-        decision_number="粤科函农字〔2025〕88号",
-        today=call.publicity_ends,
-    )
-    return Application.all_objects.get(pk=application.pk)
 
 
 def test_the_unit_downloads_its_letter_and_everyone_the_notice(
@@ -56,7 +32,7 @@ def test_the_unit_downloads_its_letter_and_everyone_the_notice(
     make_user: Callable[..., User],
     client_for: Callable[[User], Client],
 ) -> None:
-    application = _decided(open_call, enterprise, university, world)
+    application = decided_application(open_call(), enterprise, university, world)
     applicant = client_for(enterprise)
     page = applicant.get(f"/calls/applications/{application.pk}/").content.decode()
     assert f'href="/calls/applications/{application.pk}/letter.pdf"' in page

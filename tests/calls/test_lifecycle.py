@@ -40,6 +40,30 @@ def joint_application(enterprise: User, call: Call, university: Organisation, **
     return application
 
 
+def decided_application(
+    call: Call, enterprise: User, university: Organisation, world: dict[str, Any]
+) -> Application:
+    """A joint application taken through every step to the decision; the review's outcome
+    (provisionally selected) is set directly, the review itself is tested in tests/reviews."""
+    province = world["users"][Role.PROVINCE]
+    application = joint_application(enterprise, call, university)
+    services.application_submit(acting_user=enterprise, application_id=application.pk)
+    services.application_step(
+        acting_user=world["users"][Role.CITY], application_id=application.pk, action="recommend"
+    )
+    services.application_step(acting_user=province, application_id=application.pk, action="accept")
+    Application.all_objects.filter(pk=application.pk).update(status=ApplicationStatus.PROVISIONAL)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.PROVISIONAL)
+    call = services.publicity_start(acting_user=province, call_id=call.pk)
+    services.call_decide(
+        acting_user=province,
+        call_id=call.pk,
+        decision_number="粤科函农字〔2025〕88号",
+        today=call.publicity_ends,
+    )
+    return Application.all_objects.get(pk=application.pk)
+
+
 def test_a_call_type_is_stored_once_per_content_and_a_broken_one_lists_its_problems(province: User) -> None:
     first = services.call_type_load(acting_user=province, data=definition("engineering_centre"))
     again = services.call_type_load(acting_user=province, data=definition("engineering_centre"))

@@ -10,12 +10,12 @@ from django.test import Client
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.calls import services
-from baiqianwan.calls.models import Application, ApplicationStatus, Call, CallStatus
+from baiqianwan.calls.models import Call
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.plan import services as plan_services
 from baiqianwan.plan.selectors import Section, sections
 
-from .test_lifecycle import joint_application
+from .test_lifecycle import decided_application
 
 
 def _measure_row(user: User, clause_ordinal: str) -> Any:
@@ -37,21 +37,7 @@ def test_a_decided_call_and_its_register_show_under_their_measure(
     plan_services.plan_load()
     call = open_call()
     open_call("promotion_award", title="2025年度广东省科技成果推广奖提名")
-    application = joint_application(enterprise, call, university)
-    services.application_submit(acting_user=enterprise, application_id=application.pk)
-    services.application_step(
-        acting_user=world["users"][Role.CITY], application_id=application.pk, action="recommend"
-    )
-    services.application_step(acting_user=province, application_id=application.pk, action="accept")
-    Application.all_objects.filter(pk=application.pk).update(status=ApplicationStatus.PROVISIONAL)
-    Call.objects.filter(pk=call.pk).update(status=CallStatus.PROVISIONAL)
-    call = services.publicity_start(acting_user=province, call_id=call.pk)
-    services.call_decide(
-        acting_user=province,
-        call_id=call.pk,
-        decision_number="粤科函农字〔2025〕88号",
-        today=call.publicity_ends,
-    )
+    call = decided_application(call, enterprise, university, world).call
 
     county = world["users"][Role.COUNTY]
     row = _measure_row(county, "三(四)一是")

@@ -48,16 +48,17 @@ def _link(match: re.Match[str]) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _render(name: str, modified: float) -> GuidePage:
-    text = (guide_dir() / f"{name}.md").read_text(encoding="utf-8")
-    title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), name)
+def _render(path: Path, modified: float) -> GuidePage:
+    """A page, cached by its file and the file's time, so an edited guide shows at once."""
+    text = path.read_text(encoding="utf-8")
+    title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
     # The guide is ours, but raw HTML stays off: what it shows is what Markdown can say.
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    return GuidePage(name=name, title=title, html=_PAGE_LINK.sub(_link, html))
+    return GuidePage(name=path.stem, title=title, html=_PAGE_LINK.sub(_link, html))
 
 
 def guide_page(name: str) -> GuidePage | None:
     if name not in guide_names():
         return None
     path = guide_dir() / f"{name}.md"
-    return _render(name, path.stat().st_mtime)
+    return _render(path, path.stat().st_mtime)
