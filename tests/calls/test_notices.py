@@ -140,3 +140,24 @@ def test_a_call_past_its_deadline_closes_by_itself_and_its_author_is_told(
     assert change is not None
     assert change.changes_dict["status"] == ["open", "closed"]
     assert services.calls_close_due(now=timezone.now() + dt.timedelta(days=31)) == []
+
+
+def test_telling_every_applicant_costs_the_same_few_queries_however_many_there_are(
+    open_call: Callable[..., Call],
+    enterprise: User,
+    university: Organisation,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    django_assert_num_queries: Any,
+) -> None:
+    from baiqianwan.calls.notices import _speakers
+
+    call = open_call()
+    applications = [joint_application(enterprise, call, university)]
+    for n in range(4):
+        unit = make_user(Role.ORG, organisation=make_org(f"申报单位{n}", "enterprise"))
+        applications.append(joint_application(unit, call, university))
+    with django_assert_num_queries(2):  # submitters, unit accounts (no nominations here)
+        speakers = _speakers(applications)
+    assert enterprise in speakers[applications[0].pk]
+    assert all(len(users) >= 1 for users in speakers.values())

@@ -31,16 +31,31 @@ STEP_TITLES = {
 def applicant_users(application: Application) -> list[User]:
     """Who speaks for the application: the accounts of the applicant unit, whoever filled it in,
     and for a nomination the nominating city's bureau."""
-    people = list(
-        User.objects.filter(is_active=True, role=Role.ORG, organisation_id=application.applicant_id)
-    )
-    if application.submitted_by_id:
-        people.append(application.submitted_by)
-    if application.nominator_division_id:
-        people += User.objects.filter(
-            is_active=True, role=Role.CITY, division_id=application.nominator_division_id
-        )
-    return people
+    return _speakers([application])[application.pk]
+
+
+def _speakers(applications: Iterable[Application]) -> dict[int, list[User]]:
+    """applicant_users for many applications in three queries (a 公示 or a decision tells them all)."""
+    applications = list(applications)
+    submitters = User.objects.in_bulk({a.submitted_by_id for a in applications if a.submitted_by_id})
+    units: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        is_active=True, role=Role.ORG, organisation_id__in={a.applicant_id for a in applications}
+    ):
+        units.setdefault(user.organisation_id, []).append(user)
+    bureaus: dict[str, list[User]] = {}
+    nominators = {a.nominator_division_id for a in applications if a.nominator_division_id}
+    if nominators:
+        for user in User.objects.filter(is_active=True, role=Role.CITY, division_id__in=nominators):
+            bureaus.setdefault(user.division_id, []).append(user)
+    return {
+        a.pk: [
+            *units.get(a.applicant_id, []),
+            *([submitters[a.submitted_by_id]] if a.submitted_by_id in submitters else []),
+            *bureaus.get(a.nominator_division_id or "", []),
+        ]
+        for a in applications
+    }
 
 
 def recommender_users(application: Application) -> list[User]:
@@ -83,6 +98,8 @@ def stepped(application: Application, *, action: str, actor: Any, note: str = ""
 
 def publicity_started(call: Call, applications: Iterable[Application], *, actor: Any) -> None:
     """Everyone who took part learns whether they are on the list now shown for 公示."""
+    applications = list(applications)
+    speakers = _speakers(applications)
     for application in applications:
         listed = application.status == ApplicationStatus.PROVISIONAL
         title = (
@@ -91,7 +108,7 @@ def publicity_started(call: Call, applications: Iterable[Application], *, actor:
             else gettext("评审结果已公示，您的申报未入选：{title}")
         ).format(title=application.title)
         notify_after_commit(
-            applicant_users(application),
+            speakers[application.pk],
             actor=actor,
             title=title,
             body=gettext("公示期至 {day}，有异议可在公示期内提出。").format(day=call.publicity_ends),
@@ -100,9 +117,11 @@ def publicity_started(call: Call, applications: Iterable[Application], *, actor:
 
 
 def decided(call: Call, applications: Iterable[Application], *, actor: Any) -> None:
+    applications = list(applications)
+    speakers = _speakers(applications)
     for application in applications:
         notify_after_commit(
-            applicant_users(application),
+            speakers[application.pk],
             actor=actor,
             title=gettext("已立项/已认定：{title}").format(title=application.title),
             body=gettext("决定文号：{number}").format(number=call.decision_number),
