@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,11 +48,8 @@ class PairingSolverError(RuntimeError):
 def solve(instance: Instance) -> Result:
     """The plan with the most pairs and, among those, the highest total score."""
     started = time.perf_counter()
-    scores = instance.scores
-    locked = [_cell(scores, key) for key in sorted(instance.locked)]
-    rows, cols = _candidates(instance, banned=frozenset())
-    pearl_room, ewn_room = _room(instance, scores, locked)
-    chosen = _max_flow_min_cost(scores, rows, cols, pearl_room, ewn_room)
+    locked, (rows, cols), (pearl_room, ewn_room) = _start(instance)
+    chosen = _max_flow_min_cost(instance.scores, rows, cols, pearl_room, ewn_room)
     return _result(instance, locked + chosen, candidates=(rows, cols), banned=frozenset(), started=started)
 
 
@@ -60,12 +57,9 @@ def greedy(instance: Instance) -> Result:
     """The obvious plan, for comparison: locked pairs, then candidates by score, highest first,
     while both towns have room."""
     started = time.perf_counter()
-    scores = instance.scores
-    locked = [_cell(scores, key) for key in sorted(instance.locked)]
-    rows, cols = _candidates(instance, banned=frozenset())
-    pearl_room, ewn_room = _room(instance, scores, locked)
+    locked, (rows, cols), (pearl_room, ewn_room) = _start(instance)
     chosen = []
-    for k in np.lexsort((cols, rows, -_scaled(scores.total[rows, cols]))).tolist():
+    for k in np.lexsort((cols, rows, -_scaled(instance.scores.total[rows, cols]))).tolist():
         i, j = int(rows[k]), int(cols[k])
         if pearl_room[i] > 0 and ewn_room[j] > 0:
             chosen.append((i, j))
@@ -74,6 +68,14 @@ def greedy(instance: Instance) -> Result:
     result = _result(instance, locked + chosen, candidates=(rows, cols), banned=frozenset(), started=started)
     result.method = "greedy"
     return result
+
+
+def _start(
+    instance: Instance,
+) -> tuple[list[Cell], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The locked pairs, the candidates, and the places each town has left once the locks are in."""
+    locked = [_cell(instance.scores, key) for key in sorted(instance.locked)]
+    return locked, _candidates(instance, banned=frozenset()), _room(instance.scores, locked)
 
 
 def replace(instance: Instance, current: Result | Iterable[PairKey], drop: Iterable[PairKey]) -> Result:
@@ -94,7 +96,7 @@ def replace(instance: Instance, current: Result | Iterable[PairKey], drop: Itera
     freed_cols = {scores.col[e] for _, e in dropped}
     rows, cols = _candidates(instance, banned=banned)
     touching = np.isin(rows, list(freed_rows)) | np.isin(cols, list(freed_cols))
-    pearl_room, ewn_room = _room(instance, scores, kept)
+    pearl_room, ewn_room = _room(scores, kept)
     chosen = _max_flow_min_cost(scores, rows[touching], cols[touching], pearl_room, ewn_room)
     result = _result(
         instance, kept + chosen, candidates=(rows, cols), banned=frozenset(dropped), started=started
@@ -154,7 +156,7 @@ def scaled_score(score: float) -> int:
     return int(_scaled(np.asarray([score]))[0])
 
 
-def _room(instance: Instance, scores: Scores, taken: Sequence[Cell]) -> tuple[np.ndarray, np.ndarray]:
+def _room(scores: Scores, taken: Sequence[Cell]) -> tuple[np.ndarray, np.ndarray]:
     """Partner places left per 珠三角 town and per 粤东西北 town once `taken` pairs are placed."""
     pearl_room = np.array([t.capacity for t in scores.pearl], dtype=np.int64)
     ewn_room = np.array([t.capacity for t in scores.ewn], dtype=np.int64)
@@ -242,7 +244,7 @@ class _Side:
 
     towns: tuple[TownProfile, ...]
     partners: list[list[int]]  # plan partners on the other side, per town
-    candidates: list[np.ndarray] = field(default_factory=list)  # candidate partners, per town
+    candidates: list[np.ndarray]  # candidate partners, per town
 
 
 class _Gaps:
