@@ -56,7 +56,7 @@ lint: install
 bench: install
 	$(VENV)/bin/python benchmarks/bench_dispatch.py
 	@for script in benchmarks/bench_reviews.py benchmarks/bench_matching.py benchmarks/bench_assessment.py benchmarks/bench_upload.py \
-		benchmarks/bench_topics.py \
+		benchmarks/bench_topics.py benchmarks/bench_pairing.py \
 		benchmarks/bench_http.py; do \
 		if [ -f $$script ]; then $(VENV)/bin/python $$script || exit 1; fi; \
 	done

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+
+from baiqianwan.matching.engine.flow import max_flow_min_cost
 
 from .model import SCALE, Application, Assignment, Instance, Result, ReviewInputError, Unfilled
 
@@ -135,20 +136,15 @@ def _max_flow_min_cost(
     caps = [1] * n_pairs + [need[a] for a in app_ids] + [capacity[r] for r in reviewer_ids]
     costs += [0] * (len(app_ids) + len(reviewer_ids))
 
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int32),
-        np.asarray(heads, dtype=np.int32),
-        np.asarray(caps, dtype=np.int64),
-        np.asarray(costs, dtype=np.int64),
+    used = max_flow_min_cost(
+        np.asarray(tails),
+        np.asarray(heads),
+        np.asarray(caps),
+        np.asarray(costs),
+        supply=sum(need.values()),
+        pair_arcs=n_pairs,
+        error=ReviewSolverError,
     )
-    total = sum(need.values())
-    flow.set_node_supply(0, total)
-    flow.set_node_supply(1, -total)
-    status = flow.solve_max_flow_with_min_cost()
-    if status != flow.OPTIMAL:
-        raise ReviewSolverError(f"最小费用流求解器未得到最优解（状态 {status.name}）")
-    used = np.flatnonzero(np.asarray(flow.flows(np.arange(n_pairs, dtype=np.int32))) > 0)
     return sorted(Assignment(*pairs[i]) for i in used.tolist())
 
 
