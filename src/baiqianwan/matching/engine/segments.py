@@ -66,6 +66,9 @@ class IndexConfig:
     text_weight: int = 1
     bigram_weight: float = 0.3
     single_weight: float = 0.3
+    # A synonym the query did not type (叶螨 for 红蜘蛛) counts this much of a typed word; 0 turns
+    # expansion off (the synonyms still segment as words while AnalyzerConfig.synonyms is on).
+    synonym_weight: float = 0.5
     candidates: int = 100
     rerank: bool = True
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
