@@ -20,7 +20,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from baiqianwan.matching.engine import IndexConfig, MatchIndex  # noqa: E402
 from baiqianwan.matching.engine.eval import load_corpus, load_queries, metrics, read_qrels  # noqa: E402
 from baiqianwan.matching.engine.index import Document, Query  # noqa: E402
-from baiqianwan.matching.engine.tokenise import Analyzer, AnalyzerConfig  # noqa: E402
+from baiqianwan.matching.engine.normalise import dictionary_dir, read_word_list  # noqa: E402
+from baiqianwan.matching.engine.places import default_place_names  # noqa: E402
+from baiqianwan.matching.engine.tokenise import Analyzer, AnalyzerConfig, read_synonyms, read_terms  # noqa: E402
 
 DEVSET = ROOT / "data" / "devset"
 PARTS = ("dev", "test")
@@ -91,18 +93,35 @@ def rank_jieba_bm25(devset: Devset) -> dict[str, list[str]]:
     return ranking
 
 
-def analyzer_for(config: AnalyzerConfig, directory: Path | None = None) -> Analyzer:
-    return Analyzer.from_directory(directory, config=config)
+def first_dictionary(config: AnalyzerConfig) -> Analyzer:
+    """The analyser with agri_terms.txt alone, as before the larger vocabulary of issue 15."""
+    directory = dictionary_dir()
+    return Analyzer(
+        terms=read_terms(directory / "agri_terms.txt"),
+        stopwords=read_word_list(directory / "stopwords.txt"),
+        config=config,
+        places=default_place_names(),
+        generic=read_word_list(directory / "generic_terms.txt"),
+        synonyms=read_synonyms(directory / "synonyms.txt"),
+    )
 
 
+def step(
+    config: IndexConfig, *, more_terms: bool = True
+) -> Callable[[], tuple[IndexConfig, Analyzer | None]]:
+    return lambda: (config, None if more_terms else first_dictionary(config.analyzer))
+
+
+# The parameters as they were before issue 15 (see tune_matching.py for the new ones).
+UNTUNED = IndexConfig(b=0.75, title_weight=3, single_weight=0.3)
+BEFORE = replace(UNTUNED, synonym_weight=0.0, analyzer=AnalyzerConfig(synonyms=False))
 # Each step adds one change to the one before; "before" is the engine as it was at issue 15.
-STEPS: Sequence[tuple[str, Callable[[], IndexConfig]]] = (
-    (
-        "before (issue 15)",
-        lambda: IndexConfig(synonym_weight=0.0, analyzer=AnalyzerConfig(synonyms=False)),
-    ),
-    ("+ synonym words in the dictionary", lambda: IndexConfig(synonym_weight=0.0)),
-    ("+ synonym expansion at query time", lambda: IndexConfig()),
+STEPS: Sequence[tuple[str, Callable[[], tuple[IndexConfig, Analyzer | None]]]] = (
+    ("before (issue 15)", step(BEFORE, more_terms=False)),
+    ("+ larger dictionary (agri_terms_more.txt)", step(BEFORE)),
+    ("+ synonym words in the dictionary", step(replace(UNTUNED, synonym_weight=0.0))),
+    ("+ synonym expansion at query time", step(UNTUNED)),
+    ("+ parameters tuned on dev (b, title weight, lone characters)", step(IndexConfig())),
 )
 
 
@@ -117,7 +136,7 @@ def main() -> int:
     baseline = score(devset, rank_jieba_bm25(devset))
     previous: dict[str, float] | None = None
     for label, make in STEPS:
-        result = score(devset, rank_engine(devset, make()))
+        result = score(devset, rank_engine(devset, *make()))
         delta = {p: result[p] - previous[p] for p in PARTS} if previous else dict.fromkeys(PARTS, 0.0)
         write(
             f"| {label} | {result['dev']:.4f} | {delta['dev']:+.4f} | {result['test']:.4f} | "

@@ -29,6 +29,7 @@ from .normalise import Normaliser, clean, dictionary_dir, read_word_list
 from .places import default_place_names
 
 BIGRAM_MARK = "#"
+MORE_TERMS = "agri_terms_more.txt"
 MAX_TOKEN_CHARS = 32
 # Above any general word that could pull a place name apart (湖寮镇长教村 is 湖寮镇 + 长教村, not 镇长).
 PLACE_FREQUENCY = 100_000
@@ -54,6 +55,16 @@ def read_synonyms(path: Path) -> list[list[str]]:
         return []
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.split() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def dictionary_terms(directory: Path) -> dict[str, int | None]:
+    """agri_terms.txt and, where present, agri_terms_more.txt (kept apart so the two can be compared)."""
+    terms = read_terms(directory / "agri_terms.txt")
+    more = directory / MORE_TERMS
+    if more.exists():
+        for term, frequency in read_terms(more).items():
+            terms.setdefault(term, frequency)
+    return terms
 
 
 def read_terms(path: Path) -> dict[str, int | None]:
@@ -117,7 +128,7 @@ class Analyzer:
         directory = directory or dictionary_dir()
         generic = directory / "generic_terms.txt"
         return cls(
-            terms=read_terms(directory / "agri_terms.txt"),
+            terms=dictionary_terms(directory),
             stopwords=read_word_list(directory / "stopwords.txt"),
             config=config,
             places=default_place_names(),
