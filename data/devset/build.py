@@ -9,6 +9,7 @@ Deterministic: the same sources give byte-identical files. Judgements come from 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 import sys
@@ -28,6 +29,15 @@ DIALECTS = {"4414": "客家话", "4416": "客家话", "4451": "潮汕话", "4452
 SURNAMES = "陈李黄张梁林刘吴罗何郑杨谢钟邓冯曾蔡许彭赖苏卢叶余朱温丘廖潘袁"
 GIVEN = "志国建华明伟文海军平东红英丽芳敏静秀玲兰燕春晓振宇锦辉源浩杰俊德贤汉松柏泽彬"
 OTHER_ORGS = ["tech_co", "univ_eng", "microbe", "univ_food", "eco_east"]
+# Share of topics whose queries go to the test split (the rest are for choosing changes).
+TEST_SHARE = 0.4
+
+
+def split_of(topic: str) -> str:
+    """dev or test, by a hash of the query's first-listed topic: queries about one problem stay on
+    one side, so a change cannot be chosen on a query whose near-twin it is then reported on."""
+    digest = hashlib.sha256(topic.encode("utf-8")).digest()
+    return "test" if digest[0] / 256 < TEST_SHARE else "dev"
 
 
 def read_lines(path: Path) -> list[str]:
@@ -162,6 +172,7 @@ def main() -> int:
     queries: list[dict[str, object]] = []
     traditional = 0
     grades: dict[str, dict[str, int]] = {}
+    splits: dict[str, str] = {}
     for path in sorted(SOURCE.glob("queries-*.txt")):
         for line in read_lines(path):
             qid, industry, region, judged, text = [p.strip() for p in line.split("|", 4)]
@@ -176,6 +187,7 @@ def main() -> int:
                 if aspect not in known_aspects:
                     raise SystemExit(f"{qid}: unknown topic {aspect}")
                 wanted[aspect] = int(grade)
+            splits[qid] = split_of(judged.split()[0].split("=")[0])
             per_doc: dict[str, int] = {}
             for doc_id, aspects in aspects_of.items():
                 values = [wanted[a] for a in aspects if a in wanted]
@@ -215,6 +227,13 @@ def main() -> int:
         for qid, per_doc in grades.items():
             for doc_id in sorted(per_doc):
                 handle.write(f"{qid}\t{doc_id}\t{per_doc[doc_id]}\n")
+    for part in ("dev", "test"):
+        with (HERE / f"qrels.{part}.tsv").open("w", encoding="utf-8") as handle:
+            handle.write("query_id\tdoc_id\trelevance\n")
+            for qid, per_doc in grades.items():
+                if splits[qid] == part:
+                    for doc_id in sorted(per_doc):
+                        handle.write(f"{qid}\t{doc_id}\t{per_doc[doc_id]}\n")
 
     kinds: dict[str, int] = {}
     for doc in docs:
@@ -226,6 +245,8 @@ def main() -> int:
     sys.stdout.write(f"documents {len(docs)} {kinds}\n")
     sys.stdout.write(f"queries {len(queries)} ({traditional} in traditional script)\n")
     sys.stdout.write(f"judgements {sum(histogram)}, by grade 0-3: {histogram}\n")
+    counts = {part: sum(1 for s in splits.values() if s == part) for part in ("dev", "test")}
+    sys.stdout.write(f"split: {counts['dev']} dev, {counts['test']} test queries\n")
     return 0
 
 

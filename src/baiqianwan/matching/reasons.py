@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 LINES = (
     (re.compile(r"^匹配关键词：(?P<words>.+)$"), gettext_lazy("匹配关键词：{words}")),
     (re.compile(r"^字词相近：(?P<words>.+)$"), gettext_lazy("字词相近：{words}")),
+    (re.compile(r"^同义词：(?P<pairs>.+)$"), gettext_lazy("同义词：{pairs}")),
     (re.compile(r"^同属(?P<name>.+?)(?:产业)?$"), gettext_lazy("同属{name}产业")),
     (re.compile(r"^同在(?P<place>[^（]+)（位于(?P<where>.+)）$"), gettext_lazy("同在{place}（位于{where}）")),
     (re.compile(r"^同在(?P<place>.+)$"), gettext_lazy("同在{place}")),

@@ -36,7 +36,8 @@ def test_the_right_document_comes_first(index: MatchIndex, text: str, best: str)
 
 def test_surface_overlap_ranks_below_the_real_match(index: MatchIndex) -> None:
     ranked = ids(index, Query("荔枝纹路的荔枝霜疫霉病"))
-    assert ranked[0] == "downy"
+    # The achievement and the expert who studies the disease both answer it; the leather does not.
+    assert set(ranked[:2]) == {"downy", "busy-expert"}
     assert ranked.index("leather") > ranked.index("downy")
 
 

@@ -50,3 +50,13 @@ def test_odd_input() -> None:
     assert tokenise("") == []
     assert tokenise("😀😀😀") == []
     assert tokenise("a" * 500) == ["a" * 32]
+
+
+def test_the_larger_vocabulary_is_loaded() -> None:
+    words = tokenise("小麦赤霉病用戊唑醇，棉铃虫用茚虫威")
+    assert {"赤霉病", "戊唑醇", "棉铃虫", "茚虫威"} <= set(words)
+
+
+def test_question_framing_and_dialect_fillers_are_dropped() -> None:
+    assert tokenise("请问老师，沙糖橘叶子卷是什么原因，有什么办法") == tokenise("沙糖橘叶子卷")
+    assert tokenise("菜心啲狗虱点办") == tokenise("菜心狗虱")

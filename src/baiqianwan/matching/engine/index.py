@@ -462,12 +462,19 @@ class MatchIndex:
     def _search(self, state: State, query: Query) -> SearchResult:
         main = state.main
         words, bigrams, lone = self.query_terms(query.text)
+        synonyms = (
+            dict(self.analyzer.expand(words)[:MAX_QUERY_WORDS]) if self.config.synonym_weight > 0 else {}
+        )
         weighted = (
             [(t, 1.0) for t in words]
+            + [(t, self.config.synonym_weight) for t in synonyms]
             + [(t, self.config.bigram_weight) for t in bigrams]
             + [(t, self.config.single_weight) for t in lone if self.config.single_weight > 0]
         )
         known = [(t, w) for t, w in weighted if t in main.vocab or t in state.delta.postings]
+        if synonyms:
+            # Highlight the synonyms a record was found by, after the words typed.
+            words = words + [t for t in synonyms if t not in words]
         if not any(t in words for t, _ in known):
             # Only shared character pairs or lone characters are no basis for a recommendation.
             return SearchResult(hits=[], hint=NO_TERMS_HINT, terms=words)
@@ -488,7 +495,7 @@ class MatchIndex:
             candidates = [c for c in candidates if any(t not in single for t, _ in c.terms)]
         if not candidates:
             return SearchResult(hits=[], hint=NO_MATCH_HINT, terms=words)
-        hits = self._rank(state, query, candidates, top)
+        hits = self._rank(state, query, candidates, top, synonyms)
         return SearchResult(hits=hits, terms=words)
 
     def _main_candidates(self, state: State, asked: _Wanted) -> list[_Candidate]:
@@ -622,7 +629,14 @@ class MatchIndex:
 
     # ---- re-rank and explanation ----------------------------------------------------------------
 
-    def _rank(self, state: State, query: Query, candidates: list[_Candidate], top: int) -> list[Hit]:
+    def _rank(
+        self,
+        state: State,
+        query: Query,
+        candidates: list[_Candidate],
+        top: int,
+        synonyms: Mapping[str, str] | None = None,
+    ) -> list[Hit]:
         weights = dict(DEFAULT_WEIGHTS)
         if query.feature_weights:
             weights.update({k: float(v) for k, v in query.feature_weights.items()})
@@ -660,7 +674,7 @@ class MatchIndex:
                     bm25=round(c.bm25, 6),
                     features={k: round(v, 4) for k, v in features.items()},
                     matched_terms=matched,
-                    explanation=self._explain(state, c, features, matched, query_region),
+                    explanation=self._explain(state, c, features, matched, query_region, synonyms or {}),
                     extra=c.extra,
                 )
             )
@@ -696,12 +710,18 @@ class MatchIndex:
         features: Mapping[str, float],
         matched: list[str],
         query_region: str = "",
+        synonyms: Mapping[str, str] | None = None,
     ) -> list[str]:
         lines: list[str] = []
-        words = [t for t in matched if not t.startswith(BIGRAM_MARK)]
+        synonyms = synonyms or {}
+        words = [t for t in matched if not t.startswith(BIGRAM_MARK) and t not in synonyms]
+        found_by = [t for t in matched if t in synonyms]
         if words:
             lines.append("匹配关键词：" + "、".join(words[:6]))
-        elif matched:
+        if found_by:
+            # The record's word, then the query's word it stands for: 同义词：叶螨→红蜘蛛.
+            lines.append("同义词：" + "、".join(f"{t}→{synonyms[t]}" for t in found_by[:4]))
+        if not words and not found_by and matched:
             lines.append("字词相近：" + "、".join(t.removeprefix(BIGRAM_MARK) for t in matched[:6]))
         if features.get("industry", 0.0) > 0:
             name = self.labels.industries.get(c.shared_industry, c.shared_industry)

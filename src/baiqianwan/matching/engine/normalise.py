@@ -130,9 +130,15 @@ class Normaliser:
 @lru_cache(maxsize=1)
 def default_normaliser() -> Normaliser:
     directory = dictionary_dir()
-    return Normaliser(
-        read_word_list(directory / "stopwords.txt"), read_word_list(directory / "agri_terms.txt")
-    )
+    protected = [
+        *read_word_list(directory / "agri_terms.txt"),
+        *(
+            read_word_list(directory / "agri_terms_more.txt")
+            if (directory / "agri_terms_more.txt").exists()
+            else ()
+        ),
+    ]
+    return Normaliser(read_word_list(directory / "stopwords.txt"), protected)
 
 
 def normalise(text: str) -> str:

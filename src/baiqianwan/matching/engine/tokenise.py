@@ -8,6 +8,10 @@ dictionary (黄龙病 → 黄龙, 病; 茶小绿叶蝉 → 茶小, 绿叶, 蝉),
 unlisted form still matches, and,
 optionally, character bigrams of every Chinese run (marked with a leading ``#``) give some recall
 when the segmenter splits a word differently in a query and a document.
+
+Synonym groups (``synonyms.txt``: 红蜘蛛 叶螨 全爪螨 …, local names such as 狗虱 for 黄曲条跳甲)
+are part of the vocabulary, so each of their words is cut whole, and ``expand`` gives a query's
+words the other members of their groups, which the index weighs less than the words typed.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from .normalise import Normaliser, clean, dictionary_dir, read_word_list
 from .places import default_place_names
 
 BIGRAM_MARK = "#"
+MORE_TERMS = "agri_terms_more.txt"
 MAX_TOKEN_CHARS = 32
 # Above any general word that could pull a place name apart (湖寮镇长教村 is 湖寮镇 + 长教村, not 镇长).
 PLACE_FREQUENCY = 100_000
@@ -41,6 +46,25 @@ class AnalyzerConfig:
     subwords: bool = True
     bigrams: bool = True
     hmm: bool = True
+    synonyms: bool = True
+
+
+def read_synonyms(path: Path) -> list[list[str]]:
+    """Groups of ``synonyms.txt``: one per line, the standard name first."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def dictionary_terms(directory: Path) -> dict[str, int | None]:
+    """agri_terms.txt and, where present, agri_terms_more.txt (kept apart so the two can be compared)."""
+    terms = read_terms(directory / "agri_terms.txt")
+    more = directory / MORE_TERMS
+    if more.exists():
+        for term, frequency in read_terms(more).items():
+            terms.setdefault(term, frequency)
+    return terms
 
 
 def read_terms(path: Path) -> dict[str, int | None]:
@@ -66,9 +90,21 @@ class Analyzer:
         config: AnalyzerConfig | None = None,
         places: Iterable[str] = (),
         generic: Iterable[str] = (),
+        synonyms: Iterable[Sequence[str]] = (),
     ) -> None:
         self.config = config or AnalyzerConfig()
-        domain = terms if self.config.dictionary else {}
+        domain = dict(terms) if self.config.dictionary else {}
+        groups = [[clean(t) for t in group] for group in synonyms] if self.config.synonyms else []
+        # Each word of a group to the others in it; a word in two groups gets both.
+        self.synonyms: dict[str, tuple[str, ...]] = {}
+        for group in groups:
+            for term in group:
+                others = [t for t in group if t != term and t not in self.synonyms.get(term, ())]
+                self.synonyms[term] = (*self.synonyms.get(term, ()), *others)
+        if self.config.dictionary:
+            for group in groups:
+                for term in group:
+                    domain.setdefault(term, None)
         self.normaliser = Normaliser(stopwords, domain)
         self.stopwords = frozenset(stopwords)
         self.terms = frozenset(domain)
@@ -92,11 +128,12 @@ class Analyzer:
         directory = directory or dictionary_dir()
         generic = directory / "generic_terms.txt"
         return cls(
-            terms=read_terms(directory / "agri_terms.txt"),
+            terms=dictionary_terms(directory),
             stopwords=read_word_list(directory / "stopwords.txt"),
             config=config,
             places=default_place_names(),
             generic=read_word_list(generic) if generic.exists() else (),
+            synonyms=read_synonyms(directory / "synonyms.txt"),
         )
 
     def normalise(self, text: str) -> str:
@@ -139,6 +176,22 @@ class Analyzer:
         text = "".join(" " if s in quiet or _NUMBER.fullmatch(s) else s for s in segments)
         generic_pairs = {BIGRAM_MARK + word for word in self.generic if len(word) == 2}
         return kept, [b for b in self._bigrams(text) if b not in generic_pairs], lone
+
+    def expand(self, words: Sequence[str]) -> list[tuple[str, str]]:
+        """(synonym, the query word it stands for) for each group member the query lacks, in the
+        order of the words; a synonym reached from two words is listed once, for the first."""
+        present = set(words)
+        out: dict[str, str] = {}
+        for word in words:
+            for other in self.synonyms.get(word, ()):
+                if other in present or other in out or other in self.generic:
+                    continue
+                # A longer form holding a word the query has (柑橘黄龙病 for 黄龙病) adds nothing: a
+                # record with it also yields the shorter word, so it would only be counted twice.
+                if any(w in other for w in present):
+                    continue
+                out[other] = word
+        return list(out.items())
 
     def tokens(self, text: str) -> list[str]:
         """Index terms: ``words`` plus, when configured, ``#``-marked character bigrams."""
