@@ -126,7 +126,7 @@ class ApplicationForm(forms.Form):
             for row in range(1, MAX_PARTNER_ROWS + 1):
                 names = [f"p{row}_organisation"]
                 self.fields[names[0]] = forms.ModelChoiceField(
-                    label=_("共建单位 {n}").format(n=row),
+                    label=f"{call_type.partner_label} {row}",
                     queryset=partners,
                     required=False,
                     empty_label=_("（不填）"),

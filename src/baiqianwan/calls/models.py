@@ -54,6 +54,9 @@ class Call(TimeStampedModel):
     opens_at = models.DateTimeField(_("开始申报"))
     closes_at = models.DateTimeField(_("申报截止"))
     places = models.PositiveIntegerField(_("拟支持数量"), null=True, blank=True)
+    # The options of the type's `choices_from_call` fields, fixed when the call is published (a
+    # 攻关 guide's topics): {field code: [option, ...]}.
+    choices = models.JSONField(_("指南选项"), default=dict, blank=True)
     reviewers_per_application = models.PositiveSmallIntegerField(_("每项评审专家数"), default=5)
     blind = models.BooleanField(_("匿名评审"), default=False)
     auto_provisional = models.BooleanField(

@@ -148,8 +148,20 @@ def nomination_places(*, user: Any, call: Call) -> tuple[int, int]:
 
 
 def call_type_of(call: Call) -> CallType:
-    """The engine's view of the definition the call was published under."""
-    return definition_from_dict(call.call_type.definition)
+    """The engine's view of the definition the call was published under, with the call's own
+    options filled into the fields that take them from the call."""
+    definition = call.call_type.definition
+    if call.choices:
+        definition = {
+            **definition,
+            "fields": [
+                {**spec, "choices": list(call.choices.get(spec["code"], []))}
+                if spec.get("choices_from_call")
+                else spec
+                for spec in definition.get("fields", [])
+            ],
+        }
+    return definition_from_dict(definition)
 
 
 def eligibility_of(application: Application) -> Verdict:
@@ -161,9 +173,13 @@ def eligibility_of(application: Application) -> Verdict:
             division = Division.objects.filter(pk=application.values[spec.code]).first()
             if division is not None:
                 regions[spec.code] = (division.full_name, is_east_west_north(division.code))
+    partners = list(application.partners.select_related("organisation"))
     facts = Facts(
         values=application.values,
-        partners=[p.values for p in application.partners.all()],
+        partners=[p.values for p in partners],
+        partners_in_ewn=[
+            p.organisation.name for p in partners if is_east_west_north(p.organisation.division_id or "")
+        ],
         applicant_kind=APPLICANT_KINDS.get(application.applicant.kind, "other"),
         applicant_in_ewn=application.in_east_west_north,
         regions=regions,
@@ -284,9 +300,11 @@ def objections(*, user: Any, call: Call) -> QuerySet[Objection]:
     return call.objections.select_related("application")
 
 
-def partner_choices() -> QuerySet[Organisation]:
-    """Universities, institutes and new R&D institutions anywhere in the province."""
-    return Organisation.all_objects.filter(is_active=True, kind__in=PARTNER_KINDS).order_by("kind", "name")
+def partner_choices(call_type: CallType | None = None) -> QuerySet[Organisation]:
+    """The units the call type takes as partners (by default universities, institutes and new R&D
+    institutions) anywhere in the province."""
+    kinds = call_type.partner_kinds if call_type is not None else PARTNER_KINDS
+    return Organisation.all_objects.filter(is_active=True, kind__in=kinds).order_by("kind", "name")
 
 
 def nominee_choices(*, user: Any) -> QuerySet[Organisation]:

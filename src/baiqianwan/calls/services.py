@@ -24,7 +24,7 @@ from baiqianwan.core.files import FILE_KINDS, check_upload
 from baiqianwan.core.pdf import render_pdf
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters, to_simplified
-from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.orgs.models import Organisation, OrganisationKind, Person
 from baiqianwan.regions.classification import is_east_west_north
 
 from . import notices, rules, selectors
@@ -46,6 +46,17 @@ from .models import (
     ObjectionStatus,
 )
 from .selectors import call_type_of, eligibility_of
+
+# What an app above this one does with a decision's approved applications, by the call type's
+# `result` (projects turns each approved 攻关 application into a project); run in the decision's
+# transaction, so a refusal there leaves the call undecided.
+DecisionHandler = Callable[[Call, list[Application], Any], None]
+DECISION_HANDLERS: dict[str, list[DecisionHandler]] = {}
+
+
+def decision_handler_register(result: str, handler: DecisionHandler) -> None:
+    DECISION_HANDLERS.setdefault(result, []).append(handler)
+
 
 MAX_PARTNERS = 10
 MAX_MEMBERS = 30
@@ -197,6 +208,12 @@ def call_publish(*, acting_user: Any, call_id: int, version: int | None = None) 
         raise ValidationError({"closes_at": gettext("申报截止时间已过，请先修改")})
     if len(call.guide) < 20:
         raise ValidationError({"guide": gettext("发布前请写好申报指南正文（至少 20 字）")})
+    definition = call.call_type.definition
+    for spec in definition.get("fields", []):
+        if spec.get("choices_from_call") and not call.choices.get(spec["code"]):
+            raise ValidationError(
+                {"choices": gettext("“{label}”的选项由指南给出，发布前请先列出").format(label=spec["label"])}
+            )
     call.status = CallStatus.OPEN
     call.version += 1
     call.save()
@@ -246,11 +263,12 @@ def _clean_answers(
         errors["partners"] = gettext("共建单位最多 {n} 家").format(n=MAX_PARTNERS)
     seen: set[int] = set()
     for index, partner in enumerate(partners[:MAX_PARTNERS], start=1):
-        organisation = selectors.partner_choices().filter(pk=partner.organisation_id).first()
+        organisation = selectors.partner_choices(call_type).filter(pk=partner.organisation_id).first()
         if organisation is None:
-            errors[f"partners.{index}"] = gettext(
-                "第 {n} 家共建单位不存在，或不是高校、科研院所、新型研发机构"
-            ).format(n=index)
+            kinds = "、".join(str(OrganisationKind(kind).label) for kind in call_type.partner_kinds)
+            errors[f"partners.{index}"] = gettext("第 {n} 家{label}不存在，或不是{kinds}").format(
+                n=index, label=call_type.partner_label, kinds=kinds
+            )
             continue
         if organisation.pk in seen:
             errors[f"partners.{index}"] = gettext("共建单位“{name}”重复").format(name=organisation.name)
@@ -838,6 +856,8 @@ def call_decide(
             )
             for application in approved
         )
+    for handler in DECISION_HANDLERS.get(call_type.result, []):
+        handler(call, approved, acting_user)
     call.status = CallStatus.DECIDED
     call.decision_number = number
     call.decided_at = timezone.now()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import private_file_response
-from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.forms import add_service_errors, attempt_step
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.pdf import pdf_response
 from baiqianwan.core.selectors import found_or_404
@@ -38,18 +37,6 @@ from .forms import (
 )
 from .models import Application, Call, CallStatus
 from .services import PartnerEntry
-
-
-def _attempt(request: HttpRequest, step: Callable[[], Any], done: str) -> bool:
-    """Run one service step for a POSTed button: its success or each of its refusals as a message."""
-    try:
-        step()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _call(request: HttpRequest, call_id: int) -> Call:
@@ -151,7 +138,7 @@ def call_action(request: HttpRequest, call_id: int, action: str) -> HttpResponse
     call = _call(request, call_id)
     if action not in services.CALL_STEPS:
         raise Http404
-    _attempt(
+    attempt_step(
         request,
         lambda: services.call_step(acting_user=request.user, call_id=call.pk, action=action),
         gettext("已完成"),
@@ -182,7 +169,7 @@ def _application_form(request: HttpRequest, call: Call, application: Application
         request.POST or None,
         initial=_answers_initial(application) if application else None,
         call_type=call_type,
-        partners=selectors.partner_choices(),
+        partners=selectors.partner_choices(call_type),
         nominees=selectors.nominee_choices(user=request.user) if nominating and application is None else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -274,7 +261,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 @require_POST
 def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
-    _attempt(
+    attempt_step(
         request,
         lambda: services.application_submit(acting_user=request.user, application_id=application.pk),
         # A nomination is the nominator's recommendation: it goes to the province, not to a bureau.
@@ -293,7 +280,7 @@ def application_step(request: HttpRequest, application_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, gettext("操作不完整，请重试"))
         return redirect("calls:application", application.pk)
-    _attempt(
+    attempt_step(
         request,
         lambda: services.application_step(
             acting_user=request.user,
@@ -314,7 +301,7 @@ def application_attach(request: HttpRequest, application_id: int) -> HttpRespons
     form = AttachmentForm(request.POST, request.FILES, call_type=selectors.call_type_of(application.call))
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        _attempt(
+        attempt_step(
             request,
             lambda: services.application_attach(
                 acting_user=request.user,
@@ -439,7 +426,7 @@ def objection_answer(request: HttpRequest, call_id: int, objection_id: int) -> H
     call = _call(request, call_id)
     form = ObjectionAnswerForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt_step(
             request,
             lambda: services.objection_answer(
                 acting_user=request.user,
@@ -460,7 +447,7 @@ def call_decide(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _call(request, call_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt_step(
             request,
             lambda: services.call_decide(
                 acting_user=request.user,

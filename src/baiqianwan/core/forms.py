@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +96,15 @@ class RecordChangeFilterForm(AuditFilterForm):
         regex=r"^\w+\.\w+$",
         help_text=_("如 orgs.organisation"),
     )
+
+
+def attempt_step(request: Any, step: Callable[[], Any], done: str) -> bool:
+    """Run one service step for a POSTed button: its success, or each of its refusals, as a message."""
+    try:
+        step()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, done)
+    return True

@@ -186,3 +186,15 @@ def connection_concluded(*, connection: Connection, actor: Any) -> None:
         body=f"{demand.title}。{connection.outcome}".strip("。") + "。",
         url=_url(demand),
     )
+
+
+def demands_solved_elsewhere(demands: list[Demand], *, actor: Any, note: str) -> None:
+    """Solved by a project: the submitter may rate it; the bureau sees its count move."""
+    for demand in demands:
+        _send(
+            [demand.submitted_by, *bureau_users(demand)],
+            actor=actor,
+            title=f"您的需求已解决：{demand.title}",
+            body=note,
+            url=_url(demand),
+        )

@@ -337,6 +337,29 @@ def demand_transition(
     return demand
 
 
+@transaction.atomic
+def demands_solved_elsewhere(*, demand_ids: list[int], acting_user: Any, note: str) -> list[Demand]:
+    """Demands solved by an instrument outside their own connections (a 攻关 project that passed
+    acceptance): each still open is marked solved with the reason, and its submitter and bureau
+    are told. Demands already solved, closed or merged are left as they are."""
+    open_statuses = (DemandStatus.ACCEPTED, DemandStatus.MATCHING, DemandStatus.CONFIRMING)
+    demands = list(
+        Demand.all_objects.select_for_update(of=("self",))
+        .filter(pk__in=demand_ids, status__in=open_statuses)
+        .select_related("division", "submitted_by")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for demand in demands:
+        before = demand.status
+        demand.status, demand.solved_at = DemandStatus.SOLVED, now
+        demand.version += 1
+        demand.save(update_fields=["status", "solved_at", "version", "updated_at"])
+        _event(demand, acting_user, "solved_elsewhere", before, note)
+    notices.demands_solved_elsewhere(demands, actor=acting_user, note=note)
+    return demands
+
+
 def _check_merge_target(acting_user: Any, demand: Demand, target: Demand | None) -> None:
     if target is None or target.pk == demand.pk:
         raise ValidationError({"merge_into": gettext("请选择要合并到的另一条需求")})

@@ -55,7 +55,8 @@ class MeasureActivity:
 
 
 # Apps above this one that run a measure's instruments say so here (plan may not import them):
-# each provider gives, for the user, activities keyed by the measure's clause ("三(四)一是").
+# each provider gives, for the user, activities keyed by the measure's clause ("三(四)一是") or,
+# for a measure without an ordinal of its own, by its id ("S2-M3").
 MEASURE_ACTIVITY: list[Callable[[Any], dict[str, list[MeasureActivity]]]] = []
 
 
@@ -214,7 +215,9 @@ def sections(*, user: Any, kind: str) -> list[tuple[Section, list[MeasureRow]]]:
                 m,
                 latest.get(m.code),
                 counts.get(m.code, 0),
-                activities.get(measure_clause(section.clause, m.ordinal), []),
+                # By clause ("三(一)一是"), or by the measure's own id where a clause has several
+                # unnumbered measures (四(二)'s "S2-M3 地市项目资金配套").
+                activities.get(measure_clause(section.clause, m.ordinal), []) + activities.get(m.code, []),
             )
             for m in section.measures.all()
         ]

@@ -25,12 +25,16 @@ def test_every_shipped_call_type_loads() -> None:
         "key_laboratory",
         "new_rd_institution",
         "promotion_award",
+        "research_project",
         "talent_team",
     }
     for code, call_type in loaded.items():
         assert call_type.code == code
     assert loaded["promotion_award"].mode == "nomination"
     assert loaded["talent_team"].selection.ewn_first_among_equals
+    # A 攻关 guide lists its own tasks; enterprises and cooperatives join as partners.
+    assert loaded["research_project"].field("topic").choices_from_call
+    assert "enterprise" in loaded["research_project"].partner_kinds
 
 
 def test_the_hash_ignores_key_order_and_sees_every_change() -> None:

@@ -41,6 +41,8 @@ class FormField(StrictModel):
     maximum: Decimal | None = None
     max_length: Annotated[int, Field(ge=1, le=20000)] = 2000
     choices: list[Label] = []
+    # The options are the call's, not the type's: a 攻关 guide lists its own topics when published.
+    choices_from_call: bool = False
     # Co-builders (共建单位) fill it in too, and rules may count their share.
     partners: bool = False
     # The answer names the applicant, its team or its people (a team's name, its leader): a blind
@@ -49,7 +51,7 @@ class FormField(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> FormField:
-        if self.type == "choice" and not self.choices:
+        if self.type == "choice" and not (self.choices or self.choices_from_call):
             raise ValueError("选择题须列出 choices")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValueError("minimum 不能大于 maximum")
@@ -101,6 +103,8 @@ class InRegion(StrictModel):
     kind: Literal["east_west_north"]
     label: Label
     field: Code | None = None
+    # 三(一)二是: the applicant or any partner (合作单位) in 粤东西北 is enough.
+    partners: bool = False
 
 
 class Flag(StrictModel):
@@ -180,6 +184,12 @@ class CallType(StrictModel):
     nominator_quota: Annotated[int, Field(ge=0, le=1000)] = 0
     # How many applications one unit may submit to one call (teams of one university, say).
     per_applicant: Annotated[int, Field(ge=1, le=100)] = 1
+    # Who may join as a partner: co-builders of a carrier are public institutions; a 攻关 project
+    # also takes enterprises and cooperatives.
+    partner_kinds: list[
+        Literal["university", "institute", "new_rd", "enterprise", "cooperative", "family_farm", "extension"]
+    ] = ["university", "institute", "new_rd"]
+    partner_label: Annotated[str, Field(min_length=2, max_length=10)] = "共建单位"
     fields: list[FormField] = Field(min_length=1)
     attachments: list[AttachmentSpec] = []
     eligibility: list[Rule] = []

@@ -38,6 +38,7 @@ class Facts:
     applicant_kind: str = "enterprise"
     applicant_in_ewn: bool = False
     regions: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    partners_in_ewn: Sequence[str] = ()  # names of the partners located in 粤东西北
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,13 @@ def _check(call_type: CallType, rule: Any, facts: Facts) -> Check:
         return Check(rule.label, passed, f"{rule.label}：{kind}，{verdict}（可申报：{allowed}）")
     if isinstance(rule, InRegion):
         if rule.field is None:
-            passed = facts.applicant_in_ewn
-            return Check(rule.label, passed, f"申报单位{'位于' if passed else '不在'}粤东西北")
+            if facts.applicant_in_ewn:
+                return Check(rule.label, True, "申报单位位于粤东西北")
+            if rule.partners and facts.partners_in_ewn:
+                names = "、".join(facts.partners_in_ewn)
+                return Check(rule.label, True, f"合作单位 {names} 位于粤东西北")
+            who = "申报单位和合作单位均" if rule.partners else "申报单位"
+            return Check(rule.label, False, f"{who}不在粤东西北")
         name, in_ewn = facts.regions.get(rule.field, ("", False))
         label = call_type.field(rule.field).label
         if not name:
