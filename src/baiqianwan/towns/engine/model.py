@@ -8,15 +8,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from .relatedness import Scores
+from .profile import EWN, PEARL, SIDE_LABELS, Pair, PairKey, Side, TownProfile, Weights
+from .relatedness import Scores, score_towns
 
-PEARL: Literal["pearl"] = "pearl"
-EWN: Literal["ewn"] = "ewn"
-Side = Literal["pearl", "ewn"]
-SIDE_LABELS: dict[str, str] = {PEARL: "珠三角", EWN: "粤东西北"}
+__all__ = ["EWN", "PEARL", "SIDE_LABELS", "Pair", "PairKey", "Side", "TownProfile", "Weights"]
 
 # Scores are floats in [0, 1]; min-cost flow needs integers. ×10⁶ keeps six decimals: finer
 # differences are rounded away when choosing; reported totals are sums of the floats.
@@ -34,77 +31,6 @@ class PairingInputError(ValueError):
     def __init__(self, errors: Sequence[str]) -> None:
         super().__init__(errors[0])
         self.errors = list(errors)
-
-
-@dataclass(frozen=True, slots=True)
-class TownProfile:
-    """One 专业镇 as the scorer sees it. `side` is computed by the caller from the region
-    classification (the engine imports no platform app). `strengths` names what the town's
-    platforms and enterprises are good at (e.g. 柚果保鲜工程技术研究中心); it is read against the
-    other side's `needs`."""
-
-    code: str
-    name: str
-    side: Side
-    industries: tuple[str, ...] = ()
-    products: str = ""
-    platforms: int = 0
-    enterprises: int = 0
-    needs: str = ""
-    strengths: str = ""
-    capacity: int = 1
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}（{self.code}）"
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """How a pair's score is made; every component lies in [0, 1], so a score does too when the
-    three top-level weights sum to 1.
-
-    score = industry·产业关联 + products·产品相似 + complement·资源互补, where
-      产业关联 = Σ levels[i] · Dice of the two towns' industry codes cut to 5/4/3/1 characters
-               (小类, 中类, 大类, 门类: a shared code counts at every level, a shared prefix at the
-               levels it reaches);
-      产品相似 = cosine of the leading-products texts (TF-IDF over all towns' product texts);
-      资源互补 = resources(珠三角镇) · (need_share·需求对应 + (1 − need_share)·平台缺口(粤东西北镇)),
-               resources = platform_share·平台饱和度 + (1 − platform_share)·企业饱和度, a count
-               saturating (log scale) at platform_saturation / enterprise_saturation;
-               需求对应 = cosine of the 粤东西北 town's needs with the 珠三角 town's products and
-               strengths; 平台缺口 = 1 − its own platform saturation.
-    """
-
-    industry: float = 0.45
-    products: float = 0.25
-    complement: float = 0.30
-    levels: tuple[float, float, float, float] = (0.4, 0.3, 0.2, 0.1)
-    platform_saturation: int = 10
-    enterprise_saturation: int = 50
-    platform_share: float = 0.6
-    need_share: float = 0.6
-
-    def problems(self) -> list[str]:
-        found = []
-        values = {
-            "industry": self.industry,
-            "products": self.products,
-            "complement": self.complement,
-            "platform_share": self.platform_share,
-            "need_share": self.need_share,
-        }
-        for name, value in values.items():
-            if not 0 <= value <= 1:
-                found.append(f"权重 {name} 应在 0 到 1 之间，现为 {value:g}")
-        if len(self.levels) != 4 or any(not 0 <= v <= 1 for v in self.levels):
-            found.append("权重 levels 应为 4 个 0 到 1 之间的数（小类、中类、大类、门类）")
-        if self.platform_saturation < 1 or self.enterprise_saturation < 1:
-            found.append("平台与企业的饱和数量应不小于 1")
-        return found
-
-
-PairKey = tuple[str, str]  # (珠三角镇代码, 粤东西北镇代码)
 
 
 # Frozen: the scores are computed once and cached, so nothing they depend on may change.
@@ -201,8 +127,6 @@ class Instance:
     @cached_property
     def scores(self) -> Scores:
         """Every pair's score and its components, computed once per instance."""
-        from .relatedness import score_towns
-
         return score_towns(self.towns, self.weights)
 
 
@@ -258,27 +182,6 @@ def normalise_pairs(
             errors.append(f"{what}的结对 {by_code[key[0]].label}—{by_code[key[1]].label} 重复")
         out.add(key)
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """A proposed (or locked) pair with its score, the score's components and why."""
-
-    pearl: str
-    ewn: str
-    score: float
-    industry: float
-    products: float
-    complement: float
-    explanation: str
-    shared_industries: tuple[str, ...] = ()
-    shared_products: tuple[str, ...] = ()
-    matched_needs: tuple[str, ...] = ()
-    locked: bool = False
-
-    @property
-    def key(self) -> PairKey:
-        return (self.pearl, self.ewn)
 
 
 @dataclass(frozen=True, slots=True)

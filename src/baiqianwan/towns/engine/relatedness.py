@@ -19,7 +19,7 @@ from scipy import sparse
 from baiqianwan.matching.engine import Analyzer, default_analyzer
 from baiqianwan.matching.engine.tokenise import BIGRAM_MARK
 
-from .model import EWN, PEARL, Pair, TownProfile, Weights
+from .profile import EWN, PEARL, Pair, TownProfile, Weights
 
 # Industry code lengths the relatedness compares, deepest first: 小类, 中类, 大类, 门类.
 LEVELS = (5, 4, 3, 1)
