@@ -23,7 +23,7 @@ from baiqianwan.regions.models import Division
 from baiqianwan.regions.services import divisions_load
 
 # Fixtures several test packages share (a published call, applicants on both sides).
-pytest_plugins = ["tests.calls.fixtures"]
+pytest_plugins = ["tests.calls.fixtures", "tests.projects.fixtures"]
 
 PASSWORD = "Tq7#river-lychee"
 

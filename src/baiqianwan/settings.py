@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "baiqianwan.commissioners",
     "baiqianwan.calls",
     "baiqianwan.reviews",
+    "baiqianwan.projects",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

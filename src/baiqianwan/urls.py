@@ -21,6 +21,7 @@ urlpatterns = [
     path("commissioners/", include("baiqianwan.commissioners.urls")),
     path("indicators/", include("baiqianwan.indicators.urls")),
     path("calls/", include("baiqianwan.calls.urls")),
+    path("projects/", include("baiqianwan.projects.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

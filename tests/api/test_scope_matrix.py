@@ -101,6 +101,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _objection(world, "A"), _objection(world, "B")
     if model == "supply.ExpertProfile":
         return _expert(world["person_a"]), _expert(world["person_b"])
+    if model.startswith("projects."):
+        return _project_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -280,6 +282,86 @@ def _objection(world: dict[str, Any], side: str) -> Any:
             due=application.call.closes_at.date(),
         )
     return made[side]
+
+
+def _project_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Side A's project (org_a leads, carried out in side A's county) in a published 大专项, side
+    B's in a 大专项 still being drawn up; each with its city's matching funds and a change waiting."""
+    import datetime as dt
+
+    from baiqianwan.projects.models import (
+        ChangeRequest,
+        MatchingFund,
+        Milestone,
+        Programme,
+        Project,
+        ProjectStatus,
+        Topic,
+    )
+
+    if "_projects" in world:
+        return world["_projects"]
+    province = world["users"][Role.PROVINCE]
+    made: dict[str, list[Any]] = {
+        "projects.Programme": [],
+        "projects.Project": [],
+        "projects.MatchingFund": [],
+        "projects.ChangeRequest": [],
+        "projects.Topic": [],
+        "projects.Milestone": [],
+    }
+    for n, (side, organisation) in enumerate((("A", world["org_a"]), ("B", world["org_b"]))):
+        place = SIDES[n]
+        programme = Programme.objects.create(
+            year=2025 + n,
+            title=f"{side} 侧的大专项",
+            province_budget=1000,
+            status="published" if side == "A" else "draft",
+            created_by=province,
+        )
+        topic = Topic.objects.create(
+            programme=programme,
+            code=f"{2025 + n}-01",
+            title=f"{side} 侧的攻关任务",
+            problem="某种技术问题需要攻关。",
+            budget=100,
+        )
+        project = Project.all_objects.create(
+            reference=f"GG-scope-{side}",
+            programme=programme,
+            topic=topic,
+            application=_application(world, side),
+            title=f"{side} 侧的攻关项目",
+            organisation=organisation,
+            division_id=organisation.division_id,
+            place_id=place["county"],
+            starts_on=dt.date(2025, 1, 1),
+            ends_on=dt.date(2026, 12, 31),
+            province_funding=100,
+            status=ProjectStatus.ACTIVE,
+            contract_approved_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        )
+        made["projects.Programme"].append(programme)
+        made["projects.Topic"].append(topic)
+        made["projects.Milestone"].append(
+            Milestone.objects.create(project=project, title=f"{side} 侧的进度节点", due=dt.date(2025, 6, 30))
+        )
+        made["projects.Project"].append(project)
+        made["projects.MatchingFund"].append(
+            MatchingFund.all_objects.create(
+                project=project, city_id=place["city"], year=2025, committed=50, paid=0
+            )
+        )
+        made["projects.ChangeRequest"].append(
+            ChangeRequest.objects.create(
+                project=project,
+                kind="extension",
+                reason="台风导致示范基地受损，需要延期。",
+                new_end=dt.date(2027, 6, 30),
+            )
+        )
+    world["_projects"] = {model: (a, b) for model, (a, b) in made.items()}
+    return world["_projects"]
 
 
 def _achievement(organisation: Any) -> Achievement:
@@ -616,6 +698,53 @@ WRITE_PAYLOADS["/api/v1/calls/objections/{objection_id}/answer"] = lambda w, s=1
     "answer": "经核查，设备清单符合要求，异议不成立。",
     "upheld": False,
 }
+
+
+CREATE_PAYLOADS["/api/v1/projects/programmes"] = lambda w, s=1: {
+    "year": 2026,
+    "title": "2026年度科技攻关大专项",
+    "province_budget": "1000",
+}
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/projects/programmes/{programme_id}/topics": lambda w, s=1: {
+            "title": "越权列入的任务",
+            "problem": "越权列入任务清单的技术问题。",
+            "budget": "10",
+            "demand_ids": [1],
+        },
+        "/api/v1/projects/programmes/{programme_id}/publish": lambda w, s=1: {
+            "opens_at": "2026-03-01T09:00:00+08:00",
+            "closes_at": "2099-04-30T17:00:00+08:00",
+            "guide": "面向任务清单公开征集攻关团队，须有粤东粤西粤北单位参与。",
+        },
+        "/api/v1/projects/{project_id}/contract": lambda w, s=1: {
+            "indicators": [],
+            "milestones": [],
+            "budget": [],
+        },
+        "/api/v1/projects/{project_id}/contract/review": lambda w, s=1: {"approve": True},
+        "/api/v1/projects/{project_id}/milestones/{milestone_id}/report": lambda w, s=1: {
+            "report": "越权报告的进度。"
+        },
+        "/api/v1/projects/{project_id}/funds": lambda w, s=1: {"year": 2025, "committed": "60"},
+        "/api/v1/projects/funds/{fund_id}": lambda w, s=1: {"paid": "10"},
+        "/api/v1/projects/{project_id}/changes": lambda w, s=1: {
+            "kind": "member",
+            "reason": "骨干调离，需要更换项目成员。",
+            "detail": "王五替换李四",
+        },
+        "/api/v1/projects/changes/{change_id}/decision": lambda w, s=1: {"approve": True, "note": "同意"},
+        "/api/v1/projects/{project_id}/acceptance": lambda w, s=1: {
+            "achieved": [],
+            "summary": "各项任务已按任务书完成，申请验收。" * 2,
+        },
+        "/api/v1/projects/{project_id}/acceptance/decision": lambda w, s=1: {
+            "result": "passed",
+            "note": "同意通过验收",
+        },
+    }
+)
 
 
 def _call_type_definition() -> dict[str, Any]:

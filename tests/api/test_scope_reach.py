@@ -59,6 +59,10 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "calls.Call": Role.TOWN,
     "calls.Objection": Role.PROVINCE,
     "reviews.ReviewAssignment": Role.EXPERT,
+    "projects.Programme": Role.TOWN,
+    "projects.Project": Role.ORG,
+    "projects.MatchingFund": Role.CITY,
+    "projects.ChangeRequest": Role.PROVINCE,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -94,6 +98,13 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "PATCH /api/v1/calls/applications/{application_id}": Role.ORG,
     "POST /api/v1/calls/applications/{application_id}/submit": Role.ORG,
     "POST /api/v1/calls/applications/{application_id}/attachments": Role.ORG,
+    "POST /api/v1/projects/programmes": Role.PROVINCE,
+    "GET /api/v1/projects/programmes/{programme_id}/candidates": Role.PROVINCE,
+    "POST /api/v1/projects/programmes/{programme_id}/topics": Role.PROVINCE,
+    "POST /api/v1/projects/programmes/{programme_id}/publish": Role.PROVINCE,
+    "POST /api/v1/projects/{project_id}/contract/review": Role.PROVINCE,
+    "POST /api/v1/projects/{project_id}/funds": Role.CITY,
+    "POST /api/v1/projects/{project_id}/acceptance/decision": Role.PROVINCE,
 }
 
 
@@ -165,6 +176,18 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/reviews/calls/{call_id}/assignments": (422, {""}),
     "POST /api/v1/reviews/calls/{call_id}/provisional": (422, {""}),
     "POST /api/v1/reviews/tasks/{assignment_id}/sheet": (422, {""}),
+    # Side A's 大专项 is published: its task list is fixed. Side A's project is under way: its
+    # contract is signed, not submitted or reviewed again; a change is already waiting; it is not
+    # in acceptance.
+    "POST /api/v1/projects/programmes/{programme_id}/topics": (422, {""}),
+    "POST /api/v1/projects/programmes/{programme_id}/publish": (422, {""}),
+    "PUT /api/v1/projects/{project_id}/contract": (422, {""}),
+    "POST /api/v1/projects/{project_id}/contract/submit": (422, {""}),
+    "POST /api/v1/projects/{project_id}/contract/review": (422, {""}),
+    "POST /api/v1/projects/{project_id}/changes": (422, {""}),
+    "POST /api/v1/projects/{project_id}/acceptance/decision": (422, {""}),
+    # Its milestone is not reported yet, so it cannot ask for acceptance.
+    "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }
 
 # Operations this test does not exercise, each with the reason.
@@ -180,6 +203,10 @@ NOT_EXERCISED: dict[str, str] = {
     # tests/calls/test_documents.py downloads both inside the scope and is refused outside it.
     "GET /api/v1/calls/{call_id}/decision.pdf": "call not decided in the shared fixture",
     "GET /api/v1/calls/applications/{application_id}/letter.pdf": "application not approved in the fixture",
+    # Two ids in the path (a project's milestone, a programme's task): tests/projects/test_projects.py
+    # reports a milestone and removes a task inside the scope.
+    "POST /api/v1/projects/{project_id}/milestones/{milestone_id}/report": "two record ids in the path",
+    "DELETE /api/v1/projects/programmes/{programme_id}/topics/{topic_id}": "two record ids in the path",
 }
 
 # Path values of public operations (reference data has no side).

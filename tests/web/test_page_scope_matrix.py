@@ -77,6 +77,10 @@ RECORD_PARAMETERS = {
     "call_id": "calls.Call",
     "application_id": "calls.Application",
     "objection_id": "calls.Objection",
+    "programme_id": "projects.Programme",
+    "topic_id": "projects.Topic",
+    "project_id": "projects.Project",
+    "milestone_id": "projects.Milestone",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -108,6 +112,7 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "commissioners:log_action": {"action": "confirm"},
     "indicators:submission_action": {"action": "approve"},
     "calls:call_action": {"action": "close"},
+    "projects:step": {"action": "contract_submit"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -162,6 +167,8 @@ UNREACHED: dict[str, str] = {
     "calls/applications/<int:application_id>/letter.pdf": "application not approved",
     # Only the applicant edits an application, and only before it is sent; side A's is submitted.
     "calls/applications/<int:application_id>/edit/": "application submitted",
+    # Side A's milestone is not reported and has no evidence file (tests/projects report one).
+    "projects/<int:project_id>/milestones/<int:milestone_id>/evidence/": "no evidence uploaded",
 }
 
 # What side A's records need before a page applies to them, by URL name.

@@ -13,6 +13,7 @@ from baiqianwan.demands.api import router as demands_router
 from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
+from baiqianwan.projects.api import router as projects_router
 from baiqianwan.regions.api import router as regions_router
 from baiqianwan.reviews.api import router as reviews_router
 from baiqianwan.supply.api import router as supply_router
@@ -44,6 +45,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/supply", supply_router)
 api.add_router("/plan", plan_router)
 api.add_router("/calls", calls_router)
+api.add_router("/projects", projects_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

@@ -20,6 +20,7 @@ from baiqianwan.industries.services import industries_load
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
+from baiqianwan.projects.demo import demo_projects
 from baiqianwan.reviews.demo import demo_reviews
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 from baiqianwan.supply.models import ExpertProfile
@@ -51,6 +52,7 @@ def demo_load() -> dict[str, object]:
     demo_acceptance()
     calls = demo_calls(rng)
     reviews = demo_reviews(rng, calls)
+    projects = demo_projects(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -66,6 +68,7 @@ def demo_load() -> dict[str, object]:
         "applications": Application.all_objects.count(),
         "review_sheets": reviews["sheets"],
         "carriers": Carrier.all_objects.count(),
+        "projects": projects["projects"],
         "users": users,
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,

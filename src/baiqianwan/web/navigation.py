@@ -64,6 +64,11 @@ def _region_users(user: Any) -> bool:
     return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "village")
 
 
+def _funds_ledger(user: Any) -> bool:
+    """The province and the city bureaus keep the matching-funds ledger."""
+    return _province(user) or getattr(user, "role", "") == "city"
+
+
 def _reviews_applications(user: Any) -> bool:
     """评审专家 score the applications given to them."""
     return getattr(user, "role", "") == "expert"
@@ -91,6 +96,9 @@ MENU = [
     NavItem(_("申报指南"), "calls:calls", "ti-file-certificate", _everyone, CALLS),
     NavItem(_("科创载体名录"), "calls:carriers", "ti-building-factory-2", _everyone, CALLS),
     NavItem(_("申报类型"), "calls:types", "ti-adjustments-horizontal", _province, CALLS),
+    NavItem(_("大专项任务清单"), "projects:programmes", "ti-list-details", _everyone, CALLS),
+    NavItem(_("攻关项目"), "projects:projects", "ti-flask", _everyone, CALLS),
+    NavItem(_("项目配套资金"), "projects:funds", "ti-coin-yuan", _funds_ledger, CALLS),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
