@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "baiqianwan.calls",
     "baiqianwan.reviews",
     "baiqianwan.projects",
+    "baiqianwan.towns",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

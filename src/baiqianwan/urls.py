@@ -22,6 +22,7 @@ urlpatterns = [
     path("indicators/", include("baiqianwan.indicators.urls")),
     path("calls/", include("baiqianwan.calls.urls")),
     path("projects/", include("baiqianwan.projects.urls")),
+    path("towns/", include("baiqianwan.towns.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

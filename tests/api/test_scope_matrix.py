@@ -103,6 +103,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _expert(world["person_a"]), _expert(world["person_b"])
     if model.startswith("projects."):
         return _project_records(world)[model]
+    if model.startswith("towns."):
+        return _town_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -362,6 +364,40 @@ def _project_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         )
     world["_projects"] = {model: (a, b) for model, (a, b) in made.items()}
     return world["_projects"]
+
+
+def _town_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Side A's town on the register paired with a 珠三角 town, side B's town paired with another."""
+    import datetime as dt
+
+    from baiqianwan.towns.models import InnovativeTown, TownPair
+
+    if "_towns" not in world:
+        towns = {}
+        for code, industry in (
+            (A["town"], "蜜柚"),
+            (B["town"], "菠萝"),
+            ("440705001000", "陈皮"),
+            ("442000118000", "五金"),
+        ):
+            towns[code] = InnovativeTown.all_objects.create(
+                division_id=code,
+                in_east_west_north=code.startswith(("4414", "4408")),
+                leading_industry=industry,
+                status="certified",
+                certified_on=dt.date(2024, 1, 1),
+            )
+        pairs = [
+            TownPair.all_objects.create(
+                pearl=towns[pearl], ewn=towns[ewn], score=0.5, explanation="同属 A0152"
+            )
+            for pearl, ewn in (("440705001000", A["town"]), ("442000118000", B["town"]))
+        ]
+        world["_towns"] = {
+            "towns.InnovativeTown": (towns[A["town"]], towns[B["town"]]),
+            "towns.TownPair": tuple(pairs),
+        }
+    return world["_towns"]
 
 
 def _achievement(organisation: Any) -> Achievement:
@@ -700,6 +736,25 @@ WRITE_PAYLOADS["/api/v1/calls/objections/{objection_id}/answer"] = lambda w, s=1
 }
 
 
+CREATE_PAYLOADS["/api/v1/towns"] = lambda w, s=1: {
+    "division_code": "441403100000",
+    "leading_industry": "金柚",
+    "certified_on": "2024-01-01",
+}
+CREATE_PAYLOADS["/api/v1/towns/pairs"] = lambda w, s=1: {"pairs": ["442000118-441422100"]}
+CREATE_PAYLOADS["/api/v1/towns/pairs/proposal"] = lambda w, s=1: {}
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/towns/{town_id}": lambda w, s=1: {"platforms": 3},
+        "/api/v1/towns/{town_id}/status": lambda w, s=1: {"status": "reviewing", "note": "年度报告待复核"},
+        "/api/v1/towns/pairs/{pair_id}/activities": lambda w, s=1: {
+            "kind": "model",
+            "title": "越权记录的合作活动",
+            "held_on": "2026-01-15",
+            "summary": "越权为其他结对记录合作活动。",
+        },
+    }
+)
 CREATE_PAYLOADS["/api/v1/projects/programmes"] = lambda w, s=1: {
     "year": 2026,
     "title": "2026年度科技攻关大专项",

@@ -63,6 +63,8 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "projects.Project": Role.ORG,
     "projects.MatchingFund": Role.CITY,
     "projects.ChangeRequest": Role.PROVINCE,
+    "towns.InnovativeTown": Role.TOWN,
+    "towns.TownPair": Role.TOWN,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -105,6 +107,10 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/projects/{project_id}/contract/review": Role.PROVINCE,
     "POST /api/v1/projects/{project_id}/funds": Role.CITY,
     "POST /api/v1/projects/{project_id}/acceptance/decision": Role.PROVINCE,
+    "POST /api/v1/towns": Role.PROVINCE,
+    "POST /api/v1/towns/{town_id}/status": Role.PROVINCE,
+    "POST /api/v1/towns/pairs": Role.PROVINCE,
+    "POST /api/v1/towns/pairs/proposal": Role.PROVINCE,
 }
 
 
@@ -186,6 +192,8 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/projects/{project_id}/contract/review": (422, {""}),
     "POST /api/v1/projects/{project_id}/changes": (422, {""}),
     "POST /api/v1/projects/{project_id}/acceptance/decision": (422, {""}),
+    # Every town of the fixture is already paired: a new pair of them would exceed their one place.
+    "POST /api/v1/towns/pairs": (422, {"pairs"}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }

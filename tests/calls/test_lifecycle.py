@@ -376,7 +376,7 @@ def test_publicity_objection_and_decision_fill_the_register_and_the_kpi(
 
 
 def test_a_leap_day_certification_runs_to_the_end_of_february() -> None:
-    from baiqianwan.calls.services import _years_later
+    from baiqianwan.calls.services import years_later
 
-    assert _years_later(dt.date(2028, 2, 29), 3) == dt.date(2031, 2, 28)
-    assert _years_later(dt.date(2025, 11, 20), 5) == dt.date(2030, 11, 20)
+    assert years_later(dt.date(2028, 2, 29), 3) == dt.date(2031, 2, 28)
+    assert years_later(dt.date(2025, 11, 20), 5) == dt.date(2030, 11, 20)

@@ -360,7 +360,7 @@ def test_journey_3_a_joint_application_becomes_a_certified_centre(
     expect(carrier).to_contain_text("工程技术研究中心 · 农产品加工")
     expect(carrier).to_contain_text(COMPANY)
     expect(carrier).to_contain_text("梅州市大埔县湖寮镇 · 粤东西北")
-    expect(carrier).to_contain_text(f"有效期至 {day(calls._years_later(today, 3))}")
+    expect(carrier).to_contain_text(f"有效期至 {day(calls.years_later(today, 3))}")
     expect(carrier).to_contain_text("有效")
     expect(page.locator("tbody")).not_to_contain_text(RIVAL)
     page.goto("/plan/")

@@ -286,7 +286,7 @@ def test_key_laboratory_only_for_east_west_north_enters_the_register_and_the_kpi
     expect(lab).to_contain_text("省重点实验室 · 现代农业与食品")
     expect(lab).to_contain_text("韶关学院")
     expect(lab).to_contain_text("粤东西北")
-    expect(lab).to_contain_text(f"有效期至 {day(calls._years_later(timezone.localdate(), 5))}")
+    expect(lab).to_contain_text(f"有效期至 {day(calls.years_later(timezone.localdate(), 5))}")
     page.goto("/plan/")
     expect(kpi_now(page)).to_have_text(re.compile(r"^\s*1 个"))
     assert Carrier.all_objects.get().kind == "省重点实验室"

@@ -80,9 +80,10 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
     from baiqianwan.calls.models import Call, CallStatus
     from baiqianwan.calls.rules import can_apply
 
-    open_call = Call.objects.get(status=CallStatus.OPEN)
-    assert open_call.title == "2026年度广东省新型研发机构认定"
+    open_call = Call.objects.get(status=CallStatus.OPEN, title="2026年度广东省新型研发机构认定")
     assert can_apply(User.objects.get(username="myx_org"), open_call)
+    town_call = Call.objects.get(status=CallStatus.OPEN, call_type__code="innovative_town")
+    assert can_apply(User.objects.get(username="huliao_town"), town_call)
     assert Call.objects.filter(status=CallStatus.DECIDED).exists()
     assert Call.objects.filter(status=CallStatus.REVIEWING).exists()
     call_command("demo", "--if-empty")  # a second run changes nothing

@@ -81,6 +81,8 @@ RECORD_PARAMETERS = {
     "topic_id": "projects.Topic",
     "project_id": "projects.Project",
     "milestone_id": "projects.Milestone",
+    "town_id": "towns.InnovativeTown",
+    "pair_id": "towns.TownPair",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {

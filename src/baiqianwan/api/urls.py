@@ -17,6 +17,7 @@ from baiqianwan.projects.api import router as projects_router
 from baiqianwan.regions.api import router as regions_router
 from baiqianwan.reviews.api import router as reviews_router
 from baiqianwan.supply.api import router as supply_router
+from baiqianwan.towns.api import router as towns_router
 
 from . import errors
 from .auth import AUTH
@@ -46,6 +47,7 @@ api.add_router("/supply", supply_router)
 api.add_router("/plan", plan_router)
 api.add_router("/calls", calls_router)
 api.add_router("/projects", projects_router)
+api.add_router("/towns", towns_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

@@ -26,15 +26,18 @@ def is_nomination(call: Call) -> bool:
     return call.call_type.definition.get("mode") == "nomination"
 
 
+def applies_as_town(call: Call) -> bool:
+    return call.call_type.definition.get("applicant") == "town"
+
+
 def can_apply(user: Any, call: Call) -> bool:
-    """A unit's account applies for its unit while the call is open (nomination calls excepted)."""
-    return bool(
-        user.is_authenticated
-        and call.status == CallStatus.OPEN
-        and not is_nomination(call)
-        and user.role == Role.ORG
-        and user.organisation_id
-    )
+    """A unit's account applies for its unit while the call is open (nomination calls excepted);
+    where towns apply, a town's account applies for its town."""
+    if not (user.is_authenticated and call.status == CallStatus.OPEN and not is_nomination(call)):
+        return False
+    if applies_as_town(call):
+        return bool(user.role == Role.TOWN and user.division_id)
+    return bool(user.role == Role.ORG and user.organisation_id)
 
 
 def can_nominate(user: Any, call: Call) -> bool:
@@ -52,6 +55,12 @@ def speaks_for_applicant(user: Any, application: Application) -> bool:
     if application.submitted_by_id == user.pk:
         return True
     if user.role == Role.ORG and user.organisation_id == application.applicant_id:
+        return True
+    if (
+        user.role == Role.TOWN
+        and user.division_id == application.division_id
+        and applies_as_town(application.call)
+    ):
         return True
     return bool(
         application.nominator_division_id

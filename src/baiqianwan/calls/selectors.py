@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.core.selectors import valid_id
+from baiqianwan.indicators.collection.selectors import latest_approved_values
 from baiqianwan.orgs.models import Organisation
 from baiqianwan.plan.selectors import MeasureActivity
 from baiqianwan.regions.classification import is_east_west_north
@@ -298,6 +299,27 @@ def objections(*, user: Any, call: Call) -> QuerySet[Objection]:
     if not user.is_province:
         raise PermissionDenied(gettext("只有省科技厅可以查看异议"))
     return call.objections.select_related("application")
+
+
+def town_government(*, division_id: str | None) -> Organisation | None:
+    """The town's government as registered by its county: the applicant of a town's application."""
+    if not division_id:
+        return None
+    return (
+        Organisation.all_objects.filter(kind="government", division_id=division_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def prefill_values(*, call_type: CallType, division_id: str | None) -> tuple[dict[str, Any], str]:
+    """The answers a place already reported: for each field with `prefill`, the latest approved
+    value of that indicator element for the place, and the period it comes from."""
+    codes = {spec.code: spec.prefill for spec in call_type.fields if spec.prefill}
+    if not codes or not division_id:
+        return {}, ""
+    values, period = latest_approved_values(unit_code=division_id, elements=set(codes.values()))
+    return {field: values[element] for field, element in codes.items() if element in values}, period
 
 
 def partner_choices(call_type: CallType | None = None) -> QuerySet[Organisation]:

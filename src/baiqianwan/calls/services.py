@@ -318,7 +318,11 @@ def application_create(
                 gettext("该指南现在不接受申报（{status}）").format(status=call.get_status_display())
             )
         raise PermissionDenied(
-            gettext("该指南只接受提名") if rules.is_nomination(call) else gettext("只有单位账号可以申报")
+            gettext("该指南只接受提名")
+            if rules.is_nomination(call)
+            else gettext("该指南由镇（街道）账号申报")
+            if rules.applies_as_town(call)
+            else gettext("只有单位账号可以申报")
         )
     if nominating:
         applicant = (
@@ -326,6 +330,16 @@ def application_create(
         )
         if applicant is None:
             raise ValidationError({"applicant": gettext("请选择被提名的单位")})
+    elif rules.applies_as_town(call):
+        applicant = selectors.town_government(division_id=acting_user.division_id)
+        if applicant is None:
+            raise ValidationError(
+                {
+                    "applicant": gettext(
+                        "本镇人民政府尚未登记：请县科技部门先在“单位”中登记（单位类型“政府部门”，所在地选本镇），再申报"
+                    )
+                }
+            )
     else:
         applicant = acting_user.organisation
         if applicant_id is not None and applicant_id != applicant.pk:
@@ -841,7 +855,7 @@ def call_decide(
         application.save(update_fields=["status", "version", "updated_at"])
         _event(application, acting_user, "approve", before, number)
     if call_type.result == "carrier":
-        valid_until = _years_later(today, call_type.validity_years) if call_type.validity_years else None
+        valid_until = years_later(today, call_type.validity_years) if call_type.validity_years else None
         Carrier.objects.bulk_create(
             Carrier(
                 kind=call_type.carrier_kind,
@@ -867,7 +881,7 @@ def call_decide(
     return call
 
 
-def _years_later(day: dt.date, years: int) -> dt.date:
+def years_later(day: dt.date, years: int) -> dt.date:
     """The same date `years` later; a 29 February certification runs to 28 February."""
     try:
         return day.replace(year=day.year + years)

@@ -165,9 +165,15 @@ def _application_form(request: HttpRequest, call: Call, application: Application
         if application is None
         else bool(application.nominator_division_id or application.nominator_organisation_id)
     )
+    prefilled: dict[str, Any] = {}
+    period = ""
+    if application is None:
+        prefilled, period = selectors.prefill_values(
+            call_type=call_type, division_id=getattr(request.user, "division_id", None)
+        )
     form = ApplicationForm(
         request.POST or None,
-        initial=_answers_initial(application) if application else None,
+        initial=_answers_initial(application) if application else {f"v_{k}": v for k, v in prefilled.items()},
         call_type=call_type,
         partners=selectors.partner_choices(call_type),
         nominees=selectors.nominee_choices(user=request.user) if nominating and application is None else None,
@@ -206,7 +212,13 @@ def _application_form(request: HttpRequest, call: Call, application: Application
     return render(
         request,
         "calls/application_form.html",
-        {"form": form, "call": call, "call_type": call_type, "application": application},
+        {
+            "form": form,
+            "call": call,
+            "call_type": call_type,
+            "application": application,
+            "prefilled_from": period if prefilled else "",
+        },
     )
 
 

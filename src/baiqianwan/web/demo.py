@@ -24,6 +24,7 @@ from baiqianwan.projects.demo import demo_projects
 from baiqianwan.reviews.demo import demo_reviews
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 from baiqianwan.supply.models import ExpertProfile
+from baiqianwan.towns.demo import demo_towns
 
 SEED = 20230607  # the plan's publication date
 
@@ -53,6 +54,7 @@ def demo_load() -> dict[str, object]:
     calls = demo_calls(rng)
     reviews = demo_reviews(rng, calls)
     projects = demo_projects(rng)
+    towns = demo_towns()
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -69,6 +71,7 @@ def demo_load() -> dict[str, object]:
         "review_sheets": reviews["sheets"],
         "carriers": Carrier.all_objects.count(),
         "projects": projects["projects"],
+        "towns": towns["towns"],
         "users": users,
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,

@@ -99,6 +99,8 @@ MENU = [
     NavItem(_("大专项任务清单"), "projects:programmes", "ti-list-details", _everyone, CALLS),
     NavItem(_("攻关项目"), "projects:projects", "ti-flask", _everyone, CALLS),
     NavItem(_("项目配套资金"), "projects:funds", "ti-coin-yuan", _funds_ledger, CALLS),
+    NavItem(_("创新型专业镇"), "towns:towns", "ti-building-community", _everyone, CALLS),
+    NavItem(_("专业镇结对"), "towns:pairs", "ti-arrows-exchange", _everyone, CALLS),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
     NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),

@@ -22,6 +22,7 @@ def test_every_shipped_call_type_loads() -> None:
     loaded = {code: definition_from_dict(data) for code, data in shipped().items()}
     assert set(loaded) == {
         "engineering_centre",
+        "innovative_town",
         "key_laboratory",
         "new_rd_institution",
         "promotion_award",
@@ -35,6 +36,9 @@ def test_every_shipped_call_type_loads() -> None:
     # A 攻关 guide lists its own tasks; enterprises and cooperatives join as partners.
     assert loaded["research_project"].field("topic").choices_from_call
     assert "enterprise" in loaded["research_project"].partner_kinds
+    # A town applies as a town, and its form starts from the indicator data it already reported.
+    assert loaded["innovative_town"].applicant == "town"
+    assert any(field.prefill for field in loaded["innovative_town"].fields)
 
 
 def test_the_hash_ignores_key_order_and_sees_every_change() -> None:

@@ -43,6 +43,9 @@ class FormField(StrictModel):
     choices: list[Label] = []
     # The options are the call's, not the type's: a 攻关 guide lists its own topics when published.
     choices_from_call: bool = False
+    # The indicator element whose latest approved value (of the applicant's place) fills it in at
+    # first: a town applying as 创新型专业镇 starts from what it already reported.
+    prefill: Code | None = None
     # Co-builders (共建单位) fill it in too, and rules may count their share.
     partners: bool = False
     # The answer names the applicant, its team or its people (a team's name, its leader): a blind
@@ -178,7 +181,10 @@ class CallType(StrictModel):
     source: str = ""
     description: str = ""
     mode: Literal["application", "nomination"] = "application"
-    result: Literal["carrier", "award", "talent", "project"]
+    result: Literal["carrier", "award", "talent", "project", "town"]
+    # Who applies: a unit through its account, or a town through its government (the town's own
+    # account applies for it; 创新型专业镇认定).
+    applicant: Literal["organisation", "town"] = "organisation"
     carrier_kind: str = ""
     validity_years: Annotated[int, Field(ge=0, le=20)] = 0
     nominator_quota: Annotated[int, Field(ge=0, le=1000)] = 0

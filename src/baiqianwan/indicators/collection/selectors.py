@@ -526,3 +526,23 @@ def active_dataset(code: str) -> DataSet | None:
 
 def division_for_entry(code: str) -> Division | None:
     return Division.objects.select_related("parent").filter(code=code).first()
+
+
+def latest_approved_values(*, unit_code: str, elements: set[str]) -> tuple[dict[str, Any], str]:
+    """What a place last reported of these elements, from its approved returns (the newest period
+    first, annual returns before half-years of the same year): {element: value}, and the period of
+    the newest return used ("" when nothing was approved)."""
+    found: dict[str, Any] = {}
+    newest = ""
+    returns = Submission.all_objects.filter(unit_id=unit_code, status=SubmissionStatus.APPROVED).order_by(
+        "-period", "-approved_at"
+    )
+    for submission in returns[:20]:
+        for code in elements - found.keys():
+            value = submission.values.get(code)
+            if value not in (None, ""):
+                found[code] = value
+                newest = newest or submission.period
+        if found.keys() >= elements:
+            break
+    return found, newest
