@@ -808,6 +808,10 @@ def _call_type_definition() -> dict[str, Any]:
     return definition("engineering_centre")
 
 
+CREATE_PAYLOADS["/api/v1/projects/acceptance/enrol"] = lambda w, s=1: {
+    "call_id": _project_records(w)["projects.Programme"][s].call_id or 0,
+    "project_ids": [_project_records(w)["projects.Project"][s].pk],
+}
 CREATE_PAYLOADS["/api/v1/calls/applications"] = lambda w, s=1: {
     "call_id": _application(w, "AB"[s]).call_id,
     "title": "越权提名的申报",

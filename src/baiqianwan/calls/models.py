@@ -251,6 +251,7 @@ class EventAction(models.TextChoices):
     PROVISIONAL = "provisional", _("拟定结果")
     ADJUST = "adjust", _("调整拟定结果")
     APPROVE = "approve", _("决定立项/认定")
+    ENROL = "enrol", _("纳入评审")
 
 
 class ApplicationEvent(RecordEvent):

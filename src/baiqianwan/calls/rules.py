@@ -26,6 +26,11 @@ def is_nomination(call: Call) -> bool:
     return call.call_type.definition.get("mode") == "nomination"
 
 
+def is_enrolment(call: Call) -> bool:
+    """Records are enrolled by the app that owns them (a project's acceptance), not applied for."""
+    return call.call_type.definition.get("mode") == "enrolment"
+
+
 def applies_as_town(call: Call) -> bool:
     return call.call_type.definition.get("applicant") == "town"
 
@@ -33,7 +38,11 @@ def applies_as_town(call: Call) -> bool:
 def can_apply(user: Any, call: Call) -> bool:
     """A unit's account applies for its unit while the call is open (nomination calls excepted);
     where towns apply, a town's account applies for its town."""
-    if not (user.is_authenticated and call.status == CallStatus.OPEN and not is_nomination(call)):
+    if (
+        not (user.is_authenticated and call.status == CallStatus.OPEN)
+        or is_nomination(call)
+        or is_enrolment(call)
+    ):
         return False
     if applies_as_town(call):
         return bool(user.role == Role.TOWN and user.division_id)

@@ -318,7 +318,9 @@ def application_create(
                 gettext("该指南现在不接受申报（{status}）").format(status=call.get_status_display())
             )
         raise PermissionDenied(
-            gettext("该指南只接受提名")
+            gettext("该批次由业务模块纳入，不接受申报")
+            if rules.is_enrolment(call)
+            else gettext("该指南只接受提名")
             if rules.is_nomination(call)
             else gettext("该指南由镇（街道）账号申报")
             if rules.applies_as_town(call)
@@ -363,6 +365,54 @@ def application_create(
     application.save()
     _save_partners(application, partner_rows)
     _event(application, acting_user, "create", "")
+    return application
+
+
+def application_enrol(
+    *,
+    acting_user: Any,
+    call: Call,
+    applicant: Organisation,
+    title: str,
+    values: dict[str, Any],
+    division_id: str | None = None,
+    note: str = "",
+) -> Application:
+    """A record the app above enrols in an enrolment call (a project's acceptance): checked already,
+    so it enters as 形式审查通过 and goes on to the expert review and the 公示 like any application.
+    The caller holds the transaction and has checked its own rules."""
+    if not rules.can_manage_calls(acting_user):
+        raise PermissionDenied(gettext("只有省科技厅可以纳入评审"))
+    if not rules.is_enrolment(call):
+        raise ValidationError({"call": gettext("“{call}”不是纳入制的评审批次").format(call=call.title)})
+    if call.status not in (CallStatus.OPEN, CallStatus.CLOSED):
+        raise ValidationError(
+            {
+                "call": gettext("评审批次“{call}”已开始评审（{status}），不能再纳入").format(
+                    call=call.title, status=call.get_status_display()
+                )
+            }
+        )
+    raw = {k: (_text(v, 20000) if isinstance(v, str) else v) for k, v in values.items()}
+    answers, errors = clean_values(call_type_of(call), raw)
+    if errors:
+        raise ValidationError(errors)
+    division_id = division_id or applicant.division_id
+    application = Application(
+        call=call,
+        title=_text(title, 120),
+        applicant=applicant,
+        division_id=division_id,
+        in_east_west_north=is_east_west_north(division_id),
+        submitted_by=acting_user,
+        submitted_at=timezone.now(),
+        status=ApplicationStatus.ACCEPTED,
+        eligible=True,
+        values=_json_ready(answers),
+        reference=_next_reference(call),
+    )
+    application.save()
+    _event(application, acting_user, "enrol", "", note)
     return application
 
 
@@ -722,7 +772,10 @@ def publicity_start(*, acting_user: Any, call_id: int, version: int | None = Non
     call = _call_locked(acting_user, call_id, version)
     if call.status != CallStatus.PROVISIONAL:
         raise ValidationError(gettext("拟定结果后才能公示"))
-    if not call.applications.filter(status=ApplicationStatus.PROVISIONAL).exists():
+    # A batch of acceptances may fail every project; its 公示 says so.
+    if not (
+        rules.is_enrolment(call) or call.applications.filter(status=ApplicationStatus.PROVISIONAL).exists()
+    ):
         raise ValidationError(gettext("拟定名单是空的"))
     today = timezone.localdate()
     call.publicity_starts = today

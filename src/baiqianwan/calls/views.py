@@ -124,7 +124,10 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "places": selectors.nomination_places(user=request.user, call=call)
             if rules.can_nominate(request.user, call)
             else None,
-            "mine": selectors.application_list(user=request.user, call_id=call.pk).filter(
+            # In an enrolment batch nobody fills anything in: the province enrolled them all.
+            "mine": []
+            if rules.is_enrolment(call)
+            else selectors.application_list(user=request.user, call_id=call.pk).filter(
                 submitted_by_id=request.user.pk
             )[:5],
             "counts": selectors.call_counts(call=call) if rules.can_manage_calls(request.user) else {},

@@ -134,6 +134,7 @@ class ProjectOut(Schema):
     return_reason: str
     result_note: str
     achievement_id: int | None
+    acceptance_application_id: int | None
     version: int
 
 
@@ -225,6 +226,11 @@ class AcceptanceIn(Schema):
     achieved: list[AchievedIn] = Field(max_length=40)
     summary: str = Field(max_length=5000)
     version: int | None = VERSION
+
+
+class EnrolIn(Schema):
+    call_id: int = Field(description="攻关项目验收批次（申报类型 project_acceptance）")
+    project_ids: list[int] = Field(min_length=1, max_length=200)
 
 
 class AcceptanceDecisionIn(Schema):
@@ -545,4 +551,16 @@ def acceptance_decide(request: HttpRequest, project_id: int, payload: Acceptance
         project_id=_project(request, project_id).pk,
         version=expected_version(request, payload.version),
         **values,
+    )
+
+
+@router.post(
+    "/acceptance/enrol",
+    response=list[ProjectOut],
+    openapi_extra=api_scope(Project),
+    summary="纳入专家验收批次（省科技厅）：评审、公示后的决定给出通过或不通过",
+)
+def acceptance_enrol(request: HttpRequest, payload: EnrolIn) -> list[Project]:
+    return services.acceptance_enrol(
+        acting_user=request.user, project_ids=payload.project_ids, call_id=payload.call_id
     )

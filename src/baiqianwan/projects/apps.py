@@ -13,9 +13,10 @@ class ProjectsConfig(AppConfig):
 
         from .models import ChangeRequest, MatchingFund, Milestone, Programme, Project, Topic
         from .selectors import measure_activities
-        from .services import projects_from_decision
+        from .services import acceptance_from_decision, projects_from_decision
 
         for model in (Programme, Topic, Project, Milestone, MatchingFund, ChangeRequest):
             auditlog.register(model)
         decision_handler_register("project", projects_from_decision)
+        decision_handler_register("acceptance", acceptance_from_decision)
         measure_activity_register(measure_activities)

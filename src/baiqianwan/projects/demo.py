@@ -463,9 +463,66 @@ def demo_projects(rng: random.Random) -> dict[str, int]:
     arrears = _funds(projects)
     _backdate(projects)
     _execution(projects, province, now)
+    batch = _acceptance_batch(projects[1:3], province, rng, now)
     reminded = services.projects_tick()
     demo_draft_programme(rng, province, now)
-    return {"projects": len(projects), "arrears": arrears, "reminded": reminded.reminded}
+    return {"projects": len(projects), "arrears": arrears, "reminded": reminded.reminded, "batch": batch}
+
+
+def _acceptance_batch(projects: list[Project], province: User, rng: random.Random, now: dt.datetime) -> int:
+    """Two projects finished early and assessed themselves; the province put them in an acceptance
+    batch with three experts each, who have scored the first and not yet the second."""
+    from baiqianwan.reviews import services as reviews
+    from baiqianwan.reviews.models import ReviewAssignment
+    from baiqianwan.supply.models import ExpertProfile
+
+    for project in projects:
+        lead = _unit_user(project.organisation)
+        for milestone in Milestone.objects.filter(project=project, status=MilestoneStatus.PENDING):
+            services.milestone_report(
+                acting_user=lead,
+                project_id=project.pk,
+                milestone_id=milestone.pk,
+                report=f"{milestone.title}已提前完成。",
+            )
+        services.acceptance_request(
+            acting_user=lead,
+            project_id=project.pk,
+            achieved={
+                i.pk: i.planned * Decimal(rng.choice(["1.0", "1.1", "0.9"])) for i in project.indicators.all()
+            },
+            summary=f"围绕“{project.topic.title}”完成了任务书规定的研究和示范任务，形成技术规程，在粤东粤北示范推广。",
+        )
+    call = calls.call_create(
+        acting_user=province,
+        call_type_code="project_acceptance",
+        title="2026年第一批乡村振兴科技攻关项目验收",
+        year=2026,
+        guide="执行期内提前完成任务、进度节点报告完毕并完成自评的攻关项目，纳入本批次专家验收。专家按任务书考核指标评分，60 分以上为通过。",
+        opens_at=now - dt.timedelta(days=3),
+        closes_at=now + dt.timedelta(days=30),
+        reviewers_per_application=3,
+    )
+    calls.call_publish(acting_user=province, call_id=call.pk)
+    services.acceptance_enrol(acting_user=province, project_ids=[p.pk for p in projects], call_id=call.pk)
+    calls.call_close(acting_user=province, call_id=call.pk)
+    experts = ExpertProfile.all_objects.filter(user__isnull=False).order_by("pk")
+    reviews.pool_add(acting_user=province, call_id=call.pk, expert_ids=[e.pk for e in experts], capacity=2)
+    reviews.assignments_make(acting_user=province, call_id=call.pk)
+    first = projects[0].pk
+    rubric = ("indicators", "results", "funds", "demonstration")
+    tasks = ReviewAssignment.objects.filter(
+        application__call=call, application__accepted_project__pk=first
+    ).select_related("expert__user")
+    for task in tasks.order_by("pk"):
+        reviews.sheet_save(
+            acting_user=task.expert.user,
+            assignment_id=task.pk,
+            scores={code: rng.randint(78, 92) for code in rubric},
+            overall="考核指标全部完成，示范效果明显，同意通过验收。",
+            submit=True,
+        )
+    return len(projects)
 
 
 def _backdate(projects: list[Project]) -> None:

@@ -9,6 +9,7 @@ from baiqianwan.calls.forms import DateTimeInput
 from baiqianwan.core.forms import FilterForm
 from baiqianwan.industries.models import Industry
 
+from . import selectors
 from .models import ChangeKind, FundingSource, ProjectStatus
 
 
@@ -149,6 +150,15 @@ class AcceptanceForm(forms.Form):
 
     def achieved(self) -> dict[int, Any]:
         return {i.pk: self.cleaned_data.get(f"achieved_{i.pk}") for i in self.indicators}
+
+
+class EnrolForm(forms.Form):
+    call = forms.ModelChoiceField(
+        label=_("验收批次"),
+        queryset=selectors.acceptance_batches(),
+        empty_label=None,
+        help_text=_("专家按任务书考核指标评分；评审、公示后的决定给出通过或不通过"),
+    )
 
 
 class AcceptanceDecisionForm(forms.Form):

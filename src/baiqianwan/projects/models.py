@@ -194,6 +194,15 @@ class Project(ScopedModel, TimeStampedModel):
     contract_approved_at = models.DateTimeField(_("任务书审核通过"), null=True, blank=True)
     self_assessment = models.TextField(_("自评报告"), max_length=5000, blank=True)
     result_note = models.CharField(_("验收意见"), max_length=1000, blank=True)
+    # The expert acceptance: the project's entry in an acceptance batch of the calls engine.
+    acceptance_application = models.OneToOneField(
+        "calls.Application",
+        verbose_name=_("验收评审"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_project",
+    )
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     achievement = models.ForeignKey(
         "supply.Achievement",
@@ -410,6 +419,7 @@ class ProjectAction(models.TextChoices):
     CHANGE_APPROVE = "change_approve", _("同意变更")
     CHANGE_REFUSE = "change_refuse", _("不同意变更")
     ACCEPTANCE_REQUEST = "acceptance_request", _("申请验收")
+    ACCEPTANCE_ENROL = "acceptance_enrol", _("纳入验收批次")
     ACCEPTANCE = "acceptance", _("验收结论")
 
 

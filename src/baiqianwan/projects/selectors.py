@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from baiqianwan.calls.models import Call, CallStatus
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.plan.selectors import MeasureActivity
@@ -241,6 +242,17 @@ def contract_initial(project: Project) -> dict[str, list[dict[str, Any]]]:
             }
         ]
     return {"indicators": indicators, "milestones": milestones, "budget": budget}
+
+
+def acceptance_batches() -> QuerySet[Call]:
+    """The acceptance batches that still take projects: open or closed, not yet in review."""
+    return (
+        Call.objects.filter(
+            call_type__definition__result="acceptance", status__in=(CallStatus.OPEN, CallStatus.CLOSED)
+        )
+        .select_related("call_type")
+        .order_by("-year", "-pk")
+    )
 
 
 def pending_changes(*, project: Project) -> QuerySet[ChangeRequest]:

@@ -858,18 +858,45 @@ def acceptance_decide(
     achievement_abstract: str = "",
     version: int | None = None,
 ) -> Project:
-    """通过/结题/不通过 with the experts' opinion. A project that passes or concludes enters its
-    result in the achievement library, and the demands its task came from are solved."""
+    """通过/结题/不通过 recorded by the province with the experts' opinion (an acceptance meeting
+    held off the platform). A project enrolled in an acceptance batch is decided by that batch."""
     province_only(acting_user)
     project = _project_locked(acting_user, project_id, version)
     if project.status != ProjectStatus.ACCEPTING:
         raise ValidationError(gettext("项目不在验收阶段"))
+    if project.acceptance_application is not None:
+        raise ValidationError(
+            gettext("项目已纳入验收批次“{call}”，由专家评审和公示后的决定给出结论").format(
+                call=project.acceptance_application.call.title
+            )
+        )
     status = ACCEPTANCE_RESULTS.get(result)
     if status is None:
         raise ValidationError({"result": gettext("验收结论须是通过、结题或不通过")})
     note = _text(note, 1000)
     if len(note) < 4:
         raise ValidationError({"note": gettext("请填写验收意见")})
+    return _acceptance_conclude(
+        project,
+        acting_user,
+        status=status,
+        note=note,
+        achievement_title=achievement_title,
+        achievement_abstract=achievement_abstract,
+    )
+
+
+def _acceptance_conclude(
+    project: Project,
+    acting_user: Any,
+    *,
+    status: str,
+    note: str,
+    achievement_title: str = "",
+    achievement_abstract: str = "",
+) -> Project:
+    """The acceptance's outcome: a project that passes or concludes enters its result in the
+    achievement library, and the demands its task came from are solved."""
     before = project.status
     project.status, project.result_note, project.finished_at = status, note, timezone.now()
     solved: list[Demand] = []
@@ -902,3 +929,114 @@ def acceptance_decide(
     _event(project, acting_user, "acceptance", before, note)
     notices.acceptance_decided(project, solved=len(solved), actor=acting_user)
     return project
+
+
+# ---- expert acceptance in a batch of the calls engine ------------------------------------------
+
+
+def _acceptance_values(project: Project) -> dict[str, str]:
+    """What the experts read: the contract's indicators planned against achieved, the milestones,
+    the money by source with the cities' 配套, the partners and the self-assessment."""
+    indicators = "\n".join(
+        gettext("{name}：计划 {planned} {unit}，完成 {achieved} {unit}").format(
+            name=i.name, planned=i.planned, achieved=i.achieved, unit=i.unit
+        )
+        for i in project.indicators.all()
+    )
+    milestones = "\n".join(
+        gettext("{due} {title}：{status}").format(due=m.due, title=m.title, status=m.get_status_display())
+        for m in project.milestones.order_by("due")
+    )
+    sources = project.budget.values("source").annotate(total=Sum("amount")).order_by("source")
+    labels = dict(FundingSource.choices)
+    budget = [f"{labels.get(row['source'], row['source'])} {row['total']} 万元" for row in sources]
+    for fund in project.funds.select_related("city").order_by("year", "city_id"):
+        budget.append(
+            gettext("{city}{year}年配套：承诺 {committed} 万元，到位 {paid} 万元").format(
+                city=fund.city.name, year=fund.year, committed=fund.committed, paid=fund.paid
+            )
+        )
+    partners = "、".join(
+        f"{p.organisation.name}（{p.organisation.division.full_name if p.organisation.division_id else ''}）"
+        for p in project.application.partners.select_related("organisation__division")
+    )
+    return {
+        "project_reference": project.reference,
+        "period": f"{project.starts_on} — {project.ends_on}",
+        "indicators": indicators,
+        "milestones": milestones or gettext("无"),
+        "budget": "；".join(budget) or gettext("无"),
+        "partners": partners,
+        "summary": project.self_assessment,
+    }
+
+
+@transaction.atomic
+def acceptance_enrol(*, acting_user: Any, project_ids: Sequence[int], call_id: int) -> list[Project]:
+    """Put projects awaiting acceptance into an acceptance batch: each enters the calls engine as an
+    application already checked, and the experts the reviews engine assigns score it."""
+    province_only(acting_user)
+    call = Call.objects.select_for_update().select_related("call_type").filter(pk=call_id).first()
+    if call is None or call.call_type.definition.get("result") != "acceptance":
+        raise ValidationError({"call": gettext("请选择攻关项目验收批次")})
+    ids = [int(i) for i in project_ids if str(i).isdigit() and len(str(i)) < 19]
+    if not ids:
+        raise ValidationError({"projects": gettext("请选择要纳入验收的项目")})
+    projects = list(
+        Project.objects.for_user(acting_user)
+        .select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("topic", "application", "organisation")
+        .order_by("pk")
+    )
+    if len(projects) < len(set(ids)):
+        raise PermissionDenied(gettext("找不到其中部分项目，或您无权处理"))
+    for project in projects:
+        if project.status != ProjectStatus.ACCEPTING:
+            raise ValidationError(
+                gettext("项目 {reference} 现为“{status}”，承担单位申请验收后才能纳入").format(
+                    reference=project.reference, status=project.get_status_display()
+                )
+            )
+        if project.acceptance_application is not None:
+            raise ValidationError(
+                gettext("项目 {reference} 已纳入验收批次“{call}”").format(
+                    reference=project.reference, call=project.acceptance_application.call.title
+                )
+            )
+        project.acceptance_application = call_services.application_enrol(
+            acting_user=acting_user,
+            call=call,
+            applicant=project.organisation,
+            title=project.title,
+            values=_acceptance_values(project),
+            division_id=project.division_id,
+            note=project.reference,
+        )
+        project.version += 1
+        project.save(update_fields=["acceptance_application", "version", "updated_at"])
+        _event(project, acting_user, "acceptance_enrol", project.status, call.title)
+    return projects
+
+
+def acceptance_from_decision(call: Call, approved: list[Application], acting_user: Any) -> None:
+    """An acceptance batch decided after its 公示: the projects the experts passed (on the list)
+    pass, with the result entered in the library; the others fail, with their score."""
+    passed = {a.pk for a in approved}
+    for project in (
+        Project.all_objects.select_for_update(of=("self",))
+        .filter(acceptance_application__call=call, status=ProjectStatus.ACCEPTING)
+        .select_related("acceptance_application", "topic")
+        .order_by("pk")
+    ):
+        application = project.acceptance_application
+        assert application is not None  # the filter above
+        score = application.score if application.score is not None else "—"
+        if application.pk in passed:
+            note = gettext("专家验收评审 {score} 分，通过（{call}）").format(score=score, call=call.title)
+            _acceptance_conclude(project, acting_user, status=ProjectStatus.PASSED, note=note)
+        else:
+            note = gettext("专家验收评审 {score} 分，未入通过名单，不通过（{call}）").format(
+                score=score, call=call.title
+            )
+            _acceptance_conclude(project, acting_user, status=ProjectStatus.FAILED, note=note)

@@ -26,6 +26,7 @@ from .forms import (
     AcceptanceForm,
     BudgetFormSet,
     ChangeForm,
+    EnrolForm,
     FundCommitForm,
     FundPayForm,
     IndicatorFormSet,
@@ -209,6 +210,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "change_form": ChangeForm(),
             "acceptance_form": AcceptanceForm(indicators=list(project.indicators.all())),
             "decision_form": AcceptanceDecisionForm(initial={"achievement_title": project.title}),
+            "enrol_form": EnrolForm(),
         },
     )
 
@@ -307,6 +309,9 @@ PROJECT_STEPS: dict[str, Any] = {
         acting_user=r.user, change_id=_posted_id(r, "change"), **_valid(ReviewForm(r.POST))
     ),
     "acceptance": _step_acceptance,
+    "acceptance_enrol": lambda r, p: services.acceptance_enrol(
+        acting_user=r.user, project_ids=[p.pk], call_id=_valid(EnrolForm(r.POST))["call"].pk
+    ),
     "acceptance_decide": lambda r, p: services.acceptance_decide(
         acting_user=r.user, project_id=p.pk, **_valid(AcceptanceDecisionForm(r.POST))
     ),

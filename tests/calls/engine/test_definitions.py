@@ -25,6 +25,7 @@ def test_every_shipped_call_type_loads() -> None:
         "innovative_town",
         "key_laboratory",
         "new_rd_institution",
+        "project_acceptance",
         "promotion_award",
         "research_project",
         "talent_team",
@@ -39,6 +40,8 @@ def test_every_shipped_call_type_loads() -> None:
     # A town applies as a town, and its form starts from the indicator data it already reported.
     assert loaded["innovative_town"].applicant == "town"
     assert any(field.prefill for field in loaded["innovative_town"].fields)
+    # Projects are enrolled in an acceptance batch, never applied for.
+    assert loaded["project_acceptance"].mode == "enrolment"
 
 
 def test_the_hash_ignores_key_order_and_sees_every_change() -> None:

@@ -180,8 +180,10 @@ class CallType(StrictModel):
     measure: str = ""
     source: str = ""
     description: str = ""
-    mode: Literal["application", "nomination"] = "application"
-    result: Literal["carrier", "award", "talent", "project", "town"]
+    # enrolment: nobody applies through the form; the app that owns the records (a project's
+    # acceptance) enrols them, already checked, and the call runs the expert review and 公示.
+    mode: Literal["application", "nomination", "enrolment"] = "application"
+    result: Literal["carrier", "award", "talent", "project", "town", "acceptance"]
     # Who applies: a unit through its account, or a town through its government (the town's own
     # account applies for it; 创新型专业镇认定).
     applicant: Literal["organisation", "town"] = "organisation"
