@@ -386,6 +386,7 @@ def _town_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
                 leading_industry=industry,
                 status="certified",
                 certified_on=dt.date(2024, 1, 1),
+                valid_until=dt.date(2026, 12, 31),
             )
         pairs = [
             TownPair.all_objects.create(
@@ -747,6 +748,12 @@ WRITE_PAYLOADS.update(
     {
         "/api/v1/towns/{town_id}": lambda w, s=1: {"platforms": 3},
         "/api/v1/towns/{town_id}/status": lambda w, s=1: {"status": "reviewing", "note": "年度报告待复核"},
+        "/api/v1/towns/{town_id}/reviews": lambda w, s=1: {
+            "year": 2025,
+            "kind": "annual",
+            "outcome": "pass",
+            "note": "越权作出的年度结论",
+        },
         "/api/v1/towns/pairs/{pair_id}/activities": lambda w, s=1: {
             "kind": "model",
             "title": "越权记录的合作活动",

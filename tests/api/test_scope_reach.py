@@ -110,6 +110,7 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/projects/acceptance/enrol": Role.PROVINCE,
     "POST /api/v1/towns": Role.PROVINCE,
     "POST /api/v1/towns/{town_id}/status": Role.PROVINCE,
+    "POST /api/v1/towns/{town_id}/reviews": Role.PROVINCE,
     "POST /api/v1/towns/pairs": Role.PROVINCE,
     "POST /api/v1/towns/pairs/proposal": Role.PROVINCE,
 }
@@ -197,6 +198,8 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/projects/acceptance/enrol": (422, {"call"}),
     # Every town of the fixture is already paired: a new pair of them would exceed their one place.
     "POST /api/v1/towns/pairs": (422, {"pairs"}),
+    # The fixture's towns have no acceptance scoring for the year.
+    "POST /api/v1/towns/{town_id}/reviews": (422, {"year"}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }

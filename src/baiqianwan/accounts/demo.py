@@ -73,3 +73,21 @@ def demo_authenticator(user: User) -> TOTPDevice:
         user=user, confirmed=True, defaults={"name": "演示身份验证器", "key": key}
     )
     return device
+
+
+def desk_user(role: str, division: Division) -> User:
+    """A bureau's (or a town's) desk account for demo records of places without a demo login; it
+    cannot sign in."""
+    suffix = division.code[:9] if role == Role.TOWN else division.code[:6]
+    user, created = User.objects.get_or_create(
+        username=f"desk_{role}_{suffix}",
+        defaults={
+            "display_name": f"{division.name}{'人民政府' if role == Role.TOWN else '科技部门'}",
+            "role": role,
+            "division": division,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

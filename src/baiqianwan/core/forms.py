@@ -98,6 +98,20 @@ class RecordChangeFilterForm(AuditFilterForm):
     )
 
 
+def valid_form_data(form: Any) -> dict[str, Any]:
+    """The form's cleaned data, or its errors as one refusal naming each field (for a button whose
+    form is re-shown only as messages)."""
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[name].label}：{message}" if name in form.fields else message
+                for name, errors in form.errors.items()
+                for message in errors
+            ]
+        )
+    return dict(form.cleaned_data)
+
+
 def attempt_step(request: Any, step: Callable[[], Any], done: str) -> bool:
     """Run one service step for a POSTed button: its success, or each of its refusals, as a message."""
     try:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from baiqianwan.accounts.demo import desk_user
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.calls import services as calls
@@ -239,23 +240,11 @@ PARTNERS = [
 ]
 
 
-def _desk(role: str, division: Division) -> User:
-    """A bureau's desk account for demo records of places without a demo login (cannot sign in)."""
-    user, created = User.objects.get_or_create(
-        username=f"desk_{role}_{division.code[:6]}",
-        defaults={"display_name": f"{division.name}科技部门", "role": role, "division": division},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
-
 def _city_user(code: str) -> User:
     city = Division.objects.get(code=f"{code[:4]}00000000")
-    return User.objects.filter(role=Role.CITY, division=city, is_active=True).order_by("pk").first() or _desk(
-        Role.CITY, city
-    )
+    return User.objects.filter(role=Role.CITY, division=city, is_active=True).order_by(
+        "pk"
+    ).first() or desk_user(Role.CITY, city)
 
 
 def _unit_user(organisation: Organisation) -> User:
@@ -303,7 +292,7 @@ def _demands(rng: random.Random, when: dt.datetime) -> list[list[Demand]]:
     for _title, problem, industry, phrasings, cities, count, crops in PROBLEMS:
         group = []
         for n, county in enumerate(_counties(cities, count, used)):
-            desk = _desk(Role.COUNTY, county)
+            desk = desk_user(Role.COUNTY, county)
             crop = crops[n % len(crops)]
             group.append(
                 Demand.all_objects.create(
@@ -629,7 +618,7 @@ def demo_draft_programme(rng: random.Random, province: User, now: dt.datetime) -
     used: set[str] = set()
     for _title, problem, industry, phrasings, cities, count, crops in PROBLEMS[:6]:
         for n, county in enumerate(_counties(cities, min(count, 4), used)):
-            desk = _desk(Role.COUNTY, county)
+            desk = desk_user(Role.COUNTY, county)
             Demand.all_objects.create(
                 title=phrasings[(n + 1) % len(phrasings)].format(c=crops[(n + 1) % len(crops)])[:80],
                 description=f"2026 年新提出：{problem}",

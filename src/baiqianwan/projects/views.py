@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import private_file_response
-from baiqianwan.core.forms import add_service_errors, attempt_step
+from baiqianwan.core.forms import add_service_errors, attempt_step, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.pdf import pdf_response
 from baiqianwan.core.selectors import found_or_404
@@ -251,21 +251,8 @@ def contract_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def _valid(form: Any) -> dict[str, Any]:
-    """The form's data, or its errors as one refusal naming each field."""
-    if not form.is_valid():
-        raise ValidationError(
-            [
-                f"{form.fields[name].label}：{message}" if name in form.fields else message
-                for name, errors in form.errors.items()
-                for message in errors
-            ]
-        )
-    return dict(form.cleaned_data)
-
-
 def _step_milestone(request: HttpRequest, project: Project) -> Any:
-    data = _valid(MilestoneReportForm(request.POST, request.FILES))
+    data = valid_form_data(MilestoneReportForm(request.POST, request.FILES))
     upload = data.get("evidence")
     return services.milestone_report(
         acting_user=request.user,
@@ -279,7 +266,7 @@ def _step_milestone(request: HttpRequest, project: Project) -> Any:
 
 def _step_acceptance(request: HttpRequest, project: Project) -> Any:
     form = AcceptanceForm(request.POST, indicators=list(project.indicators.all()))
-    data = _valid(form)
+    data = valid_form_data(form)
     return services.acceptance_request(
         acting_user=request.user, project_id=project.pk, achieved=form.achieved(), summary=data["summary"]
     )
@@ -293,27 +280,27 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 PROJECT_STEPS: dict[str, Any] = {
     "contract_submit": lambda r, p: services.contract_submit(acting_user=r.user, project_id=p.pk),
     "contract_review": lambda r, p: services.contract_review(
-        acting_user=r.user, project_id=p.pk, **_valid(ReviewForm(r.POST))
+        acting_user=r.user, project_id=p.pk, **valid_form_data(ReviewForm(r.POST))
     ),
     "milestone": _step_milestone,
     "fund_commit": lambda r, p: services.fund_commit(
-        acting_user=r.user, project_id=p.pk, **_valid(FundCommitForm(r.POST))
+        acting_user=r.user, project_id=p.pk, **valid_form_data(FundCommitForm(r.POST))
     ),
     "fund_pay": lambda r, p: services.fund_pay(
-        acting_user=r.user, fund_id=_posted_id(r, "fund"), **_valid(FundPayForm(r.POST))
+        acting_user=r.user, fund_id=_posted_id(r, "fund"), **valid_form_data(FundPayForm(r.POST))
     ),
     "change": lambda r, p: services.change_request(
-        acting_user=r.user, project_id=p.pk, **_valid(ChangeForm(r.POST))
+        acting_user=r.user, project_id=p.pk, **valid_form_data(ChangeForm(r.POST))
     ),
     "change_decide": lambda r, p: services.change_decide(
-        acting_user=r.user, change_id=_posted_id(r, "change"), **_valid(ReviewForm(r.POST))
+        acting_user=r.user, change_id=_posted_id(r, "change"), **valid_form_data(ReviewForm(r.POST))
     ),
     "acceptance": _step_acceptance,
     "acceptance_enrol": lambda r, p: services.acceptance_enrol(
-        acting_user=r.user, project_ids=[p.pk], call_id=_valid(EnrolForm(r.POST))["call"].pk
+        acting_user=r.user, project_ids=[p.pk], call_id=valid_form_data(EnrolForm(r.POST))["call"].pk
     ),
     "acceptance_decide": lambda r, p: services.acceptance_decide(
-        acting_user=r.user, project_id=p.pk, **_valid(AcceptanceDecisionForm(r.POST))
+        acting_user=r.user, project_id=p.pk, **valid_form_data(AcceptanceDecisionForm(r.POST))
     ),
 }
 

@@ -2,6 +2,7 @@
 pairs and their joint activities. Handlers are thin; services check who may do what."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -77,6 +78,30 @@ class StatusIn(Schema):
     note: str = Field(max_length=500)
     valid_until: dt.date | None = None
     version: int | None = VERSION
+
+
+class ReviewIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    kind: str = Field(max_length=8, description="annual 年度报告 / midterm 中期评估 / final 期末验收")
+    outcome: str = Field(max_length=8, description="pass 通过 / rectify 整改 / revoke 撤销")
+    note: str = Field(max_length=500)
+    version: int | None = VERSION
+
+
+class ReviewOut(Schema):
+    id: int
+    town_id: int
+    year: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    score: Decimal
+    grade: str
+    rank: int | None
+    system_version: str
+    outcome: str
+    outcome_label: str = Field(alias="get_outcome_display")
+    note: str
+    created_at: dt.datetime
 
 
 class PairOut(Schema):
@@ -219,6 +244,34 @@ def activity_record(request: HttpRequest, pair_id: int, payload: ActivityIn) -> 
         acting_user=request.user, pair_id=_pair(request, pair_id).pk, **payload.dict()
     )
     return Status(201, activity)
+
+
+@router.get(
+    "/{int:town_id}/reviews",
+    response=list[ReviewOut],
+    openapi_extra=api_scope(InnovativeTown),
+    summary="年度管理结论（年度报告、中期评估、期末验收）",
+)
+def review_list(request: HttpRequest, town_id: int) -> Any:
+    return _town(request, town_id).reviews.all()
+
+
+@router.post(
+    "/{int:town_id}/reviews",
+    response={201: ReviewOut},
+    openapi_extra=api_scope(InnovativeTown),
+    summary="作出年度管理结论（省科技厅）：依据该年度验收评价通过、整改或撤销",
+)
+def review_record(request: HttpRequest, town_id: int, payload: ReviewIn) -> Status:
+    values = payload.dict()
+    values.pop("version")
+    review = services.town_review_record(
+        acting_user=request.user,
+        town_id=_town(request, town_id).pk,
+        version=expected_version(request, payload.version),
+        **values,
+    )
+    return Status(201, review)
 
 
 @router.get("/{int:town_id}", response=TownOut, openapi_extra=api_scope(InnovativeTown), summary="专业镇详情")

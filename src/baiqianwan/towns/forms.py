@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from baiqianwan.core.forms import FilterForm
 from baiqianwan.regions.widgets import DivisionField
 
-from .models import MAX_COUNT, ActivityKind, TownStatus
+from .models import MAX_COUNT, ActivityKind, ReviewKind, ReviewOutcome, TownStatus
 
 
 class DateInput(forms.DateInput):
@@ -65,6 +65,17 @@ class StatusForm(forms.Form):
         help_text=_("年度报告、中期评估或期末验收评分的结论"),
     )
     valid_until = forms.DateField(label=_("有效期至（重新认定时填写）"), required=False, widget=DateInput())
+
+
+class ReviewForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("类型"), choices=ReviewKind.choices)
+    outcome = forms.ChoiceField(
+        label=_("结论"),
+        choices=ReviewOutcome.choices,
+        help_text=_("按该年度验收评价的得分和等级：不合格的不能通过；整改的，整改期满后下一年度再评"),
+    )
+    note = forms.CharField(label=_("意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PairingForm(forms.Form):

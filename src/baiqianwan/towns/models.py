@@ -83,6 +83,7 @@ class TownAction(models.TextChoices):
     REGISTER = "register", _("列入名录")
     PROFILE = "profile", _("更新概况")
     STATUS = "status", _("变更状态")
+    REVIEW = "review", _("年度管理")
 
 
 class TownEvent(RecordEvent):
@@ -97,6 +98,48 @@ class TownEvent(RecordEvent):
 
     def __str__(self) -> str:
         return f"{self.town_id} {self.action}"
+
+
+class ReviewKind(models.TextChoices):
+    ANNUAL = "annual", _("年度报告")
+    MIDTERM = "midterm", _("中期评估")
+    FINAL = "final", _("期末验收")
+
+
+class ReviewOutcome(models.TextChoices):
+    PASS = "pass", _("通过")
+    RECTIFY = "rectify", _("整改")
+    REVOKE = "revoke", _("撤销")
+
+
+class TownReview(TimeStampedModel):
+    """One step of a certified town's management: its yearly report, the mid-term review or the
+    acceptance at the end of its validity, judged on the acceptance scoring of that year (the score
+    and grade are kept as they were when the province decided)."""
+
+    town = models.ForeignKey(
+        InnovativeTown, verbose_name=_("专业镇"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=8, choices=ReviewKind.choices)
+    score = models.DecimalField(_("验收评价得分"), max_digits=7, decimal_places=2)
+    grade = models.CharField(_("等级"), max_length=10)
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    system_version = models.CharField(_("评价体系版本"), max_length=80)
+    outcome = models.CharField(_("结论"), max_length=8, choices=ReviewOutcome.choices)
+    note = models.CharField(_("意见"), max_length=500)
+    decided_by = acted_by(_("决定人"))
+
+    class Meta:
+        verbose_name = _("专业镇年度管理")
+        verbose_name_plural = _("专业镇年度管理")
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year", "kind"], name="one_review_per_town_year_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.year} {self.kind}"
 
 
 class PairStatus(models.TextChoices):

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.core.selectors import valid_id
+from baiqianwan.indicators.acceptance import selectors as acceptance
+from baiqianwan.indicators.acceptance.selectors import TownRow
 from baiqianwan.plan.selectors import MeasureActivity
 from baiqianwan.regions.classification import REGION_LABELS, region_of
 from baiqianwan.regions.models import Division
@@ -37,6 +39,32 @@ def town_list(
 
 def town_get(*, user: Any, town_id: Any) -> InnovativeTown | None:
     return town_list(user=user).filter(pk=town_id).first() if valid_id(town_id) else None
+
+
+# ---- annual management on the acceptance scoring ------------------------------------------------
+
+
+def town_evaluation(*, town: InnovativeTown, year: str) -> TownRow | None:
+    """The town's line of the acceptance scoring of ``year`` (rank, total, grade, dimensions)."""
+    evaluation = acceptance.evaluate(year=year)
+    return next((row for row in evaluation.towns if row.code == town.division_id), None)
+
+
+def evaluation_version_label() -> str:
+    """The scoring version a conclusion was reached under (its label and content hash)."""
+    version = acceptance.current_version()
+    return f"{version.version} {version.content_hash[:12]}"[:80]
+
+
+def latest_scored_year() -> int | None:
+    year = acceptance.default_year()
+    return int(year) if year else None
+
+
+def town_scores(*, town: InnovativeTown) -> list[tuple[str, TownRow | None]]:
+    """Each year with acceptance data, newest first, and the town's line in it (none if the town
+    is not scored that year)."""
+    return [(year, town_evaluation(town=town, year=year)) for year in acceptance.years()[:3]]
 
 
 def pairs_of(*, user: Any, town: InnovativeTown | None = None, active: bool = True) -> QuerySet[TownPair]:

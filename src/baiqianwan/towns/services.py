@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.regions.models import Division
 
-from . import rules
+from . import rules, selectors
 from .engine import EWN, PEARL, Instance, PairingInputError, Result, TownProfile, solve
 from .models import (
     COUNTED,
@@ -31,14 +32,18 @@ from .models import (
     InnovativeTown,
     JointActivity,
     PairStatus,
+    ReviewKind,
+    ReviewOutcome,
     TownAction,
     TownEvent,
     TownPair,
+    TownReview,
     TownStatus,
 )
 
 INDUSTRY_CODE = re.compile(r"[A-T](\d{2}|\d{3}|\d{4})")
 MAX_CODES = 10
+VALIDITY_YEARS = 3  # 认定 lasts three years (the call type's validity_years says so too)
 LOCKED_NOTE = "，为锁定结对"
 TEXT_LIMITS = {"leading_industry": 60, "products": 300, "strengths": 300, "needs": 500}
 PROFILE_FIELDS = (
@@ -207,18 +212,158 @@ def town_status_set(
     town.save()
     _event(town, acting_user, TownAction.STATUS, before, note)
     if status == TownStatus.REVOKED:
-        today = timezone.localdate()
-        TownPair.all_objects.filter(Q(pearl=town) | Q(ewn=town), status=PairStatus.ACTIVE).update(
-            status=PairStatus.ENDED, ended_on=today, updated_at=timezone.now()
-        )
+        _end_pairs(town)
     return town
+
+
+def _end_pairs(town: InnovativeTown) -> None:
+    """A revoked town leaves its pairs."""
+    TownPair.all_objects.filter(Q(pearl=town) | Q(ewn=town), status=PairStatus.ACTIVE).update(
+        status=PairStatus.ENDED, ended_on=timezone.localdate(), updated_at=timezone.now()
+    )
+
+
+# ---- annual management: the acceptance scoring decides ----------------------------------------
+
+REVIEW_STATUS = {
+    ReviewOutcome.PASS: TownStatus.CERTIFIED,
+    ReviewOutcome.RECTIFY: TownStatus.RECTIFYING,
+    ReviewOutcome.REVOKE: TownStatus.REVOKED,
+}
+FAILING_GRADE = "不合格"
+
+
+def registered_participants(year: str) -> dict[str, str]:
+    """The towns of the register that take part in the acceptance scoring of ``year``: certified
+    by then and not revoked."""
+    return {
+        code: gettext("创新型专业镇名录")
+        for code in InnovativeTown.all_objects.filter(
+            status__in=COUNTED, certified_on__year__lte=int(year)
+        ).values_list("division_id", flat=True)
+    }
+
+
+@transaction.atomic
+def town_review_record(
+    *,
+    acting_user: Any,
+    town_id: int,
+    year: Any,
+    kind: str,
+    outcome: str,
+    note: str,
+    version: int | None = None,
+) -> TownReview:
+    """The province's conclusion on a certified town's yearly report, mid-term review or final
+    acceptance, on that year's acceptance scoring: 通过, 整改 or 撤销. A final acceptance passed
+    renews the certification for another period; a revoked town leaves its pairs."""
+    _province_only(acting_user)
+    town = _town_locked(acting_user, town_id, version)
+    if kind not in ReviewKind.values:
+        raise ValidationError({"kind": gettext("类型须是年度报告、中期评估或期末验收")})
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": gettext("结论须是通过、整改或撤销")})
+    year_text = str(year).strip()
+    if not (len(year_text) == 4 and year_text.isdigit()):
+        raise ValidationError({"year": gettext("年度应为四位数字，如 2025")})
+    year_number = int(year_text)
+    if not town.counted:
+        raise ValidationError(
+            gettext("只有已认定的专业镇进行年度管理（本镇现为“{status}”）").format(
+                status=town.get_status_display()
+            )
+        )
+    if town.certified_on is None or town.valid_until is None:
+        raise ValidationError(
+            {"valid_until": gettext("本镇的认定日期和有效期尚未登记：请先在“直接变更状态”中补充有效期")}
+        )
+    if not town.certified_on.year <= year_number <= town.valid_until.year:
+        raise ValidationError(
+            {
+                "year": gettext("{year} 年不在本镇的认定有效期（{start} 至 {end}）内").format(
+                    year=year_number, start=town.certified_on, end=town.valid_until
+                )
+            }
+        )
+    label = ReviewKind(kind).label
+    if kind == ReviewKind.FINAL and year_number < town.valid_until.year - 1:
+        raise ValidationError(
+            {
+                "kind": gettext("期末验收在有效期的最后两年进行（本镇有效期至 {end}）").format(
+                    end=town.valid_until
+                )
+            }
+        )
+    period = town.reviews.filter(year__gte=town.certified_on.year)
+    if kind != ReviewKind.ANNUAL and period.filter(kind=kind).exists():
+        raise ValidationError({"kind": gettext("本认定期内已有{kind}结论").format(kind=label)})
+    if town.reviews.filter(year=year_number, kind=kind).exists():
+        raise ValidationError(
+            {"year": gettext("{year} 年的{kind}已有结论").format(year=year_number, kind=label)}
+        )
+    row = selectors.town_evaluation(town=town, year=year_text)
+    if row is None or row.status != "scored" or row.total is None:
+        raise ValidationError(
+            {
+                "year": gettext("本镇 {year} 年的验收评价数据{status}，不能作出结论").format(
+                    year=year_number, status=row.status_label if row is not None else gettext("未报送")
+                )
+            }
+        )
+    if row.grade == FAILING_GRADE and outcome == ReviewOutcome.PASS:
+        raise ValidationError(
+            {
+                "outcome": gettext("验收评价为不合格（{score} 分），不能通过：请选择整改或撤销").format(
+                    score=round(row.total, 2)
+                )
+            }
+        )
+    note = _text(note, 500)
+    if len(note) < 4:
+        raise ValidationError({"note": gettext("请写明意见（至少 4 个字）")})
+    review = TownReview.objects.create(
+        town=town,
+        year=year_number,
+        kind=kind,
+        score=Decimal(str(round(row.total, 2))),
+        grade=row.grade,
+        rank=row.rank,
+        system_version=selectors.evaluation_version_label(),
+        outcome=outcome,
+        note=note,
+        decided_by=acting_user,
+    )
+    before = town.status
+    town.status = REVIEW_STATUS[ReviewOutcome(outcome)]
+    if kind == ReviewKind.FINAL and outcome == ReviewOutcome.PASS:
+        town.valid_until = years_later(town.valid_until, VALIDITY_YEARS)
+    town.version += 1
+    town.save()
+    _event(
+        town,
+        acting_user,
+        TownAction.REVIEW,
+        before,
+        gettext("{year}年{kind}：{outcome}（{score} 分，{grade}）{note}").format(
+            year=year_number,
+            kind=label,
+            outcome=review.get_outcome_display(),
+            score=review.score,
+            grade=review.grade,
+            note=note,
+        ),
+    )
+    if town.status == TownStatus.REVOKED:
+        _end_pairs(town)
+    return review
 
 
 def towns_from_decision(call: Call, approved: list[Application], acting_user: Any) -> None:
     """A 创新型专业镇认定 decided: each approved town enters the register (or, already listed,
     is certified again) with what it applied with, for the call type's validity."""
     today = timezone.localdate()
-    years = int(call.call_type.definition.get("validity_years") or 3)
+    years = int(call.call_type.definition.get("validity_years") or VALIDITY_YEARS)
     for application in approved:
         values = application.values
         profile = {

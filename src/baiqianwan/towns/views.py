@@ -11,14 +11,24 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
-from baiqianwan.core.forms import add_service_errors, attempt_step
+from baiqianwan.core.forms import add_service_errors, attempt_step, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.selectors import found_or_404
+from baiqianwan.indicators.acceptance.rules import can_view_town
 
 from . import rules, selectors, services
 from .engine import Result
 from .exports import TOWN_SCHEMA, town_rows
-from .forms import ActivityForm, EndForm, PairingForm, ProfileForm, RegisterForm, StatusForm, TownFilterForm
+from .forms import (
+    ActivityForm,
+    EndForm,
+    PairingForm,
+    ProfileForm,
+    RegisterForm,
+    ReviewForm,
+    StatusForm,
+    TownFilterForm,
+)
 from .models import InnovativeTown, TownPair
 
 
@@ -94,6 +104,11 @@ def town_detail(request: HttpRequest, town_id: int) -> HttpResponse:
             "can_edit": rules.can_edit_profile(request.user, town),
             "can_manage": rules.can_manage(request.user),
             "status_form": StatusForm(initial={"status": town.status}),
+            "scores": selectors.town_scores(town=town)
+            if can_view_town(request.user, town.division_id)
+            else [],
+            "reviews": town.reviews.select_related("decided_by"),
+            "review_form": ReviewForm(initial={"year": selectors.latest_scored_year(), "kind": "annual"}),
         },
     )
 
@@ -129,14 +144,26 @@ def town_status(request: HttpRequest, town_id: int) -> HttpResponse:
     form = StatusForm(request.POST)
 
     def step() -> object:
-        if not form.is_valid():
-            raise ValidationError(
-                [f"{form.fields[k].label}：{m}" for k, errs in form.errors.items() for m in errs]
-            )
-        return services.town_status_set(acting_user=request.user, town_id=town.pk, **form.cleaned_data)
+        return services.town_status_set(acting_user=request.user, town_id=town.pk, **valid_form_data(form))
 
     try:
         attempt_step(request, step, gettext("状态已更新"))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("towns:town", town.pk)
+
+
+@login_required
+@require_POST
+def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
+    town = _town(request, town_id)
+
+    def step() -> object:
+        data = valid_form_data(ReviewForm(request.POST))
+        return services.town_review_record(acting_user=request.user, town_id=town.pk, **data)
+
+    try:
+        attempt_step(request, step, gettext("年度管理结论已记录"))
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect("towns:town", town.pk)

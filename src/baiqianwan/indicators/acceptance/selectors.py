@@ -5,11 +5,12 @@ Rules a reviewer can rely on:
 - The acceptance system is the shipped ``specialised_town_acceptance`` definition (five dimensions,
   a total with the grades 优秀/良好/合格/不合格, a target per indicator). Its yearly town data set
   ``specialised_town_acceptance.town`` goes up county → city → province like the other reports.
-- There is no register of 专业镇 in the database, so who takes part is read from the data: a town
-  takes part in year Y when its latest approved 乡镇科技创新监测年报 up to Y says 是创新型专业镇
-  (``is_specialised_town`` = 1), or when it has any acceptance return for Y (a candidate that
-  has started its acceptance report). The collection pages list, for this data set, the towns
-  that were ever marked so or have any acceptance return.
+- Who takes part in year Y: a town of the register of 创新型专业镇 (the towns app adds its
+  certified towns through ``participant_source_register``); a town whose latest approved
+  乡镇科技创新监测年报 up to Y says 是创新型专业镇 (``is_specialised_town`` = 1); or a town with
+  any acceptance return for Y (a candidate that has started its acceptance report). The
+  collection pages list, for this data set, the towns that were ever marked so or have any
+  acceptance return.
 - Only approved returns are scored. Every indicator is scored against its target
   (``assess(targets=…)`` may override the targets per town and year); a missing indicator counts
   0; dimension scores and the total are weighted means; the grade is the system's own grade table;
@@ -28,7 +29,7 @@ Rules a reviewer can rely on:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -79,8 +80,22 @@ def _flagged(value: Any) -> bool:
         return False
 
 
+# Apps above this one that keep a register of towns (towns) say who takes part in a year; this
+# module may not import them.
+PARTICIPANT_SOURCES: list[Callable[[str], dict[str, str]]] = []
+
+
+def participant_source_register(source: Callable[[str], dict[str, str]]) -> None:
+    if source not in PARTICIPANT_SOURCES:
+        PARTICIPANT_SOURCES.append(source)
+
+
 def participants(*, year: str) -> dict[str, str]:
-    """Town code → why it takes part in ``year`` (认定专业镇 or 已填报验收数据)."""
+    """Town code → why it takes part in ``year`` (名录, 认定专业镇 or 已填报验收数据)."""
+    registered: dict[str, str] = {}
+    for source in PARTICIPANT_SOURCES:
+        for code, reason in source(year).items():
+            registered.setdefault(code, reason)
     latest: dict[str, Any] = {}
     marks = (
         Submission.all_objects.filter(
@@ -91,7 +106,11 @@ def participants(*, year: str) -> dict[str, str]:
     )
     for unit, flag in marks.iterator(chunk_size=5000):
         latest[unit] = flag
-    out = {code: gettext("认定专业镇") for code, flag in latest.items() if _flagged(flag)}
+    out = registered | {
+        code: gettext("认定专业镇")
+        for code, flag in latest.items()
+        if _flagged(flag) and code not in registered
+    }
     reporting = Submission.all_objects.filter(dataset__code=DATASET_CODE, period=year).values_list(
         "unit_id", flat=True
     )
