@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.calls.forms import DateTimeInput
@@ -18,7 +19,13 @@ def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (YYYY-MM-DD) whatever the language's date format,
+    or the browser shows the field empty."""
+
     input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectFilterForm(FilterForm):
@@ -94,13 +101,33 @@ class MilestoneRowForm(forms.Form):
 
 class BudgetRowForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2020, max_value=2045)
-    source = forms.ChoiceField(label=_("来源"), choices=FundingSource.choices)
+    # A blank first choice: a select always sends a value, so without one a row left blank would
+    # count as filled in and be refused for its empty year and amount.
+    source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *FundingSource.choices])
     amount = money_field(_("金额（万元）"))
 
 
 IndicatorFormSet = forms.formset_factory(IndicatorRowForm, extra=3, max_num=40, absolute_max=40)
 MilestoneFormSet = forms.formset_factory(MilestoneRowForm, extra=3, max_num=40, absolute_max=40)
 BudgetFormSet = forms.formset_factory(BudgetRowForm, extra=3, max_num=40, absolute_max=40)
+CONTRACT_PARTS = ("indicators", "milestones", "budget")
+
+
+def contract_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict[str, Any]]]:
+    """The rows filled in, each with its number on the form (blank rows are left out)."""
+    return [(n, form.cleaned_data) for n, form in enumerate(formset, start=1) if form.cleaned_data]
+
+
+def contract_errors(error: ValidationError) -> tuple[dict[str, list[str]], list[str]]:
+    """A refusal of the contract sorted by the part it is about ("indicators", "indicators.2", ...),
+    to be shown in that part's card; what concerns no part is shown above the form."""
+    parts: dict[str, list[str]] = {part: [] for part in CONTRACT_PARTS}
+    general: list[str] = []
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+    for key, messages in items:
+        part = key.split(".", 1)[0]
+        parts.get(part, general).extend(messages)
+    return parts, general
 
 
 class ReviewForm(forms.Form):

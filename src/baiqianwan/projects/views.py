@@ -22,6 +22,7 @@ from baiqianwan.core.selectors import found_or_404
 from . import rules, selectors, services
 from .exports import PROJECT_SCHEMA, project_rows
 from .forms import (
+    CONTRACT_PARTS,
     AcceptanceDecisionForm,
     AcceptanceForm,
     BudgetFormSet,
@@ -36,6 +37,8 @@ from .forms import (
     PublishForm,
     ReviewForm,
     TopicForm,
+    contract_errors,
+    contract_rows,
 )
 from .models import Programme, Project, ProjectStatus
 
@@ -225,27 +228,36 @@ def contract_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         MilestoneFormSet(data, prefix="m", initial=initial["milestones"]),
         BudgetFormSet(data, prefix="b", initial=initial["budget"]),
     )
+    parts: dict[str, list[str]] = {}
     errors: list[str] = []
     if request.method == "POST" and all(s.is_valid() for s in sets):
-        indicators, milestones, budget = ([f.cleaned_data for f in s if f.cleaned_data] for s in sets)
+        indicators, milestones, budget = (contract_rows(s) for s in sets)
         try:
             services.contract_save(
                 acting_user=request.user,
                 project_id=project.pk,
-                indicators=[services.IndicatorRow(**row) for row in indicators],
-                milestones=[services.MilestoneRow(**row) for row in milestones],
-                budget=[services.BudgetRow(**row) for row in budget],
+                indicators=[services.IndicatorRow(**row, row=n) for n, row in indicators],
+                milestones=[services.MilestoneRow(**row, row=n) for n, row in milestones],
+                budget=[services.BudgetRow(**row, row=n) for n, row in budget],
                 version=int(request.POST.get("version") or project.version),
             )
         except ValidationError as exc:
-            errors = exc.messages
+            parts, errors = contract_errors(exc)
         else:
             messages.success(request, gettext("任务书已保存；确认无误后请提交审核"))
             return redirect("projects:project", project.pk)
+    titles = (gettext("考核指标"), gettext("进度节点"), gettext("分年度预算"))
     return render(
         request,
         "projects/contract_form.html",
-        {"project": project, "sets": sets, "errors": errors},
+        {
+            "project": project,
+            "cards": [
+                (title, formset, parts.get(part, []))
+                for title, formset, part in zip(titles, sets, CONTRACT_PARTS, strict=True)
+            ],
+            "errors": errors,
+        },
     )
 
 
