@@ -1,5 +1,7 @@
 """The project pages as the browser uses them: the contract form reads back its dates, leaves its
-blank rows out and shows a refusal in the part it is about, by the row number on the form."""
+blank rows out and shows a refusal in the part it is about, by the row number on the form; a city
+records what it paid on the funds page; acceptance is offered once every milestone is reported;
+each button says what it did."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from baiqianwan.accounts.models import User
-from baiqianwan.projects.models import Project
+from baiqianwan.projects import services
+from baiqianwan.projects.models import MatchingFund, Project, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +111,48 @@ def test_a_refused_contract_is_shown_in_its_card_by_the_row_on_the_form(
     cards = {title: errors for title, _formset, errors in response.context["cards"]}
     assert cards["分年度预算"] == ["省财政资金分年度合计 180.00 万元，与立项金额 200.00 万元不一致"]
     assert cards["考核指标"] == cards["进度节点"] == []
+
+
+def test_a_city_records_a_payment_on_the_funds_page(
+    active_project: Project, parties: dict[str, Any], province: User, client_for: Callable[[User], Client]
+) -> None:
+    meizhou = client_for(parties["meizhou"])
+    fund = services.fund_commit(
+        acting_user=parties["meizhou"],
+        project_id=active_project.pk,
+        year=active_project.starts_on.year,
+        committed="100",
+    )
+    page = meizhou.get("/projects/funds/").content.decode()
+    assert "登记到位" in page
+    response = meizhou.post(
+        f"/projects/{active_project.pk}/steps/fund_pay/", {"fund": fund.pk, "paid": "60", "back": "funds"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/projects/funds/"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["配套资金到位金额已登记"]
+    assert MatchingFund.all_objects.get(pk=fund.pk).paid == 60
+    # The province reads the ledger; it records nothing there.
+    ledger = client_for(province).get("/projects/funds/").content.decode()
+    assert active_project.reference in ledger
+    assert "登记到位" not in ledger
+
+
+def test_acceptance_is_offered_once_every_milestone_is_reported(
+    active_project: Project, parties: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    lead = client_for(parties["lead"])
+    page = lead.get(f"/projects/{active_project.pk}/").content.decode()
+    assert "还有 2 个进度节点未报告：全部报告后才能申请验收。" in page
+    assert "/steps/acceptance/" not in page
+    for milestone in active_project.milestones.all():
+        response = lead.post(
+            f"/projects/{active_project.pk}/steps/milestone/",
+            {"milestone": milestone.pk, "report": "按计划完成，材料齐全，已验证。"},
+            follow=True,
+        )
+        assert [str(m) for m in response.context["messages"]] == ["进度节点已报告"]
+    page = lead.get(f"/projects/{active_project.pk}/").content.decode()
+    assert "/steps/acceptance/" in page
+    assert "示范面积（亩，计划 3000）" in page  # the planned value as people write it, not 3000.00
+    assert Project.all_objects.get(pk=active_project.pk).status == ProjectStatus.ACTIVE

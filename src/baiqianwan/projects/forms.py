@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,6 +17,11 @@ from .models import ChangeKind, FundingSource, ProjectStatus
 def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
     """An amount in 万元, two decimals, not negative."""
     return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=0, **kwargs)
+
+
+def plain_number(value: Decimal) -> str:
+    """3000.00 as 3000 and 2.50 as 2.5: a planned value as people write it."""
+    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}".rstrip("0")
 
 
 class DateInput(forms.DateInput):
@@ -139,8 +145,14 @@ class ReviewForm(forms.Form):
     )
 
 
+# The shortest texts the services accept, asked of the browser too (minlength), so a text too short
+# is pointed out at its field before the form is sent.
+
+
 class MilestoneReportForm(forms.Form):
-    report = forms.CharField(label=_("完成情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    report = forms.CharField(
+        label=_("完成情况"), min_length=10, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     evidence = forms.FileField(label=_("佐证材料（PDF 或图片）"), required=False)
 
 
@@ -155,24 +167,30 @@ class FundPayForm(forms.Form):
 
 class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("变更类型"), choices=ChangeKind.choices)
-    reason = forms.CharField(label=_("变更理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("变更理由"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     new_end = forms.DateField(label=_("延期至（延期时填写）"), required=False, widget=DateInput())
     detail = forms.CharField(label=_("变更内容（预算调整、人员变更时填写）"), required=False, max_length=500)
 
 
 class AcceptanceForm(forms.Form):
-    summary = forms.CharField(label=_("自评报告"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("自评报告"), min_length=20, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args: Any, indicators: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
             self.fields[f"achieved_{indicator.pk}"] = forms.DecimalField(
-                label=f"{indicator.name}（{indicator.unit}，计划 {indicator.planned}）",
+                label=f"{indicator.name}（{indicator.unit}，计划 {plain_number(indicator.planned)}）",
                 max_digits=14,
                 decimal_places=2,
                 min_value=0,
             )
+        # What was achieved, indicator by indicator, then the report on it.
+        self.order_fields([*(f"achieved_{i.pk}" for i in indicators), "summary"])
 
     def achieved(self) -> dict[int, Any]:
         return {i.pk: self.cleaned_data.get(f"achieved_{i.pk}") for i in self.indicators}

@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from baiqianwan.accounts.roles import Role
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors, attempt_step
@@ -40,7 +41,7 @@ from .forms import (
     contract_errors,
     contract_rows,
 )
-from .models import Programme, Project, ProjectStatus
+from .models import Programme, Project
 
 
 def _project(request: HttpRequest, project_id: int) -> Project:
@@ -194,12 +195,15 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     user = request.user
     lead = rules.speaks_for(user, project)
     cities = [c for c in rules.funding_cities(project) if rules.can_fund(user, project, c)]
+    milestones = selectors.milestones_of(project=project)
     return render(
         request,
         "projects/project_detail.html",
         {
             **selectors.contract_context(project),
-            "milestones": selectors.milestones_of(project=project),
+            "milestones": milestones,
+            # Acceptance is asked for once every milestone is reported (the service refuses before).
+            "open_milestones": sum(row.pending for row in milestones),
             "lead": lead,
             "can_manage": rules.can_manage(user),
             "can_fund": bool(cities),
@@ -300,27 +304,49 @@ def _posted_id(request: HttpRequest, name: str) -> int:
     return int(value) if value.isdigit() and len(value) < 19 else 0
 
 
-PROJECT_STEPS: dict[str, Any] = {
-    "contract_submit": lambda r, p: services.contract_submit(acting_user=r.user, project_id=p.pk),
-    "contract_review": lambda r, p: services.contract_review(
-        acting_user=r.user, project_id=p.pk, **_valid(ReviewForm(r.POST))
+# Each button of the project page: what it does, and what the page says once it is done.
+PROJECT_STEPS: dict[str, tuple[Any, Any]] = {
+    "contract_submit": (
+        lambda r, p: services.contract_submit(acting_user=r.user, project_id=p.pk),
+        gettext_lazy("任务书已提交，等待省科技厅审核"),
     ),
-    "milestone": _step_milestone,
-    "fund_commit": lambda r, p: services.fund_commit(
-        acting_user=r.user, project_id=p.pk, **_valid(FundCommitForm(r.POST))
+    "contract_review": (
+        lambda r, p: services.contract_review(
+            acting_user=r.user, project_id=p.pk, **_valid(ReviewForm(r.POST))
+        ),
+        gettext_lazy("任务书审核意见已提交"),
     ),
-    "fund_pay": lambda r, p: services.fund_pay(
-        acting_user=r.user, fund_id=_posted_id(r, "fund"), **_valid(FundPayForm(r.POST))
+    "milestone": (_step_milestone, gettext_lazy("进度节点已报告")),
+    "fund_commit": (
+        lambda r, p: services.fund_commit(
+            acting_user=r.user, project_id=p.pk, **_valid(FundCommitForm(r.POST))
+        ),
+        gettext_lazy("配套资金承诺已登记"),
     ),
-    "change": lambda r, p: services.change_request(
-        acting_user=r.user, project_id=p.pk, **_valid(ChangeForm(r.POST))
+    "fund_pay": (
+        lambda r, p: services.fund_pay(
+            acting_user=r.user, fund_id=_posted_id(r, "fund"), **_valid(FundPayForm(r.POST))
+        ),
+        gettext_lazy("配套资金到位金额已登记"),
     ),
-    "change_decide": lambda r, p: services.change_decide(
-        acting_user=r.user, change_id=_posted_id(r, "change"), **_valid(ReviewForm(r.POST))
+    "change": (
+        lambda r, p: services.change_request(
+            acting_user=r.user, project_id=p.pk, **_valid(ChangeForm(r.POST))
+        ),
+        gettext_lazy("变更申请已提交，等待省科技厅审核"),
     ),
-    "acceptance": _step_acceptance,
-    "acceptance_decide": lambda r, p: services.acceptance_decide(
-        acting_user=r.user, project_id=p.pk, **_valid(AcceptanceDecisionForm(r.POST))
+    "change_decide": (
+        lambda r, p: services.change_decide(
+            acting_user=r.user, change_id=_posted_id(r, "change"), **_valid(ReviewForm(r.POST))
+        ),
+        gettext_lazy("变更审核意见已提交"),
+    ),
+    "acceptance": (_step_acceptance, gettext_lazy("验收申请已提交，等待省科技厅验收")),
+    "acceptance_decide": (
+        lambda r, p: services.acceptance_decide(
+            acting_user=r.user, project_id=p.pk, **_valid(AcceptanceDecisionForm(r.POST))
+        ),
+        gettext_lazy("验收结论已作出"),
     ),
 }
 
@@ -328,15 +354,18 @@ PROJECT_STEPS: dict[str, Any] = {
 @login_required
 @require_POST
 def project_step(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
-    """One button on the project page: its form is read, the service decides."""
+    """One button on the project page (or, for a payment, the funds page): its form is read, the
+    service decides, and the page it came from says what happened."""
     project = _project(request, project_id)
-    step = PROJECT_STEPS.get(action)
+    step, done = PROJECT_STEPS.get(action, (None, ""))
     if step is None:
         raise Http404
     try:
-        attempt_step(request, lambda: step(request, project), gettext("已办理"))
+        attempt_step(request, lambda: step(request, project), str(done))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or gettext("您无权办理"))
+    if action == "fund_pay" and request.POST.get("back") == "funds":
+        return redirect("projects:funds")
     return redirect("projects:project", project.pk)
 
 
@@ -374,7 +403,7 @@ def funds(request: HttpRequest) -> HttpResponse:
             "page": page,
             "regions": selectors.region_totals(user=request.user),
             "arrears": selectors.city_arrears(user=request.user),
-            "pay_form": FundPayForm(),
-            "active": ProjectStatus.ACTIVE,
+            # A city bureau records what it paid on each of its rows (the province reads).
+            "can_pay": getattr(request.user, "role", "") == Role.CITY,
         },
     )
