@@ -1,17 +1,23 @@
 """What the browser tests of calls share: switching accounts, reading the page's cards and the
-plan's carriers KPI, answering confirmations, and the experts the reviews need."""
+plan's KPIs, answering confirmations, the experts the reviews need and their sheets, and the PDFs
+the pages serve."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from playwright.sync_api import Dialog, Page
 
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
+from baiqianwan.calls import services as calls
+from baiqianwan.calls.models import Call, CallStatus
+from baiqianwan.calls.selectors import call_type_of
 from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.reviews import services as reviews
+from baiqianwan.reviews.models import ReviewAssignment
 from baiqianwan.supply.models import ExpertProfile
 
 PHONE = {"width": 375, "height": 812}
@@ -64,6 +70,45 @@ def card(page: Page, heading: str) -> Any:
     return page.locator(".card", has=page.get_by_role("heading", name=heading, exact=True))
 
 
-def kpi_now(page: Page) -> Any:
-    """The 当前值 cell of the first goal the carriers KPI measures, on the plan page."""
-    return page.locator("tr", has=page.get_by_role("link", name=KPI_NAME)).first.locator("td").nth(3)
+def kpi_now(page: Page, name: str = KPI_NAME) -> Any:
+    """The 当前值 cell of the first goal the KPI `name` (by default the carriers') measures, on the
+    plan page."""
+    return page.locator("tr", has=page.get_by_role("link", name=name)).first.locator("td").nth(3)
+
+
+def reviewed(
+    province: User,
+    call: Call,
+    experts: list[ExpertProfile],
+    scores: dict[int, int],
+    *,
+    leave: Iterable[int] = (),
+) -> None:
+    """Close the call, invite the experts and assign them; each reviewer gives every criterion of an
+    application the score `scores` names for it (so that is its weighted total), except the sheets of
+    the experts in `leave`, left for the browser."""
+    if Call.objects.get(pk=call.pk).status == CallStatus.OPEN:
+        calls.call_close(acting_user=province, call_id=call.pk)
+    reviews.pool_add(acting_user=province, call_id=call.pk, expert_ids=[e.pk for e in experts])
+    reviews.assignments_make(acting_user=province, call_id=call.pk)
+    tasks = ReviewAssignment.objects.filter(application__call=call)
+    assert tasks.count() == len(scores) * Call.objects.get(pk=call.pk).reviewers_per_application
+    rubric = call_type_of(call).review.rubric
+    for task in tasks.exclude(expert_id__in=list(leave)).select_related("expert__user"):
+        reviews.sheet_save(
+            acting_user=task.expert.user,
+            assignment_id=task.pk,
+            scores={c.code: scores[task.application_id] for c in rubric},
+            overall="材料完整，同意推荐。",
+            submit=True,
+        )
+
+
+def pdf_served(page: Page, link: Any) -> bytes:
+    """The link opens a PDF the signed-in user may read; its bytes."""
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body.startswith(b"%PDF")
+    return body

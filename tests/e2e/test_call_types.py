@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,17 +24,26 @@ from playwright.sync_api import Page, expect
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.roles import Role
 from baiqianwan.calls import services as calls
-from baiqianwan.calls.models import Application, ApplicationStatus, Call, CallStatus, Carrier
+from baiqianwan.calls.models import Application, ApplicationStatus, Call, Carrier
 from baiqianwan.calls.selectors import call_type_of
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.services import plan_load
 from baiqianwan.reviews import services as reviews
 from baiqianwan.reviews.models import AssignmentStatus, ReviewAssignment
-from baiqianwan.supply.models import ExpertProfile
 
 from ..calls.fixtures import PDF, definition
 from ..conftest import A, B
-from .call_steps import PHONE, accept_next_dialog, card, day, expert_make, kpi_now, switch_user
+from .call_steps import (
+    PHONE,
+    accept_next_dialog,
+    card,
+    day,
+    expert_make,
+    kpi_now,
+    pdf_served,
+    reviewed,
+    switch_user,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -126,34 +135,6 @@ def _accepted(province: User, application: Application) -> Application:
     return calls.application_step(acting_user=province, application_id=application.pk, action="accept")
 
 
-def _reviewed(
-    province: User,
-    call: Call,
-    experts: list[ExpertProfile],
-    scores: dict[int, int],
-    *,
-    leave: Iterable[int] = (),
-) -> None:
-    """Close the call, invite the experts and assign them; each reviewer gives every criterion of an
-    application the score `scores` names for it (so that is its weighted total), except the sheets of
-    the experts in `leave`, left for the browser."""
-    if Call.objects.get(pk=call.pk).status == CallStatus.OPEN:
-        calls.call_close(acting_user=province, call_id=call.pk)
-    reviews.pool_add(acting_user=province, call_id=call.pk, expert_ids=[e.pk for e in experts])
-    reviews.assignments_make(acting_user=province, call_id=call.pk)
-    tasks = ReviewAssignment.objects.filter(application__call=call)
-    assert tasks.count() == len(scores) * Call.objects.get(pk=call.pk).reviewers_per_application
-    rubric = call_type_of(call).review.rubric
-    for task in tasks.exclude(expert_id__in=list(leave)).select_related("expert__user"):
-        reviews.sheet_save(
-            acting_user=task.expert.user,
-            assignment_id=task.pk,
-            scores={c.code: scores[task.application_id] for c in rubric},
-            overall="材料完整，同意推荐。",
-            submit=True,
-        )
-
-
 def _fill(page: Page, answers: dict[str, str]) -> None:
     """Answer the call type's questions on the application form (selects by their option)."""
     for code, value in answers.items():
@@ -196,14 +177,6 @@ def _register_row(page: Page, name: str) -> Any:
     page.get_by_role("button", name="申报评审").click()
     page.get_by_role("link", name="科创载体名录").click()
     return page.locator("tbody tr", has_text=name)
-
-
-def _pdf(page: Page, link: Any) -> None:
-    """The link opens a PDF the signed-in user may read."""
-    response = page.request.get(link.get_attribute("href"))
-    assert response.status == 200
-    assert response.headers["content-type"] == "application/pdf"
-    assert response.body().startswith(b"%PDF")
 
 
 # ---- 粤东粤西粤北地区省重点实验室 --------------------------------------------------------------
@@ -277,7 +250,7 @@ def test_key_laboratory_only_for_east_west_north_enters_the_register_and_the_kpi
     card(page, "办理").get_by_role("button", name="形式审查通过").click()
     expect(page.locator(".page-title")).to_contain_text("形式审查通过")
 
-    _reviewed(province, call, world["experts"], {application.pk: 86})
+    reviewed(province, call, world["experts"], {application.pk: 86})
     _provisional(page, call, 1)
     _decide(page, call, "粤科函农字〔2025〕101号", "已作出决定，认定的载体已进入名录")
 
@@ -355,7 +328,7 @@ def test_new_rd_institution_checks_its_service_to_smes(
     expect(page.get_by_text("已提交，等待所在地科技部门推荐")).to_be_visible()
     _accepted(province, application)
 
-    _reviewed(province, call, world["experts"], {application.pk: 84})
+    reviewed(province, call, world["experts"], {application.pk: 84})
     as_user(province)
     _provisional(page, call, 1)
     _decide(page, call, "粤科函农字〔2025〕102号", "已作出决定，认定的载体已进入名录")
@@ -470,7 +443,7 @@ def test_promotion_award_nominated_within_quota_and_graded(
     scores.update(
         {a.pk: s for a, (*_r, s) in zip(nominated, [*NOMINATIONS[1:], NOMINATED_BY_UNIVERSITY], strict=True)}
     )
-    _reviewed(province, call, world["experts"], scores)
+    reviewed(province, call, world["experts"], scores)
     _provisional(page, call, 4)
     rows = page.locator("tbody tr")
     expect(rows.nth(0)).to_contain_text(first)
@@ -483,13 +456,13 @@ def test_promotion_award_nominated_within_quota_and_graded(
     listed = page.locator("table").first
     expect(listed.locator("tr", has_text=first)).to_contain_text("一等奖")
     expect(listed.locator("tr", has_text=NOMINATED_BY_UNIVERSITY[0])).to_contain_text("二等奖")
-    _pdf(page, page.get_by_role("link", name="决定通知"))
+    pdf_served(page, page.get_by_role("link", name="决定通知"))
 
     # The nominated unit reads its letter from its application's page.
     as_user(winner)
     page.goto(f"/calls/applications/{application.pk}/")
     expect(page.locator(".page-title")).to_contain_text("已立项/已认定")
-    _pdf(page, page.get_by_role("link", name="通知书"))
+    pdf_served(page, page.get_by_role("link", name="通知书"))
     assert list(
         Application.all_objects.filter(call=call).order_by("rank").values_list("grade", flat=True)
     ) == [
@@ -536,7 +509,7 @@ def test_talent_team_blind_on_a_phone_reserved_share_and_tie_break(
         applications.append(_accepted(province, _submitted(account, call, team, values)))
     scores = {a.pk: score for a, (*_r, score) in zip(applications, TEAMS, strict=True)}
     reader = world["experts"][0]
-    _reviewed(province, call, world["experts"], scores, leave=[reader.pk])
+    reviewed(province, call, world["experts"], scores, leave=[reader.pk])
 
     # On a phone the reviewer sees neither the team nor its leader, in the answers or the text.
     assert reader.user is not None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.calls.forms import DateTimeInput
@@ -18,8 +20,19 @@ def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=0, **kwargs)
 
 
+def plain_number(value: Decimal) -> str:
+    """3000.00 as 3000 and 2.50 as 2.5: a planned value as people write it."""
+    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}".rstrip("0")
+
+
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (YYYY-MM-DD) whatever the language's date format,
+    or the browser shows the field empty."""
+
     input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectFilterForm(FilterForm):
@@ -95,13 +108,33 @@ class MilestoneRowForm(forms.Form):
 
 class BudgetRowForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2020, max_value=2045)
-    source = forms.ChoiceField(label=_("来源"), choices=FundingSource.choices)
+    # A blank first choice: a select always sends a value, so without one a row left blank would
+    # count as filled in and be refused for its empty year and amount.
+    source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *FundingSource.choices])
     amount = money_field(_("金额（万元）"))
 
 
 IndicatorFormSet = forms.formset_factory(IndicatorRowForm, extra=3, max_num=40, absolute_max=40)
 MilestoneFormSet = forms.formset_factory(MilestoneRowForm, extra=3, max_num=40, absolute_max=40)
 BudgetFormSet = forms.formset_factory(BudgetRowForm, extra=3, max_num=40, absolute_max=40)
+CONTRACT_PARTS = ("indicators", "milestones", "budget")
+
+
+def contract_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict[str, Any]]]:
+    """The rows filled in, each with its number on the form (blank rows are left out)."""
+    return [(n, form.cleaned_data) for n, form in enumerate(formset, start=1) if form.cleaned_data]
+
+
+def contract_errors(error: ValidationError) -> tuple[dict[str, list[str]], list[str]]:
+    """A refusal of the contract sorted by the part it is about ("indicators", "indicators.2", ...),
+    to be shown in that part's card; what concerns no part is shown above the form."""
+    parts: dict[str, list[str]] = {part: [] for part in CONTRACT_PARTS}
+    general: list[str] = []
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+    for key, messages in items:
+        part = key.split(".", 1)[0]
+        parts.get(part, general).extend(messages)
+    return parts, general
 
 
 class ReviewForm(forms.Form):
@@ -113,8 +146,14 @@ class ReviewForm(forms.Form):
     )
 
 
+# The shortest texts the services accept, asked of the browser too (minlength), so a text too short
+# is pointed out at its field before the form is sent.
+
+
 class MilestoneReportForm(forms.Form):
-    report = forms.CharField(label=_("完成情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    report = forms.CharField(
+        label=_("完成情况"), min_length=10, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     evidence = forms.FileField(label=_("佐证材料（PDF 或图片）"), required=False)
 
 
@@ -129,24 +168,30 @@ class FundPayForm(forms.Form):
 
 class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("变更类型"), choices=ChangeKind.choices)
-    reason = forms.CharField(label=_("变更理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("变更理由"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     new_end = forms.DateField(label=_("延期至（延期时填写）"), required=False, widget=DateInput())
     detail = forms.CharField(label=_("变更内容（预算调整、人员变更时填写）"), required=False, max_length=500)
 
 
 class AcceptanceForm(forms.Form):
-    summary = forms.CharField(label=_("自评报告"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("自评报告"), min_length=20, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args: Any, indicators: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
             self.fields[f"achieved_{indicator.pk}"] = forms.DecimalField(
-                label=f"{indicator.name}（{indicator.unit}，计划 {indicator.planned}）",
+                label=f"{indicator.name}（{indicator.unit}，计划 {plain_number(indicator.planned)}）",
                 max_digits=14,
                 decimal_places=2,
                 min_value=0,
             )
+        # What was achieved, indicator by indicator, then the report on it.
+        self.order_fields([*(f"achieved_{i.pk}" for i in indicators), "summary"])
 
     def achieved(self) -> dict[int, Any]:
         return {i.pk: self.cleaned_data.get(f"achieved_{i.pk}") for i in self.indicators}

@@ -169,6 +169,10 @@ class MilestoneRow:
     overdue_days: int
 
     @property
+    def pending(self) -> bool:
+        return self.milestone.status == MilestoneStatus.PENDING
+
+    @property
     def state(self) -> str:
         if self.milestone.status == MilestoneStatus.REPORTED:
             late = self.milestone.reported_at and self.milestone.reported_at.date() > self.milestone.due

@@ -348,11 +348,16 @@ def projects_from_decision(call: Call, approved: list[Application], acting_user:
 # ---- the contract (任务书) --------------------------------------------------------------------
 
 
+# Each row may carry its number on the form (`row`), so a refusal names the row the user sees even
+# when blank rows were left out; without it rows are numbered in order.
+
+
 @dataclass(frozen=True)
 class IndicatorRow:
     name: str
     unit: str
     planned: Any
+    row: int = 0
 
 
 @dataclass(frozen=True)
@@ -360,6 +365,7 @@ class MilestoneRow:
     title: str
     due: dt.date
     deliverable: str = ""
+    row: int = 0
 
 
 @dataclass(frozen=True)
@@ -367,6 +373,7 @@ class BudgetRow:
     year: int
     source: str
     amount: Any
+    row: int = 0
 
 
 def _project_locked(acting_user: Any, project_id: int, version: int | None = None) -> Project:
@@ -390,7 +397,8 @@ def _clean_indicators(rows: Sequence[IndicatorRow]) -> list[ProjectIndicator]:
     if len(rows) > MAX_ROWS:
         raise ValidationError({"indicators": gettext("考核指标最多 {n} 项").format(n=MAX_ROWS)})
     cleaned = []
-    for n, row in enumerate(rows, start=1):
+    for position, row in enumerate(rows, start=1):
+        n = row.row or position
         name, unit = _text(row.name, 60), _text(row.unit, 10)
         if len(name) < 2:
             raise ValidationError(
@@ -419,7 +427,8 @@ def _clean_milestones(project: Project, rows: Sequence[MilestoneRow]) -> list[Mi
     if len(rows) > MAX_ROWS:
         raise ValidationError({"milestones": gettext("进度节点最多 {n} 个").format(n=MAX_ROWS)})
     cleaned = []
-    for n, row in enumerate(rows, start=1):
+    for position, row in enumerate(rows, start=1):
+        n = row.row or position
         title = _text(row.title, 120)
         if len(title) < 2:
             raise ValidationError(
@@ -441,7 +450,8 @@ def _clean_budget(project: Project, rows: Sequence[BudgetRow]) -> list[BudgetLin
     if len(rows) > MAX_ROWS:
         raise ValidationError({"budget": gettext("预算最多 {n} 行").format(n=MAX_ROWS)})
     lines: dict[tuple[int, str], BudgetLine] = {}
-    for n, row in enumerate(rows, start=1):
+    for position, row in enumerate(rows, start=1):
+        n = row.row or position
         if row.source not in FundingSource.values:
             raise ValidationError(
                 {f"budget.{n}": gettext("第 {n} 行预算：来源须是省财政资金、地市配套或单位自筹").format(n=n)}

@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from baiqianwan.accounts.roles import Role
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors, attempt_step, valid_form_data
@@ -22,6 +23,7 @@ from baiqianwan.core.selectors import found_or_404
 from . import rules, selectors, services
 from .exports import PROJECT_SCHEMA, project_rows
 from .forms import (
+    CONTRACT_PARTS,
     AcceptanceDecisionForm,
     AcceptanceForm,
     BudgetFormSet,
@@ -37,8 +39,10 @@ from .forms import (
     PublishForm,
     ReviewForm,
     TopicForm,
+    contract_errors,
+    contract_rows,
 )
-from .models import Programme, Project, ProjectStatus
+from .models import Programme, Project
 
 
 def _project(request: HttpRequest, project_id: int) -> Project:
@@ -192,12 +196,15 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     user = request.user
     lead = rules.speaks_for(user, project)
     cities = [c for c in rules.funding_cities(project) if rules.can_fund(user, project, c)]
+    milestones = selectors.milestones_of(project=project)
     return render(
         request,
         "projects/project_detail.html",
         {
             **selectors.contract_context(project),
-            "milestones": selectors.milestones_of(project=project),
+            "milestones": milestones,
+            # Acceptance is asked for once every milestone is reported (the service refuses before).
+            "open_milestones": sum(row.pending for row in milestones),
             "lead": lead,
             "can_manage": rules.can_manage(user),
             "can_fund": bool(cities),
@@ -227,27 +234,36 @@ def contract_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         MilestoneFormSet(data, prefix="m", initial=initial["milestones"]),
         BudgetFormSet(data, prefix="b", initial=initial["budget"]),
     )
+    parts: dict[str, list[str]] = {}
     errors: list[str] = []
     if request.method == "POST" and all(s.is_valid() for s in sets):
-        indicators, milestones, budget = ([f.cleaned_data for f in s if f.cleaned_data] for s in sets)
+        indicators, milestones, budget = (contract_rows(s) for s in sets)
         try:
             services.contract_save(
                 acting_user=request.user,
                 project_id=project.pk,
-                indicators=[services.IndicatorRow(**row) for row in indicators],
-                milestones=[services.MilestoneRow(**row) for row in milestones],
-                budget=[services.BudgetRow(**row) for row in budget],
+                indicators=[services.IndicatorRow(**row, row=n) for n, row in indicators],
+                milestones=[services.MilestoneRow(**row, row=n) for n, row in milestones],
+                budget=[services.BudgetRow(**row, row=n) for n, row in budget],
                 version=int(request.POST.get("version") or project.version),
             )
         except ValidationError as exc:
-            errors = exc.messages
+            parts, errors = contract_errors(exc)
         else:
             messages.success(request, gettext("任务书已保存；确认无误后请提交审核"))
             return redirect("projects:project", project.pk)
+    titles = (gettext("考核指标"), gettext("进度节点"), gettext("分年度预算"))
     return render(
         request,
         "projects/contract_form.html",
-        {"project": project, "sets": sets, "errors": errors},
+        {
+            "project": project,
+            "cards": [
+                (title, formset, parts.get(part, []))
+                for title, formset, part in zip(titles, sets, CONTRACT_PARTS, strict=True)
+            ],
+            "errors": errors,
+        },
     )
 
 
@@ -277,30 +293,55 @@ def _posted_id(request: HttpRequest, name: str) -> int:
     return int(value) if value.isdigit() and len(value) < 19 else 0
 
 
-PROJECT_STEPS: dict[str, Any] = {
-    "contract_submit": lambda r, p: services.contract_submit(acting_user=r.user, project_id=p.pk),
-    "contract_review": lambda r, p: services.contract_review(
-        acting_user=r.user, project_id=p.pk, **valid_form_data(ReviewForm(r.POST))
+# Each button of the project page: what it does, and what the page says once it is done.
+PROJECT_STEPS: dict[str, tuple[Any, Any]] = {
+    "contract_submit": (
+        lambda r, p: services.contract_submit(acting_user=r.user, project_id=p.pk),
+        gettext_lazy("任务书已提交，等待省科技厅审核"),
     ),
-    "milestone": _step_milestone,
-    "fund_commit": lambda r, p: services.fund_commit(
-        acting_user=r.user, project_id=p.pk, **valid_form_data(FundCommitForm(r.POST))
+    "contract_review": (
+        lambda r, p: services.contract_review(
+            acting_user=r.user, project_id=p.pk, **valid_form_data(ReviewForm(r.POST))
+        ),
+        gettext_lazy("任务书审核意见已提交"),
     ),
-    "fund_pay": lambda r, p: services.fund_pay(
-        acting_user=r.user, fund_id=_posted_id(r, "fund"), **valid_form_data(FundPayForm(r.POST))
+    "milestone": (_step_milestone, gettext_lazy("进度节点已报告")),
+    "fund_commit": (
+        lambda r, p: services.fund_commit(
+            acting_user=r.user, project_id=p.pk, **valid_form_data(FundCommitForm(r.POST))
+        ),
+        gettext_lazy("配套资金承诺已登记"),
     ),
-    "change": lambda r, p: services.change_request(
-        acting_user=r.user, project_id=p.pk, **valid_form_data(ChangeForm(r.POST))
+    "fund_pay": (
+        lambda r, p: services.fund_pay(
+            acting_user=r.user, fund_id=_posted_id(r, "fund"), **valid_form_data(FundPayForm(r.POST))
+        ),
+        gettext_lazy("配套资金到位金额已登记"),
     ),
-    "change_decide": lambda r, p: services.change_decide(
-        acting_user=r.user, change_id=_posted_id(r, "change"), **valid_form_data(ReviewForm(r.POST))
+    "change": (
+        lambda r, p: services.change_request(
+            acting_user=r.user, project_id=p.pk, **valid_form_data(ChangeForm(r.POST))
+        ),
+        gettext_lazy("变更申请已提交，等待省科技厅审核"),
     ),
-    "acceptance": _step_acceptance,
-    "acceptance_enrol": lambda r, p: services.acceptance_enrol(
-        acting_user=r.user, project_ids=[p.pk], call_id=valid_form_data(EnrolForm(r.POST))["call"].pk
+    "change_decide": (
+        lambda r, p: services.change_decide(
+            acting_user=r.user, change_id=_posted_id(r, "change"), **valid_form_data(ReviewForm(r.POST))
+        ),
+        gettext_lazy("变更审核意见已提交"),
     ),
-    "acceptance_decide": lambda r, p: services.acceptance_decide(
-        acting_user=r.user, project_id=p.pk, **valid_form_data(AcceptanceDecisionForm(r.POST))
+    "acceptance": (_step_acceptance, gettext_lazy("验收申请已提交，等待省科技厅验收")),
+    "acceptance_enrol": (
+        lambda r, p: services.acceptance_enrol(
+            acting_user=r.user, project_ids=[p.pk], call_id=valid_form_data(EnrolForm(r.POST))["call"].pk
+        ),
+        gettext_lazy("已纳入验收批次，请到批次组织专家评审"),
+    ),
+    "acceptance_decide": (
+        lambda r, p: services.acceptance_decide(
+            acting_user=r.user, project_id=p.pk, **valid_form_data(AcceptanceDecisionForm(r.POST))
+        ),
+        gettext_lazy("验收结论已作出"),
     ),
 }
 
@@ -308,15 +349,18 @@ PROJECT_STEPS: dict[str, Any] = {
 @login_required
 @require_POST
 def project_step(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
-    """One button on the project page: its form is read, the service decides."""
+    """One button on the project page (or, for a payment, the funds page): its form is read, the
+    service decides, and the page it came from says what happened."""
     project = _project(request, project_id)
-    step = PROJECT_STEPS.get(action)
+    step, done = PROJECT_STEPS.get(action, (None, ""))
     if step is None:
         raise Http404
     try:
-        attempt_step(request, lambda: step(request, project), gettext("已办理"))
+        attempt_step(request, lambda: step(request, project), str(done))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or gettext("您无权办理"))
+    if action == "fund_pay" and request.POST.get("back") == "funds":
+        return redirect("projects:funds")
     return redirect("projects:project", project.pk)
 
 
@@ -354,7 +398,7 @@ def funds(request: HttpRequest) -> HttpResponse:
             "page": page,
             "regions": selectors.region_totals(user=request.user),
             "arrears": selectors.city_arrears(user=request.user),
-            "pay_form": FundPayForm(),
-            "active": ProjectStatus.ACTIVE,
+            # A city bureau records what it paid on each of its rows (the province reads).
+            "can_pay": getattr(request.user, "role", "") == Role.CITY,
         },
     )

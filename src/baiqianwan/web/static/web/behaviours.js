@@ -4,6 +4,9 @@
 //   data-clear="county,item"   ...after emptying those fields of the form (a narrower filter)
 //   data-check-all="log"       a checkbox that ticks or clears every input[name=log]
 //   data-confirm="问题？"       a button or link that asks first and does nothing on 取消
+//   data-add-row="i"           a button that adds a blank row to formset `i`: a copy of its
+//                              <template data-empty-row="i"> put in its [data-rows="i"], counted
+//                              in i-TOTAL_FORMS, up to i-MAX_NUM_FORMS
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (!field || !field.form) return;
@@ -27,6 +30,25 @@ document.addEventListener("click", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-row]");
+  if (!button) return;
+  const prefix = button.dataset.addRow;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const max = document.getElementById(`id_${prefix}-MAX_NUM_FORMS`);
+  const template = document.querySelector(`template[data-empty-row="${CSS.escape(prefix)}"]`);
+  const rows = document.querySelector(`[data-rows="${CSS.escape(prefix)}"]`);
+  if (!total || !template || !rows) return;
+  const count = Number(total.value);
+  if (max && count >= Number(max.value)) {
+    button.disabled = true;
+    return;
+  }
+  rows.insertAdjacentHTML("beforeend", template.innerHTML.replaceAll("__prefix__", String(count)));
+  total.value = String(count + 1);
+  rows.lastElementChild.querySelector("input, select")?.focus();
+});
 
 // Recording where a service took place (service log form); the messages come from the template.
 document.addEventListener("alpine:init", () => {
