@@ -1,6 +1,6 @@
 """Journey 5, the project: the province lists the 蜜柚黄龙病 demands of twelve counties of 梅州, 河源
 and 潮州 as one task of the 2025 大专项 and publishes the guide; 华南农业大学 applies with a 梅州
-seedling company; the call is recommended, checked, reviewed, publicised and decided, and the
+seedling company; 梅州 recommends it, the call is checked, reviewed, publicised and decided, and the
 decision makes the project. The university fills in the contract, the province signs it and the PDF
 comes out; 梅州 commits its matching funds and records what it paid; a milestone goes late, is
 reminded and reported; the acceptance passes, the technique enters the achievement library and the
@@ -84,7 +84,6 @@ def test_journey_5_a_task_from_twelve_counties_becomes_a_project_that_solves_the
     plan_load()
     province = make_user(Role.PROVINCE, "440000000000", username="gd", display_name="省科技厅农村科技处")
     calls.call_type_load(acting_user=province, data=definition("research_project"))
-    guangzhou = make_user(Role.CITY, "440100000000", username="gz_city", display_name="广州市科技局")
     meizhou = make_user(Role.CITY, A["city"], username="mz_city", display_name="梅州市科技局")
     university = make_org(UNIVERSITY, "university", "440106000000")
     lead = make_user(Role.ORG, organisation=university, username="scau", display_name="华南农业大学科研院")
@@ -190,9 +189,12 @@ def test_journey_5_a_task_from_twelve_counties_becomes_a_project_that_solves_the
     application = Application.all_objects.get(title=PROJECT)
     assert application.eligible
 
-    # 3. The bureau of the applicant's city recommends it (广州市科技局: the university is in 广州, and
-    #    recommending is the applicant's bureau's part); the province passes the formal check.
-    as_user(guangzhou)
+    # 3. 梅州市科技局, the bureau of the partner's city (which will pay the 配套), finds it among its
+    #    applications and recommends it; the province passes the formal check.
+    as_user(meizhou)
+    page.goto("/calls/")
+    page.get_by_role("link", name=CALL_TITLE).click()
+    expect(page.get_by_role("link", name=PROJECT)).to_be_visible()
     page.goto(f"/calls/applications/{application.pk}/")
     card(page, "办理").get_by_role("button", name="推荐", exact=True).click()
     expect(page.locator(".page-title")).to_contain_text("已推荐，待形式审查")

@@ -15,6 +15,7 @@ from django.test import Client
 
 from baiqianwan.accounts.models import User
 from baiqianwan.calls import selectors as call_selectors
+from baiqianwan.calls import services as calls_services
 from baiqianwan.calls.models import Application
 from baiqianwan.core.models import Notification
 from baiqianwan.demands.models import Demand, DemandStatus
@@ -131,6 +132,21 @@ def test_participation_of_the_east_west_north_is_a_condition(
     with pytest.raises(ValidationError) as caught:
         apply(published_programme, parties, topic="2025-99 不存在的任务")
     assert "topic" in str(caught.value)
+
+
+def test_the_partners_city_recommends_a_joint_application(
+    published_programme: Programme, parties: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """华农 in 广州 applies with a 梅州 company: 梅州's bureau sees it and recommends it; a bureau with
+    neither party in its area neither sees nor recommends it."""
+    joint = apply(published_programme, parties)
+    calls_services.application_submit(acting_user=parties["lead"], application_id=joint.pk)
+    meizhou, xuwen = world["users"]["city"], world["user_b"]
+    assert call_selectors.application_get(user=xuwen, application_id=joint.pk) is None
+    with pytest.raises(PermissionDenied):
+        calls_services.application_step(acting_user=xuwen, application_id=joint.pk, action="recommend")
+    done = calls_services.application_step(acting_user=meizhou, application_id=joint.pk, action="recommend")
+    assert done.status == "recommended"
 
 
 def test_the_decision_makes_a_project_to_contract(project: Project, parties: dict[str, Any]) -> None:

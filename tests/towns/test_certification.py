@@ -118,6 +118,16 @@ def test_the_town_applies_from_what_it_reported_and_the_decision_writes_the_regi
         acting_user=town_user, application_id=application.pk, spec="plan_document", name="方案.pdf", data=PDF
     )
     calls.application_submit(acting_user=town_user, application_id=application.pk)
+    # A town applies once to a call: a second application stays a draft, refused with the first's number.
+    again = calls.application_create(
+        acting_user=town_user, call_id=town_call.pk, title="湖寮镇创新型专业镇（再报）", values=ANSWERS
+    )
+    calls.application_attach(
+        acting_user=town_user, application_id=again.pk, spec="plan_document", name="方案.pdf", data=PDF
+    )
+    with pytest.raises(ValidationError, match=f"本镇已向该指南提交 1 项申报（{application.reference}）"):
+        calls.application_submit(acting_user=town_user, application_id=again.pk)
+    assert Application.all_objects.get(pk=again.pk).status == ApplicationStatus.DRAFT
     verdict = call_selectors.eligibility_of(application)
     assert verdict.eligible, verdict.failures
     assert any("粤东西北门槛 5" in check.text for check in verdict.checks)  # 6 hnte, below the 珠三角 10

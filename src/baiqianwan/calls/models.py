@@ -159,7 +159,8 @@ class Application(ScopedModel, TimeStampedModel):
     grade = models.CharField(_("等级"), max_length=20, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
 
-    scope_division_path = "division"
+    # A bureau sees the applications of units in its area and those naming a partner there.
+    scope_division_path = ("division", "partners__organisation__division")
     scope_organisation_path = "applicant"
     scope_owner_path = "submitted_by"
 

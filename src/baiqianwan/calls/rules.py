@@ -83,12 +83,23 @@ def can_edit(user: Any, application: Application) -> bool:
 
 
 def can_recommend(user: Any, application: Application) -> bool:
-    """The city or county bureau of the applicant's area recommends or returns (推荐/初审)."""
-    return bool(
-        user.is_authenticated
-        and user.role in (Role.CITY, Role.COUNTY)
-        and scope_of(user).covers(application.division_id)
-    ) or bool(user.is_authenticated and user.is_province)
+    """The city or county bureau of the applicant's area recommends or returns (推荐/初审); for a
+    攻关 project, so may the bureau of a partner's area (梅州 for a 华农 project with a 梅州 company:
+    三(一) asks for 粤东西北 participation, and that city pays the 配套)."""
+    if user.is_authenticated and user.is_province:
+        return True
+    if not (user.is_authenticated and user.role in (Role.CITY, Role.COUNTY)):
+        return False
+    scope = scope_of(user)
+    if scope.covers(application.division_id):
+        return True
+    if application.call.call_type.definition.get("result") != "project":
+        return False
+    return any(
+        scope.covers(division)
+        for division in application.partners.values_list("organisation__division_id", flat=True)
+        if division
+    )
 
 
 def can_check(user: Any, application: Application) -> bool:

@@ -589,9 +589,11 @@ def application_submit(*, acting_user: Any, application_id: int, version: int | 
     earlier = list(same_call.values_list("reference", flat=True)[:limit])
     if len(earlier) >= limit and not rules.is_nomination(call):
         raise ValidationError(
-            gettext("本单位已向该指南提交 {n} 项申报（{refs}），同一指南每单位限报 {limit} 项").format(
-                n=len(earlier), refs="、".join(earlier), limit=limit
-            )
+            (
+                gettext("本镇已向该指南提交 {n} 项申报（{refs}），同一指南每镇限报 {limit} 项")
+                if rules.applies_as_town(call)
+                else gettext("本单位已向该指南提交 {n} 项申报（{refs}），同一指南每单位限报 {limit} 项")
+            ).format(n=len(earlier), refs="、".join(earlier), limit=limit)
         )
     verdict = eligibility_of(application)
     application.eligible = verdict.eligible
