@@ -6,12 +6,15 @@ each button says what it did."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from baiqianwan.accounts.models import User
@@ -136,6 +139,36 @@ def test_a_city_records_a_payment_on_the_funds_page(
     ledger = client_for(province).get("/projects/funds/").content.decode()
     assert active_project.reference in ledger
     assert "登记到位" not in ledger
+
+
+def test_a_payment_posted_on_another_projects_page_is_refused(
+    active_project: Project, parties: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    fund = services.fund_commit(
+        acting_user=parties["meizhou"],
+        project_id=active_project.pk,
+        year=active_project.starts_on.year,
+        committed="100",
+    )
+    with pytest.raises(PermissionDenied):
+        services.fund_pay(
+            acting_user=parties["meizhou"], fund_id=fund.pk, paid="10", project_id=active_project.pk + 1
+        )
+    response = client_for(parties["meizhou"]).post(
+        f"/projects/{active_project.pk + 1}/steps/fund_pay/", {"fund": fund.pk, "paid": "10"}
+    )
+    assert response.status_code == 404
+    assert MatchingFund.all_objects.get(pk=fund.pk).paid == 0
+
+
+def test_the_daily_tick_runs_as_of_a_date_and_refuses_a_bad_one(active_project: Project) -> None:
+    first = active_project.milestones.order_by("due").first()
+    assert first is not None
+    out = io.StringIO()
+    call_command("projects_tick", "--today", (first.due + dt.timedelta(days=31)).isoformat(), stdout=out)
+    assert out.getvalue().strip() == "提醒 1 个进度节点，提请督办 1 个"
+    with pytest.raises(CommandError, match="格式不对"):
+        call_command("projects_tick", "--today", "2026-13-40")
 
 
 def test_acceptance_is_offered_once_every_milestone_is_reported(

@@ -67,7 +67,7 @@ class TopicForm(forms.Form):
     industry = forms.ModelChoiceField(label=_("产业"), queryset=Industry.objects.all(), required=False)
     demands = forms.CharField(
         label=_("来源需求编号"),
-        max_length=4000,
+        max_length=6000,
         help_text=_("需求编号，以逗号或空格分隔；从下方同类需求分组列入时自动填好"),
     )
 

@@ -76,7 +76,7 @@ class Candidate:
 
     @property
     def ids(self) -> list[int]:
-        return [d.pk for d in self.demands]
+        return sorted(d.pk for d in self.demands)
 
 
 CANDIDATE_LIMIT = 5000  # the newest open demands considered; the page shows the largest groups

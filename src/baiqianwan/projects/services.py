@@ -699,11 +699,16 @@ def fund_commit(*, acting_user: Any, project_id: int, year: int, committed: Any)
 
 
 @transaction.atomic
-def fund_pay(*, acting_user: Any, fund_id: int, paid: Any, version: int | None = None) -> MatchingFund:
-    """The amount a city has paid so far for one project and year; never above the commitment."""
+def fund_pay(
+    *, acting_user: Any, fund_id: int, paid: Any, project_id: int | None = None, version: int | None = None
+) -> MatchingFund:
+    """The amount a city has paid so far for one project and year; never above the commitment.
+    With `project_id` (a page of that project), the fund must be one of its own."""
     fund = (
         MatchingFund.objects.for_user(acting_user).select_for_update(of=("self",)).filter(pk=fund_id).first()
     )
+    if fund is not None and project_id is not None and fund.project_id != project_id:
+        fund = None
     if fund is None or not rules.can_fund(acting_user, fund.project, fund.city_id):
         raise PermissionDenied(gettext("找不到该配套记录，或您无权修改"))
     version_check(current=fund.version, expected=version)

@@ -118,7 +118,12 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 def _topic_initial(request: HttpRequest) -> dict[str, Any]:
     """A candidate group's 列入 button fills the form: its demands and a suggested name."""
-    return {key: request.GET[key][:4000] for key in ("title", "industry", "demands") if key in request.GET}
+    initial = {key: request.GET[key][:200] for key in ("title", "industry") if key in request.GET}
+    if "demands" in request.GET:
+        # Whole numbers only: a long list is cut between two ids, never inside one.
+        ids = [part for part in request.GET["demands"].split(",")[: services.MAX_SOURCES] if part.isdigit()]
+        initial["demands"] = ",".join(ids)
+    return initial
 
 
 @login_required
@@ -314,7 +319,10 @@ PROJECT_STEPS: dict[str, tuple[Any, Any]] = {
     ),
     "fund_pay": (
         lambda r, p: services.fund_pay(
-            acting_user=r.user, fund_id=_posted_id(r, "fund"), **valid_form_data(FundPayForm(r.POST))
+            acting_user=r.user,
+            fund_id=_posted_id(r, "fund"),
+            project_id=p.pk,
+            **valid_form_data(FundPayForm(r.POST)),
         ),
         gettext_lazy("配套资金到位金额已登记"),
     ),
