@@ -75,7 +75,8 @@ def reported(world: dict[str, Any]) -> Submission:
         unit_id=A["town"],
         status="approved",
         approved_at=timezone.now(),
-        values={"hnte": 6, "provincial_platforms": 2, "rd_staff": 118, "industrial_output": 175000},
+        # As the collection stores numbers: 6.0, not 6.
+        values={"hnte": 6.0, "provincial_platforms": 2.0, "rd_staff": 118.0, "industrial_output": 175000.0},
     )
 
 
@@ -92,6 +93,8 @@ def test_the_town_applies_from_what_it_reported_and_the_decision_writes_the_regi
     )
     assert period == "2025"
     assert values == {"hnte": 6, "provincial_platforms": 2, "rd_staff": 118, "industrial_output": 175000}
+    assert isinstance(values["hnte"], int)
+    assert str(values["industrial_output"]) == "175000.0"
     page = client_for(town_user).get(f"/calls/{town_call.pk}/apply/")
     assert page.status_code == 200
     assert "2025 审定的统计监测数据预填" in page.content.decode()
@@ -155,3 +158,26 @@ def test_the_town_applies_from_what_it_reported_and_the_decision_writes_the_regi
     )
     assert town.valid_until == calls.years_later(timezone.localdate(), 3)
     assert LIVE_KPIS["KPI-INNOVATIVE-TOWNS"]() == before + 1
+
+
+def test_a_draft_started_without_the_figures_gets_them_on_its_edit_page(
+    town_call: Call,
+    reported: Submission,
+    world: dict[str, Any],
+    make_org: Callable[..., Organisation],
+    client_for: Callable[[User], Client],
+) -> None:
+    town_user = world["users"][Role.TOWN]
+    make_org("大埔县湖寮镇人民政府", "government", A["town"])
+    figures = {"hnte", "provincial_platforms", "rd_staff", "industrial_output"}
+    draft = calls.application_create(
+        acting_user=town_user,
+        call_id=town_call.pk,
+        title="湖寮镇创新型专业镇",
+        values={**{k: v for k, v in ANSWERS.items() if k not in figures}, "hnte": 7},
+    )
+    page = client_for(town_user).get(f"/calls/applications/{draft.pk}/edit/").content.decode()
+    assert "2025 审定的统计监测数据预填" in page
+    assert 'value="118"' in page  # filled in from the report, as a whole number
+    assert 'value="7"' in page  # what the town typed stays: 7, not the reported 6
+    assert 'value="6"' not in page

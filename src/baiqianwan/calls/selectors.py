@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -315,11 +316,28 @@ def town_government(*, division_id: str | None) -> Organisation | None:
 def prefill_values(*, call_type: CallType, division_id: str | None) -> tuple[dict[str, Any], str]:
     """The answers a place already reported: for each field with `prefill`, the latest approved
     value of that indicator element for the place, and the period it comes from."""
-    codes = {spec.code: spec.prefill for spec in call_type.fields if spec.prefill}
-    if not codes or not division_id:
+    specs = {spec.code: spec for spec in call_type.fields if spec.prefill}
+    if not specs or not division_id:
         return {}, ""
-    values, period = latest_approved_values(unit_code=division_id, elements=set(codes.values()))
-    return {field: values[element] for field, element in codes.items() if element in values}, period
+    values, period = latest_approved_values(
+        unit_code=division_id, elements={str(spec.prefill) for spec in specs.values()}
+    )
+    return {
+        field: _as_answer(spec.type, values[str(spec.prefill)])
+        for field, spec in specs.items()
+        if str(spec.prefill) in values
+    }, period
+
+
+def _as_answer(kind: str, value: Any) -> Any:
+    """A reported number as the form's field takes it: reports store 12.0, a count field wants 12."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if kind == "integer" and float(value).is_integer():
+        return int(value)
+    if kind == "decimal":
+        return Decimal(str(value))
+    return value
 
 
 def partner_choices(call_type: CallType | None = None) -> QuerySet[Organisation]:

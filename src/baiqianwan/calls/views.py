@@ -168,15 +168,19 @@ def _application_form(request: HttpRequest, call: Call, application: Application
         if application is None
         else bool(application.nominator_division_id or application.nominator_organisation_id)
     )
-    prefilled: dict[str, Any] = {}
-    period = ""
-    if application is None:
-        prefilled, period = selectors.prefill_values(
-            call_type=call_type, division_id=getattr(request.user, "division_id", None)
-        )
+    # What the place already reported fills the answers still empty (a new form, or a draft).
+    prefilled, period = selectors.prefill_values(
+        call_type=call_type,
+        division_id=application.division_id if application else getattr(request.user, "division_id", None),
+    )
+    if application is not None:
+        prefilled = {k: v for k, v in prefilled.items() if application.values.get(k) in (None, "")}
+    initial = {f"v_{k}": v for k, v in prefilled.items()}
+    if application is not None:
+        initial.update(_answers_initial(application))
     form = ApplicationForm(
         request.POST or None,
-        initial=_answers_initial(application) if application else {f"v_{k}": v for k, v in prefilled.items()},
+        initial=initial,
         call_type=call_type,
         partners=selectors.partner_choices(call_type),
         nominees=selectors.nominee_choices(user=request.user) if nominating and application is None else None,
