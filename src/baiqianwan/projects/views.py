@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors, attempt_step
+from baiqianwan.core.forms import cleaned_or_refused as _valid
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.pdf import pdf_response
 from baiqianwan.core.selectors import found_or_404
@@ -247,19 +248,6 @@ def contract_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         "projects/contract_form.html",
         {"project": project, "sets": sets, "errors": errors},
     )
-
-
-def _valid(form: Any) -> dict[str, Any]:
-    """The form's data, or its errors as one refusal naming each field."""
-    if not form.is_valid():
-        raise ValidationError(
-            [
-                f"{form.fields[name].label}：{message}" if name in form.fields else message
-                for name, errors in form.errors.items()
-                for message in errors
-            ]
-        )
-    return dict(form.cleaned_data)
 
 
 def _step_milestone(request: HttpRequest, project: Project) -> Any:
