@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "baiqianwan.reviews",
     "baiqianwan.projects",
     "baiqianwan.towns",
+    "baiqianwan.market",
     "baiqianwan.api",
     "baiqianwan.web",
 ]
@@ -305,6 +307,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Fault tests only: seconds a job waits just before its rows commit (core.jobs.job_test_pause).
 JOB_TEST_PAUSE_SECONDS = 0.0
+
+# --- technology market ------------------------------------------------------------------------
+# Registered deals of at least this contract value (元) are published in the 交易公示 list.
+MARKET_PUBLICITY_THRESHOLD = Decimal(os.environ.get("BQW_MARKET_PUBLICITY_THRESHOLD", "1000000"))
 
 # --- matching ---------------------------------------------------------------------------------
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", VAR_DIR / "matching"))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("calls/", include("baiqianwan.calls.urls")),
     path("projects/", include("baiqianwan.projects.urls")),
     path("towns/", include("baiqianwan.towns.urls")),
+    path("market/", include("baiqianwan.market.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

@@ -105,6 +105,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _project_records(world)[model]
     if model.startswith("towns."):
         return _town_records(world)[model]
+    if model.startswith("market."):
+        return _market_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -399,6 +401,80 @@ def _town_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
             "towns.TownPair": tuple(pairs),
         }
     return world["_towns"]
+
+
+MARKET_SIDES = {
+    "A": ("441422100000", "大埔县湖寮镇蜜柚加工有限公司", "2025441401000101"),
+    "B": ("440825102000", "徐闻县曲界镇菠萝罐头有限公司", "2025440801000102"),
+}
+
+
+def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each side's unit lists its (private) achievement as a draft; a buyer of the same town asks
+    about it and registers a deal with it, implemented in the side's village, that waits for the
+    seller to confirm."""
+    import datetime as dt
+    import random
+
+    from baiqianwan.market.models import Deal, DealPayment, Enquiry, Listing
+
+    from ..conftest import organisation_make, user_make
+
+    if "_market" in world:
+        return world["_market"]
+    made: dict[str, list[Any]] = {"market.Listing": [], "market.Enquiry": [], "market.Deal": []}
+    achievements = _records("supply.Achievement", world)
+    assert achievements is not None
+    for n, side in enumerate("AB"):
+        town, buyer_name, number = MARKET_SIDES[side]
+        seller, achievement = world[("org_a", "org_b")[n]], achievements[n]
+        buyer = organisation_make(random.Random(n), buyer_name, "enterprise", town)
+        world[f"buyer_{side}"] = buyer
+        asker = user_make("org", organisation=buyer, username=f"buyer_{side}")
+        listing = Listing.all_objects.create(
+            achievement=achievement,
+            seller=seller,
+            title=f"{side} 侧的挂牌",
+            mode="licence",
+            authority="本单位依法享有该成果的处置权。",
+            created_by=world["users"][Role.ORG] if side == "A" else world["user_b"],
+        )
+        made["market.Listing"].append(listing)
+        made["market.Enquiry"].append(
+            Enquiry.all_objects.create(
+                listing=listing, organisation=buyer, asked_by=asker, message=f"{side} 侧的咨询内容"
+            )
+        )
+        deal = Deal.all_objects.create(
+            title=f"{side} 侧的技术交易",
+            achievement=achievement,
+            seller=seller,
+            buyer=buyer,
+            mode="licence",
+            contract_value=50000,
+            place_id=SIDES[n]["village"],
+            in_east_west_north=True,
+            contract_number=number,
+            registered_on=dt.date(2025, 6, 1),
+            registered_side="buyer",
+            registered_by=asker,
+        )
+        DealPayment.objects.create(deal=deal, due_on=dt.date(2025, 7, 1), amount=50000)
+        made["market.Deal"].append(deal)
+    world["_market"] = {model: (a, b) for model, (a, b) in made.items()}
+    return world["_market"]
+
+
+def _deal_terms(w: dict[str, Any], s: int, number: str) -> dict[str, Any]:
+    return {
+        "title": "越权登记的技术交易合同",
+        "mode": "licence",
+        "contract_value": "50000.00",
+        "place_code": SIDES[s]["village"],
+        "contract_number": number,
+        "registered_on": "2025-06-01",
+        "payments": [{"due_on": "2025-07-01", "amount": "50000.00"}],
+    }
 
 
 def _achievement(organisation: Any) -> Achievement:
@@ -760,6 +836,41 @@ WRITE_PAYLOADS.update(
             "held_on": "2026-01-15",
             "summary": "越权为其他结对记录合作活动。",
         },
+    }
+)
+CREATE_PAYLOADS["/api/v1/market/listings"] = lambda w, s=1: {
+    "achievement_id": _records("supply.Achievement", w)[s].pk,  # type: ignore[index]
+    "mode": "service",
+    "authority": "越权挂牌：声明本单位享有该成果的处置权。",
+}
+CREATE_PAYLOADS["/api/v1/market/enquiries"] = lambda w, s=1: {
+    "listing_id": _market_records(w)["market.Listing"][s].pk,
+    "message": "越权咨询其他单位尚未挂牌的成果。",
+}
+
+
+def _deal_registration(w: dict[str, Any], s: int = 1) -> dict[str, Any]:
+    """The side's seller registers a deal of its achievement with the side's buyer."""
+    _market_records(w)
+    return {
+        **_deal_terms(w, s, ("2025441401000201", "2025440801000202")[s]),
+        "achievement_id": _records("supply.Achievement", w)[s].pk,  # type: ignore[index]
+        "buyer_uscc": w[f"buyer_{'AB'[s]}"].uscc,
+    }
+
+
+CREATE_PAYLOADS["/api/v1/market/deals"] = _deal_registration
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/market/listings/{listing_id}": lambda w, s=1: {"title": "越权修改的挂牌名称"},
+        "/api/v1/market/listings/{listing_id}/publish": lambda w, s=1: {},
+        "/api/v1/market/listings/{listing_id}/withdraw": lambda w, s=1: {"reason": "越权撤牌"},
+        "/api/v1/market/enquiries/{enquiry_id}/reply": lambda w, s=1: {"reply": "越权回复咨询"},
+        "/api/v1/market/deals/{deal_id}": lambda w, s=1: _deal_terms(
+            w, s, ("2025441401000301", "2025440801000302")[s]
+        ),
+        "/api/v1/market/deals/{deal_id}/confirm": lambda w, s=1: {},
+        "/api/v1/market/deals/{deal_id}/reject": lambda w, s=1: {"reason": "越权退回交易"},
     }
 )
 CREATE_PAYLOADS["/api/v1/projects/programmes"] = lambda w, s=1: {

@@ -65,6 +65,9 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "projects.ChangeRequest": Role.PROVINCE,
     "towns.InnovativeTown": Role.TOWN,
     "towns.TownPair": Role.TOWN,
+    "market.Listing": Role.ORG,
+    "market.Enquiry": Role.ORG,
+    "market.Deal": Role.ORG,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -200,6 +203,8 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/towns/pairs": (422, {"pairs"}),
     # The fixture's towns have no acceptance scoring for the year.
     "POST /api/v1/towns/{town_id}/reviews": (422, {"year"}),
+    # A unit does not enquire about its own listing (side A's listing is org_a's draft).
+    "POST /api/v1/market/enquiries": (422, {"listing"}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }

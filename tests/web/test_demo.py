@@ -86,5 +86,36 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
     assert can_apply(User.objects.get(username="huliao_town"), town_call)
     assert Call.objects.filter(status=CallStatus.DECIDED).exists()
     assert Call.objects.filter(status=CallStatus.REVIEWING).exists()
+    # The technology market: listings, registered deals (70 in 粤东西北), some at each step, one that
+    # solved a demand, and journey 6 waiting for 徐闻县's bureau.
+    from baiqianwan.market.models import Deal, Enquiry, Listing
+    from baiqianwan.plan.selectors import LIVE_KPIS
+
+    assert Listing.all_objects.count() == 300
+    assert {"listed", "sold", "draft", "withdrawn"} <= set(
+        Listing.all_objects.values_list("status", flat=True)
+    )
+    registered = Deal.all_objects.filter(status="registered")
+    assert registered.count() == 120
+    assert (
+        registered.filter(in_east_west_north=True, place__level__in=["county", "town", "village"]).count()
+        == 70
+    )
+    assert {"party", "bureau", "rejected"} <= set(Deal.all_objects.values_list("status", flat=True))
+    assert registered.filter(publicity=True).count() >= 10
+    solver = registered.exclude(demand=None).get()
+    assert solver.demand.status == "solved"
+    journey = Deal.all_objects.get(buyer__name="徐闻县曲界镇香蕉种植专业合作社")
+    assert (journey.status, journey.seller.name, journey.mode) == ("bureau", "广东省农业科学院", "licence")
+    assert Enquiry.all_objects.filter(asked_by__username="xuwen_coop", status="answered").exists()
+    assert "xuwen_county" in printed
+    assert "成果挂牌 300 项" in printed
+    transfers = LIVE_KPIS["KPI-TRANSFERS"]()
+    assert 90 <= transfers <= 120
+    from baiqianwan.market.services import deal_confirm
+
+    deal_confirm(acting_user=User.objects.get(username="xuwen_county"), deal_id=journey.pk)
+    assert LIVE_KPIS["KPI-TRANSFERS"]() == transfers + 1  # journey 6: the county confirms, the KPI moves
     call_command("demo", "--if-empty")  # a second run changes nothing
     assert Team.all_objects.count() == 4
+    assert Listing.all_objects.count() == 300

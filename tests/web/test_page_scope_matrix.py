@@ -83,6 +83,9 @@ RECORD_PARAMETERS = {
     "milestone_id": "projects.Milestone",
     "town_id": "towns.InnovativeTown",
     "pair_id": "towns.TownPair",
+    "listing_id": "market.Listing",
+    "enquiry_id": "market.Enquiry",
+    "deal_id": "market.Deal",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -115,6 +118,8 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "indicators:submission_action": {"action": "approve"},
     "calls:call_action": {"action": "close"},
     "projects:step": {"action": "contract_submit"},
+    "market:listing_step": {"action": "publish"},
+    "market:deal_step": {"action": "confirm"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -224,6 +229,9 @@ def pages_world(
             "B 市进展",
             f"{B['town']} 服务团",
             f"{B['town']} 工作站",
+            "B 侧的挂牌",
+            "B 侧的咨询内容",
+            "B 侧的技术交易",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

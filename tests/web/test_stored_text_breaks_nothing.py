@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from baiqianwan.accounts.models import User
 from baiqianwan.commissioners.models import DispatchRound, KeyTask, RoundStatus, ServiceLog, Team, Workstation
 from baiqianwan.demands.models import Demand
+from baiqianwan.market.models import Deal, Enquiry, Listing
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.services import plan_load
 from baiqianwan.supply.models import Achievement
@@ -42,6 +43,10 @@ TARGETS = [
     (Workstation, "name", 80),
     (ServiceLog, "description", 2000),
     (KeyTask, "title", 120),
+    (Listing, "title", 120),
+    (Listing, "licence_terms", 2000),
+    (Enquiry, "message", 2000),
+    (Deal, "title", 120),
 ]
 
 

@@ -5,10 +5,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+
+
+class DateInput(forms.DateInput):
+    """A date typed with the browser's own date picker."""
+
+    input_type = "date"
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -122,3 +130,15 @@ def attempt_step(request: Any, step: Callable[[], Any], done: str) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+def step_button(request: Any, steps: dict[str, Callable[[], Any]], action: str, done: str) -> None:
+    """A page's button naming one of its steps: an unknown step is not found; the step's refusals,
+    for its state or the user's rights, become messages."""
+    step = steps.get(action)
+    if step is None:
+        raise Http404
+    try:
+        attempt_step(request, step, done)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or gettext("您无权办理"))

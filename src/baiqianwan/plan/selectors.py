@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from baiqianwan.demands.models import Connection, ConnectionStatus
 from baiqianwan.demands.selectors import solved_demand_count
 from baiqianwan.indicators.engine import forecast
 
@@ -23,19 +22,10 @@ def _resolved_demands() -> float:
     return float(solved_demand_count())
 
 
-def _transferred_achievements() -> float:
-    return float(
-        Connection.all_objects.filter(status=ConnectionStatus.SUCCEEDED, target_kind="achievement")
-        .values("achievement")
-        .distinct()
-        .count()
-    )
-
-
-# KPIs the platform counts itself; the others wait for their module (noted on the page).
+# KPIs the platform counts itself; the others wait for their module (noted on the page). Apps
+# above this one add theirs (KPI-TRANSFERS is counted from the market's registered deals).
 LIVE_KPIS: dict[str, Callable[[], float]] = {
     "KPI-DEMANDS-RESOLVED": _resolved_demands,
-    "KPI-TRANSFERS": _transferred_achievements,
 }
 
 

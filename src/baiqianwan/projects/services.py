@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,8 @@ from baiqianwan.calls import services as call_services
 from baiqianwan.calls.models import Application, Call
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.files import check_upload
+from baiqianwan.core.money import WAN_YUAN
+from baiqianwan.core.money import amount as money_amount
 from baiqianwan.core.pdf import render_pdf
 from baiqianwan.core.text import strip_control_characters, to_simplified
 from baiqianwan.demands.models import Demand
@@ -69,19 +71,7 @@ def _text(value: Any, limit: int) -> str:
 
 def amount(value: Any, field: str, label: str) -> Decimal:
     """A sum of money in 万元, two decimals, not negative, not absurd; else a message naming it."""
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: gettext("{label}须是数字（万元）").format(label=label)}) from None
-    if not number.is_finite() or number < 0:
-        raise ValidationError({field: gettext("{label}不能为负数").format(label=label)})
-    if number > MAX_AMOUNT:
-        raise ValidationError(
-            {field: gettext("{label}超过上限 {max} 万元").format(label=label, max=MAX_AMOUNT)}
-        )
-    if number != number.quantize(Decimal("0.01")):
-        raise ValidationError({field: gettext("{label}最多保留两位小数").format(label=label)})
-    return number.quantize(Decimal("0.01"))
+    return money_amount(value, field, label, unit=WAN_YUAN, maximum=MAX_AMOUNT)
 
 
 def _event(project: Project, actor: Any, action: str, before: str, note: str = "") -> None:

@@ -17,6 +17,7 @@ from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
 from baiqianwan.industries.models import Industry
 from baiqianwan.industries.services import industries_load
+from baiqianwan.market.demo import demo_market
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
@@ -55,6 +56,7 @@ def demo_load() -> dict[str, object]:
     reviews = demo_reviews(rng, calls)
     projects = demo_projects(rng)
     towns = demo_towns()
+    market = demo_market(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -72,7 +74,9 @@ def demo_load() -> dict[str, object]:
         "carriers": Carrier.all_objects.count(),
         "projects": projects["projects"],
         "towns": towns["towns"],
-        "users": users,
+        "listings": market["listings"],
+        "deals": market["deals"],
+        "users": [*users, *market["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,
     }

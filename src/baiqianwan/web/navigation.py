@@ -78,6 +78,7 @@ def _reviews_applications(user: Any) -> bool:
 COMMISSIONERS = _("科技特派员")
 CALLS = _("申报评审")
 ASSESSMENT = _("监测考核")
+MARKET = _("技术市场")
 SYSTEM = _("系统")
 
 MENU = [
@@ -102,7 +103,12 @@ MENU = [
     NavItem(_("创新型专业镇"), "towns:towns", "ti-building-community", _everyone, CALLS),
     NavItem(_("专业镇结对"), "towns:pairs", "ti-arrows-exchange", _everyone, CALLS),
     NavItem(_("科技需求"), "demands:list", "ti-bulb", _everyone),
-    NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone),
+    NavItem(_("成果"), "supply:achievement_list", "ti-certificate", _everyone, MARKET),
+    NavItem(_("成果挂牌"), "market:listings", "ti-building-store", _everyone, MARKET),
+    NavItem(_("挂牌咨询"), "market:enquiries", "ti-message-question", _organisation_users, MARKET),
+    NavItem(_("技术交易"), "market:deals", "ti-file-dollar", _everyone, MARKET),
+    NavItem(_("交易公示"), "market:publicity", "ti-speakerphone", _everyone, MARKET),
+    NavItem(_("交易统计"), "market:stats", "ti-chart-arrows", _everyone, MARKET),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
@@ -124,6 +130,7 @@ SECTION_ICONS = {
     str(COMMISSIONERS): "ti-users-group",
     str(CALLS): "ti-file-certificate",
     str(ASSESSMENT): "ti-chart-bar",
+    str(MARKET): "ti-building-store",
     str(SYSTEM): "ti-settings",
 }
 

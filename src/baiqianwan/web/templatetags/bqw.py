@@ -87,3 +87,11 @@ def page_numbers(page: Any) -> list[int | None]:
 def total_label(paginator: Any) -> str:
     """A list's total: "1000+" when the count stopped at its limit (core/pagination.py)."""
     return f"{paginator.count}+" if getattr(paginator, "capped", False) else str(paginator.count)
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """A sum in 元 as a person reads it: 8,500.00 元, or 125.00 万元 from 10 万 up."""
+    from baiqianwan.core.money import yuan_text
+
+    return yuan_text(value)
