@@ -17,6 +17,6 @@ class MarketConfig(AppConfig):
         for model in (Listing, Enquiry, Deal, DealPayment):
             auditlog.register(model)
         # The deals registered here are KPI-TRANSFERS; this replaces the count of successful 对接
-        # the plan kept before the market existed (docs/decisions/0012).
+        # the plan kept before the market existed (docs/decisions/0013).
         live_kpi_register("KPI-TRANSFERS", transfers_counted)
         measure_activity_register(measure_activities)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
-from baiqianwan.core.forms import add_service_errors, valid_form_data, step_button
+from baiqianwan.core.forms import add_service_errors, step_button, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.core.selectors import found_or_404, valid_id
 from baiqianwan.supply.models import Achievement
