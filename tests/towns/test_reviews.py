@@ -131,6 +131,16 @@ def test_a_final_acceptance_passed_renews_the_certification(
         acting_user=province, town_id=xinhui.pk, year=2025, kind="final", outcome="pass", note="期满验收优秀"
     )
     assert InnovativeTown.all_objects.get(pk=xinhui.pk).valid_until == dt.date(2029, 12, 19)
+    # The new period's mid-term comes after the year of the final acceptance.
+    with pytest.raises(ValidationError, match="2025 年已通过期末验收，新认定期的中期评估从 2026 年起"):
+        services.town_review_record(
+            acting_user=province,
+            town_id=xinhui.pk,
+            year=2025,
+            kind="midterm",
+            outcome="pass",
+            note="新一期中期评估",
+        )
 
 
 def test_refusals_name_the_field_and_store_nothing(

@@ -295,7 +295,17 @@ def town_review_record(
                 )
             }
         )
-    period = town.reviews.filter(year__gte=town.certified_on.year)
+    # A final acceptance passed starts a new period: its mid-term and final come in later years.
+    renewed = town.reviews.filter(kind=ReviewKind.FINAL, outcome=ReviewOutcome.PASS).order_by("-year").first()
+    period = town.reviews.filter(year__gt=renewed.year) if renewed else town.reviews.all()
+    if kind != ReviewKind.ANNUAL and renewed is not None and year_number <= renewed.year:
+        raise ValidationError(
+            {
+                "year": gettext("{year} 年已通过期末验收，新认定期的{kind}从 {next} 年起").format(
+                    year=renewed.year, kind=label, next=renewed.year + 1
+                )
+            }
+        )
     if kind != ReviewKind.ANNUAL and period.filter(kind=kind).exists():
         raise ValidationError({"kind": gettext("本认定期内已有{kind}结论").format(kind=label)})
     if town.reviews.filter(year=year_number, kind=kind).exists():
