@@ -916,6 +916,7 @@ WRITE_PAYLOADS.update(
             "result": "passed",
             "note": "同意通过验收",
         },
+        "/api/v1/projects/{project_id}/acceptance/withdraw": lambda w, s=1: {"reason": "越权移出验收批次"},
     }
 )
 

@@ -111,6 +111,7 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/projects/{project_id}/funds": Role.CITY,
     "POST /api/v1/projects/{project_id}/acceptance/decision": Role.PROVINCE,
     "POST /api/v1/projects/acceptance/enrol": Role.PROVINCE,
+    "POST /api/v1/projects/{project_id}/acceptance/withdraw": Role.PROVINCE,
     "POST /api/v1/towns": Role.PROVINCE,
     "POST /api/v1/towns/{town_id}/status": Role.PROVINCE,
     "POST /api/v1/towns/{town_id}/reviews": Role.PROVINCE,
@@ -199,6 +200,8 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/projects/{project_id}/acceptance/decision": (422, {""}),
     # Side A's 大专项 call is an application call, not an acceptance batch.
     "POST /api/v1/projects/acceptance/enrol": (422, {"call"}),
+    # Side A's project is not in an acceptance batch.
+    "POST /api/v1/projects/{project_id}/acceptance/withdraw": (422, {""}),
     # Every town of the fixture is already paired: a new pair of them would exceed their one place.
     "POST /api/v1/towns/pairs": (422, {"pairs"}),
     # The fixture's towns have no acceptance scoring for the year.

@@ -206,3 +206,33 @@ def test_the_province_enrols_from_the_project_page(
     )
     assert response.status_code == 200
     assert "验收批次：选择一个有效的选项" in response.content.decode()
+
+
+def test_a_project_leaves_its_batch_before_the_experts_are_assigned(
+    active_project: Project,
+    parties: dict[str, Any],
+    province: User,
+    experts: list[ExpertProfile],
+) -> None:
+    project = _accepting(active_project, parties["lead"])
+    call = _batch(province)
+    services.acceptance_enrol(acting_user=province, project_ids=[project.pk], call_id=call.pk)
+    with pytest.raises(ValidationError, match="请写明移出的原因"):
+        services.acceptance_withdraw(acting_user=province, project_id=project.pk, reason="错")
+    with pytest.raises(PermissionDenied):
+        services.acceptance_withdraw(
+            acting_user=parties["lead"], project_id=project.pk, reason="承担单位自行移出"
+        )
+    left = services.acceptance_withdraw(
+        acting_user=province, project_id=project.pk, reason="改在线下验收会议验收"
+    )
+    assert left.acceptance_application is None
+    assert left.status == ProjectStatus.ACCEPTING
+    assert Application.all_objects.get(call=call).status == ApplicationStatus.WITHDRAWN
+    # Back in a batch and under review, it stays there.
+    services.acceptance_enrol(acting_user=province, project_ids=[project.pk], call_id=call.pk)
+    calls.call_close(acting_user=province, call_id=call.pk)
+    reviews.pool_add(acting_user=province, call_id=call.pk, expert_ids=[e.pk for e in experts], capacity=5)
+    reviews.assignments_make(acting_user=province, call_id=call.pk)
+    with pytest.raises(ValidationError, match="已开始评审"):
+        services.acceptance_withdraw(acting_user=province, project_id=project.pk, reason="评审中移出")

@@ -233,6 +233,11 @@ class EnrolIn(Schema):
     project_ids: list[int] = Field(min_length=1, max_length=200)
 
 
+class WithdrawIn(Schema):
+    reason: str = Field(max_length=500)
+    version: int | None = VERSION
+
+
 class AcceptanceDecisionIn(Schema):
     result: str = Field(max_length=10, description="passed 通过 / concluded 结题 / failed 不通过")
     note: str = Field(max_length=1000)
@@ -563,4 +568,19 @@ def acceptance_decide(request: HttpRequest, project_id: int, payload: Acceptance
 def acceptance_enrol(request: HttpRequest, payload: EnrolIn) -> list[Project]:
     return services.acceptance_enrol(
         acting_user=request.user, project_ids=payload.project_ids, call_id=payload.call_id
+    )
+
+
+@router.post(
+    "/{int:project_id}/acceptance/withdraw",
+    response=ProjectOut,
+    openapi_extra=api_scope(Project),
+    summary="移出验收批次（省科技厅，专家分配前）",
+)
+def acceptance_withdraw(request: HttpRequest, project_id: int, payload: WithdrawIn) -> Project:
+    return services.acceptance_withdraw(
+        acting_user=request.user,
+        project_id=_project(request, project_id).pk,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
     )

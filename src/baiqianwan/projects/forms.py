@@ -206,6 +206,12 @@ class EnrolForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("移出原因"), max_length=500, help_text=_("如：纳入有误，改在线下验收会议验收")
+    )
+
+
 class AcceptanceDecisionForm(forms.Form):
     result = forms.ChoiceField(
         label=_("验收结论"),

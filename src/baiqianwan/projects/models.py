@@ -420,6 +420,7 @@ class ProjectAction(models.TextChoices):
     CHANGE_REFUSE = "change_refuse", _("不同意变更")
     ACCEPTANCE_REQUEST = "acceptance_request", _("申请验收")
     ACCEPTANCE_ENROL = "acceptance_enrol", _("纳入验收批次")
+    ACCEPTANCE_WITHDRAW = "acceptance_withdraw", _("移出验收批次")
     ACCEPTANCE = "acceptance", _("验收结论")
 
 

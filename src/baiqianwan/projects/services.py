@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.calls import services as call_services
-from baiqianwan.calls.models import Application, Call
+from baiqianwan.calls.models import Application, ApplicationEvent, ApplicationStatus, Call
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.files import check_upload
 from baiqianwan.core.money import WAN_YUAN
@@ -1022,6 +1022,44 @@ def acceptance_enrol(*, acting_user: Any, project_ids: Sequence[int], call_id: i
         project.save(update_fields=["acceptance_application", "version", "updated_at"])
         _event(project, acting_user, "acceptance_enrol", project.status, call.title)
     return projects
+
+
+@transaction.atomic
+def acceptance_withdraw(
+    *, acting_user: Any, project_id: int, reason: str, version: int | None = None
+) -> Project:
+    """Take a project out of its acceptance batch before the experts are assigned (enrolled by
+    mistake, or to be accepted in another batch or at a meeting); it waits for acceptance again."""
+    province_only(acting_user)
+    project = _project_locked(acting_user, project_id, version)
+    application = project.acceptance_application
+    if application is None:
+        raise ValidationError(gettext("项目没有纳入验收批次"))
+    if application.status != ApplicationStatus.ACCEPTED:
+        raise ValidationError(
+            gettext("验收批次“{call}”已开始评审（{status}），不能再移出").format(
+                call=application.call.title, status=application.get_status_display()
+            )
+        )
+    reason = _text(reason, 500)
+    if len(reason) < 4:
+        raise ValidationError({"reason": gettext("请写明移出的原因")})
+    application.status = ApplicationStatus.WITHDRAWN
+    application.version += 1
+    application.save(update_fields=["status", "version", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=acting_user,
+        action="withdraw",
+        from_status=ApplicationStatus.ACCEPTED,
+        to_status=ApplicationStatus.WITHDRAWN,
+        note=reason,
+    )
+    project.acceptance_application = None
+    project.version += 1
+    project.save(update_fields=["acceptance_application", "version", "updated_at"])
+    _event(project, acting_user, "acceptance_withdraw", project.status, f"{application.call.title}：{reason}")
+    return project
 
 
 def acceptance_from_decision(call: Call, approved: list[Application], acting_user: Any) -> None:

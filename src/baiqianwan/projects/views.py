@@ -39,6 +39,7 @@ from .forms import (
     PublishForm,
     ReviewForm,
     TopicForm,
+    WithdrawForm,
     contract_errors,
     contract_rows,
 )
@@ -223,6 +224,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "acceptance_form": AcceptanceForm(indicators=list(project.indicators.all())),
             "decision_form": AcceptanceDecisionForm(initial={"achievement_title": project.title}),
             "enrol_form": EnrolForm(),
+            "withdraw_form": WithdrawForm(),
         },
     )
 
@@ -344,6 +346,12 @@ PROJECT_STEPS: dict[str, tuple[Any, Any]] = {
             acting_user=r.user, project_ids=[p.pk], call_id=valid_form_data(EnrolForm(r.POST))["call"].pk
         ),
         gettext_lazy("已纳入验收批次，请到批次组织专家评审"),
+    ),
+    "acceptance_withdraw": (
+        lambda r, p: services.acceptance_withdraw(
+            acting_user=r.user, project_id=p.pk, **valid_form_data(WithdrawForm(r.POST))
+        ),
+        gettext_lazy("已移出验收批次"),
     ),
     "acceptance_decide": (
         lambda r, p: services.acceptance_decide(
