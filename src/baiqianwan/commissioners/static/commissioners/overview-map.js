@@ -13,16 +13,6 @@
       t("villages_covered", "覆盖村（社区）{n} 个", { n: c.villages }),
     ],
     outside: (name) => `${name}<br><span style="color:#888">${t("out_of_scope", "不在您的统计范围内")}</span>`,
-    visualMap: {
-      type: "continuous",
-      min: 0,
-      max: Number(element.dataset.max || 1),
-      text: [t("more", "多"), t("fewer", "少")],
-      calculable: false,
-      inRange: { color: ["#e7f0fa", "#6aa6e0", "#1f4e79"] },
-    },
-    label: { color: "#333" },
-    itemStyle: { areaColor: "#f1f3f5" },
-    item: (c) => ({ name: c.name, value: c.value }),
+    ...bqwCityMap.countShading(element),
   });
 })();

@@ -11,16 +11,6 @@
       t("towns_paired", "其中已结对 {n} 个", { n: c.paired }),
     ],
     outside: (name) => `${name}<br><span style="color:#888">${t("no_towns", "无创新型专业镇或不在您的统计范围内")}</span>`,
-    visualMap: {
-      type: "continuous",
-      min: 0,
-      max: Number(element.dataset.max || 1),
-      text: [t("more", "多"), t("fewer", "少")],
-      calculable: false,
-      inRange: { color: ["#e7f0fa", "#6aa6e0", "#1f4e79"] },
-    },
-    label: { color: "#333" },
-    itemStyle: { areaColor: "#f1f3f5" },
-    item: (c) => ({ name: c.name, value: c.value }),
+    ...bqwCityMap.countShading(element),
   });
 })();

@@ -50,5 +50,22 @@ window.bqwCityMap = (function () {
     return chart;
   }
 
-  return { t, draw };
+  // Cities shaded from light to dark blue by a count (`value`), up to the element's data-max.
+  function countShading(element) {
+    return {
+      visualMap: {
+        type: "continuous",
+        min: 0,
+        max: Number(element.dataset.max || 1),
+        text: [t("more", "多"), t("fewer", "少")],
+        calculable: false,
+        inRange: { color: ["#e7f0fa", "#6aa6e0", "#1f4e79"] },
+      },
+      label: { color: "#333" },
+      itemStyle: { areaColor: "#f1f3f5" },
+      item: (c) => ({ name: c.name, value: c.value }),
+    };
+  }
+
+  return { t, draw, countShading };
 })();
