@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "baiqianwan.projects",
     "baiqianwan.towns",
     "baiqianwan.market",
+    "baiqianwan.finance",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

@@ -1,1 +1,2 @@
-"""Rural tech finance (政策 三(三)): the 科技信贷风险补偿 scheme's arithmetic so far."""
+"""Rural tech finance (政策 三(三)): credit and the 科技信贷风险补偿 scheme, sub-funds, the
+上市后备 pool and the service stations."""
