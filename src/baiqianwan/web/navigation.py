@@ -79,6 +79,7 @@ COMMISSIONERS = _("科技特派员")
 CALLS = _("申报评审")
 ASSESSMENT = _("监测考核")
 MARKET = _("技术市场")
+FINANCE = _("科技金融")
 SYSTEM = _("系统")
 
 MENU = [
@@ -131,6 +132,7 @@ SECTION_ICONS = {
     str(CALLS): "ti-file-certificate",
     str(ASSESSMENT): "ti-chart-bar",
     str(MARKET): "ti-building-store",
+    str(FINANCE): "ti-building-bank",
     str(SYSTEM): "ti-settings",
 }
 
