@@ -24,6 +24,7 @@ urlpatterns = [
     path("projects/", include("baiqianwan.projects.urls")),
     path("towns/", include("baiqianwan.towns.urls")),
     path("market/", include("baiqianwan.market.urls")),
+    path("finance/", include("baiqianwan.finance.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

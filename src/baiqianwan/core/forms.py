@@ -142,3 +142,8 @@ def step_button(request: Any, steps: dict[str, Callable[[], Any]], action: str, 
         attempt_step(request, step, done)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or gettext("您无权办理"))
+
+
+def money_input(label: Any, **kwargs: Any) -> forms.DecimalField:
+    """A sum in 元 with two decimals; the service names a negative or absurd one."""
+    return forms.DecimalField(label=label, max_digits=15, decimal_places=2, **kwargs)

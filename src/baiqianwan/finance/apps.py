@@ -8,7 +8,10 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from baiqianwan.plan.selectors import live_kpi_register
+
         from . import models
+        from .services import ewn_scheme_credit
 
         for model in (
             models.CompensationRatio,
@@ -24,3 +27,5 @@ class FinanceConfig(AppConfig):
             models.StationActivity,
         ):
             auditlog.register(model)
+        # 科技信贷: the amount lent in 粤东西北 under the risk-compensation scheme, in 亿元.
+        live_kpi_register("KPI-EWN-TECH-CREDIT", ewn_scheme_credit)

@@ -5,35 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.core.forms import DateInput, FilterForm, YesNoFilterField
+from baiqianwan.core.forms import DateInput, FilterForm, YesNoFilterField, money_input
 from baiqianwan.industries.forms import IndustryFilterField
-from baiqianwan.regions.classification import CITY_REGION, REGION_LABELS, Region
+from baiqianwan.regions.forms import RegionFilterField
 from baiqianwan.regions.widgets import DivisionField
 from baiqianwan.supply.models import Achievement
 
 from .models import DealStatus, EnquiryStatus, ListingStatus, TransferMode
-
-
-def money_input(label: Any, **kwargs: Any) -> forms.DecimalField:
-    """A sum in 元 with two decimals; the service names a negative or absurd one."""
-    return forms.DecimalField(label=label, max_digits=15, decimal_places=2, **kwargs)
-
-
-def _region_choices() -> list[tuple[str, Any]]:
-    """The four regions, then each city (by the first 4 digits of its code)."""
-    from baiqianwan.regions.models import Division
-
-    cities = dict(Division.objects.filter(level="city").values_list("code", "name"))
-    return [
-        ("", _("全省")),
-        *[(region.value, _(REGION_LABELS[region])) for region in Region],
-        *[(prefix, cities.get(f"{prefix}00000000", prefix)) for prefix in sorted(CITY_REGION)],
-    ]
-
-
-class RegionFilterField(forms.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=False, choices=_region_choices, **kwargs)
 
 
 class ListingFilterForm(FilterForm):

@@ -17,8 +17,9 @@ from baiqianwan.core.money import ZERO
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import normalise_query
 from baiqianwan.plan.selectors import MeasureActivity
-from baiqianwan.regions.classification import CITY_REGION, REGION_LABELS, Region, region_of
+from baiqianwan.regions.classification import REGION_LABELS, Region, region_of
 from baiqianwan.regions.models import Division
+from baiqianwan.regions.selectors import region_q
 from baiqianwan.supply.models import TransferMode
 
 from .models import Deal, DealStatus, Enquiry, Listing, ListingStatus
@@ -33,18 +34,6 @@ VALUE_BANDS = (
     ("1m_5m", gettext_lazy("100–500 万元"), Decimal("1000000"), Decimal("5000000")),
     ("gt5m", gettext_lazy("500 万元及以上"), Decimal("5000000"), None),
 )
-
-
-def region_q(field: str, value: str) -> Q:
-    """Rows whose division ``field`` lies in a region (prd, east, west, north) or a city (4 digits)."""
-    if value in {region.value for region in Region}:
-        prefixes = [prefix for prefix, region in CITY_REGION.items() if region == value]
-    else:
-        prefixes = [value[:4]]
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(**{f"{field}__startswith": prefix})
-    return condition
 
 
 # ---- listings ---------------------------------------------------------------------------------

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from baiqianwan.core.text import normalise_query
 
-from .classification import LEVEL_LABELS, PREFIX_LENGTH, PROVINCE_CODE, REGION_LABELS, Level, Region
+from .classification import (
+    CITY_REGION,
+    LEVEL_LABELS,
+    PREFIX_LENGTH,
+    PROVINCE_CODE,
+    REGION_LABELS,
+    Level,
+    Region,
+)
 from .models import Division
 
 
@@ -101,3 +109,15 @@ def city_summaries() -> list[dict[str, Any]]:
 
 def province() -> Division | None:
     return Division.objects.filter(code=PROVINCE_CODE).first()
+
+
+def region_q(field: str, value: str) -> Q:
+    """Rows whose division ``field`` lies in a region (prd, east, west, north) or a city (4 digits)."""
+    if value in {region.value for region in Region}:
+        prefixes = [prefix for prefix, region in CITY_REGION.items() if region == value]
+    else:
+        prefixes = [value[:4]]
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition

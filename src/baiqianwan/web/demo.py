@@ -12,6 +12,7 @@ from baiqianwan.calls.models import Application, Carrier
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands, demo_journey
+from baiqianwan.finance.demo import demo_finance
 from baiqianwan.indicators.collection.models import Submission
 from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
@@ -57,6 +58,7 @@ def demo_load() -> dict[str, object]:
     projects = demo_projects(rng)
     towns = demo_towns()
     market = demo_market(rng)
+    finance = demo_finance(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -76,7 +78,9 @@ def demo_load() -> dict[str, object]:
         "towns": towns["towns"],
         "listings": market["listings"],
         "deals": market["deals"],
-        "users": [*users, *market["users"]],
+        "credit_products": finance["products"],
+        "loans": finance["loans"],
+        "users": [*users, *market["users"], *finance["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,
     }

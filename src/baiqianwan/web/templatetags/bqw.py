@@ -95,3 +95,17 @@ def yuan(value: Any) -> str:
     from baiqianwan.core.money import yuan_text
 
     return yuan_text(value)
+
+
+@register.filter
+def share(value: Any) -> str:
+    """A ratio kept as a fraction (0.6250) as a person reads it: 62.5%; empty when there is none."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return ""
+    try:
+        percent = (Decimal(str(value)) * 100).normalize()
+    except InvalidOperation:
+        return ""
+    return f"{percent:f}%"
