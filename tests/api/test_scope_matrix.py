@@ -107,6 +107,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _town_records(world)[model]
     if model.startswith("market."):
         return _market_records(world)[model]
+    if model in CREDIT_MODELS:
+        return _credit_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -463,6 +465,106 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         made["market.Deal"].append(deal)
     world["_market"] = {model: (a, b) for model, (a, b) in made.items()}
     return world["_market"]
+
+
+CREDIT_MODELS = (
+    "finance.CreditProduct",
+    "finance.LoanApplication",
+    "finance.Loan",
+    "finance.CompensationClaim",
+)
+
+
+def _credit_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each side's bank offers a product (side A's on offer to all, side B's a draft); the side's
+    unit applies for it; the bank lent to the unit at the counter, the loan defaulted and the bank
+    claims compensation, waiting for the province."""
+    import datetime as dt
+    import random
+
+    from baiqianwan.finance.models import (
+        CompensationClaim,
+        CompensationRatio,
+        CreditProduct,
+        Loan,
+        LoanApplication,
+    )
+
+    from ..conftest import organisation_make, user_make
+
+    if "_credit" in world:
+        return world["_credit"]
+    ratio = CompensationRatio.objects.create(region="ewn", effective_from=dt.date(2023, 1, 1), ratio="0.6")
+    made: dict[str, list[Any]] = {model: [] for model in CREDIT_MODELS}
+    for n, side in enumerate("AB"):
+        unit = world[("org_a", "org_b")[n]]
+        bank = organisation_make(random.Random(10 + n), f"{side} 侧农商银行", "bank", SIDES[n]["city"])
+        world[f"bank_{side}"] = bank
+        asker = (
+            user_make("org", organisation=unit, username=f"borrower_{side}")
+            if side == "B"
+            else world["users"]["org"]
+        )
+        product = CreditProduct.all_objects.create(
+            bank=bank,
+            name=f"{side} 侧特色产业科技贷",
+            eligible_region="ewn",
+            borrower_kinds=["cooperative", "enterprise", "family_farm"],
+            amount_min=100000,
+            amount_max=3000000,
+            term_min_months=6,
+            term_max_months=36,
+            rate_min="3.45",
+            rate_max="4.80",
+            collateral="信用",
+            status="open" if side == "A" else "draft",
+            is_public=side == "A",
+        )
+        made["finance.CreditProduct"].append(product)
+        made["finance.LoanApplication"].append(
+            LoanApplication.all_objects.create(
+                product=product,
+                applicant=unit,
+                amount=500000,
+                term_months=24,
+                purpose=f"{side} 侧的资金用途",
+                submitted_by=asker,
+            )
+        )
+        loan = Loan.all_objects.create(
+            product=product,
+            bank=bank,
+            borrower=unit,
+            contract_number=f"{side}-JK-0001",
+            amount=800000,
+            rate="3.85",
+            term_months=24,
+            lent_on=dt.date(2024, 6, 1),
+            due_on=dt.date(2026, 6, 1),
+            place_id=unit.division_id,
+            region="ewn",
+            under_scheme=True,
+            ratio_version=ratio,
+            ratio=ratio.ratio,
+            status="defaulted",
+            defaulted_on=dt.date(2025, 3, 1),
+            outstanding_at_default=600000,
+        )
+        made["finance.Loan"].append(loan)
+        made["finance.CompensationClaim"].append(
+            CompensationClaim.all_objects.create(
+                loan=loan,
+                outstanding=600000,
+                recovered=0,
+                loss=600000,
+                ratio="0.6",
+                compensation=360000,
+                bank_bears=240000,
+                submitted_by=asker,
+            )
+        )
+    world["_credit"] = {model: (a, b) for model, (a, b) in made.items()}
+    return world["_credit"]
 
 
 def _deal_terms(w: dict[str, Any], s: int, number: str) -> dict[str, Any]:
@@ -871,6 +973,62 @@ WRITE_PAYLOADS.update(
         ),
         "/api/v1/market/deals/{deal_id}/confirm": lambda w, s=1: {},
         "/api/v1/market/deals/{deal_id}/reject": lambda w, s=1: {"reason": "越权退回交易"},
+    }
+)
+
+
+def _credit_bank(w: dict[str, Any], s: int) -> Any:
+    _credit_records(w)
+    return w[f"bank_{'AB'[s]}"]
+
+
+CREATE_PAYLOADS["/api/v1/finance/products"] = lambda w, s=1: {
+    "bank_id": _credit_bank(w, s).pk,
+    "name": "越权发布的信贷产品",
+    "borrower_kinds": ["cooperative"],
+    "amount_min": "10000",
+    "amount_max": "100000",
+    "term_min_months": 6,
+    "term_max_months": 12,
+    "rate_min": "3.5",
+    "rate_max": "4.5",
+    "collateral": "信用",
+}
+CREATE_PAYLOADS["/api/v1/finance/applications"] = lambda w, s=1: {
+    "product_id": _credit_records(w)["finance.CreditProduct"][s].pk,
+    "amount": "500000",
+    "term_months": 12,
+    "purpose": "越权申请其他银行未发布的产品",
+}
+CREATE_PAYLOADS["/api/v1/finance/loans"] = lambda w, s=1: {
+    "product_id": _credit_records(w)["finance.CreditProduct"][s].pk,
+    "borrower_uscc": (w["org_a"], w["org_b"])[s].uscc,
+    "contract_number": f"{'AB'[s]}-JK-0099",
+    "amount": "500000",
+    "rate": "4.0",
+    "term_months": 12,
+    "lent_on": "2025-01-01",
+}
+CREATE_PAYLOADS["/api/v1/finance/ratios"] = lambda w, s=1: {
+    "region": "ewn",
+    "effective_from": "2026-01-01",
+    "ratio": "0.7",
+}
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/finance/products/{product_id}": lambda w, s=1: {"name": "越权修改的产品名称"},
+        "/api/v1/finance/products/{product_id}/publish": lambda w, s=1: {},
+        "/api/v1/finance/products/{product_id}/close": lambda w, s=1: {},
+        "/api/v1/finance/applications/{application_id}/withdraw": lambda w, s=1: {},
+        "/api/v1/finance/applications/{application_id}/decline": lambda w, s=1: {"reason": "越权不予放款"},
+        "/api/v1/finance/loans/{loan_id}/repay": lambda w, s=1: {"repaid_on": "2025-01-01"},
+        "/api/v1/finance/loans/{loan_id}/default": lambda w, s=1: {
+            "defaulted_on": "2025-01-01",
+            "outstanding": "1",
+        },
+        "/api/v1/finance/loans/{loan_id}/claim": lambda w, s=1: {"recovered": "0"},
+        "/api/v1/finance/claims/{claim_id}/decide": lambda w, s=1: {"approve": True},
+        "/api/v1/finance/claims/{claim_id}/pay": lambda w, s=1: {"paid_on": "2025-06-01"},
     }
 )
 CREATE_PAYLOADS["/api/v1/projects/programmes"] = lambda w, s=1: {

@@ -68,6 +68,10 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "market.Listing": Role.ORG,
     "market.Enquiry": Role.ORG,
     "market.Deal": Role.ORG,
+    "finance.CreditProduct": Role.TOWN,
+    "finance.LoanApplication": Role.ORG,
+    "finance.Loan": Role.COUNTY,
+    "finance.CompensationClaim": Role.COUNTY,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -117,6 +121,13 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/towns/{town_id}/reviews": Role.PROVINCE,
     "POST /api/v1/towns/pairs": Role.PROVINCE,
     "POST /api/v1/towns/pairs/proposal": Role.PROVINCE,
+    "POST /api/v1/finance/ratios": Role.PROVINCE,
+    "POST /api/v1/finance/products": Role.PROVINCE,
+    "PATCH /api/v1/finance/products/{product_id}": Role.PROVINCE,
+    "POST /api/v1/finance/products/{product_id}/publish": Role.PROVINCE,
+    "POST /api/v1/finance/products/{product_id}/close": Role.PROVINCE,
+    "POST /api/v1/finance/claims/{claim_id}/decide": Role.PROVINCE,
+    "POST /api/v1/finance/claims/{claim_id}/pay": Role.PROVINCE,
 }
 
 
@@ -208,6 +219,11 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/towns/{town_id}/reviews": (422, {"year"}),
     # A unit does not enquire about its own listing (side A's listing is org_a's draft).
     "POST /api/v1/market/enquiries": (422, {"listing"}),
+    # Side A's product is on offer already; its unit's application to it is waiting for the bank;
+    # side A's claim waits for the province's decision, so it cannot be paid yet.
+    "POST /api/v1/finance/products/{product_id}/publish": (422, {""}),
+    "POST /api/v1/finance/applications": (422, {"product"}),
+    "POST /api/v1/finance/claims/{claim_id}/pay": (422, {""}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }
@@ -229,6 +245,15 @@ NOT_EXERCISED: dict[str, str] = {
     # reports a milestone and removes a task inside the scope.
     "POST /api/v1/projects/{project_id}/milestones/{milestone_id}/report": "two record ids in the path",
     "DELETE /api/v1/projects/programmes/{programme_id}/topics/{topic_id}": "two record ids in the path",
+    # A bank's own steps: the fixture's roles hold no bank account. tests/finance/test_api.py has
+    # the bank decline, lend, record repayment and default and claim inside its scope.
+    "POST /api/v1/finance/applications/{application_id}/decline": "a bank's account, not a fixture role",
+    "POST /api/v1/finance/loans": "a bank's account, not a fixture role",
+    "POST /api/v1/finance/loans/{loan_id}/repay": "a bank's account, not a fixture role",
+    "POST /api/v1/finance/loans/{loan_id}/default": "a bank's account, not a fixture role",
+    "POST /api/v1/finance/loans/{loan_id}/claim": "a bank's account, not a fixture role",
+    # The calculator needs the sum to compute; tests/finance/test_api.py asks it.
+    "GET /api/v1/finance/calculator": "needs the sum in its query",
 }
 
 # Path values of public operations (reference data has no side).

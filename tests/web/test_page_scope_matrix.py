@@ -86,11 +86,15 @@ RECORD_PARAMETERS = {
     "listing_id": "market.Listing",
     "enquiry_id": "market.Enquiry",
     "deal_id": "market.Deal",
+    "product_id": "finance.CreditProduct",
+    "loan_id": "finance.Loan",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
     "reviews:task": {"assignment_id": "reviews.ReviewAssignment"},
     "reviews:decline": {"assignment_id": "reviews.ReviewAssignment"},
+    "finance:application": {"application_id": "finance.LoanApplication"},
+    "finance:application_step": {"application_id": "finance.LoanApplication"},
 }
 # Path parameters filled by the records this file adds (attachments, photos, tokens).
 EXTRA_PARAMETERS = ("attachment_id", "photo_id", "token_id")
@@ -120,6 +124,9 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "projects:step": {"action": "contract_submit"},
     "market:listing_step": {"action": "publish"},
     "market:deal_step": {"action": "confirm"},
+    "finance:product_step": {"action": "close"},
+    "finance:application_step": {"action": "withdraw"},
+    "finance:loan_step": {"action": "repay"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -176,6 +183,10 @@ UNREACHED: dict[str, str] = {
     "calls/applications/<int:application_id>/edit/": "application submitted",
     # Side A's milestone is not reported and has no evidence file (tests/projects report one).
     "projects/<int:project_id>/milestones/<int:milestone_id>/evidence/": "no evidence uploaded",
+    # A bank's account offers products and records counter loans; the fixture's roles hold none
+    # (tests/finance/test_pages.py opens both as a bank).
+    "finance/products/new/": "a bank's page",
+    "finance/loans/new/": "a bank's page",
 }
 
 # What side A's records need before a page applies to them, by URL name.
@@ -232,6 +243,9 @@ def pages_world(
             "B 侧的挂牌",
             "B 侧的咨询内容",
             "B 侧的技术交易",
+            "B 侧特色产业科技贷",
+            "B 侧的资金用途",
+            "B-JK-0001",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

@@ -585,7 +585,7 @@ def loan_default(request: HttpRequest, loan_id: int, payload: DefaultIn) -> Loan
 @router.post(
     "/loans/{int:loan_id}/claim",
     response={201: ClaimOut},
-    openapi_extra=api_scope(CompensationClaim),
+    openapi_extra=api_scope(Loan),
     summary="申请风险补偿（银行）",
 )
 def claim_submit(request: HttpRequest, loan_id: int, payload: ClaimIn) -> Status:

@@ -153,7 +153,7 @@ class ApplicationForm(forms.Form):
 class LoanForm(forms.Form):
     """The bank records a loan: from an application (product and borrower known) or at the counter."""
 
-    product = forms.ChoiceField(label=_("信贷产品"), choices=())
+    product = forms.TypedChoiceField(label=_("信贷产品"), choices=(), coerce=int)
     borrower_uscc = forms.CharField(
         label=_("借款单位统一社会信用代码"), max_length=30, help_text=_("借款单位须已在平台登记")
     )
