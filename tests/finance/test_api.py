@@ -52,7 +52,7 @@ def test_a_bank_lends_and_claims_and_the_province_pays(
             "amount": "500000",
             "rate": "3.85",
             "term_months": 24,
-            "lent_on": "2025-03-01",
+            "lent_on": str(dt.date.today()),
         },
     )
     assert lent.status_code == 201, lent.content
@@ -62,7 +62,7 @@ def test_a_bank_lends_and_claims_and_the_province_pays(
     assert claimed.status_code == 422
     assert "违约" in claimed.json()["errors"][0]["message"]
     defaulted = _post(
-        bank, f"/loans/{loan['id']}/default", {"defaulted_on": "2026-01-05", "outstanding": "300000"}
+        bank, f"/loans/{loan['id']}/default", {"defaulted_on": str(dt.date.today()), "outstanding": "300000"}
     )
     assert defaulted.status_code == 200, defaulted.content
     claim = _post(bank, f"/loans/{loan['id']}/claim", {"recovered": "50000"}).json()
@@ -73,7 +73,7 @@ def test_a_bank_lends_and_claims_and_the_province_pays(
     )
     assert _post(bank, f"/claims/{claim['id']}/decide", {"approve": True}).status_code == 403
     assert _post(province, f"/claims/{claim['id']}/decide", {"approve": True}).status_code == 200
-    paid = _post(province, f"/claims/{claim['id']}/pay", {"paid_on": "2026-02-01"})
+    paid = _post(province, f"/claims/{claim['id']}/pay", {"paid_on": str(dt.date.today())})
     assert paid.json()["status"] == "paid"
     dashboard = province.get(f"{API}/dashboard").json()
     assert dashboard["ewn_scheme_amount"] == "500000.00"

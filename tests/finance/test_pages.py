@@ -91,7 +91,7 @@ def test_the_cooperative_finds_applies_and_the_bank_lends(
             "amount": "500000",
             "rate": "3.85",
             "term_months": "24",
-            "lent_on": "2025-04-01",
+            "lent_on": dt.date.today().isoformat(),
         },
     )
     loan = Loan.all_objects.get()

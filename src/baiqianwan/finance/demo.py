@@ -502,6 +502,11 @@ def demo_finance(rng: random.Random) -> dict[str, Any]:
                 purpose=rng.choice(PURPOSES),
                 industry=rng.choice([i.code for i in product.industries.all()] or [""]),
             )
+            # The application was made a few days before the loan it became.
+            applied = timezone.make_aware(
+                dt.datetime.combine(lent_on - dt.timedelta(days=rng.randrange(3, 20)), dt.time(10))
+            )
+            LoanApplication.all_objects.filter(pk=application.pk).update(created_at=applied)
         loans.append(
             services.loan_record(
                 acting_user=bank_user,

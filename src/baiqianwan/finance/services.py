@@ -677,6 +677,8 @@ def loan_record(
             }
         )
     day = _date(lent_on, "lent_on", gettext("放款日期"))
+    if application is not None and day < timezone.localdate(application.created_at):
+        raise ValidationError({"lent_on": gettext("放款日期不能早于申请日期")})
     number = _text(contract_number, 40)
     if len(number) < 4:
         raise ValidationError({"contract_number": gettext("请填写借款合同编号")})

@@ -109,3 +109,16 @@ def share(value: Any) -> str:
     except InvalidOperation:
         return ""
     return f"{percent:f}%"
+
+
+@register.filter
+def figure(value: Any) -> str:
+    """A measured value as the plan page shows it: whole numbers whole, one decimal from 10 up, two
+    from 1 up, and up to four below 1 — so 80 万元 of credit reads 0.008 亿元, not 0.0."""
+    if value in (None, ""):
+        return ""
+    number = float(value)
+    if number == int(number):
+        return str(int(number))
+    places = 1 if abs(number) >= 10 else 2 if abs(number) >= 1 else 4
+    return f"{number:.{places}f}".rstrip("0").rstrip(".")
