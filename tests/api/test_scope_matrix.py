@@ -416,13 +416,18 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     import datetime as dt
     import random
 
-    from baiqianwan.market.models import Deal, DealPayment, Enquiry, Listing
+    from baiqianwan.market.models import Deal, DealPayment, DiligenceCase, Enquiry, Listing
 
     from ..conftest import organisation_make, user_make
 
     if "_market" in world:
         return world["_market"]
-    made: dict[str, list[Any]] = {"market.Listing": [], "market.Enquiry": [], "market.Deal": []}
+    made: dict[str, list[Any]] = {
+        "market.Listing": [],
+        "market.Enquiry": [],
+        "market.Deal": [],
+        "market.DiligenceCase": [],
+    }
     achievements = _records("supply.Achievement", world)
     assert achievements is not None
     for n, side in enumerate("AB"):
@@ -461,6 +466,21 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         )
         DealPayment.objects.create(deal=deal, due_on=dt.date(2025, 7, 1), amount=50000)
         made["market.Deal"].append(deal)
+        # The side's unit's 尽职免责 draft, of a transfer from before the platform.
+        made["market.DiligenceCase"].append(
+            DiligenceCase.all_objects.create(
+                unit=seller,
+                title=f"{side} 侧的尽职免责案件",
+                transfer_title=f"{side} 侧的成果转让",
+                transferred_on=dt.date(2020, 5, 1),
+                transfer_value=300000,
+                current_value=50000,
+                decision_process="单位集体决策。",
+                valuation_basis="评估报告。",
+                approvals="已审批。",
+                people=["陈志强"],
+            )
+        )
     world["_market"] = {model: (a, b) for model, (a, b) in made.items()}
     return world["_market"]
 
@@ -871,6 +891,38 @@ WRITE_PAYLOADS.update(
         ),
         "/api/v1/market/deals/{deal_id}/confirm": lambda w, s=1: {},
         "/api/v1/market/deals/{deal_id}/reject": lambda w, s=1: {"reason": "越权退回交易"},
+    }
+)
+
+
+def _diligence_case(w: dict[str, Any], s: int = 1) -> dict[str, Any]:
+    return {
+        "title": "越权登记的尽职免责案件",
+        "transfer_title": "柚果保鲜技术转让",
+        "transferred_on": "2020-05-01",
+        "transfer_value": "300000.00",
+        "current_value": "50000.00",
+        "decision_process": "2020 年 4 月单位办公会集体审议，一致同意以转让方式转化。",
+        "valuation_basis": "资产评估报告（粤评字〔2020〕第 8 号）。",
+        "approvals": "办公会纪要〔2020〕3 号，公示 15 天。",
+        "people": ["陈志强"],
+    }
+
+
+CREATE_PAYLOADS["/api/v1/market/diligence"] = _diligence_case
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/market/diligence/{case_id}": _diligence_case,
+        "/api/v1/market/diligence/{case_id}/submit": lambda w, s=1: {},
+        "/api/v1/market/diligence/{case_id}/decide": lambda w, s=1: {
+            "committee": ["王建华", "赵丽萍", "黄海涛"],
+            "checklist": {
+                key: {"ok": True, "remark": ""}
+                for key in ("procedure", "no_gain", "disclosed", "valuation", "approved")
+            },
+            "outcome": "exempt",
+            "reasons": "越权录入的认定结论。",
+        },
     }
 )
 CREATE_PAYLOADS["/api/v1/projects/programmes"] = lambda w, s=1: {

@@ -68,6 +68,7 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "market.Listing": Role.ORG,
     "market.Enquiry": Role.ORG,
     "market.Deal": Role.ORG,
+    "market.DiligenceCase": Role.ORG,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -208,6 +209,10 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/towns/{town_id}/reviews": (422, {"year"}),
     # A unit does not enquire about its own listing (side A's listing is org_a's draft).
     "POST /api/v1/market/enquiries": (422, {"listing"}),
+    # Side A's unit is a cooperative: 尽职免责 cases are filed by universities, institutes and new
+    # R&D organisations. Its case is a draft, which the committee cannot decide before it is submitted.
+    "POST /api/v1/market/diligence": (422, {"unit"}),
+    "POST /api/v1/market/diligence/{case_id}/decide": (422, {""}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }

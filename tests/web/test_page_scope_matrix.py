@@ -86,6 +86,7 @@ RECORD_PARAMETERS = {
     "listing_id": "market.Listing",
     "enquiry_id": "market.Enquiry",
     "deal_id": "market.Deal",
+    "case_id": "market.DiligenceCase",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -120,6 +121,7 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "projects:step": {"action": "contract_submit"},
     "market:listing_step": {"action": "publish"},
     "market:deal_step": {"action": "confirm"},
+    "market:diligence_step": {"action": "submit"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -176,6 +178,9 @@ UNREACHED: dict[str, str] = {
     "calls/applications/<int:application_id>/edit/": "application submitted",
     # Side A's milestone is not reported and has no evidence file (tests/projects report one).
     "projects/<int:project_id>/milestones/<int:milestone_id>/evidence/": "no evidence uploaded",
+    # 尽职免责 cases are filed by universities, institutes and new R&D organisations; side A's unit
+    # is a cooperative (tests/market/test_diligence.py files one as a university).
+    "market/diligence/new/": "side A's unit does not file 尽职免责 cases",
 }
 
 # What side A's records need before a page applies to them, by URL name.
@@ -232,6 +237,7 @@ def pages_world(
             "B 侧的挂牌",
             "B 侧的咨询内容",
             "B 侧的技术交易",
+            "B 侧的尽职免责案件",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

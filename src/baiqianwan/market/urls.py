@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .diligence.urls import urlpatterns as diligence_urls
 
 app_name = "market"
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("deals/<int:deal_id>/", views.deal_detail, name="deal"),
     path("deals/<int:deal_id>/edit/", views.deal_edit, name="deal_edit"),
     path("deals/<int:deal_id>/steps/<str:action>/", views.deal_step, name="deal_step"),
+    *diligence_urls,
 ]

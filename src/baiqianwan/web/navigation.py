@@ -59,6 +59,13 @@ def _province(user: Any) -> bool:
     return bool(getattr(user, "is_province", False))
 
 
+def _diligence_users(user: Any) -> bool:
+    """尽职免责 cases are the units' own and the province's business."""
+    return _province(user) or (
+        getattr(user, "role", "") == "org" and bool(getattr(user, "organisation_id", None))
+    )
+
+
 def _region_users(user: Any) -> bool:
     """The province and the region offices, towns and villages fill in and review indicator reports."""
     return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "village")
@@ -110,6 +117,7 @@ MENU = [
     NavItem(_("技术交易"), "market:deals", "ti-file-dollar", _everyone, MARKET),
     NavItem(_("交易公示"), "market:publicity", "ti-speakerphone", _everyone, MARKET),
     NavItem(_("交易统计"), "market:stats", "ti-chart-arrows", _everyone, MARKET),
+    NavItem(_("尽职免责"), "market:diligence", "ti-shield-half", _diligence_users, MARKET),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
