@@ -416,7 +416,7 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     import datetime as dt
     import random
 
-    from baiqianwan.market.models import Deal, DealPayment, DiligenceCase, Enquiry, Listing
+    from baiqianwan.market.models import Deal, DealPayment, DiligenceCase, Enquiry, Listing, TransferEvent
 
     from ..conftest import organisation_make, user_make
 
@@ -427,6 +427,7 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         "market.Enquiry": [],
         "market.Deal": [],
         "market.DiligenceCase": [],
+        "market.TransferEvent": [],
     }
     achievements = _records("supply.Achievement", world)
     assert achievements is not None
@@ -479,6 +480,20 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
                 valuation_basis="评估报告。",
                 approvals="已审批。",
                 people=["陈志强"],
+            )
+        )
+        # A training the side's unit held in the side's village, still a draft.
+        made["market.TransferEvent"].append(
+            TransferEvent.all_objects.create(
+                title=f"{side} 侧的转化活动",
+                host=seller,
+                host_level="key",
+                kind="training",
+                place_id=SIDES[n]["village"],
+                in_east_west_north=True,
+                held_on=dt.date(2025, 5, 1),
+                industry_id="FRUIT-POMELO",
+                attendance=30,
             )
         )
     world["_market"] = {model: (a, b) for model, (a, b) in made.items()}
@@ -910,10 +925,30 @@ def _diligence_case(w: dict[str, Any], s: int = 1) -> dict[str, Any]:
 
 
 CREATE_PAYLOADS["/api/v1/market/diligence"] = _diligence_case
+
+
+def _transfer_event(w: dict[str, Any], s: int = 1) -> dict[str, Any]:
+    return {
+        "title": "越权登记的转化活动",
+        "host_level": "key",
+        "kind": "training",
+        "place_code": SIDES[s]["village"],
+        "held_on": "2025-05-01",
+        "industry": "FRUIT-POMELO",
+        "attendance": 30,
+    }
+
+
+CREATE_PAYLOADS["/api/v1/market/events"] = lambda w, s=1: {
+    **_transfer_event(w, s),
+    "host_id": (w["org_a"], w["org_b"])[s].pk,
+}
 WRITE_PAYLOADS.update(
     {
         "/api/v1/market/diligence/{case_id}": _diligence_case,
         "/api/v1/market/diligence/{case_id}/submit": lambda w, s=1: {},
+        "/api/v1/market/events/{event_id}": _transfer_event,
+        "/api/v1/market/events/{event_id}/publish": lambda w, s=1: {},
         "/api/v1/market/diligence/{case_id}/decide": lambda w, s=1: {
             "committee": ["王建华", "赵丽萍", "黄海涛"],
             "checklist": {

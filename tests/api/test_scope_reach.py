@@ -69,6 +69,7 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "market.Enquiry": Role.ORG,
     "market.Deal": Role.ORG,
     "market.DiligenceCase": Role.ORG,
+    "market.TransferEvent": Role.ORG,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {

@@ -87,6 +87,7 @@ RECORD_PARAMETERS = {
     "enquiry_id": "market.Enquiry",
     "deal_id": "market.Deal",
     "case_id": "market.DiligenceCase",
+    "event_id": "market.TransferEvent",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -122,6 +123,7 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "market:listing_step": {"action": "publish"},
     "market:deal_step": {"action": "confirm"},
     "market:diligence_step": {"action": "submit"},
+    "market:event_step": {"action": "publish"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -238,6 +240,7 @@ def pages_world(
             "B 侧的咨询内容",
             "B 侧的技术交易",
             "B 侧的尽职免责案件",
+            "B 侧的转化活动",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

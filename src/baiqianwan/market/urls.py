@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .diligence.urls import urlpatterns as diligence_urls
+from .events.urls import urlpatterns as events_urls
 
 app_name = "market"
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("deals/<int:deal_id>/edit/", views.deal_edit, name="deal_edit"),
     path("deals/<int:deal_id>/steps/<str:action>/", views.deal_step, name="deal_step"),
     *diligence_urls,
+    *events_urls,
 ]

@@ -118,6 +118,7 @@ MENU = [
     NavItem(_("交易公示"), "market:publicity", "ti-speakerphone", _everyone, MARKET),
     NavItem(_("交易统计"), "market:stats", "ti-chart-arrows", _everyone, MARKET),
     NavItem(_("尽职免责"), "market:diligence", "ti-shield-half", _diligence_users, MARKET),
+    NavItem(_("转化活动"), "market:events", "ti-presentation", _everyone, MARKET),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),

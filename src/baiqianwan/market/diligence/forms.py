@@ -92,7 +92,9 @@ YES_NO = [("", _("请选择")), ("1", _("是")), ("0", _("否"))]
 
 class DecisionForm(forms.Form):
     committee = forms.CharField(
-        label=_("委员会成员"), max_length=1000, help_text=_("参加审议的委员姓名，至少 3 人；多人用逗号、顿号或换行分隔")
+        label=_("委员会成员"),
+        max_length=1000,
+        help_text=_("参加审议的委员姓名，至少 3 人；多人用逗号、顿号或换行分隔"),
     )
     outcome = forms.ChoiceField(label=_("认定结论"), choices=[("", _("请选择")), *DiligenceOutcome.choices])
     reasons = forms.CharField(label=_("认定理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
