@@ -418,13 +418,19 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     import datetime as dt
     import random
 
-    from baiqianwan.market.models import Deal, DealPayment, Enquiry, Listing
+    from baiqianwan.market.models import Deal, DealPayment, DiligenceCase, Enquiry, Listing, TransferEvent
 
     from ..conftest import organisation_make, user_make
 
     if "_market" in world:
         return world["_market"]
-    made: dict[str, list[Any]] = {"market.Listing": [], "market.Enquiry": [], "market.Deal": []}
+    made: dict[str, list[Any]] = {
+        "market.Listing": [],
+        "market.Enquiry": [],
+        "market.Deal": [],
+        "market.DiligenceCase": [],
+        "market.TransferEvent": [],
+    }
     achievements = _records("supply.Achievement", world)
     assert achievements is not None
     for n, side in enumerate("AB"):
@@ -463,6 +469,35 @@ def _market_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         )
         DealPayment.objects.create(deal=deal, due_on=dt.date(2025, 7, 1), amount=50000)
         made["market.Deal"].append(deal)
+        # The side's unit's 尽职免责 draft, of a transfer from before the platform.
+        made["market.DiligenceCase"].append(
+            DiligenceCase.all_objects.create(
+                unit=seller,
+                title=f"{side} 侧的尽职免责案件",
+                transfer_title=f"{side} 侧的成果转让",
+                transferred_on=dt.date(2020, 5, 1),
+                transfer_value=300000,
+                current_value=50000,
+                decision_process="单位集体决策。",
+                valuation_basis="评估报告。",
+                approvals="已审批。",
+                people=["陈志强"],
+            )
+        )
+        # A training the side's unit held in the side's village, still a draft.
+        made["market.TransferEvent"].append(
+            TransferEvent.all_objects.create(
+                title=f"{side} 侧的转化活动",
+                host=seller,
+                host_level="key",
+                kind="training",
+                place_id=SIDES[n]["village"],
+                in_east_west_north=True,
+                held_on=dt.date(2025, 5, 1),
+                industry_id="FRUIT-POMELO",
+                attendance=30,
+            )
+        )
     world["_market"] = {model: (a, b) for model, (a, b) in made.items()}
     return world["_market"]
 
@@ -1029,6 +1064,58 @@ WRITE_PAYLOADS.update(
         "/api/v1/finance/loans/{loan_id}/claim": lambda w, s=1: {"recovered": "0"},
         "/api/v1/finance/claims/{claim_id}/decide": lambda w, s=1: {"approve": True},
         "/api/v1/finance/claims/{claim_id}/pay": lambda w, s=1: {"paid_on": "2025-06-01"},
+    }
+)
+
+
+def _diligence_case(w: dict[str, Any], s: int = 1) -> dict[str, Any]:
+    return {
+        "title": "越权登记的尽职免责案件",
+        "transfer_title": "柚果保鲜技术转让",
+        "transferred_on": "2020-05-01",
+        "transfer_value": "300000.00",
+        "current_value": "50000.00",
+        "decision_process": "2020 年 4 月单位办公会集体审议，一致同意以转让方式转化。",
+        "valuation_basis": "资产评估报告（粤评字〔2020〕第 8 号）。",
+        "approvals": "办公会纪要〔2020〕3 号，公示 15 天。",
+        "people": ["陈志强"],
+    }
+
+
+CREATE_PAYLOADS["/api/v1/market/diligence"] = _diligence_case
+
+
+def _transfer_event(w: dict[str, Any], s: int = 1) -> dict[str, Any]:
+    return {
+        "title": "越权登记的转化活动",
+        "host_level": "key",
+        "kind": "training",
+        "place_code": SIDES[s]["village"],
+        "held_on": "2025-05-01",
+        "industry": "FRUIT-POMELO",
+        "attendance": 30,
+    }
+
+
+CREATE_PAYLOADS["/api/v1/market/events"] = lambda w, s=1: {
+    **_transfer_event(w, s),
+    "host_id": (w["org_a"], w["org_b"])[s].pk,
+}
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/market/diligence/{case_id}": _diligence_case,
+        "/api/v1/market/diligence/{case_id}/submit": lambda w, s=1: {},
+        "/api/v1/market/events/{event_id}": _transfer_event,
+        "/api/v1/market/events/{event_id}/publish": lambda w, s=1: {},
+        "/api/v1/market/diligence/{case_id}/decide": lambda w, s=1: {
+            "committee": ["王建华", "赵丽萍", "黄海涛"],
+            "checklist": {
+                key: {"ok": True, "remark": ""}
+                for key in ("procedure", "no_gain", "disclosed", "valuation", "approved")
+            },
+            "outcome": "exempt",
+            "reasons": "越权录入的认定结论。",
+        },
     }
 )
 CREATE_PAYLOADS["/api/v1/projects/programmes"] = lambda w, s=1: {

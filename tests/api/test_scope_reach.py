@@ -72,6 +72,8 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "finance.LoanApplication": Role.ORG,
     "finance.Loan": Role.COUNTY,
     "finance.CompensationClaim": Role.COUNTY,
+    "market.DiligenceCase": Role.ORG,
+    "market.TransferEvent": Role.ORG,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -224,6 +226,10 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     "POST /api/v1/finance/products/{product_id}/publish": (422, {""}),
     "POST /api/v1/finance/applications": (422, {"product"}),
     "POST /api/v1/finance/claims/{claim_id}/pay": (422, {""}),
+    # Side A's unit is a cooperative: 尽职免责 cases are filed by universities, institutes and new
+    # R&D organisations. Its case is a draft, which the committee cannot decide before it is submitted.
+    "POST /api/v1/market/diligence": (422, {"unit"}),
+    "POST /api/v1/market/diligence/{case_id}/decide": (422, {""}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }

@@ -116,6 +116,19 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
 
     deal_confirm(acting_user=User.objects.get(username="xuwen_county"), deal_id=journey.pk)
     assert LIVE_KPIS["KPI-TRANSFERS"]() == transfers + 1  # journey 6: the county confirms, the KPI moves
+    # 尽职免责: one case decided 免责, one waiting for the committee; the laboratories' events.
+    from baiqianwan.market.models import DiligenceCase, TransferEvent
+
+    assert sorted(DiligenceCase.all_objects.values_list("status", "outcome")) == [
+        ("decided", "exempt"),
+        ("submitted", ""),
+    ]
+    assert all(case.deal.seller_id == case.unit_id for case in DiligenceCase.all_objects.all())
+    assert TransferEvent.all_objects.count() == 12
+    assert not TransferEvent.all_objects.filter(in_east_west_north=False).exists()
+    assert TransferEvent.all_objects.filter(is_public=True).count() == 11
+    assert TransferEvent.all_objects.exclude(deals=None).exists()
+    assert TransferEvent.all_objects.exclude(achievements=None).count() >= 8
     call_command("demo", "--if-empty")  # a second run changes nothing
     assert Team.all_objects.count() == 4
     assert Listing.all_objects.count() == 300

@@ -75,17 +75,23 @@ def _more_rows(province: User) -> dict[str, User]:
     """The demo's lists that hold fewer rows than a large page, filled up: jobs and notifications
     of the province administrator, copies of a demand waiting for triage and of a workstation, and
     through the services calls closed for review, teams of a new round with key tasks, service logs
-    waiting for a town, 对接 proposed to a unit and reports waiting for the province. Returns the
+    waiting for a town, 对接 proposed to a unit and reports waiting for the province; copies of a
+    尽职免责 case. Returns the
     readers of the pages whose rows are the reader's own (a town's queue, a unit's 对接)."""
     from baiqianwan.commissioners.models import Workstation
     from baiqianwan.core.jobs import job_create
     from baiqianwan.core.models import Notification
     from baiqianwan.demands.models import Demand
+    from baiqianwan.market.models import DiligenceCase
 
     for n in range(EXTRA):
         job_create(kind="test", title=f"任务 {n}", created_by=province)
         Notification.objects.create(user=province, title=f"提醒 {n}")
-    for row in (Demand.all_objects.filter(status="submitted").first(), Workstation.all_objects.first()):
+    for row in (
+        Demand.all_objects.filter(status="submitted").first(),
+        Workstation.all_objects.first(),
+        DiligenceCase.all_objects.filter(status="submitted").first(),
+    ):
         assert row is not None
         for _ in range(EXTRA):
             row.pk = None

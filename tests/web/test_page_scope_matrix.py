@@ -88,6 +88,8 @@ RECORD_PARAMETERS = {
     "deal_id": "market.Deal",
     "product_id": "finance.CreditProduct",
     "loan_id": "finance.Loan",
+    "case_id": "market.DiligenceCase",
+    "event_id": "market.TransferEvent",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -127,6 +129,8 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "finance:product_step": {"action": "close"},
     "finance:application_step": {"action": "withdraw"},
     "finance:loan_step": {"action": "repay"},
+    "market:diligence_step": {"action": "submit"},
+    "market:event_step": {"action": "publish"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -187,6 +191,9 @@ UNREACHED: dict[str, str] = {
     # (tests/finance/test_pages.py opens both as a bank).
     "finance/products/new/": "a bank's page",
     "finance/loans/new/": "a bank's page",
+    # 尽职免责 cases are filed by universities, institutes and new R&D organisations; side A's unit
+    # is a cooperative (tests/market/test_diligence.py files one as a university).
+    "market/diligence/new/": "side A's unit does not file 尽职免责 cases",
 }
 
 # What side A's records need before a page applies to them, by URL name.
@@ -246,6 +253,8 @@ def pages_world(
             "B 侧特色产业科技贷",
             "B 侧的资金用途",
             "B-JK-0001",
+            "B 侧的尽职免责案件",
+            "B 侧的转化活动",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

@@ -13,6 +13,8 @@ from baiqianwan.demands.api import router as demands_router
 from baiqianwan.finance.api import router as finance_router
 from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.market.api import router as market_router
+from baiqianwan.market.diligence.api import router as diligence_router
+from baiqianwan.market.events.api import router as events_router
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.projects.api import router as projects_router
@@ -52,6 +54,8 @@ api.add_router("/projects", projects_router)
 api.add_router("/towns", towns_router)
 api.add_router("/market", market_router)
 api.add_router("/finance", finance_router)
+api.add_router("/market/diligence", diligence_router)
+api.add_router("/market/events", events_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

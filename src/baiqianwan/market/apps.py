@@ -10,11 +10,11 @@ class MarketConfig(AppConfig):
 
         from baiqianwan.plan.selectors import live_kpi_register, measure_activity_register
 
-        from .models import Deal, DealPayment, Enquiry, Listing
+        from .models import Deal, DealPayment, DiligenceCase, Enquiry, Listing, TransferEvent
         from .selectors import measure_activities
         from .services import transfers_counted
 
-        for model in (Listing, Enquiry, Deal, DealPayment):
+        for model in (Listing, Enquiry, Deal, DealPayment, DiligenceCase, TransferEvent):
             auditlog.register(model)
         # The deals registered here are KPI-TRANSFERS; this replaces the count of successful 对接
         # the plan kept before the market existed (docs/decisions/0013).

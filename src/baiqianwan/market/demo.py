@@ -4,7 +4,12 @@ others' by authority), buyers across the province — cooperatives, family farms
 the towns that grow what the achievements serve — asking about them, and 120 registered deals, 70
 of them implemented in 粤东西北, with others waiting at each step and one that solves a county's
 demand. Journey 6 is ready to finish: 广东省农业科学院's banana variety licensed to a 徐闻 cooperative,
-confirmed by both sides and waiting for 徐闻县's bureau."""
+confirmed by both sides and waiting for 徐闻县's bureau.
+
+三(二)二是 and 三(二)三是: two institutes' 尽职免责 cases for deals they sold (one decided 免责 on a
+checklist all yes, one waiting for the committee), and a dozen transfer events and trainings that
+the 岭南现代农业科学与技术广东省实验室 branches and two 省重点实验室 held in 粤东西北, with achievements
+shown and, for a few, the deals that followed."""
 
 from __future__ import annotations
 
@@ -28,7 +33,19 @@ from baiqianwan.regions.models import Division
 from baiqianwan.supply.models import Achievement, TransferMode
 
 from . import services
-from .models import Deal, DealStatus, Listing, ListingEvent, ListingStatus
+from .diligence import services as diligence
+from .diligence.rules import FILING_KINDS
+from .events import services as events
+from .models import (
+    DILIGENCE_CHECKS,
+    Deal,
+    DealStatus,
+    DiligenceCase,
+    Listing,
+    ListingEvent,
+    ListingStatus,
+    TransferEvent,
+)
 
 LISTINGS = 300
 REGISTERED = 120
@@ -635,6 +652,114 @@ def _outcomes(rng: random.Random, registered: int, ewn: int) -> list[tuple[str, 
     return done + waiting
 
 
+def _diligence(demo: Demo) -> None:
+    """Two units that sold on the market file a case for a deal whose value fell: the first decided
+    免责 by its committee, the second submitted and waiting."""
+    sellers: list[Deal] = []
+    for deal in (
+        Deal.all_objects.filter(status=DealStatus.REGISTERED, seller__kind__in=FILING_KINDS)
+        .select_related("seller")
+        .order_by("registered_on", "pk")
+    ):
+        if deal.seller_id not in {d.seller_id for d in sellers}:
+            sellers.append(deal)
+        if len(sellers) == 2:
+            break
+    for n, deal in enumerate(sellers):
+        user = demo.user_of(deal.seller)
+        case = diligence.diligence_case_create(
+            acting_user=user,
+            title=f"{deal.title[:40]}转化后贬值尽职免责认定",
+            deal_id=deal.pk,
+            current_value=(deal.contract_value * Decimal("0.3")).quantize(Decimal("0.01")),
+            decision_process=(
+                f"{deal.registered_on.year} 年经{deal.seller.name}成果转化领导小组会议集体审议，"
+                "参会 7 人一致同意按本单位科技成果转化管理办法以该方式转化。"
+            ),
+            valuation_basis="委托第三方资产评估机构按收益法评估，并在技术市场挂牌公开征集受让方后协议定价。",
+            approvals=f"单位办公会纪要〔{deal.registered_on.year}〕{8 + n} 号；校（院）内公示 15 天无异议。",
+            people=["陈志强", "李晓燕"] if n == 0 else ["黄海涛"],
+            attachments="会议纪要、资产评估报告、公示截图、技术合同登记证明",
+        )
+        diligence.diligence_case_submit(acting_user=user, case_id=case.pk)
+        if n == 0:
+            diligence.diligence_case_decide(
+                acting_user=user,
+                case_id=case.pk,
+                committee=["王建华", "赵丽萍", "刘国栋", "郑晓明", "钟文"],
+                checklist={key: {"ok": True, "remark": ""} for key, _label in DILIGENCE_CHECKS},
+                outcome="exempt",
+                reasons="转化决策程序合规、估值依据充分、已公示和审批，相关人员未牟取非法利益；"
+                "成果贬值系市场价格下行所致，认定免责。",
+            )
+
+
+# (host, its city's first 4 digits, level, kind, title, industry)
+EVENTS = [
+    ("茂名分中心", "4409", "provincial", "release", "荔枝保鲜与错峰上市技术成果发布会", "FRUIT-LYCHEE"),
+    ("茂名分中心", "4409", "provincial", "training", "化橘红规范化种植技术培训班", "HERB-HUAJUHONG"),
+    ("茂名分中心", "4409", "provincial", "roadshow", "罗非鱼健康养殖成果路演", "AQUA-TILAPIA"),
+    ("茂名分中心", "4417", "provincial", "training", "荔枝龙眼病虫害绿色防控培训", "FRUIT-LONGAN"),
+    ("河源分中心", "4416", "provincial", "release", "油茶高产栽培新品种发布会", "FOREST-CAMELLIA"),
+    ("河源分中心", "4416", "provincial", "training", "百香果水肥一体化技术培训", "FRUIT-PASSION"),
+    ("河源分中心", "4414", "provincial", "roadshow", "梅州金柚采后处理技术路演", "FRUIT-POMELO"),
+    ("河源分中心", "4402", "provincial", "training", "韶关食用菌高效栽培培训班", "VEG-FUNGI"),
+    ("茶叶", "4418", "key", "training", "英德红茶加工工艺提升培训", "TEA-BLACK"),
+    ("茶叶", "4451", "key", "release", "凤凰单丛茶新品种与加工技术发布", "TEA-DANCONG"),
+    ("水产", "4408", "key", "roadshow", "对虾高位池养殖技术成果路演", "AQUA-SHRIMP"),
+    ("水产", "4415", "key", "training", "海水养殖病害防控技术培训", "AQUA-SHRIMP"),
+]
+HOSTS = {
+    "茂名分中心": ("岭南现代农业科学与技术广东省实验室茂名分中心", "4409"),
+    "河源分中心": ("岭南现代农业科学与技术广东省实验室河源分中心", "4416"),
+    "茶叶": ("广东省茶树资源创新利用重点实验室", "4401"),
+    "水产": ("广东省水产动物病害防控与健康养殖重点实验室", "4408"),
+}
+
+
+def _events(demo: Demo) -> None:
+    """The laboratories' releases, roadshows and trainings in 粤东西北: the host records its own;
+    where deals followed, the province links them (the parties' deals are theirs and the bureaus')."""
+    hosts = {}
+    for key, (name, city) in HOSTS.items():
+        county = Division.objects.filter(code__startswith=city, level="county").order_by("code").first()
+        assert county is not None
+        hosts[key] = demo.unit(name, "institute", county)
+        demo.user_of(hosts[key])
+    public = list(Achievement.all_objects.filter(is_public=True).order_by("pk"))
+    for n, (key, city, level, kind, title, industry) in enumerate(EVENTS):
+        town = demo.rng.choice(demo.towns_of(city))
+        held_on = demo.today - dt.timedelta(days=60 + 55 * n)
+        shown = [a.pk for a in public if a.industry_id == industry][:3]
+        later = list(
+            Deal.all_objects.filter(
+                status=DealStatus.REGISTERED,
+                place_id__startswith=city,
+                registered_on__gte=held_on,
+            )
+            .order_by("registered_on", "pk")
+            .values_list("pk", flat=True)[: n % 3]
+        )
+        values = {
+            "title": f"{held_on.year} 年{title}",
+            "host_level": level,
+            "kind": kind,
+            "place_code": town.code,
+            "held_on": held_on,
+            "industry": industry,
+            "attendance": demo.rng.randrange(40, 260),
+            "summary": f"{hosts[key].name}在{town.full_name}举办，当地企业、合作社和种养大户参加，现场展示成果并对接需求。",
+            "achievement_ids": shown,
+            "publish": n != 11,  # one still a draft
+        }
+        if later:
+            events.transfer_event_create(
+                acting_user=demo.province, host_id=hosts[key].pk, deal_ids=later, **values
+            )
+        else:
+            events.transfer_event_create(acting_user=demo.user_of(hosts[key]), **values)
+
+
 @transaction.atomic
 def demo_market(rng: random.Random) -> dict[str, Any]:
     if Listing.all_objects.exists():
@@ -691,11 +816,15 @@ def demo_market(rng: random.Random) -> dict[str, Any]:
             )
     _backdate(registered)
     users = _journey(demo, journey)
+    _diligence(demo)
+    _events(demo)
     registered_deals = Deal.all_objects.filter(status=DealStatus.REGISTERED)
     return {
         "listings": Listing.all_objects.count(),
         "deals": Deal.all_objects.count(),
         "registered": registered_deals.count(),
         "registered_ewn": registered_deals.filter(in_east_west_north=True).count(),
+        "diligence_cases": DiligenceCase.all_objects.count(),
+        "transfer_events": TransferEvent.all_objects.count(),
         "users": users,
     }

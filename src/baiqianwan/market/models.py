@@ -2,10 +2,17 @@
 technology deals (技术交易) registered by a party, confirmed by the other party and by the bureau
 of the place of implementation or of the seller — the ledger KPI-TRANSFERS counts.
 
+三(二)二是: a unit's 职务科技成果转化尽职免责 cases, kept between the unit and the province.
+三(二)三是: the 省实验室' and 省重点实验室' transfer events and training, with what they showed and the
+deals that followed.
+
 Money is 元 with two decimals (Decimal, never float), as technology contracts state it.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -275,3 +282,210 @@ class DealEvent(RecordEvent):
 
     def __str__(self) -> str:
         return f"{self.deal_id} {self.action}"
+
+
+# ---- 尽职免责 (三(二)二是) --------------------------------------------------------------------------
+
+
+class DiligenceStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    DECIDED = "decided", _("已决定")
+
+
+class DiligenceOutcome(models.TextChoices):
+    EXEMPT = "exempt", _("免责")
+    NOT_EXEMPT = "not_exempt", _("不予免责")
+
+
+# The committee's checklist: each item answered yes or no with a remark; 免责 needs every one yes.
+DILIGENCE_CHECKS = (
+    ("procedure", _("决策程序符合规定")),
+    ("no_gain", _("未牟取非法利益")),
+    ("disclosed", _("已履行公示/披露")),
+    ("valuation", _("估值依据充分")),
+    ("approved", _("已按规定审批")),
+)
+
+
+class DiligenceCase(ScopedModel, TimeStampedModel):
+    """A unit's case for exempting those who transferred an achievement with due diligence from
+    liability for the value it lost: the transfer (a registered deal of the unit's, or one from
+    before the platform, described), how it was decided and valued, the approvals, the people
+    concerned; then the unit's committee's checklist and decision."""
+
+    unit = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("申请单位"),
+        on_delete=models.PROTECT,
+        related_name="diligence_cases",
+    )
+    title = models.CharField(_("案件名称"), max_length=120)
+    deal = models.ForeignKey(
+        Deal,
+        verbose_name=_("技术交易"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="diligence_cases",
+    )
+    transfer_title = models.CharField(_("转化事项"), max_length=120)
+    transferred_on = models.DateField(_("转化日期"))
+    transfer_value = money_field(_("转化时价值（元）"))
+    current_value = money_field(_("现值（元）"))
+    decision_process = models.TextField(_("决策过程"), max_length=2000)
+    valuation_basis = models.TextField(_("估值依据"), max_length=2000)
+    approvals = models.TextField(_("已取得的审批"), max_length=1000)
+    people = models.JSONField(_("相关人员"), default=list, blank=True)
+    attachments = models.TextField(_("附件说明"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=DiligenceStatus.choices,
+        default=DiligenceStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_by = acted_by(_("提交人"))
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    committee = models.JSONField(_("委员会成员"), default=list, blank=True)
+    checklist = models.JSONField(_("审查清单"), default=dict, blank=True)
+    outcome = models.CharField(_("认定结论"), max_length=12, choices=DiligenceOutcome.choices, blank=True)
+    reasons = models.TextField(_("认定理由"), max_length=2000, blank=True)
+    decided_by = acted_by(_("决定录入人"))
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    created_by = acted_by(_("登记人"))
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    # The unit's own accounts, and the province (which sees everything); no region bureau.
+    scope_organisation_path = "unit"
+
+    class Meta:
+        verbose_name = _("尽职免责案件")
+        verbose_name_plural = _("尽职免责案件")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(current_value__lt=models.F("transfer_value")),
+                name="diligence_case_lost_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reference(self) -> str:
+        return f"MZ{self.pk:06d}" if self.pk else ""
+
+    @property
+    def loss(self) -> Decimal:
+        return self.transfer_value - self.current_value
+
+    @property
+    def checks(self) -> list[dict[str, Any]]:
+        """The checklist in its fixed order, for pages and the API."""
+        return [
+            {
+                "key": key,
+                "label": str(label),
+                "ok": (self.checklist.get(key) or {}).get("ok"),
+                "remark": (self.checklist.get(key) or {}).get("remark", ""),
+            }
+            for key, label in DILIGENCE_CHECKS
+        ]
+
+
+class DiligenceAction(models.TextChoices):
+    CREATE = "create", _("登记")
+    EDIT = "edit", _("修改")
+    SUBMIT = "submit", _("提交")
+    DECIDE = "decide", _("决定")
+
+
+class DiligenceEvent(RecordEvent):
+    case = models.ForeignKey(
+        DiligenceCase, verbose_name=_("尽职免责案件"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=DiligenceAction.choices)
+
+    class Meta(RecordEvent.Meta):
+        verbose_name = _("尽职免责记录")
+        verbose_name_plural = _("尽职免责记录")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+# ---- 转化活动 (三(二)三是) --------------------------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    RELEASE = "release", _("成果发布")
+    ROADSHOW = "roadshow", _("路演")
+    TRAINING = "training", _("培训")
+
+
+class LabLevel(models.TextChoices):
+    PROVINCIAL = "provincial", _("省实验室")
+    KEY = "key", _("省重点实验室")
+
+
+class TransferEventStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class TransferEvent(ScopedModel, TimeStampedModel):
+    """An achievement release, roadshow or training held by a 省实验室 or 省重点实验室 (or one of its
+    branches) in a county, town or village: who came, what was shown, which deals followed."""
+
+    title = models.CharField(_("活动名称"), max_length=120)
+    host = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("主办单位"),
+        on_delete=models.PROTECT,
+        related_name="transfer_events",
+    )
+    host_level = models.CharField(_("实验室类别"), max_length=10, choices=LabLevel.choices)
+    kind = models.CharField(_("活动类型"), max_length=10, choices=EventKind.choices, db_index=True)
+    place = models.ForeignKey(
+        "regions.Division", verbose_name=_("活动地点"), on_delete=models.PROTECT, related_name="+"
+    )
+    in_east_west_north = models.BooleanField(_("在粤东西北"), default=False)
+    held_on = models.DateField(_("活动日期"), db_index=True)
+    industry = models.ForeignKey(
+        "industries.Industry", verbose_name=_("领域"), on_delete=models.PROTECT, related_name="+"
+    )
+    attendance = models.PositiveIntegerField(_("参加人数"))
+    summary = models.TextField(_("活动内容"), max_length=2000, blank=True)
+    achievements = models.ManyToManyField(
+        "supply.Achievement", verbose_name=_("展示成果"), blank=True, related_name="transfer_events"
+    )
+    deals = models.ManyToManyField(
+        Deal, verbose_name=_("后续交易"), blank=True, related_name="transfer_events"
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=TransferEventStatus.choices,
+        default=TransferEventStatus.DRAFT,
+        db_index=True,
+    )
+    is_public = models.BooleanField(_("已发布"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_by = acted_by(_("登记人"))
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    # The host's accounts and the bureaus of the place while a draft; every signed-in user once published.
+    scope_division_path = "place"
+    scope_organisation_path = "host"
+    scope_owner_path = "created_by"
+    scope_public_field = "is_public"
+
+    class Meta:
+        verbose_name = _("转化活动")
+        verbose_name_plural = _("转化活动")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .diligence.urls import urlpatterns as diligence_urls
+from .events.urls import urlpatterns as events_urls
 
 app_name = "market"
 
@@ -19,4 +21,6 @@ urlpatterns = [
     path("deals/<int:deal_id>/", views.deal_detail, name="deal"),
     path("deals/<int:deal_id>/edit/", views.deal_edit, name="deal_edit"),
     path("deals/<int:deal_id>/steps/<str:action>/", views.deal_step, name="deal_step"),
+    *diligence_urls,
+    *events_urls,
 ]

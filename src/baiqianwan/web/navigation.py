@@ -59,6 +59,13 @@ def _province(user: Any) -> bool:
     return bool(getattr(user, "is_province", False))
 
 
+def _diligence_users(user: Any) -> bool:
+    """尽职免责 cases are the units' own and the province's business."""
+    return _province(user) or (
+        getattr(user, "role", "") == "org" and bool(getattr(user, "organisation_id", None))
+    )
+
+
 def _region_users(user: Any) -> bool:
     """The province and the region offices, towns and villages fill in and review indicator reports."""
     return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "village")
@@ -110,6 +117,8 @@ MENU = [
     NavItem(_("技术交易"), "market:deals", "ti-file-dollar", _everyone, MARKET),
     NavItem(_("交易公示"), "market:publicity", "ti-speakerphone", _everyone, MARKET),
     NavItem(_("交易统计"), "market:stats", "ti-chart-arrows", _everyone, MARKET),
+    NavItem(_("尽职免责"), "market:diligence", "ti-scale", _diligence_users, MARKET),
+    NavItem(_("转化活动"), "market:events", "ti-presentation", _everyone, MARKET),
     NavItem(_("科技信贷"), "finance:home", "ti-building-bank", _everyone, FINANCE),
     NavItem(_("信贷产品"), "finance:products", "ti-credit-card", _everyone, FINANCE),
     NavItem(_("找贷款"), "finance:match", "ti-search", _everyone, FINANCE),
