@@ -10,6 +10,8 @@ from baiqianwan.calls.api import router as calls_router
 from baiqianwan.commissioners.api import routers as commissioners_routers
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
+from baiqianwan.finance.funds.api import router as finance_funds_router
+from baiqianwan.finance.stations.api import router as finance_stations_router
 from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.market.api import router as market_router
 from baiqianwan.orgs.api import router as orgs_router
@@ -50,6 +52,8 @@ api.add_router("/calls", calls_router)
 api.add_router("/projects", projects_router)
 api.add_router("/towns", towns_router)
 api.add_router("/market", market_router)
+api.add_router("/finance/funds", finance_funds_router)
+api.add_router("/finance/stations", finance_stations_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

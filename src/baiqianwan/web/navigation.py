@@ -74,6 +74,11 @@ def _reviews_applications(user: Any) -> bool:
     return getattr(user, "role", "") == "expert"
 
 
+def _reserve_pool(user: Any) -> bool:
+    """The 上市后备 pool: the province and the region's bureaus and offices, and units (their own entry)."""
+    return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "org")
+
+
 # Sections group related pages under one dropdown so the bar stays on one line.
 COMMISSIONERS = _("科技特派员")
 CALLS = _("申报评审")
@@ -110,6 +115,9 @@ MENU = [
     NavItem(_("技术交易"), "market:deals", "ti-file-dollar", _everyone, MARKET),
     NavItem(_("交易公示"), "market:publicity", "ti-speakerphone", _everyone, MARKET),
     NavItem(_("交易统计"), "market:stats", "ti-chart-arrows", _everyone, MARKET),
+    NavItem(_("创新创业子基金"), "finance_funds:funds", "ti-coins", _everyone, FINANCE),
+    NavItem(_("上市后备企业"), "finance_funds:reserve", "ti-trending-up", _reserve_pool, FINANCE),
+    NavItem(_("金融服务站点"), "finance_stations:stations", "ti-building-bank", _everyone, FINANCE),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
