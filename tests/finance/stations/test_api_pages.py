@@ -120,9 +120,7 @@ def test_the_pages_for_each_role(network: dict[str, Any], client_for: Callable[[
         {"division": B["town"], "name": "越权服务站", "services": ["credit"], "opened_on": "2025-01-01"},
     )
     assert refused.status_code == 200
-    assert "越权服务站" not in [
-        s.name for s in ServiceStation.all_objects.all()
-    ]
+    assert "越权服务站" not in [s.name for s in ServiceStation.all_objects.all()]
     recorded = county.post(
         f"/finance/stations/{station.pk}/",
         {

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.money import amount
@@ -316,11 +316,11 @@ class ReserveAction:
 
 
 ACTION_LABELS = {
-    ReserveAction.RECOMMEND: "推荐入库",
-    ReserveAction.EDIT: "修改",
-    ReserveAction.STAGE: "阶段变更",
-    ReserveAction.EXIT: "退出后备库",
-    ReserveAction.SERVICE: "登记服务",
+    ReserveAction.RECOMMEND: gettext_noop("推荐入库"),
+    ReserveAction.EDIT: gettext_noop("修改"),
+    ReserveAction.STAGE: gettext_noop("阶段变更"),
+    ReserveAction.EXIT: gettext_noop("退出后备库"),
+    ReserveAction.SERVICE: gettext_noop("登记服务"),
 }
 
 

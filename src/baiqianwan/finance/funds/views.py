@@ -319,8 +319,10 @@ def reserve_detail(request: HttpRequest, reserve_id: int) -> HttpResponse:
         {
             "entry": entry,
             "services": selectors.reserve_services(entry=entry),
-            "events": selectors.reserve_events(entry=entry),
-            "action_labels": services.ACTION_LABELS,
+            "events": [
+                (event, gettext(services.ACTION_LABELS.get(event.action, event.action)))
+                for event in selectors.reserve_events(entry=entry)
+            ],
             "can_move": rules.can_move(user, entry),
             "can_edit": user.is_province or rules.recommended(user, entry),
             "can_serve": rules.can_record_service(user, entry),
