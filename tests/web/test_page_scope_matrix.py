@@ -86,6 +86,10 @@ RECORD_PARAMETERS = {
     "listing_id": "market.Listing",
     "enquiry_id": "market.Enquiry",
     "deal_id": "market.Deal",
+    "fund_id": "finance.SubFund",
+    "investment_id": "finance.Investment",
+    "reserve_id": "finance.ReserveEnterprise",
+    "station_id": "finance.ServiceStation",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -120,6 +124,8 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "projects:step": {"action": "contract_submit"},
     "market:listing_step": {"action": "publish"},
     "market:deal_step": {"action": "confirm"},
+    "finance_funds:reserve_step": {"action": "stage"},
+    "finance_stations:station_step": {"action": "close"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -232,6 +238,10 @@ def pages_world(
             "B 侧的挂牌",
             "B 侧的咨询内容",
             "B 侧的技术交易",
+            "B 侧的子基金",
+            "B 侧的被投企业有限公司",
+            "B 侧的服务站",
+            "B 侧的融资对接会",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}
