@@ -12,6 +12,8 @@ from baiqianwan.calls.models import Application, Carrier
 from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands, demo_journey
+from baiqianwan.finance.funds.demo import demo_funds
+from baiqianwan.finance.stations.demo import demo_stations
 from baiqianwan.indicators.collection.models import Submission
 from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
@@ -57,6 +59,8 @@ def demo_load() -> dict[str, object]:
     projects = demo_projects(rng)
     towns = demo_towns()
     market = demo_market(rng)
+    funds = demo_funds(rng)
+    stations = demo_stations(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -76,7 +80,10 @@ def demo_load() -> dict[str, object]:
         "towns": towns["towns"],
         "listings": market["listings"],
         "deals": market["deals"],
-        "users": [*users, *market["users"]],
+        "sub_funds": funds["funds"],
+        "investments": funds["investments"],
+        "finance_stations": stations["stations"],
+        "users": [*users, *market["users"], *funds["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,
     }

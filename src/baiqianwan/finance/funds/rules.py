@@ -50,6 +50,11 @@ def recommended(user: Any, entry: ReserveEnterprise) -> bool:
     return can_recommend(user) and user.division_id == entry.recommended_by_id
 
 
+def can_edit_entry(user: Any, entry: ReserveEnterprise) -> bool:
+    """The province and the recommending city correct the target board and the note."""
+    return bool(user.is_authenticated and user.is_province) or recommended(user, entry)
+
+
 def can_move(user: Any, entry: ReserveEnterprise) -> bool:
     """The province and the recommending city move an entry on, or take it out of the pool."""
     if entry.exited or entry.stage == ReserveStage.LISTED:

@@ -242,7 +242,7 @@ def reserve_table(*, user: Any) -> dict[str, Any]:
         counts[row["city"]]["exited" if row["exited"] else row["stage"]] += row["n"]
     names = city_names()
     stages = list(ReserveStage.values)
-    rows = []
+    rows: list[dict[str, Any]] = []
     by_region: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for city in sorted(counts, key=lambda c: (list(Region).index(region_of(c) or Region.PRD), c)):
         region = region_of(city)

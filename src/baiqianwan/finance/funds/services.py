@@ -422,7 +422,7 @@ def reserve_update(
 ) -> ReserveEnterprise:
     """The province or the recommending city corrects the target board and the note."""
     entry = _entry_locked(acting_user, entry_id, version)
-    if not (acting_user.is_province or rules.recommended(acting_user, entry)):
+    if not rules.can_edit_entry(acting_user, entry):
         raise PermissionDenied(gettext("只有省科技厅和推荐地市可以修改后备企业信息"))
     _reserve_values(entry, values)
     entry.full_clean(exclude=["enterprise", "recommended_by"])

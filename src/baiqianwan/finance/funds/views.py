@@ -324,7 +324,7 @@ def reserve_detail(request: HttpRequest, reserve_id: int) -> HttpResponse:
                 for event in selectors.reserve_events(entry=entry)
             ],
             "can_move": rules.can_move(user, entry),
-            "can_edit": user.is_province or rules.recommended(user, entry),
+            "can_edit": rules.can_edit_entry(user, entry),
             "can_serve": rules.can_record_service(user, entry),
             "stage_form": StageForm(initial={"stage": (rules.next_stages(entry) or [""])[0]}),
             "service_form": ServiceForm(),
