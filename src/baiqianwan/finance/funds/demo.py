@@ -192,7 +192,8 @@ class Demo:
 
 
 def _funds(demo: Demo) -> tuple[list[SubFund], list[tuple[str, str, str]]]:
-    funds, accounts = [], []
+    funds: list[SubFund] = []
+    accounts: list[tuple[str, str, str]] = []
     for username, manager_name, city, name, size, share, focus, fields, established in FUNDS:
         manager = demo.unit(manager_name, OrganisationKind.FUND, demo.cities[city])
         demo.account(username, manager, f"{manager_name}投资部")

@@ -173,9 +173,9 @@ def demo_stations(rng: random.Random) -> dict[str, Any]:
         times = rng.randrange(3, 7) if station.level == "centre" else rng.randrange(0, 4)
         for _ in range(times):
             kind = rng.choice(list(TITLES))
-            city = centres.get(station.division_id[:4])
+            own = centres.get(station.division_id[:4])
             services.activity_record(
-                acting_user=_bureau(city.division) if city else province,
+                acting_user=_bureau(own.division) if own else province,
                 station_id=station.pk,
                 held_on=day(station.opened_on, today),
                 kind=kind,
