@@ -25,6 +25,8 @@ urlpatterns = [
     path("towns/", include("baiqianwan.towns.urls")),
     path("market/", include("baiqianwan.market.urls")),
     path("finance/", include("baiqianwan.finance.urls")),
+    path("finance/funds/", include("baiqianwan.finance.funds.urls")),
+    path("finance/stations/", include("baiqianwan.finance.stations.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

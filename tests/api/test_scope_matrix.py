@@ -109,6 +109,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _market_records(world)[model]
     if model in CREDIT_MODELS:
         return _credit_records(world)[model]
+    if model in FINANCE_LEDGER_MODELS:
+        return _finance_ledger_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -600,6 +602,89 @@ def _credit_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         )
     world["_credit"] = {model: (a, b) for model, (a, b) in made.items()}
     return world["_credit"]
+
+
+FINANCE_LEDGER_MODELS = (
+    "finance.SubFund",
+    "finance.Investment",
+    "finance.ReserveEnterprise",
+    "finance.ServiceStation",
+)
+
+
+def _finance_ledger_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each side's fund manager with a sub-fund (A's public, B's not), an investment in an enterprise
+    of the side's town, that enterprise in the 上市后备 pool recommended by its city, and a county
+    station (A's public, B's not) with an activity."""
+    import datetime as dt
+    import random
+
+    from baiqianwan.finance.models import (
+        Investment,
+        ReserveEnterprise,
+        ServiceStation,
+        StationActivity,
+        SubFund,
+    )
+
+    from ..conftest import organisation_make
+
+    if "_finance_ledgers" in world:
+        return world["_finance_ledgers"]
+    made: dict[str, list[Any]] = {model: [] for model in FINANCE_LEDGER_MODELS}
+    province = world["users"][Role.PROVINCE]
+    for n, side in enumerate("AB"):
+        place = SIDES[n]
+        rng = random.Random(40 + n)
+        manager = organisation_make(rng, f"{side} 侧的基金管理有限公司", "fund", place["city"])
+        enterprise = organisation_make(rng, f"{side} 侧的被投企业有限公司", "enterprise", place["town"])
+        world[f"fund_manager_{side}"] = manager
+        world[f"reserve_candidate_{side}"] = organisation_make(
+            rng, f"{side} 侧的待推荐企业有限公司", "enterprise", place["town"]
+        )
+        fund = SubFund.all_objects.create(
+            name=f"{side} 侧的子基金",
+            manager=manager,
+            size=100_000_000,
+            province_share=30_000_000,
+            established_on=dt.date(2023, 1, 1),
+            is_public=side == "A",
+            created_by=province,
+        )
+        made["finance.SubFund"].append(fund)
+        made["finance.Investment"].append(
+            Investment.all_objects.create(
+                fund=fund,
+                enterprise=enterprise,
+                round="a",
+                amount=5_000_000,
+                invested_on=dt.date(2024, 3, 1),
+                in_east_west_north=True,
+            )
+        )
+        made["finance.ReserveEnterprise"].append(
+            ReserveEnterprise.all_objects.create(
+                enterprise=enterprise,
+                recommended_by_id=place["city"],
+                recommended_on=dt.date(2024, 1, 1),
+                stage_since=dt.date(2024, 1, 1),
+            )
+        )
+        station = ServiceStation.all_objects.create(
+            name=f"{side} 侧的服务站",
+            level="county",
+            division_id=place["county"],
+            services=["credit"],
+            opened_on=dt.date(2024, 1, 1),
+            in_east_west_north=True,
+            is_public=side == "A",
+        )
+        StationActivity.all_objects.create(
+            station=station, held_on=dt.date(2024, 6, 1), kind="financing", title=f"{side} 侧的融资对接会"
+        )
+        made["finance.ServiceStation"].append(station)
+    world["_finance_ledgers"] = {model: (a, b) for model, (a, b) in made.items()}
+    return world["_finance_ledgers"]
 
 
 def _deal_terms(w: dict[str, Any], s: int, number: str) -> dict[str, Any]:
@@ -1115,6 +1200,67 @@ WRITE_PAYLOADS.update(
             },
             "outcome": "exempt",
             "reasons": "越权录入的认定结论。",
+        },
+    }
+)
+# ---- finance: sub-funds, investments, the 上市后备 pool, the service stations -----------------------
+
+
+def _finance_unit(w: dict[str, Any], role: str, s: int) -> Any:
+    """The side's fund manager, or its enterprise not yet in the pool."""
+    _finance_ledger_records(w)
+    return w[f"{role}_{'AB'[s]}"]
+
+
+CREATE_PAYLOADS.update(
+    {
+        "/api/v1/finance/funds": lambda w, s=1: {
+            "name": "新登记的子基金",
+            "manager_id": _finance_unit(w, "fund_manager", s).pk,
+            "size": "100000000",
+            "province_share": "20000000",
+            "established_on": "2024-01-01",
+        },
+        "/api/v1/finance/funds/investments": lambda w, s=1: {
+            "fund_id": _finance_ledger_records(w)["finance.SubFund"][s].pk,
+            "enterprise_id": _finance_unit(w, "reserve_candidate", s).pk,
+            "round": "seed",
+            "amount": "1000000",
+            "invested_on": "2024-06-01",
+        },
+        "/api/v1/finance/funds/reserve": lambda w, s=1: {
+            "enterprise_id": _finance_unit(w, "reserve_candidate", s).pk,
+            "recommended_on": "2024-06-01",
+        },
+        "/api/v1/finance/stations": lambda w, s=1: {
+            "name": "越权登记的服务站",
+            "division_code": SIDES[s]["town"],
+            "services": ["credit"],
+            "opened_on": "2024-06-01",
+        },
+    }
+)
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/finance/funds/{fund_id}": lambda w, s=1: {"focus_fields": "越权修改的投资领域"},
+        "/api/v1/finance/funds/investments/{investment_id}": lambda w, s=1: {"field": "越权修改的技术领域"},
+        "/api/v1/finance/funds/reserve/{reserve_id}": lambda w, s=1: {"note": "越权修改的备注"},
+        "/api/v1/finance/funds/reserve/{reserve_id}/stage": lambda w, s=1: {
+            "stage": "coaching",
+            "on": "2025-01-01",
+        },
+        "/api/v1/finance/funds/reserve/{reserve_id}/services": lambda w, s=1: {
+            "given_on": "2025-02-01",
+            "kind": "training",
+            "provider": "广东股权交易中心",
+        },
+        "/api/v1/finance/stations/{station_id}": lambda w, s=1: {"contact": "越权修改的联系人"},
+        "/api/v1/finance/stations/{station_id}/close": lambda w, s=1: {"closed_on": "2025-06-01"},
+        "/api/v1/finance/stations/{station_id}/activities": lambda w, s=1: {
+            "held_on": "2025-03-01",
+            "kind": "financing",
+            "title": "越权登记的融资对接会",
+            "attendance": 30,
         },
     }
 )

@@ -74,6 +74,12 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "finance.CompensationClaim": Role.COUNTY,
     "market.DiligenceCase": Role.ORG,
     "market.TransferEvent": Role.ORG,
+    # Every business user reads a public sub-fund; the bureaus of the enterprise's region its
+    # investments; the city the enterprises it recommended; the county its stations.
+    "finance.SubFund": Role.TOWN,
+    "finance.Investment": Role.COUNTY,
+    "finance.ReserveEnterprise": Role.CITY,
+    "finance.ServiceStation": Role.COUNTY,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -130,6 +136,12 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "POST /api/v1/finance/products/{product_id}/close": Role.PROVINCE,
     "POST /api/v1/finance/claims/{claim_id}/decide": Role.PROVINCE,
     "POST /api/v1/finance/claims/{claim_id}/pay": Role.PROVINCE,
+    # The province registers and edits sub-funds, and may enter or correct a manager's investment
+    # (the fixture's unit account is a cooperative, not a fund manager: tests/finance/funds).
+    "POST /api/v1/finance/funds": Role.PROVINCE,
+    "PATCH /api/v1/finance/funds/{fund_id}": Role.PROVINCE,
+    "POST /api/v1/finance/funds/investments": Role.PROVINCE,
+    "PATCH /api/v1/finance/funds/investments/{investment_id}": Role.PROVINCE,
 }
 
 

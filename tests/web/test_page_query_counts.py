@@ -101,6 +101,7 @@ def _more_rows(province: User) -> dict[str, User]:
     teams = _new_teams(province)
     _key_tasks(province, teams)
     _reports_for_the_province()
+    _sub_funds(province)
     return {
         "commissioners/logs/queue/": _logs_for_a_town(),
         "demands/connections/": _connections_to_a_unit(province),
@@ -245,6 +246,34 @@ def _connections_to_a_unit(province: User) -> User:
             target_id=unit_user.organisation_id,
         )
     return unit_user
+
+
+def _sub_funds(province: User) -> None:
+    """More sub-funds of the demo's first manager (the demo has six), each with an investment."""
+    from baiqianwan.finance.funds import services as funds_services
+    from baiqianwan.finance.models import Investment, SubFund
+
+    first = SubFund.all_objects.order_by("pk").first()
+    invested = Investment.all_objects.order_by("pk").first()
+    assert first is not None
+    assert invested is not None
+    for n in range(EXTRA):
+        fund = funds_services.fund_register(
+            acting_user=province,
+            name=f"{first.name}（{n + 2}期）",
+            manager_id=first.manager_id,
+            size=first.size,
+            province_share=first.province_share,
+            established_on=first.established_on,
+        )
+        funds_services.investment_record(
+            acting_user=province,
+            fund_id=fund.pk,
+            enterprise_id=invested.enterprise_id,
+            round="a",
+            amount="1000000",
+            invested_on=first.established_on,
+        )
 
 
 def _reports_for_the_province() -> None:

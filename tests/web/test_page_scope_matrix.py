@@ -90,6 +90,10 @@ RECORD_PARAMETERS = {
     "loan_id": "finance.Loan",
     "case_id": "market.DiligenceCase",
     "event_id": "market.TransferEvent",
+    "fund_id": "finance.SubFund",
+    "investment_id": "finance.Investment",
+    "reserve_id": "finance.ReserveEnterprise",
+    "station_id": "finance.ServiceStation",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -131,6 +135,8 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "finance:loan_step": {"action": "repay"},
     "market:diligence_step": {"action": "submit"},
     "market:event_step": {"action": "publish"},
+    "finance_funds:reserve_step": {"action": "stage"},
+    "finance_stations:station_step": {"action": "close"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -255,6 +261,10 @@ def pages_world(
             "B-JK-0001",
             "B 侧的尽职免责案件",
             "B 侧的转化活动",
+            "B 侧的子基金",
+            "B 侧的被投企业有限公司",
+            "B 侧的服务站",
+            "B 侧的融资对接会",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

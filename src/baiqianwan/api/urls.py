@@ -11,6 +11,8 @@ from baiqianwan.commissioners.api import routers as commissioners_routers
 from baiqianwan.core.api import router as core_router
 from baiqianwan.demands.api import router as demands_router
 from baiqianwan.finance.api import router as finance_router
+from baiqianwan.finance.funds.api import router as finance_funds_router
+from baiqianwan.finance.stations.api import router as finance_stations_router
 from baiqianwan.indicators.api import routers as indicators_routers
 from baiqianwan.market.api import router as market_router
 from baiqianwan.market.diligence.api import router as diligence_router
@@ -56,6 +58,8 @@ api.add_router("/market", market_router)
 api.add_router("/finance", finance_router)
 api.add_router("/market/diligence", diligence_router)
 api.add_router("/market/events", events_router)
+api.add_router("/finance/funds", finance_funds_router)
+api.add_router("/finance/stations", finance_stations_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

@@ -29,3 +29,15 @@ class FinanceConfig(AppConfig):
             auditlog.register(model)
         # 科技信贷: the amount lent in 粤东西北 under the risk-compensation scheme, in 亿元.
         live_kpi_register("KPI-EWN-TECH-CREDIT", ewn_scheme_credit)
+
+        # ---- 省创新创业基金, 上市后备 pool and the service network (funds/, stations/) ----------
+        from baiqianwan.plan.selectors import measure_activity_register
+
+        from .funds.selectors import measure_activities as funds_activities
+        from .stations.selectors import measure_activities as stations_activities
+        from .stations.services import east_west_north_stations_open
+
+        # Centres and stations of every level open today in 粤东西北 (政策 三(三)三是).
+        live_kpi_register("KPI-EWN-FIN-CENTRES", east_west_north_stations_open)
+        measure_activity_register(funds_activities)
+        measure_activity_register(stations_activities)

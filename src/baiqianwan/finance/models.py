@@ -459,6 +459,7 @@ class Investment(ScopedModel, TimeStampedModel):
     in_east_west_north = models.BooleanField(_("投向粤东西北"), default=False, db_index=True)
     for_transfer = models.BooleanField(_("投向成果转化"), default=False)
     recorded_by = acted_by(_("登记人"))
+    version = models.PositiveIntegerField(_("版本"), default=0)
 
     # The fund's manager and the enterprise; the bureaus of the enterprise's region.
     scope_division_path = "enterprise__division"
@@ -517,6 +518,14 @@ class ReserveEnterprise(ScopedModel, TimeStampedModel):
         return str(self.enterprise_id)
 
 
+class ReserveServiceKind(models.TextChoices):
+    TRAINING = "training", _("上市培训")
+    COACHING = "coaching", _("辅导")
+    ROADSHOW = "roadshow", _("路演")
+    FINANCING = "financing", _("融资对接")
+    POLICY = "policy", _("政策咨询")
+
+
 class ReserveService(models.Model):
     """A service given to an enterprise in the pool (training, coaching, roadshow, financing)."""
 
@@ -524,7 +533,7 @@ class ReserveService(models.Model):
         ReserveEnterprise, verbose_name=_("后备企业"), on_delete=models.CASCADE, related_name="services"
     )
     given_on = models.DateField(_("服务日期"))
-    kind = models.CharField(_("服务类型"), max_length=20)
+    kind = models.CharField(_("服务类型"), max_length=20, choices=ReserveServiceKind.choices)
     provider = models.CharField(_("服务机构"), max_length=120)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     recorded_by = acted_by(_("登记人"))
@@ -559,6 +568,26 @@ class StationLevel(models.TextChoices):
     COUNTY = "county", _("县域服务站")
     TOWN = "town", _("镇域服务站")
     VILLAGE = "village", _("村域服务点")
+
+
+class StationService(models.TextChoices):
+    """What a centre or station offers (its ``services`` list holds these values)."""
+
+    FINANCING = "financing", _("融资对接")
+    POLICY = "policy", _("政策宣讲")
+    CREDIT = "credit", _("科技信贷")
+    IP_PLEDGE = "ip_pledge", _("知识产权质押")
+    LISTING = "listing", _("上市辅导")
+    INSURANCE = "insurance", _("保险")
+
+
+class ActivityKind(models.TextChoices):
+    FINANCING = "financing", _("融资对接会")
+    POLICY = "policy", _("政策宣讲")
+    TRAINING = "training", _("培训")
+    ROADSHOW = "roadshow", _("项目路演")
+    VISIT = "visit", _("走访企业")
+    OTHER = "other", _("其他")
 
 
 class ServiceStation(ScopedModel, TimeStampedModel):
@@ -618,7 +647,7 @@ class StationActivity(ScopedModel, TimeStampedModel):
         ServiceStation, verbose_name=_("服务站点"), on_delete=models.CASCADE, related_name="activities"
     )
     held_on = models.DateField(_("日期"))
-    kind = models.CharField(_("类型"), max_length=20)
+    kind = models.CharField(_("类型"), max_length=20, choices=ActivityKind.choices)
     title = models.CharField(_("主题"), max_length=120)
     attendance = models.PositiveIntegerField(_("参加人数"), default=0)
     enterprises_served = models.PositiveIntegerField(_("服务企业数"), default=0)

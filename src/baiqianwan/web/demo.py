@@ -13,6 +13,8 @@ from baiqianwan.commissioners.demo import demo_dispatch
 from baiqianwan.commissioners.models import DispatchRound, ServiceLog, Team
 from baiqianwan.demands.demo import demo_demands, demo_journey
 from baiqianwan.finance.demo import demo_finance
+from baiqianwan.finance.funds.demo import demo_funds
+from baiqianwan.finance.stations.demo import demo_stations
 from baiqianwan.indicators.collection.models import Submission
 from baiqianwan.indicators.demo import demo_indicators
 from baiqianwan.indicators.demo_acceptance import demo_acceptance
@@ -59,6 +61,8 @@ def demo_load() -> dict[str, object]:
     towns = demo_towns()
     market = demo_market(rng)
     finance = demo_finance(rng)
+    funds = demo_funds(rng)
+    stations = demo_stations(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -80,7 +84,10 @@ def demo_load() -> dict[str, object]:
         "deals": market["deals"],
         "credit_products": finance["products"],
         "loans": finance["loans"],
-        "users": [*users, *market["users"], *finance["users"]],
+        "sub_funds": funds["funds"],
+        "investments": funds["investments"],
+        "finance_stations": stations["stations"],
+        "users": [*users, *market["users"], *finance["users"], *funds["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,
     }

@@ -81,6 +81,11 @@ def _reviews_applications(user: Any) -> bool:
     return getattr(user, "role", "") == "expert"
 
 
+def _reserve_pool(user: Any) -> bool:
+    """The 上市后备 pool: the province and the region's bureaus and offices, and units (their own entry)."""
+    return _province(user) or getattr(user, "role", "") in ("city", "county", "town", "org")
+
+
 # Sections group related pages under one dropdown so the bar stays on one line.
 COMMISSIONERS = _("科技特派员")
 CALLS = _("申报评审")
@@ -126,6 +131,9 @@ MENU = [
     NavItem(_("贷款"), "finance:loans", "ti-cash", _organisation_users, FINANCE),
     NavItem(_("风险补偿"), "finance:claims", "ti-shield-half", _organisation_users, FINANCE),
     NavItem(_("补偿测算"), "finance:calculator", "ti-calculator", _everyone, FINANCE),
+    NavItem(_("创新创业子基金"), "finance_funds:funds", "ti-coins", _everyone, FINANCE),
+    NavItem(_("上市后备企业"), "finance_funds:reserve", "ti-trending-up", _reserve_pool, FINANCE),
+    NavItem(_("金融服务站点"), "finance_stations:stations", "ti-map-pins", _everyone, FINANCE),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
