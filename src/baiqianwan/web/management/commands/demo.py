@@ -40,6 +40,7 @@ class Command(BaseCommand):
             f"团队 {result['teams']} 个、服务日志 {result['service_logs']} 条，指标年报 {result['reports']} 份，"
             f"申报指南 {result['calls']} 个、申报 {result['applications']} 项、评分表 {result['review_sheets']} 份、"
             f"科创载体 {result['carriers']} 个，成果挂牌 {result['listings']} 项、技术交易 {result['deals']} 笔，"
+            f"信贷产品 {result['credit_products']} 个、贷款 {result['loans']} 笔，"
             f"创新创业子基金 {result['sub_funds']} 支、投资 {result['investments']} 笔，"
             f"科技金融服务中心和站点 {result['finance_stations']} 个"
         )
