@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "baiqianwan.towns",
     "baiqianwan.market",
     "baiqianwan.finance",
+    "baiqianwan.talent",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

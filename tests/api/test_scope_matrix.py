@@ -111,6 +111,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _credit_records(world)[model]
     if model in FINANCE_LEDGER_MODELS:
         return _finance_ledger_records(world)[model]
+    if model.startswith("talent."):
+        return _talent_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -687,6 +689,86 @@ def _finance_ledger_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]
     return world["_finance_ledgers"]
 
 
+def _talent_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each side's county research outpost of a university of that side (A's public, B's not) with a
+    year's results; a 致富带头人 in the side's village supported by the side's commissioner (side A's
+    is the fixture's commissioner), with a report; that commissioner's group; a talent selection of
+    the side's person serving the side's county."""
+    import datetime as dt
+    import random
+
+    from baiqianwan.talent.models import (
+        Leader,
+        LeaderGroup,
+        LeaderReport,
+        Outpost,
+        OutpostResult,
+        TalentSelection,
+    )
+
+    from ..conftest import organisation_make, user_make
+
+    if "_talent" in world:
+        return world["_talent"]
+    made: dict[str, list[Any]] = {
+        "talent.Outpost": [],
+        "talent.Leader": [],
+        "talent.LeaderGroup": [],
+        "talent.TalentSelection": [],
+    }
+    for n, side in enumerate("AB"):
+        place = SIDES[n]
+        rng = random.Random(60 + n)
+        university = organisation_make(rng, f"{side} 侧的大学", "university", place["city"])
+        world[f"talent_university_{side}"] = university
+        outpost = Outpost.all_objects.create(
+            name=f"{side} 侧的研究院",
+            kind="institute",
+            host=university,
+            county_id=place["county"],
+            staff_on_site=5,
+            opened_on=dt.date(2024, 1, 1),
+            in_east_west_north=True,
+            is_public=side == "A",
+        )
+        OutpostResult.all_objects.create(outpost=outpost, year=2024, demands_solved=2)
+        made["talent.Outpost"].append(outpost)
+        commissioner = (
+            world["users"][Role.COMMISSIONER]
+            if side == "A"
+            else user_make(Role.COMMISSIONER, place["county"], username="commissioner_talent_b")
+        )
+        leader = Leader.all_objects.create(
+            name=f"{side} 侧的带头人",
+            mobile=f"1391234000{n}",
+            division_id=place["village"],
+            industry="蜜柚种植",
+            consent_on=dt.date(2024, 5, 1),
+            commissioner=commissioner,
+        )
+        LeaderReport.all_objects.create(leader=leader, year=2024, jobs_created=3, income_effect=10000)
+        made["talent.Leader"].append(leader)
+        group = LeaderGroup.all_objects.create(
+            name=f"{side} 侧的共同体",
+            county_id=place["county"],
+            industry="蜜柚",
+            lead_commissioner=commissioner,
+            founded_on=dt.date(2024, 6, 1),
+        )
+        group.members.set([leader])
+        made["talent.LeaderGroup"].append(group)
+        made["talent.TalentSelection"].append(
+            TalentSelection.all_objects.create(
+                person=world[("person_a", "person_b")[n]],
+                programme="广东特支计划",
+                year=2024,
+                county_id=place["county"],
+            )
+        )
+    world["_talent"] = {model: (a, b) for model, (a, b) in made.items()}
+    return world["_talent"]
+
+
 def _deal_terms(w: dict[str, Any], s: int, number: str) -> dict[str, Any]:
     return {
         "title": "越权登记的技术交易合同",
@@ -1261,6 +1343,59 @@ WRITE_PAYLOADS.update(
             "kind": "financing",
             "title": "越权登记的融资对接会",
             "attendance": 30,
+        },
+    }
+)
+# ---- talent: county research outposts, 致富带头人, groups, talent selections ------------------------
+
+
+def _talent_university(w: dict[str, Any], s: int) -> Any:
+    """The university hosting the side's outpost."""
+    _talent_records(w)
+    return w[f"talent_university_{'AB'[s]}"]
+
+
+CREATE_PAYLOADS.update(
+    {
+        "/api/v1/talent/outposts": lambda w, s=1: {
+            "name": "越权登记的县域研究院",
+            "kind": "institute",
+            "county_code": SIDES[s]["county"],
+            "host_id": _talent_university(w, s).pk,
+            "staff_on_site": 3,
+            "opened_on": "2024-06-01",
+        },
+        "/api/v1/talent/leaders": lambda w, s=1: {
+            "consent": True,
+            "consent_on": "2025-01-01",
+            "name": "越权登记的带头人",
+            "mobile": "13700001111",
+            "division_code": SIDES[s]["village"],
+            "industry": "茶叶",
+        },
+        "/api/v1/talent/groups": lambda w, s=1: {
+            "name": "越权登记的共同体",
+            "county_code": SIDES[s]["county"],
+            "industry": "茶叶",
+            "founded_on": "2025-01-01",
+        },
+        "/api/v1/talent/selections": lambda w, s=1: {
+            "person_id": w[("person_a", "person_b")[s]].pk,
+            "programme": "扬帆计划",
+            "year": 2025,
+            "county_code": SIDES[s]["county"],
+        },
+    }
+)
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/talent/outposts/{outpost_id}": lambda w, s=1: {"fields": "越权修改的研究领域"},
+        "/api/v1/talent/outposts/{outpost_id}/close": lambda w, s=1: {"closed_on": "2025-06-01"},
+        "/api/v1/talent/outposts/{outpost_id}/results": lambda w, s=1: {"year": 2025, "people_trained": 30},
+        "/api/v1/talent/leaders/{leader_id}/reports": lambda w, s=1: {
+            "year": 2025,
+            "jobs_created": 5,
+            "income_effect": "50000",
         },
     }
 )

@@ -80,6 +80,12 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "finance.Investment": Role.COUNTY,
     "finance.ReserveEnterprise": Role.CITY,
     "finance.ServiceStation": Role.COUNTY,
+    # The county bureau registers and edits the outposts of its county and reads the selections of
+    # people serving it; the commissioner registers the leaders they support and founds groups.
+    "talent.Outpost": Role.COUNTY,
+    "talent.Leader": Role.COMMISSIONER,
+    "talent.LeaderGroup": Role.COMMISSIONER,
+    "talent.TalentSelection": Role.COUNTY,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -142,6 +148,8 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "PATCH /api/v1/finance/funds/{fund_id}": Role.PROVINCE,
     "POST /api/v1/finance/funds/investments": Role.PROVINCE,
     "PATCH /api/v1/finance/funds/investments/{investment_id}": Role.PROVINCE,
+    # Only the province records talent-programme selections.
+    "POST /api/v1/talent/selections": Role.PROVINCE,
 }
 
 

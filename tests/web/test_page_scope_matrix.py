@@ -94,6 +94,9 @@ RECORD_PARAMETERS = {
     "investment_id": "finance.Investment",
     "reserve_id": "finance.ReserveEnterprise",
     "station_id": "finance.ServiceStation",
+    "outpost_id": "talent.Outpost",
+    "leader_id": "talent.Leader",
+    "group_id": "talent.LeaderGroup",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -137,6 +140,7 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "market:event_step": {"action": "publish"},
     "finance_funds:reserve_step": {"action": "stage"},
     "finance_stations:station_step": {"action": "close"},
+    "talent:outpost_step": {"action": "close"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -265,6 +269,9 @@ def pages_world(
             "B 侧的被投企业有限公司",
             "B 侧的服务站",
             "B 侧的融资对接会",
+            "B 侧的研究院",
+            "B 侧的带头人",
+            "B 侧的共同体",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

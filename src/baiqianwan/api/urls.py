@@ -23,6 +23,7 @@ from baiqianwan.projects.api import router as projects_router
 from baiqianwan.regions.api import router as regions_router
 from baiqianwan.reviews.api import router as reviews_router
 from baiqianwan.supply.api import router as supply_router
+from baiqianwan.talent.api import router as talent_router
 from baiqianwan.towns.api import router as towns_router
 
 from . import errors
@@ -60,6 +61,7 @@ api.add_router("/market/diligence", diligence_router)
 api.add_router("/market/events", events_router)
 api.add_router("/finance/funds", finance_funds_router)
 api.add_router("/finance/stations", finance_stations_router)
+api.add_router("/talent", talent_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

@@ -92,6 +92,7 @@ CALLS = _("申报评审")
 ASSESSMENT = _("监测考核")
 MARKET = _("技术市场")
 FINANCE = _("科技金融")
+TALENT = _("人才与科普")
 SYSTEM = _("系统")
 
 MENU = [
@@ -134,6 +135,11 @@ MENU = [
     NavItem(_("创新创业子基金"), "finance_funds:funds", "ti-coins", _everyone, FINANCE),
     NavItem(_("上市后备企业"), "finance_funds:reserve", "ti-trending-up", _reserve_pool, FINANCE),
     NavItem(_("金融服务站点"), "finance_stations:stations", "ti-map-pins", _everyone, FINANCE),
+    NavItem(_("县域研究机构"), "talent:outposts", "ti-microscope", _everyone, TALENT),
+    NavItem(_("致富带头人"), "talent:leaders", "ti-plant-2", _everyone, TALENT),
+    NavItem(_("致富共同体"), "talent:groups", "ti-users", _everyone, TALENT),
+    NavItem(_("人才工程入选"), "talent:selections", "ti-medal", _everyone, TALENT),
+    NavItem(_("服务县镇村的人才"), "talent:serving", "ti-chart-pie", _everyone, TALENT),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
@@ -157,6 +163,7 @@ SECTION_ICONS = {
     str(ASSESSMENT): "ti-chart-bar",
     str(MARKET): "ti-building-store",
     str(FINANCE): "ti-building-bank",
+    str(TALENT): "ti-school",
     str(SYSTEM): "ti-settings",
 }
 
