@@ -28,6 +28,7 @@ from baiqianwan.projects.demo import demo_projects
 from baiqianwan.reviews.demo import demo_reviews
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
 from baiqianwan.supply.models import ExpertProfile
+from baiqianwan.talent.demo import demo_talent
 from baiqianwan.towns.demo import demo_towns
 
 SEED = 20230607  # the plan's publication date
@@ -63,6 +64,7 @@ def demo_load() -> dict[str, object]:
     finance = demo_finance(rng)
     funds = demo_funds(rng)
     stations = demo_stations(rng)
+    talent = demo_talent(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -87,6 +89,10 @@ def demo_load() -> dict[str, object]:
         "sub_funds": funds["funds"],
         "investments": funds["investments"],
         "finance_stations": stations["stations"],
+        "outposts": talent["outposts"],
+        "leaders": talent["leaders"],
+        "leader_groups": talent["groups"],
+        "talent_selections": talent["selections"],
         "users": [*users, *market["users"], *finance["users"], *funds["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,
