@@ -102,6 +102,7 @@ def _more_rows(province: User) -> dict[str, User]:
     _key_tasks(province, teams)
     _reports_for_the_province()
     _sub_funds(province)
+    _leader_groups(province)
     return {
         "commissioners/logs/queue/": _logs_for_a_town(),
         "demands/connections/": _connections_to_a_unit(province),
@@ -273,6 +274,24 @@ def _sub_funds(province: User) -> None:
             round="a",
             amount="1000000",
             invested_on=first.established_on,
+        )
+
+
+def _leader_groups(province: User) -> None:
+    """More 农业科技致富共同体 (the demo has six), led by the demo's first university."""
+    from baiqianwan.orgs.models import Organisation
+    from baiqianwan.talent import services as talent_services
+
+    university = Organisation.all_objects.filter(kind="university").order_by("pk").first()
+    assert university is not None
+    for n in range(EXTRA):
+        talent_services.group_create(
+            acting_user=province,
+            name=f"查询计数致富共同体 {n}",
+            county_code="441422000000",
+            industry="蜜柚",
+            founded_on=dt.date(2024, 1, 1),
+            lead_organisation_id=university.pk,
         )
 
 
