@@ -202,13 +202,13 @@ def demo_talent(rng: random.Random) -> dict[str, Any]:
     people = list(Person.all_objects.order_by("pk")[:200])
     rng.shuffle(people)
     for person in people[:SELECTIONS]:
-        county = rng.choice(places) if rng.random() < 0.8 else None
+        served = rng.choice(places) if rng.random() < 0.8 else None
         services.selection_record(
             acting_user=province,
             person_id=person.pk,
             programme=rng.choice(PROGRAMMES),
             year=rng.choice([today.year - 1, today.year, today.year]),
-            county_code=county.code if county else None,
+            county_code=served.code if served else None,
         )
     return _counts()
 
