@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "baiqianwan.towns",
     "baiqianwan.market",
     "baiqianwan.finance",
+    "baiqianwan.portal",
     "baiqianwan.api",
     "baiqianwan.web",
 ]
@@ -172,6 +173,7 @@ RATE_LIMITS: dict[str, tuple[int, int]] = (
         "token_address": (30, 3600),
         "api_write_user": (300, 60),
         "api_write_address": (600, 60),
+        "portal_address": (30, 3600),
     }
 )
 
