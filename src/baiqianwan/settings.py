@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "baiqianwan.market",
     "baiqianwan.finance",
     "baiqianwan.talent",
+    "baiqianwan.portal",
     "baiqianwan.api",
     "baiqianwan.web",
 ]
@@ -173,6 +174,7 @@ RATE_LIMITS: dict[str, tuple[int, int]] = (
         "token_address": (30, 3600),
         "api_write_user": (300, 60),
         "api_write_address": (600, 60),
+        "portal_address": (30, 3600),
     }
 )
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("towns/", include("baiqianwan.towns.urls")),
     path("market/", include("baiqianwan.market.urls")),
     path("finance/", include("baiqianwan.finance.urls")),
+    path("public/", include("baiqianwan.portal.urls")),
     path("finance/funds/", include("baiqianwan.finance.funds.urls")),
     path("finance/stations/", include("baiqianwan.finance.stations.urls")),
     path("talent/", include("baiqianwan.talent.urls")),

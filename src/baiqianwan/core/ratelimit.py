@@ -70,6 +70,9 @@ def _limits_for(request: HttpRequest) -> list[tuple[str, str]]:
     user = _user_identity(request)
     if path == "/accounts/login/":
         return [("login_address", address)]
+    if path.startswith("/public/"):
+        # The portal's forms: strangers, so counted by address (a village shares one, hence generous).
+        return [("portal_address", address)]
     pairs: list[tuple[str, str]] = []
     if path in ("/accounts/profile/tokens/", "/api/v1/accounts/tokens"):
         pairs += [("token_address", address)] + ([("token_user", user)] if user else [])

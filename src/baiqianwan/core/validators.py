@@ -94,6 +94,17 @@ def validate_uscc(value: str) -> str:
     return code
 
 
+MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;")
+
+
+def reject_markup(value: str, field: str, label: str) -> str:
+    """Text typed into a public form: markup (tags, entities) is refused, not stored, so nothing a
+    stranger sends can change a page for anyone else."""
+    if MARKUP_RE.search(value or ""):
+        raise ValidationError({field: gettext("{label}不能包含网页标记（如 <、&#）").format(label=label)})
+    return value
+
+
 def validate_mobile(value: str) -> str:
     number = normalise_code(value).removeprefix("+86").replace("-", "")
     if not MOBILE_RE.match(number):

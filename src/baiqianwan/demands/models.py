@@ -98,6 +98,9 @@ class Demand(ScopedModel, TimeStampedModel):
     )
     feedback = models.CharField(_("评价"), max_length=500, blank=True)
     is_public = models.BooleanField(_("公开到技术市场"), default=False)
+    # A demand a farmer sent through the public portal, without an account: followed by this
+    # reference and the mobile number given (docs/decisions/0015).
+    public_reference = models.CharField(_("公众查询编号"), max_length=20, unique=True, null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
 
     scope_division_path = "division"

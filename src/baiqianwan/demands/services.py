@@ -7,6 +7,7 @@ state and the actor's right, locks the row (no lost update), records an event an
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,6 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.accounts.models import User
+from baiqianwan.accounts.roles import Role
 from baiqianwan.core.audit import audit_event_record
 from baiqianwan.core.concurrency import STALE_MESSAGE, ConflictError, version_check
 from baiqianwan.core.files import check_upload
@@ -26,7 +29,7 @@ from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.scope import ScopedModel
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import to_simplified
-from baiqianwan.core.validators import validate_mobile
+from baiqianwan.core.validators import reject_markup, validate_mobile
 from baiqianwan.industries.models import Industry
 from baiqianwan.regions.classification import Level
 from baiqianwan.regions.models import Division
@@ -69,7 +72,7 @@ def _plain(value: Any) -> str:
     return _CONTROL.sub("", str(value or ""))
 
 
-def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]:
+def _clean_values(values: dict[str, Any], *, acting_user: Any, anywhere: bool = False) -> dict[str, Any]:
     cleaned = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
     for key in ("title", "description", "contact_name", "contact_phone"):
         if key in cleaned:
@@ -99,7 +102,7 @@ def _clean_values(values: dict[str, Any], *, acting_user: Any) -> dict[str, Any]
             "442000000000",
         ):
             errors["division"] = gettext("所在地请至少选到县（市、区）")
-        elif not division.code.startswith(_posting_prefix(acting_user)):
+        elif not anywhere and not division.code.startswith(_posting_prefix(acting_user)):
             errors["division"] = gettext("“{full_name}”不在您的管辖范围内").format(
                 full_name=division.full_name
             )
@@ -582,3 +585,82 @@ def connection_record_outcome(
     if succeeded and solve_demand:
         demand_transition(demand_id=connection.demand_id, action="solve", acting_user=acting_user)
     return connection
+
+
+# ---- the public portal: demands from people without an account --------------------------------
+
+PORTAL_USERNAME = "public_portal"
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def portal_account() -> User:
+    """The account a public demand is recorded under: it cannot sign in and reaches nothing (an
+    inactive account's scope is empty); the county's triage desk sees the demand by its place."""
+    user, created = User.objects.get_or_create(
+        username=PORTAL_USERNAME,
+        defaults={"display_name": gettext("公众（门户网站）"), "role": Role.VILLAGE, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _public_reference() -> str:
+    day = timezone.localdate().strftime("%y%m%d")
+    for _attempt in range(20):
+        code = "GK" + day + "".join(secrets.choice(_REFERENCE_ALPHABET) for _letter in range(6))
+        if not Demand.all_objects.filter(public_reference=code).exists():
+            return code
+    raise RuntimeError("no free public reference")  # pragma: no cover - 32^6 codes a day
+
+
+@transaction.atomic
+def public_demand_submit(
+    *, title: Any, description: Any, division: Division | None, contact_name: Any, contact_phone: Any
+) -> Demand:
+    """A farmer's demand from the public portal: checked like any other (and refused if it holds
+    markup), placed anywhere in Guangdong at county level or below, and sent straight to the
+    county's triage desk marked as public, with a reference the farmer follows it by."""
+    values = {
+        "title": str(title or ""),
+        "description": str(description or ""),
+        "division": division,
+        "contact_name": str(contact_name or ""),
+        "contact_phone": str(contact_phone or ""),
+    }
+    for field, label in (
+        ("title", gettext("需求标题")),
+        ("description", gettext("需求描述")),
+        ("contact_name", gettext("联系人")),
+    ):
+        reject_markup(str(values[field]), field, label)
+    portal = portal_account()
+    cleaned = _clean_values(values, acting_user=portal, anywhere=True)
+    if len(cleaned["contact_name"].strip()) < 2:
+        raise ValidationError({"contact_name": gettext("请填写联系人姓名")})
+    demand = Demand(
+        submitted_by=portal,
+        submitter_kind=SubmitterKind.FARMER,
+        public_reference=_public_reference(),
+        **cleaned,
+    )
+    demand.full_clean()
+    demand.status, demand.submitted_at = DemandStatus.SUBMITTED, timezone.now()
+    demand.save()
+    _event(demand, portal, "create", "", gettext("经门户网站提交"))
+    _event(demand, portal, "submit", DemandStatus.DRAFT)
+    notices.demand_changed(demand=demand, action="submit", actor=None)
+    return demand
+
+
+def public_demand_lookup(*, reference: Any, mobile: Any) -> Demand | None:
+    """The demand of this reference, only if the mobile number is the one it was sent with."""
+    code = str(reference or "").strip().upper()[:20]
+    number = "".join(ch for ch in str(mobile or "") if ch.isdigit())[-11:]
+    if not code or len(number) != 11:
+        return None
+    demand = Demand.all_objects.select_related("division").filter(public_reference=code).first()
+    if demand is None or not secrets.compare_digest(demand.contact_phone, number):
+        return None
+    return demand

@@ -740,7 +740,7 @@ def _events(demo: Demo) -> None:
             .order_by("registered_on", "pk")
             .values_list("pk", flat=True)[: n % 3]
         )
-        values = {
+        values: dict[str, Any] = {
             "title": f"{held_on.year} 年{title}",
             "host_level": level,
             "kind": kind,

@@ -24,6 +24,7 @@ from baiqianwan.market.demo import demo_market
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
+from baiqianwan.portal.demo import demo_portal
 from baiqianwan.projects.demo import demo_projects
 from baiqianwan.reviews.demo import demo_reviews
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
@@ -62,6 +63,7 @@ def demo_load() -> dict[str, object]:
     towns = demo_towns()
     market = demo_market(rng)
     finance = demo_finance(rng)
+    portal = demo_portal()
     funds = demo_funds(rng)
     stations = demo_stations(rng)
     talent = demo_talent(rng)
@@ -86,6 +88,7 @@ def demo_load() -> dict[str, object]:
         "deals": market["deals"],
         "credit_products": finance["products"],
         "loans": finance["loans"],
+        "public_demands": portal["public_demands"],
         "sub_funds": funds["funds"],
         "investments": funds["investments"],
         "finance_stations": stations["stations"],

@@ -44,7 +44,8 @@ class Command(BaseCommand):
             f"创新创业子基金 {result['sub_funds']} 支、投资 {result['investments']} 笔，"
             f"科技金融服务中心和站点 {result['finance_stations']} 个，"
             f"县域研究机构 {result['outposts']} 个，致富带头人 {result['leaders']} 名、"
-            f"致富共同体 {result['leader_groups']} 个，人才工程入选 {result['talent_selections']} 人次"
+            f"致富共同体 {result['leader_groups']} 个，人才工程入选 {result['talent_selections']} 人次，"
+            f"门户网站提交的需求 {result['public_demands']} 条"
         )
         self.stdout.write(f"演示数据：{counts}。")
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("captcha.png", views.captcha_image, name="captcha"),
+    path("demands/new/", views.demand_new, name="demand_new"),
+    path("demands/done/", views.demand_done, name="demand_done"),
+    path("demands/status/", views.demand_status, name="demand_status"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/calls/<int:call_id>/", views.call_notice, name="call_notice"),
+    path("notices/objections/", views.objection_status, name="objection_status"),
+    path("data/", views.data, name="data"),
+    path("data/<str:name>.<str:fmt>", views.data_download, name="data_download"),
+]
