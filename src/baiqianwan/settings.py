@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "baiqianwan.towns",
     "baiqianwan.market",
     "baiqianwan.finance",
+    "baiqianwan.outreach",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("finance/", include("baiqianwan.finance.urls")),
     path("finance/funds/", include("baiqianwan.finance.funds.urls")),
     path("finance/stations/", include("baiqianwan.finance.stations.urls")),
+    path("outreach/", include("baiqianwan.outreach.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

@@ -92,6 +92,7 @@ CALLS = _("申报评审")
 ASSESSMENT = _("监测考核")
 MARKET = _("技术市场")
 FINANCE = _("科技金融")
+TALENT = _("人才与科普")
 SYSTEM = _("系统")
 
 MENU = [
@@ -134,6 +135,12 @@ MENU = [
     NavItem(_("创新创业子基金"), "finance_funds:funds", "ti-coins", _everyone, FINANCE),
     NavItem(_("上市后备企业"), "finance_funds:reserve", "ti-trending-up", _reserve_pool, FINANCE),
     NavItem(_("金融服务站点"), "finance_stations:stations", "ti-map-pins", _everyone, FINANCE),
+    NavItem(_("科普活动"), "outreach:events", "ti-microscope", _everyone, TALENT),
+    NavItem(_("科普区域平衡"), "outreach:balance", "ti-scale", _everyone, TALENT),
+    NavItem(_("科学教师培训"), "outreach:courses", "ti-school", _everyone, TALENT),
+    NavItem(_("智库联盟"), "outreach:members", "ti-bulb", _everyone, TALENT),
+    NavItem(_("深调研报告"), "outreach:reports", "ti-file-text", _everyone, TALENT),
+    NavItem(_("智库研讨会"), "outreach:seminars", "ti-presentation", _everyone, TALENT),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
