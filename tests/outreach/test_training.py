@@ -127,8 +127,8 @@ def test_who_keeps_courses_and_trainees(cast: dict[str, Any]) -> None:
         )  # fmt: skip
     with pytest.raises(ValidationError):
         services.course_register(
-            acting_user=cast["tianhe"], title="珠三角的培训课程", provider_id=cast["college"].pk, mode="online",
-            hours=10, starts_on="2025-01-01", ends_on="2025-01-02",
+            acting_user=cast["tianhe"], title="珠三角的培训课程", provider_id=cast["college"].pk,
+            mode="online", hours=10, starts_on="2025-01-01", ends_on="2025-01-02",
         )  # fmt: skip
     made = course(cast)
     with pytest.raises(PermissionDenied):
