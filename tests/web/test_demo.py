@@ -42,6 +42,7 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
     assert User.objects.get(username="audit_admin").role == Role.AUDIT_ADMIN
     assert not TOTPDevice.objects.filter(user__username="dabu_county").exists()
     assert "特派员选派批次 2 个、团队 4 个" in printed
+    assert "科普活动 200 场、培训科学教师 1500 名，智库成员 80 名、深调研报告 6 份" in printed
     rounds = {r.name: r for r in DispatchRound.all_objects.all()}
     assert rounds["2024年第一批"].status == RoundStatus.PUBLISHED
     assert rounds["2025年第二批"].status == RoundStatus.SOLVED

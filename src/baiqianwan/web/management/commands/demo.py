@@ -42,7 +42,10 @@ class Command(BaseCommand):
             f"科创载体 {result['carriers']} 个，成果挂牌 {result['listings']} 项、技术交易 {result['deals']} 笔，"
             f"信贷产品 {result['credit_products']} 个、贷款 {result['loans']} 笔，"
             f"创新创业子基金 {result['sub_funds']} 支、投资 {result['investments']} 笔，"
-            f"科技金融服务中心和站点 {result['finance_stations']} 个"
+            f"科技金融服务中心和站点 {result['finance_stations']} 个，"
+            f"科普活动 {result['outreach_events']} 场、培训科学教师 {result['trained_teachers']} 名，"
+            f"智库成员 {result['think_tank_members']} 名、深调研报告 {result['think_tank_reports']} 份、"
+            f"研讨会和论坛 {result['think_tank_seminars']} 场"
         )
         self.stdout.write(f"演示数据：{counts}。")
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
