@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "baiqianwan.finance",
     "baiqianwan.talent",
     "baiqianwan.portal",
+    "baiqianwan.outreach",
     "baiqianwan.api",
     "baiqianwan.web",
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("finance/funds/", include("baiqianwan.finance.funds.urls")),
     path("finance/stations/", include("baiqianwan.finance.stations.urls")),
     path("talent/", include("baiqianwan.talent.urls")),
+    path("outreach/", include("baiqianwan.outreach.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", web_views.job_detail, name="job_detail"),

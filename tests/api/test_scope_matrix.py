@@ -113,6 +113,8 @@ def _make_records(model: str, world: dict[str, Any]) -> tuple[Any, Any] | None:
         return _finance_ledger_records(world)[model]
     if model.startswith("talent."):
         return _talent_records(world)[model]
+    if model.startswith("outreach."):
+        return _outreach_records(world)[model]
     if model == "plan.ProgressReport":
         from baiqianwan.plan.models import ProgressReport
         from baiqianwan.plan.services import plan_load
@@ -1463,6 +1465,180 @@ CREATE_PAYLOADS["/api/v1/calls/applications"] = lambda w, s=1: {
     "values": {},
     "applicant_id": (w["org_a"], w["org_b"])[s].pk,
 }
+
+
+# ---- outreach: 科普 events, teacher training, the 智库 -------------------------------------------------
+
+
+def _outreach_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each side's 科普 event at its town, teacher course of its city (by a college of the side) with a
+    trainee of its county, 智库 member (with the side's person), 深调研 report and seminar at its
+    county — side A's public, side B's not."""
+    import datetime as dt
+    import random
+
+    from baiqianwan.outreach.models import (
+        OutreachEvent,
+        ResearchReport,
+        Seminar,
+        TeacherCourse,
+        ThinkTankMember,
+        Trainee,
+    )
+
+    from ..conftest import organisation_make
+
+    if "_outreach" in world:
+        return world["_outreach"]
+    made: dict[str, list[Any]] = {
+        f"outreach.{name}": []
+        for name in (
+            "OutreachEvent",
+            "TeacherCourse",
+            "Trainee",
+            "ThinkTankMember",
+            "ResearchReport",
+            "Seminar",
+        )
+    }
+    for n, side in enumerate("AB"):
+        place = SIDES[n]
+        public = side == "A"
+        org = world[("org_a", "org_b")[n]]
+        college = organisation_make(
+            random.Random(60 + n), f"{side} 侧的师范学院", "university", place["city"]
+        )
+        world[f"outreach_college_{side}"] = college
+        made["outreach.OutreachEvent"].append(
+            OutreachEvent.all_objects.create(
+                kind="lecture",
+                title=f"{side} 侧的科普活动",
+                organiser=org,
+                place_id=place["town"],
+                held_on=dt.date(2025, 5, 1),
+                audience_kind="farmers",
+                audience_size=100,
+                in_east_west_north=True,
+                is_public=public,
+            )
+        )
+        course = TeacherCourse.all_objects.create(
+            title=f"{side} 侧的培训课程",
+            provider=college,
+            division_id=place["city"],
+            mode="offline",
+            hours=40,
+            starts_on=dt.date(2025, 3, 1),
+            ends_on=dt.date(2025, 3, 5),
+            is_public=public,
+        )
+        made["outreach.TeacherCourse"].append(course)
+        made["outreach.Trainee"].append(
+            Trainee.all_objects.create(
+                course=course,
+                name=f"{side} 侧的参训教师",
+                school=f"{side} 侧的中心小学",
+                county_id=place["county"],
+                stage="primary",
+                subject="science",
+                hours_completed=40,
+                passed=True,
+            )
+        )
+        member = ThinkTankMember.all_objects.create(
+            name=f"{side} 侧的智库成员",
+            category="scientist",
+            organisation=org,
+            fields="乡村产业",
+            person=world[("person_a", "person_b")[n]],
+            joined_year=2023,
+            is_public=public,
+        )
+        made["outreach.ThinkTankMember"].append(member)
+        report = ResearchReport.all_objects.create(
+            title=f"{side} 侧的深调研报告", year=2024, is_public=public
+        )
+        report.members.set([member])
+        report.counties.set([place["county"]])
+        made["outreach.ResearchReport"].append(report)
+        seminar = Seminar.all_objects.create(
+            kind="seminar",
+            title=f"{side} 侧的智库研讨会",
+            held_on=dt.date(2024, 11, 1),
+            place_id=place["county"],
+            participant_count=30,
+            is_public=public,
+        )
+        seminar.members.set([member])
+        made["outreach.Seminar"].append(seminar)
+    world["_outreach"] = {model: (a, b) for model, (a, b) in made.items()}
+    return world["_outreach"]
+
+
+def _outreach(w: dict[str, Any], model: str, s: int) -> Any:
+    return _outreach_records(w)[f"outreach.{model}"][s]
+
+
+CREATE_PAYLOADS.update(
+    {
+        "/api/v1/outreach/events": lambda w, s=1: {
+            "kind": "countryside",
+            "title": "越权登记的科普活动",
+            "organiser_id": w[("org_a", "org_b")[s]].pk,
+            "place_code": SIDES[s]["town"],
+            "held_on": "2025-06-01",
+            "audience_kind": "farmers",
+            "audience_size": 100,
+        },
+        "/api/v1/outreach/courses": lambda w, s=1: {
+            "title": "越权登记的培训课程",
+            "division_code": SIDES[s]["city"],
+            "provider_id": _outreach(w, "TeacherCourse", s).provider_id,
+            "mode": "online",
+            "hours": "20",
+            "starts_on": "2025-06-01",
+            "ends_on": "2025-06-03",
+        },
+        "/api/v1/outreach/members": lambda w, s=1: {
+            "name": "越权登记的成员",
+            "category": "other",
+            "organisation_id": w[("org_a", "org_b")[s]].pk,
+            "fields": "乡村规划",
+            "joined_year": 2024,
+        },
+        "/api/v1/outreach/reports": lambda w, s=1: {
+            "title": "越权登记的调研报告",
+            "year": 2025,
+            "member_ids": [_outreach(w, "ThinkTankMember", s).pk],
+            "county_codes": [SIDES[s]["county"]],
+        },
+        "/api/v1/outreach/seminars": lambda w, s=1: {
+            "kind": "forum",
+            "title": "越权登记的智库论坛",
+            "held_on": "2025-06-01",
+            "place_code": SIDES[s]["county"],
+            "participant_count": 50,
+        },
+    }
+)
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/outreach/events/{event_id}": lambda w, s=1: {"audience_size": 999},
+        "/api/v1/outreach/courses/{course_id}": lambda w, s=1: {"title": "越权修改的课程名称"},
+        "/api/v1/outreach/courses/{course_id}/trainees": lambda w, s=1: {
+            "name": "越权登记的教师",
+            "school": "某县第一中学",
+            "county_code": SIDES[s]["county"],
+            "stage": "junior",
+            "subject": "physics",
+            "hours_completed": "12",
+        },
+        "/api/v1/outreach/trainees/{trainee_id}": lambda w, s=1: {"hours_completed": "10"},
+        "/api/v1/outreach/members/{member_id}": lambda w, s=1: {"fields": "越权修改的专业领域"},
+        "/api/v1/outreach/reports/{report_id}": lambda w, s=1: {"summary": "越权修改的报告摘要"},
+        "/api/v1/outreach/seminars/{seminar_id}": lambda w, s=1: {"summary": "越权修改的会议纪要"},
+    }
+)
 
 ALLOWED_CREATORS = {"/api/v1/accounts/tokens"}  # creating one's own token is always allowed
 

@@ -86,6 +86,15 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "talent.Leader": Role.COMMISSIONER,
     "talent.LeaderGroup": Role.COMMISSIONER,
     "talent.TalentSelection": Role.COUNTY,
+    # 科普 events are reported by the county where they were held; teacher courses kept by the city
+    # bureau that organised them, with their trainees; every business user reads the 智库's public
+    # members, reports and seminars, which the province keeps (ACTOR_BY_OPERATION).
+    "outreach.OutreachEvent": Role.COUNTY,
+    "outreach.TeacherCourse": Role.CITY,
+    "outreach.Trainee": Role.CITY,
+    "outreach.ThinkTankMember": Role.TOWN,
+    "outreach.ResearchReport": Role.TOWN,
+    "outreach.Seminar": Role.TOWN,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -150,6 +159,14 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "PATCH /api/v1/finance/funds/investments/{investment_id}": Role.PROVINCE,
     # Only the province records talent-programme selections.
     "POST /api/v1/talent/selections": Role.PROVINCE,
+    "POST /api/v1/outreach/members": Role.PROVINCE,
+    "PATCH /api/v1/outreach/members/{member_id}": Role.PROVINCE,
+    "POST /api/v1/outreach/members/{member_id}/invite": Role.PROVINCE,
+    "POST /api/v1/outreach/reports": Role.PROVINCE,
+    "PATCH /api/v1/outreach/reports/{report_id}": Role.PROVINCE,
+    "POST /api/v1/outreach/reports/{report_id}/file": Role.PROVINCE,
+    "POST /api/v1/outreach/seminars": Role.PROVINCE,
+    "PATCH /api/v1/outreach/seminars/{seminar_id}": Role.PROVINCE,
 }
 
 
@@ -250,6 +267,9 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     # R&D organisations. Its case is a draft, which the committee cannot decide before it is submitted.
     "POST /api/v1/market/diligence": (422, {"unit"}),
     "POST /api/v1/market/diligence/{case_id}/decide": (422, {""}),
+    # Uploads are multipart: a JSON body carries no file (tests/outreach send the sheet and the PDF).
+    "POST /api/v1/outreach/courses/{course_id}/trainees/import": (422, {"file"}),
+    "POST /api/v1/outreach/reports/{report_id}/file": (422, {"file"}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }

@@ -43,6 +43,7 @@ def test_demo_loads_every_feature_once(divisions: None, capsys: Any, settings: A
     assert not TOTPDevice.objects.filter(user__username="dabu_county").exists()
     assert "特派员选派批次 2 个、团队 4 个" in printed
     assert "县域研究机构 50 个，致富带头人 120 名、致富共同体 6 个，人才工程入选 40 人次" in printed
+    assert "科普活动 200 场、培训科学教师 1500 名，智库成员 80 名、深调研报告 6 份" in printed
     rounds = {r.name: r for r in DispatchRound.all_objects.all()}
     assert rounds["2024年第一批"].status == RoundStatus.PUBLISHED
     assert rounds["2025年第二批"].status == RoundStatus.SOLVED

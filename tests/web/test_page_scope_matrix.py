@@ -97,6 +97,10 @@ RECORD_PARAMETERS = {
     "outpost_id": "talent.Outpost",
     "leader_id": "talent.Leader",
     "group_id": "talent.LeaderGroup",
+    "course_id": "outreach.TeacherCourse",
+    "member_id": "outreach.ThinkTankMember",
+    "report_id": "outreach.ResearchReport",
+    "seminar_id": "outreach.Seminar",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -104,6 +108,8 @@ ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
     "reviews:decline": {"assignment_id": "reviews.ReviewAssignment"},
     "finance:application": {"application_id": "finance.LoanApplication"},
     "finance:application_step": {"application_id": "finance.LoanApplication"},
+    "outreach:event": {"event_id": "outreach.OutreachEvent"},
+    "outreach:event_edit": {"event_id": "outreach.OutreachEvent"},
 }
 # Path parameters filled by the records this file adds (attachments, photos, tokens).
 EXTRA_PARAMETERS = ("attachment_id", "photo_id", "token_id")
@@ -209,6 +215,8 @@ UNREACHED: dict[str, str] = {
     # 尽职免责 cases are filed by universities, institutes and new R&D organisations; side A's unit
     # is a cooperative (tests/market/test_diligence.py files one as a university).
     "market/diligence/new/": "side A's unit does not file 尽职免责 cases",
+    # The fixture's reports have no PDF (tests/outreach/test_think_tank.py uploads and downloads one).
+    "outreach/reports/<int:report_id>/file/": "no report file uploaded",
 }
 
 # What side A's records need before a page applies to them, by URL name.
@@ -277,6 +285,12 @@ def pages_world(
             "B 侧的研究院",
             "B 侧的带头人",
             "B 侧的共同体",
+            "B 侧的科普活动",
+            "B 侧的培训课程",
+            "B 侧的参训教师",
+            "B 侧的智库成员",
+            "B 侧的深调研报告",
+            "B 侧的智库研讨会",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}

@@ -18,6 +18,7 @@ from baiqianwan.market.api import router as market_router
 from baiqianwan.market.diligence.api import router as diligence_router
 from baiqianwan.market.events.api import router as events_router
 from baiqianwan.orgs.api import router as orgs_router
+from baiqianwan.outreach.api import router as outreach_router
 from baiqianwan.plan.api import router as plan_router
 from baiqianwan.projects.api import router as projects_router
 from baiqianwan.regions.api import router as regions_router
@@ -62,6 +63,7 @@ api.add_router("/market/events", events_router)
 api.add_router("/finance/funds", finance_funds_router)
 api.add_router("/finance/stations", finance_stations_router)
 api.add_router("/talent", talent_router)
+api.add_router("/outreach", outreach_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

@@ -23,6 +23,7 @@ from baiqianwan.industries.services import industries_load
 from baiqianwan.market.demo import demo_market
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
+from baiqianwan.outreach.demo import demo_outreach
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
 from baiqianwan.portal.demo import demo_portal
 from baiqianwan.projects.demo import demo_projects
@@ -67,6 +68,7 @@ def demo_load() -> dict[str, object]:
     funds = demo_funds(rng)
     stations = demo_stations(rng)
     talent = demo_talent(rng)
+    outreach = demo_outreach(rng)
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -96,6 +98,11 @@ def demo_load() -> dict[str, object]:
         "leaders": talent["leaders"],
         "leader_groups": talent["groups"],
         "talent_selections": talent["selections"],
+        "outreach_events": outreach["events"],
+        "trained_teachers": outreach["teachers"],
+        "think_tank_members": outreach["members"],
+        "think_tank_reports": outreach["reports"],
+        "think_tank_seminars": outreach["seminars"],
         "users": [*users, *market["users"], *finance["users"], *funds["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,

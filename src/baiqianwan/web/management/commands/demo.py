@@ -45,7 +45,10 @@ class Command(BaseCommand):
             f"科技金融服务中心和站点 {result['finance_stations']} 个，"
             f"县域研究机构 {result['outposts']} 个，致富带头人 {result['leaders']} 名、"
             f"致富共同体 {result['leader_groups']} 个，人才工程入选 {result['talent_selections']} 人次，"
-            f"门户网站提交的需求 {result['public_demands']} 条"
+            f"门户网站提交的需求 {result['public_demands']} 条，"
+            f"科普活动 {result['outreach_events']} 场、培训科学教师 {result['trained_teachers']} 名，"
+            f"智库成员 {result['think_tank_members']} 名、深调研报告 {result['think_tank_reports']} 份、"
+            f"研讨会和论坛 {result['think_tank_seminars']} 场"
         )
         self.stdout.write(f"演示数据：{counts}。")
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
