@@ -7,7 +7,6 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-
         from django.utils.translation import gettext_lazy
 
         from baiqianwan.plan.selectors import measure_activity_register
