@@ -1506,7 +1506,7 @@ def _outreach_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         public = side == "A"
         org = world[("org_a", "org_b")[n]]
         college = organisation_make(
-            random.Random(60 + n), f"{side} 侧的师范学院", "university", place["city"]
+            random.Random(80 + n), f"{side} 侧的师范学院", "university", place["city"]
         )
         world[f"outreach_college_{side}"] = college
         made["outreach.OutreachEvent"].append(

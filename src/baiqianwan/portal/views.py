@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,7 +24,9 @@ from . import captcha, selectors
 from .forms import DemandLookupForm, ObjectionForm, ObjectionLookupForm, PublicDemandForm
 
 LICENCE = "CC BY 4.0"
-PROVENANCE = "广东省科学技术厅 百千万科技支撑平台：由平台登记的业务记录按地市和年份汇总，每次下载时实时统计。"
+PROVENANCE = gettext_lazy(
+    "广东省科学技术厅 百千万科技支撑平台：由平台登记的业务记录按地市和年份汇总，每次下载时实时统计。"
+)
 DONE_KEY = "portal_done"
 
 
@@ -153,7 +155,7 @@ def data_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     rows = selectors.open_data()[name]
     if fmt == "json":
         body = json.dumps(
-            {"dataset": name, "licence": LICENCE, "provenance": PROVENANCE, "rows": rows},
+            {"dataset": name, "licence": LICENCE, "provenance": str(PROVENANCE), "rows": rows},
             ensure_ascii=False,
             indent=1,
         )
