@@ -76,21 +76,25 @@ def _more_rows(province: User) -> dict[str, User]:
     of the province administrator, copies of a demand waiting for triage and of a workstation, and
     through the services calls closed for review, teams of a new round with key tasks, service logs
     waiting for a town, 对接 proposed to a unit and reports waiting for the province; copies of a
-    尽职免责 case. Returns the
+    尽职免责 case, of a 深调研 report and of a 智库 seminar. Returns the
     readers of the pages whose rows are the reader's own (a town's queue, a unit's 对接)."""
     from baiqianwan.commissioners.models import Workstation
     from baiqianwan.core.jobs import job_create
     from baiqianwan.core.models import Notification
     from baiqianwan.demands.models import Demand
     from baiqianwan.market.models import DiligenceCase
+    from baiqianwan.outreach.models import ResearchReport, Seminar
 
     for n in range(EXTRA):
         job_create(kind="test", title=f"任务 {n}", created_by=province)
         Notification.objects.create(user=province, title=f"提醒 {n}")
     for row in (
-        Demand.all_objects.filter(status="submitted").first(),
+        # A demand of a village's account: a public one's reference is unique and is not copied.
+        Demand.all_objects.filter(status="submitted", public_reference__isnull=True).first(),
         Workstation.all_objects.first(),
         DiligenceCase.all_objects.filter(status="submitted").first(),
+        ResearchReport.all_objects.first(),
+        Seminar.all_objects.first(),
     ):
         assert row is not None
         for _ in range(EXTRA):
@@ -233,7 +237,9 @@ def _connections_to_a_unit(province: User) -> User:
     unit_user = User.objects.filter(role=Role.ORG, is_active=True).order_by("pk").first()
     assert unit_user is not None
     assert unit_user.organisation_id is not None
-    demand = Demand.all_objects.filter(status="submitted").order_by("pk").first()
+    demand = (
+        Demand.all_objects.filter(status="submitted", public_reference__isnull=True).order_by("pk").first()
+    )
     assert demand is not None
     for _ in range(EXTRA):
         demand.pk = None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +288,78 @@ def goal_target_set(*, acting_user: Any, goal: Goal, value: float | None, note: 
     goal.working_target_note = note.strip()[:200] if value is not None else ""
     goal.save(update_fields=["working_target", "working_target_note"])
     return goal
+
+
+# ---- `bqw plan kpis`: where each KPI's number comes from ---------------------------------------
+
+
+def live_source(compute: Callable[[], float]) -> str:
+    """The dotted name of a live KPI's function (``baiqianwan.talent.services.outposts_open``)."""
+    return f"{compute.__module__}.{compute.__qualname__}"
+
+
+def kpi_sources(today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every KPI of data/plan/plan.json: its unit, its source (``live: <module.function>`` for the
+    function a module registered, else ``reported`` with the reason), its targets by year (the Goal
+    rows when the plan is loaded, including the province's working targets; else plan.json) and its
+    current value (counted now, or the latest stored value of a reported one)."""
+    from .selectors import LIVE_KPIS
+
+    try:
+        document: Any = json.loads(PLAN_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PlanDataError(f"无法读取实施方案数据 {PLAN_JSON}：{exc}") from exc
+    year = (today or timezone.localdate()).year
+    file_targets: dict[str, dict[int, float]] = {}
+    notes: dict[str, list[str]] = {}
+    for block in document["goals"]:
+        for item in block["items"]:
+            kpi = item.get("kpi") or {}
+            if not kpi.get("code"):
+                continue
+            if kpi.get("target") is not None:
+                file_targets.setdefault(kpi["code"], {})[item["year"]] = float(kpi["target"])
+            note = item.get("note") or kpi.get("note") or ""
+            if note and note not in notes.setdefault(kpi["code"], []):
+                notes[kpi["code"]].append(note)
+    stored_targets: dict[str, dict[int, float]] = {}
+    for goal in Goal.objects.filter(kpi__isnull=False).order_by("year", "position"):
+        if goal.effective_target is not None:
+            stored_targets.setdefault(goal.kpi_id or "", {})[goal.year] = goal.effective_target
+    latest: dict[str, KpiValue] = {}
+    for value in KpiValue.objects.order_by("kpi_id", "year"):
+        latest[value.kpi_id] = value
+    rows = []
+    for kpi in document["kpis"]:
+        code = kpi["code"]
+        compute = LIVE_KPIS.get(code)
+        if compute is not None:
+            source, reason = f"live: {live_source(compute)}", ""
+            current: dict[str, Any] | None = {"year": year, "value": float(compute()), "kind": "实时统计"}
+        else:
+            source = "reported"
+            why = [kpi.get("definition", "")]
+            if kpi.get("source") == "live":
+                why.insert(0, "plan.json 将其列为平台实时统计，但尚无模块注册统计函数（live_kpi_register）。")
+            if kpi.get("evidence"):
+                why.append(f"佐证：{kpi['evidence']}")
+            reason = " ".join(part for part in [*why, *notes.get(code, [])[:1]] if part)
+            stored = latest.get(code)
+            current = (
+                {"year": stored.year, "value": float(stored.value), "kind": "填报"}
+                if stored is not None
+                else None
+            )
+        targets = stored_targets.get(code) or file_targets.get(code) or {}
+        rows.append(
+            {
+                "code": code,
+                "name": kpi["name"],
+                "unit": kpi["unit"],
+                "source": source,
+                "reason": reason,
+                "targets": {str(y): v for y, v in sorted(targets.items())},
+                "current": current,
+            }
+        )
+    return rows

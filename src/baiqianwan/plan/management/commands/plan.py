@@ -7,8 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from baiqianwan.plan.selectors import kpi_sources
-from baiqianwan.plan.services import PlanDataError, plan_counts, plan_load
+from baiqianwan.plan.services import PlanDataError, kpi_sources, plan_counts, plan_load
 
 LABELS = {
     "goals": "目标条目",
