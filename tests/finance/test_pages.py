@@ -164,3 +164,18 @@ def test_a_bank_records_a_counter_loan_and_exports(
     cell = load_workbook(io.BytesIO(export.content)).active["A2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
     assert AuditEvent.objects.filter(kind="export", detail__startswith="导出贷款 1 条").exists()
+
+
+def test_the_plan_page_shows_the_credit_kpi_and_the_schemes_ledger(
+    credit: dict[str, Any], client_for: Callable[[User], Client]
+) -> None:
+    from baiqianwan.plan.services import plan_load
+
+    plan_load()
+    lend(credit, amount="2500000")
+    page = client_for(credit["province"]).get("/plan/").content.decode()
+    row = page[page.index("粤东粤西粤北地区科技信贷风险补偿贷款发放额") :].split("</tr>")[0]
+    assert "实时统计" in row
+    assert '<td class="text-end">0.025 亿元' in row
+    assert "科技信贷与风险补偿" in page  # the ledger under 三(三)二是
+    assert "纳入风险补偿的贷款 1 笔，其中粤东西北 0.0250 亿元" in page

@@ -246,3 +246,40 @@ def test_the_home_page_shows_the_live_figures(world: dict[str, Any]) -> None:
     page = Client().get(reverse("portal:home")).content.decode()
     assert "已解决的县镇村科技需求数" in page
     assert "创新型专业镇数" in page
+
+
+def test_the_market_shows_listings_on_offer_only(world: dict[str, Any]) -> None:
+    from baiqianwan.market import services as market
+    from baiqianwan.supply.models import Achievement
+
+    seller = world["org_a"]
+    seller_user = world["users"][Role.ORG]
+    made = {}
+    for title, publish in (("柚果保鲜技术", True), ("未公开的草稿成果", False)):
+        achievement = Achievement.all_objects.create(
+            title=title,
+            abstract="采后保鲜处理，货架期延长 20 天。",
+            maturity="industrial",
+            ip_type="patent",
+            transfer_modes=["licence"],
+            organisation=seller,
+        )
+        made[title] = market.listing_create(
+            acting_user=seller_user,
+            achievement_id=achievement.pk,
+            mode="licence",
+            price_min="50000",
+            authority="专利权归本单位所有（ZL202310000000.1），依法处置。",
+            publish=publish,
+        )
+    client = Client()
+    page = client.get(reverse("portal:listings")).content.decode()
+    assert "柚果保鲜技术" in page
+    assert "未公开的草稿成果" not in page
+    shown = made["柚果保鲜技术"]
+    assert "货架期延长 20 天" in client.get(reverse("portal:listing", args=[shown.pk])).content.decode()
+    assert client.get(reverse("portal:listing", args=[made["未公开的草稿成果"].pk])).status_code == 404
+    market.listing_withdraw(acting_user=seller_user, listing_id=shown.pk, reason="已与企业签约，撤牌")
+    cache.clear()
+    assert client.get(reverse("portal:listing", args=[shown.pk])).status_code == 404
+    assert "没有符合条件" in client.get(reverse("portal:listings"), {"q": "保鲜"}).content.decode()

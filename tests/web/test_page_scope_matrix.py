@@ -183,6 +183,8 @@ NOT_EXERCISED: dict[str, str] = {
     # otherwise; the fixture's calls are open for applications. tests/portal/test_portal.py objects
     # to a list in 公示 and finds the others not found.
     "public/notices/calls/<int:call_id>/": "public page of a call in 公示: tests/portal",
+    # The same for a listing: public only while on the market; the fixture's listings are drafts.
+    "public/market/<int:listing_id>/": "public page of a listing on the market: tests/portal",
 }
 
 # Patterns checked for the side they refuse and the records they hide, but that no role reaches

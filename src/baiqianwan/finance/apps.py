@@ -8,9 +8,10 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from baiqianwan.plan.selectors import live_kpi_register
+        from baiqianwan.plan.selectors import live_kpi_register, measure_activity_register
 
         from . import models
+        from .selectors import measure_activities as credit_activities
         from .services import ewn_scheme_credit
 
         for model in (
@@ -29,10 +30,9 @@ class FinanceConfig(AppConfig):
             auditlog.register(model)
         # 科技信贷: the amount lent in 粤东西北 under the risk-compensation scheme, in 亿元.
         live_kpi_register("KPI-EWN-TECH-CREDIT", ewn_scheme_credit)
+        measure_activity_register(credit_activities)
 
         # ---- 省创新创业基金, 上市后备 pool and the service network (funds/, stations/) ----------
-        from baiqianwan.plan.selectors import measure_activity_register
-
         from .funds.selectors import measure_activities as funds_activities
         from .stations.selectors import measure_activities as stations_activities
         from .stations.services import east_west_north_stations_open

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, Substr
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from baiqianwan.core.money import ZERO
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import normalise_query
 from baiqianwan.industries.models import Industry
+from baiqianwan.plan.selectors import MeasureActivity
 from baiqianwan.regions.classification import CITY_REGION, REGION_LABELS, Region, is_east_west_north
 from baiqianwan.regions.models import Division
 from baiqianwan.regions.selectors import region_q
@@ -320,4 +322,35 @@ def dashboard(*, user: Any) -> dict[str, Any]:
         "ratios": ratio_history(),
         "can_set_ratios": rules.can_set_ratios(user),
         "title": gettext("科技信贷"),
+    }
+
+
+# ---- the plan page ----------------------------------------------------------------------------
+
+
+def measure_activities(user: Any) -> dict[str, list[MeasureActivity]]:
+    """三(三)二是: the banks' products for rural specialty industries and the loans under the
+    科技信贷风险补偿 scheme, with what it has paid."""
+    products = CreditProduct.all_objects.filter(status=ProductStatus.OPEN).count()
+    if not products:
+        return {}
+    loans = Loan.all_objects.filter(under_scheme=True).aggregate(
+        n=Count("id"), ewn=Sum("amount", filter=Q(region=SchemeRegion.EWN))
+    )
+    paid = CompensationClaim.all_objects.filter(status=ClaimStatus.PAID).aggregate(total=Sum("compensation"))
+    return {
+        "三(三)二是": [
+            MeasureActivity(
+                label=gettext("科技信贷与风险补偿"),
+                status=gettext("{n} 个信贷产品发布中").format(n=products),
+                detail=gettext(
+                    "纳入风险补偿的贷款 {n} 笔，其中粤东西北 {ewn} 亿元；已拨付补偿 {paid} 万元"
+                ).format(
+                    n=loans["n"],
+                    ewn=((loans["ewn"] or ZERO) / YI).quantize(Decimal("0.0001")),
+                    paid=f"{((paid['total'] or ZERO) / Decimal('10000')).quantize(Decimal('0.01')):,}",
+                ),
+                url=reverse("finance:home"),
+            )
+        ]
     }

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.regions.widgets import DivisionField
+from baiqianwan.supply.models import TransferMode
 
 CAPTCHA_HELP = _("请输入图中的 4 个字符（不区分大小写）；看不清可点图片换一张")
 
@@ -70,3 +71,10 @@ class ObjectionForm(forms.Form):
 class ObjectionLookupForm(forms.Form):
     reference = forms.CharField(label=_("受理编号"), max_length=30)
     contact = forms.CharField(label=_("联系方式"), max_length=40, help_text=_("提出异议时填写的联系方式"))
+
+
+class ListingSearchForm(forms.Form):
+    q = forms.CharField(label=_("成果名称"), required=False, max_length=100)
+    mode = forms.ChoiceField(
+        label=_("转化方式"), required=False, choices=[("", _("全部转化方式")), *TransferMode.choices]
+    )

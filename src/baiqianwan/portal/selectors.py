@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from baiqianwan.calls.models import Call, CallStatus, Objection
 from baiqianwan.calls.selectors import publicity_list
+from baiqianwan.core.text import normalise_query
 from baiqianwan.demands.models import Demand, DemandStatus
-from baiqianwan.market.models import Deal, DealStatus
+from baiqianwan.market.models import Deal, DealStatus, Listing, ListingStatus
 from baiqianwan.market.selectors import publicity_list as deal_publicity
 from baiqianwan.plan.models import Goal, Kpi
 from baiqianwan.plan.selectors import LIVE_KPIS
@@ -123,6 +124,27 @@ def objection_lookup(*, reference: Any, contact: Any) -> Objection | None:
     if objection is None or "".join(objection.contact.split()) != given:
         return None
     return objection
+
+
+# ---- the market's listings ----------------------------------------------------------------------
+
+
+def listings_published(*, q: str = "", mode: str = "") -> Any:
+    """Listings on the market (挂牌中), as every signed-in user sees them; drafts, withdrawn and sold
+    ones are not on the public side."""
+    listings = Listing.all_objects.filter(status=ListingStatus.LISTED, is_public=True).select_related(
+        "achievement__industry", "seller__division"
+    )
+    if q:
+        text = normalise_query(q)
+        listings = listings.filter(Q(title__icontains=text) | Q(achievement__title__icontains=text))
+    if mode:
+        listings = listings.filter(mode=mode)
+    return listings.order_by("-listed_at", "-id")
+
+
+def listing_published(listing_id: int) -> Listing | None:
+    return listings_published().filter(pk=listing_id).first()
 
 
 # ---- open data ----------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/calls/<int:call_id>/", views.call_notice, name="call_notice"),
     path("notices/objections/", views.objection_status, name="objection_status"),
+    path("market/", views.listings, name="listings"),
+    path("market/<int:listing_id>/", views.listing, name="listing"),
     path("data/", views.data, name="data"),
     path("data/<str:name>.<str:fmt>", views.data_download, name="data_download"),
 ]

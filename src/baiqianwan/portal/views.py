@@ -18,10 +18,17 @@ from django.views.decorators.http import require_GET
 
 from baiqianwan.calls import services as calls
 from baiqianwan.core.forms import add_service_errors
+from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.demands import services as demands
 
 from . import captcha, selectors
-from .forms import DemandLookupForm, ObjectionForm, ObjectionLookupForm, PublicDemandForm
+from .forms import (
+    DemandLookupForm,
+    ListingSearchForm,
+    ObjectionForm,
+    ObjectionLookupForm,
+    PublicDemandForm,
+)
 
 LICENCE = "CC BY 4.0"
 PROVENANCE = gettext_lazy(
@@ -138,6 +145,27 @@ def objection_status(request: HttpRequest) -> HttpResponse:
         if objection is None:
             form.add_error(None, gettext("没有找到：请核对受理编号和联系方式"))
     return render(request, "portal/objection_status.html", {"form": form, "objection": objection})
+
+
+@cache_page(60)
+def listings(request: HttpRequest) -> HttpResponse:
+    """The technology market's listings, for enterprises and farmers without an account."""
+    filters = ListingSearchForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    found = selectors.listings_published(q=values.get("q", ""), mode=values.get("mode", ""))
+    return render(
+        request,
+        "portal/listings.html",
+        {"page": BoundedPaginator(found, 20).get_page(request.GET.get("page")), "filters": filters},
+    )
+
+
+@cache_page(60)
+def listing(request: HttpRequest, listing_id: int) -> HttpResponse:
+    found = selectors.listing_published(listing_id)
+    if found is None:
+        raise Http404
+    return render(request, "portal/listing.html", {"listing": found})
 
 
 @cache_page(60)
