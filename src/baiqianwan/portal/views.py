@@ -147,7 +147,6 @@ def objection_status(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/objection_status.html", {"form": form, "objection": objection})
 
 
-@cache_page(60)
 def listings(request: HttpRequest) -> HttpResponse:
     """The technology market's listings, for enterprises and farmers without an account."""
     filters = ListingSearchForm(request.GET or None)
