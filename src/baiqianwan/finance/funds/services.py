@@ -20,10 +20,10 @@ from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.validators import validate_uscc
 from baiqianwan.industries.models import Industry
 from baiqianwan.orgs.models import Organisation, OrganisationKind
+from baiqianwan.regions import inputs
 from baiqianwan.regions.classification import is_east_west_north
 from baiqianwan.supply.models import Achievement
 
-from .. import inputs
 from ..models import (
     EligibleRegion,
     Investment,

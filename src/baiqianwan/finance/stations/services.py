@@ -17,10 +17,10 @@ from django.utils.translation import gettext
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.orgs.models import Organisation, OrganisationKind
+from baiqianwan.regions import inputs
 from baiqianwan.regions.classification import PROVINCE_CODE, is_east_west_north
 from baiqianwan.regions.models import Division
 
-from .. import inputs
 from ..models import ActivityKind, ServiceStation, StationActivity, StationLevel, StationService
 from . import rules
 

@@ -1,5 +1,6 @@
-"""What the finance ledgers (sub-funds, the 上市后备 pool, the service stations) accept from a person
-or a client: text, dates, places and choices, each refused with a message naming the field.
+"""What a ledger accepts from a person or a client — text, dates, places and choices — each refused
+with a message naming the field. Shared by the finance, outreach and other ledgers; it lives here
+because a place is a division.
 
 Text is stored simplified (traditional script accepted). It is refused, not quietly cleaned, when
 it holds what no one means to type into a ledger that is exported and shown to others: invisible
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.core.text import CONTROL_MESSAGE, has_control_characters, to_simplified
-from baiqianwan.regions.models import Division
+
+from .models import Division
 
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#?\w+;")
 FORMULA_START = ("=", "+", "-", "@")
