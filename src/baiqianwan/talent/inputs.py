@@ -1,14 +1,10 @@
-"""What the talent ledgers accept from a person or a client: text, dates, years, places, counts and
-mobile numbers, each refused with a message naming the field.
-
-Text is stored simplified (traditional script accepted). It is refused, not quietly cleaned, when it
-holds invisible control characters, markup (``<script>``) or a leading ``=``/``+``/``-``/``@`` that a
-spreadsheet would run as a formula; the exports neutralise formulas as well (core.spreadsheets)."""
+"""What the talent ledgers accept from a person or a client: text, choices and counts as every
+ledger checks them (regions.inputs), and their own dates, years, places of a level and mobile
+numbers, each refused with a message naming the field."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,46 +12,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from baiqianwan.core.text import CONTROL_MESSAGE, has_control_characters, to_simplified
 from baiqianwan.core.validators import validate_mobile
 from baiqianwan.regions.classification import LEVEL_LABELS, Level
+from baiqianwan.regions.inputs import choice, count, text
 from baiqianwan.regions.models import Division
 
-MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#?\w+;")
-FORMULA_START = ("=", "+", "-", "@")
 EARLIEST = dt.date(2000, 1, 1)
 FIRST_YEAR = 2000
 
-
-def text(
-    value: Any, field: str, label: str, limit: int, *, required: bool = False, min_length: int = 0
-) -> str:
-    """The text a person typed, simplified and trimmed, or a refusal naming the field."""
-    raw = "" if value is None else str(value)
-    if has_control_characters(raw):
-        raise ValidationError({field: f"{label}{CONTROL_MESSAGE}"})
-    cleaned = to_simplified(raw).strip()
-    if MARKUP.search(cleaned):
-        raise ValidationError(
-            {field: gettext("{label}不能包含 HTML 标记（如 <script>），请只填写文字").format(label=label)}
-        )
-    if cleaned.startswith(FORMULA_START):
-        raise ValidationError(
-            {field: gettext("{label}不能以 = + - @ 开头（电子表格会把它当作公式）").format(label=label)}
-        )
-    if len(cleaned) > limit:
-        raise ValidationError(
-            {
-                field: gettext("{label}最多 {n} 个字（现为 {m} 个）").format(
-                    label=label, n=limit, m=len(cleaned)
-                )
-            }
-        )
-    if required and not cleaned:
-        raise ValidationError({field: gettext("请填写{label}").format(label=label)})
-    if cleaned and len(cleaned) < min_length:
-        raise ValidationError({field: gettext("{label}至少 {n} 个字").format(label=label, n=min_length)})
-    return cleaned
+__all__ = ["choice", "count", "date", "division", "mobile", "optional_past_date", "past_date", "text", "year"]
 
 
 def mobile(value: Any, field: str = "mobile", label: str = "") -> str:
@@ -122,19 +87,6 @@ def year(value: Any, field: str, label: str, *, earliest: int = FIRST_YEAR) -> i
     return number
 
 
-def choice(value: Any, field: str, label: str, choices: Iterable[tuple[str, Any]]) -> str:
-    options = dict(choices)
-    if value not in options:
-        raise ValidationError(
-            {
-                field: gettext("{label}须是以下之一：{options}").format(
-                    label=label, options="、".join(str(v) for v in options.values())
-                )
-            }
-        )
-    return str(value)
-
-
 def division(code: Any, field: str, label: str, *, levels: Iterable[str]) -> Division:
     """A division of Guangdong chosen by its 12-digit code, at one of ``levels``."""
     code = str(code or "").strip()[:20]
@@ -158,18 +110,3 @@ def division(code: Any, field: str, label: str, *, levels: Iterable[str]) -> Div
             }
         )
     return found
-
-
-def count(value: Any, field: str, label: str, maximum: int) -> int:
-    """A number of people or items: a whole number from 0 to ``maximum``."""
-    try:
-        number = int(str(value).strip()) if not isinstance(value, bool) else -1
-    except (TypeError, ValueError):
-        raise ValidationError({field: gettext("{label}须是整数").format(label=label)}) from None
-    if number < 0:
-        raise ValidationError({field: gettext("{label}不能为负数").format(label=label)})
-    if number > maximum:
-        raise ValidationError(
-            {field: gettext("{label}超过上限 {n}，请核对").format(label=label, n=f"{maximum:,}")}
-        )
-    return number
