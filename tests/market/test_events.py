@@ -89,7 +89,7 @@ def test_a_bureau_records_for_a_host_only_in_its_region(lab: dict[str, Any]) -> 
         ({"place_code": "450100000000"}, "place", "须在广东省内"),
         ({"place_code": B["city"]}, "place", "不能是地级市"),
         ({"place_code": "440000000000"}, "place", "须选到县"),
-        ({"held_on": dt.date.today() + dt.timedelta(days=1)}, "held_on", "不能晚于今天"),
+        ({"held_on": dt.date.today() + dt.timedelta(days=7)}, "held_on", "不能晚于今天"),
         ({"attendance": 0}, "attendance", "1 到 100,000"),
         ({"attendance": 10**9}, "attendance", "1 到 100,000"),
         ({"kind": "party"}, "kind", "成果发布、路演或培训"),
