@@ -310,3 +310,190 @@ class Seminar(ScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---- 典型案例, 通报表扬 and policies (政策 四(四)) --------------------------------------------------
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待省级审核")
+    RETURNED = "returned", _("退回修改")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤下")
+
+
+class ShowcaseCase(ScopedModel, TimeStampedModel):
+    """A 典型案例 written by a county or city bureau about what happened in its region, with the
+    demand, the people and the results linked from the platform's records; the province reviews it
+    before it is published on the portal."""
+
+    title = models.CharField(_("案例标题"), max_length=80)
+    summary = models.CharField(_("摘要"), max_length=300)
+    body = models.TextField(_("案例正文"), max_length=8000)
+    results = models.TextField(_("取得成效"), max_length=2000, blank=True)
+    place = models.ForeignKey(
+        "regions.Division", verbose_name=_("发生地"), on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "industries.Industry",
+        verbose_name=_("产业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    demand = models.ForeignKey(
+        "demands.Demand",
+        verbose_name=_("解决的需求"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    people = models.ManyToManyField(
+        "orgs.Person", verbose_name=_("参与的科技特派员和专家"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT, db_index=True
+    )
+    is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    reviewed_by = acted_by(_("审核人"))
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    created_by = acted_by(_("撰写人"))
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    scope_division_path = "place"
+    scope_public_field = "is_published"
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CasePhoto(TimeStampedModel):
+    """A photo of a case, stored re-encoded from the pixels (no metadata such as where it was taken)."""
+
+    case = models.ForeignKey(
+        ShowcaseCase, verbose_name=_("典型案例"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(_("照片"), upload_to="outreach/cases/%Y/")
+    kind = models.CharField(_("格式"), max_length=4, default="jpeg")
+    width = models.PositiveIntegerField(_("宽度"), default=0)
+    height = models.PositiveIntegerField(_("高度"), default=0)
+    caption = models.CharField(_("图片说明"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("案例照片")
+        verbose_name_plural = _("案例照片")
+        ordering = ["case_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.pk)
+
+
+class Commendation(ScopedModel, TimeStampedModel):
+    """A 通报表扬 list the province publishes: advanced units and individuals, with why."""
+
+    title = models.CharField(_("通报名称"), max_length=120)
+    document_number = models.CharField(_("文号"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)], db_index=True
+    )
+    intro = models.TextField(_("通报正文"), max_length=3000, blank=True)
+    is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    created_by = acted_by(_("登记人"))
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    scope_public_field = "is_published"
+
+    class Meta:
+        verbose_name = _("通报表扬")
+        verbose_name_plural = _("通报表扬")
+        ordering = ["-year", "-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HonourKind(models.TextChoices):
+    UNIT = "unit", _("先进集体")
+    PERSON = "person", _("先进个人")
+
+
+class CommendationEntry(models.Model):
+    commendation = models.ForeignKey(
+        Commendation, verbose_name=_("通报表扬"), on_delete=models.CASCADE, related_name="entries"
+    )
+    kind = models.CharField(_("类别"), max_length=8, choices=HonourKind.choices)
+    name = models.CharField(_("名称或姓名"), max_length=80)
+    organisation = models.CharField(_("所在单位"), max_length=120, blank=True)
+    place = models.ForeignKey(
+        "regions.Division",
+        verbose_name=_("服务地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("表扬事由"), max_length=300)
+    source = models.CharField(_("依据的记录"), max_length=60, blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("表扬名单")
+        verbose_name_plural = _("表扬名单")
+        ordering = ["commendation_id", "kind", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commendation", "kind", "name", "organisation"], name="one_honour_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyKind(models.TextChoices):
+    POLICY = "policy", _("政策文件")
+    INTERPRETATION = "interpretation", _("政策解读")
+
+
+class PolicyDocument(ScopedModel, TimeStampedModel):
+    """A policy document or its interpretation, published by the province on the portal."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=PolicyKind.choices)
+    title = models.CharField(_("标题"), max_length=120)
+    issuer = models.CharField(_("发布机关"), max_length=60)
+    document_number = models.CharField(_("文号"), max_length=40, blank=True)
+    issued_on = models.DateField(_("发布日期"))
+    body = models.TextField(_("正文"), max_length=60000)
+    interprets = models.ForeignKey(
+        "self",
+        verbose_name=_("解读的文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+    )
+    is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    created_by = acted_by(_("登记人"))
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    scope_public_field = "is_published"
+
+    class Meta:
+        verbose_name = _("政策与解读")
+        verbose_name_plural = _("政策与解读")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
