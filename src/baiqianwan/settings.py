@@ -176,6 +176,7 @@ RATE_LIMITS: dict[str, tuple[int, int]] = (
         "api_write_user": (300, 60),
         "api_write_address": (600, 60),
         "portal_address": (30, 3600),
+        "public_api_address": (300, 60),
     }
 )
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("finance/funds/", include("baiqianwan.finance.funds.urls")),
     path("finance/stations/", include("baiqianwan.finance.stations.urls")),
     path("talent/", include("baiqianwan.talent.urls")),
+    path("outreach/publicity/", include("baiqianwan.outreach.publicity.urls")),
     path("outreach/", include("baiqianwan.outreach.urls")),
     path("reviews/", include("baiqianwan.reviews.urls")),
     path("jobs/", web_views.jobs, name="jobs"),

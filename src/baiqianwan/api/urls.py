@@ -19,7 +19,9 @@ from baiqianwan.market.diligence.api import router as diligence_router
 from baiqianwan.market.events.api import router as events_router
 from baiqianwan.orgs.api import router as orgs_router
 from baiqianwan.outreach.api import router as outreach_router
+from baiqianwan.outreach.publicity.api import router as publicity_router
 from baiqianwan.plan.api import router as plan_router
+from baiqianwan.portal.api import router as public_router
 from baiqianwan.projects.api import router as projects_router
 from baiqianwan.regions.api import router as regions_router
 from baiqianwan.reviews.api import router as reviews_router
@@ -64,6 +66,8 @@ api.add_router("/finance/funds", finance_funds_router)
 api.add_router("/finance/stations", finance_stations_router)
 api.add_router("/talent", talent_router)
 api.add_router("/outreach", outreach_router)
+api.add_router("/publicity", publicity_router)
+api.add_router("/public", public_router)
 for commissioners_router in commissioners_routers:
     api.add_router("/commissioners", commissioners_router)
 for indicators_router in indicators_routers:

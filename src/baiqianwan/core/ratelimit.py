@@ -65,6 +65,9 @@ def _limits_for(request: HttpRequest) -> list[tuple[str, str]]:
     address = f"address:{client_ip(request) or '-'}"
     path, method = request.path, request.method or ""
     api = path.startswith(settings.API_PREFIX)
+    if api and path.startswith(f"{settings.API_PREFIX}v1/public/"):
+        # The portal's records over the API: anyone may read them, counted by address.
+        return [("public_api_address", address)]
     if method != "POST" and not (api and method in WRITES):
         return []
     user = _user_identity(request)

@@ -78,3 +78,16 @@ class ListingSearchForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("转化方式"), required=False, choices=[("", _("全部转化方式")), *TransferMode.choices]
     )
+
+
+class CaseSearchForm(forms.Form):
+    q = forms.CharField(label=_("关键词（简体或繁体）"), required=False, max_length=100)
+    city = forms.ChoiceField(label=_("地市"), required=False, choices=())
+    industry = forms.ChoiceField(label=_("产业"), required=False, choices=())
+
+    def __init__(
+        self, *args: Any, cities: list[tuple[str, str]], industries: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("全部地市")), *cities]  # type: ignore[attr-defined]
+        self.fields["industry"].choices = [("", _("全部产业")), *industries]  # type: ignore[attr-defined]

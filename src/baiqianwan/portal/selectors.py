@@ -14,6 +14,12 @@ from django.utils import timezone
 
 from baiqianwan.calls.models import Call, CallStatus, Objection
 from baiqianwan.calls.selectors import publicity_list
+from baiqianwan.commissioners.rounds.models import (
+    Assignment,
+    AssignmentStatus,
+    DispatchRound,
+    RoundStatus,
+)
 from baiqianwan.core.text import normalise_query
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.market.models import Deal, DealStatus, Listing, ListingStatus
@@ -190,3 +196,48 @@ def open_data() -> dict[str, list[dict[str, Any]]]:
             for row in deals
         ],
     }
+
+
+# ---- the commissioner dispatch list ------------------------------------------------------------
+
+# Who is on a published dispatch list: invited, serving or served their term (not those who
+# declined, withdrew or were recalled).
+DISPATCH_LISTED = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
+
+
+def dispatch_rounds() -> list[DispatchRound]:
+    """Published dispatch rounds, newest first, with how many commissioners each lists."""
+    return list(
+        DispatchRound.all_objects.filter(status=RoundStatus.PUBLISHED)
+        .annotate(
+            listed=Count(
+                "assignments",
+                filter=Q(assignments__published=True, assignments__status__in=DISPATCH_LISTED),
+            )
+        )
+        .order_by("-year", "-id")
+    )
+
+
+def dispatch_round(round_id: int) -> DispatchRound | None:
+    return DispatchRound.all_objects.filter(pk=round_id, status=RoundStatus.PUBLISHED).first()
+
+
+def dispatch_list(dispatch_round: DispatchRound, *, city: str = "") -> Any:
+    """The published list: name, sending unit, town served, leader — nothing personal beyond that."""
+    rows = (
+        Assignment.all_objects.filter(round=dispatch_round, published=True, status__in=DISPATCH_LISTED)
+        .select_related("nomination__expert__person", "nomination__organisation", "need__town__parent")
+        .order_by("need__town_id", "-leader", "nomination__expert__person__name")
+    )
+    if city:
+        rows = rows.filter(need__town_id__startswith=city[:4])
+    return rows
+
+
+# ---- 典型案例, 通报表扬, policies -------------------------------------------------------------------
+
+
+def city_choices() -> list[tuple[str, str]]:
+    names = dict(Division.objects.filter(level="city").values_list("code", "name"))
+    return [(prefix, names.get(f"{prefix}00000000", prefix)) for prefix in sorted(CITY_REGION)]

@@ -17,12 +17,15 @@ from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 
 from baiqianwan.calls import services as calls
+from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors
 from baiqianwan.core.pagination import BoundedPaginator
 from baiqianwan.demands import services as demands
+from baiqianwan.outreach.publicity import selectors as publicity
 
 from . import captcha, selectors
 from .forms import (
+    CaseSearchForm,
     DemandLookupForm,
     ListingSearchForm,
     ObjectionForm,
@@ -54,6 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "headline": selectors.headline(),
             "map_data": cities,
             "map_max": max((city["value"] for city in cities), default=1) or 1,
+            "latest_cases": list(publicity.published_cases()[:4]),
+            "latest_policies": list(publicity.published_policies()[:2]),
+            "latest_honours": list(publicity.published_commendations()[:2]),
         },
     )
 
@@ -107,7 +113,11 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/notices.html",
-        {"calls": selectors.calls_in_publicity(), "deals": selectors.deals_published()[:50]},
+        {
+            "calls": selectors.calls_in_publicity(),
+            "deals": selectors.deals_published()[:50],
+            "rounds": selectors.dispatch_rounds(),
+        },
     )
 
 
@@ -196,3 +206,104 @@ def data_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+# ---- 典型案例 -------------------------------------------------------------------------------------
+
+
+def cases(request: HttpRequest) -> HttpResponse:
+    """Published cases: searched with the matching engine (简体 or 繁体), by city and industry."""
+    filters = CaseSearchForm(
+        request.GET or None, cities=selectors.city_choices(), industries=publicity.published_case_industries()
+    )
+    values = filters.cleaned_data if filters.is_valid() else {}
+    found = publicity.published_cases(
+        q=values.get("q", ""), region=values.get("city", ""), industry=values.get("industry", "")
+    )
+    return render(
+        request,
+        "portal/cases.html",
+        {"page": BoundedPaginator(found, 12).get_page(request.GET.get("page")), "filters": filters},
+    )
+
+
+@cache_page(60)
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    found = publicity.published_case(case_id)
+    if found is None:
+        raise Http404
+    return render(request, "portal/case.html", {"case": found})
+
+
+def case_photo(request: HttpRequest, case_id: int, photo_id: int) -> Any:
+    photo = publicity.published_photo(case_id, photo_id)
+    if photo is None:
+        raise Http404
+    response = private_file_response(
+        photo.image, name=f"{photo.pk}.{'png' if photo.kind == 'png' else 'jpg'}", allowed=("jpeg", "png")
+    )
+    # A published photo is public: browsers and proxies may keep it for a day.
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Cross-Origin-Resource-Policy"] = "same-site"
+    return response
+
+
+# ---- 通报表扬 and policies --------------------------------------------------------------------------
+
+
+@cache_page(60)
+def honours(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/honours.html", {"items": publicity.published_commendations()[:100]})
+
+
+def honour(request: HttpRequest, commendation_id: int) -> HttpResponse:
+    item = publicity.published_commendation(commendation_id)
+    if item is None:
+        raise Http404
+    entries = publicity.commendation_entries(item)
+    return render(
+        request,
+        "portal/honour.html",
+        {"item": item, "page": BoundedPaginator(entries, 50).get_page(request.GET.get("page"))},
+    )
+
+
+@cache_page(60)
+def policies(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/policies.html", {"items": publicity.published_policies()[:200]})
+
+
+@cache_page(60)
+def policy(request: HttpRequest, policy_id: int) -> HttpResponse:
+    item = publicity.published_policy(policy_id)
+    if item is None:
+        raise Http404
+    return render(
+        request,
+        "portal/policy.html",
+        {"item": item, "interpretations": publicity.published_interpretations(item)},
+    )
+
+
+# ---- the commissioner dispatch list -------------------------------------------------------------
+
+
+def dispatch(request: HttpRequest, round_id: int) -> HttpResponse:
+    found = selectors.dispatch_round(round_id)
+    if found is None:
+        raise Http404
+    city = str(request.GET.get("city") or "")
+    cities = selectors.city_choices()
+    if city not in dict(cities):
+        city = ""
+    rows = selectors.dispatch_list(found, city=city)
+    return render(
+        request,
+        "portal/dispatch.html",
+        {
+            "round": found,
+            "cities": cities,
+            "city": city,
+            "page": BoundedPaginator(rows, 50).get_page(request.GET.get("page")),
+        },
+    )

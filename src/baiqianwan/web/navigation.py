@@ -93,6 +93,7 @@ ASSESSMENT = _("监测考核")
 MARKET = _("技术市场")
 FINANCE = _("科技金融")
 TALENT = _("人才与科普")
+PUBLICITY = _("宣传公示")
 SYSTEM = _("系统")
 
 MENU = [
@@ -146,6 +147,10 @@ MENU = [
     NavItem(_("智库联盟"), "outreach:members", "ti-bulb", _everyone, TALENT),
     NavItem(_("深调研报告"), "outreach:reports", "ti-file-text", _everyone, TALENT),
     NavItem(_("智库研讨会"), "outreach:seminars", "ti-presentation", _everyone, TALENT),
+    NavItem(_("典型案例"), "outreach_publicity:cases", "ti-news", _everyone, PUBLICITY),
+    NavItem(_("通报表扬"), "outreach_publicity:commendations", "ti-award", _everyone, PUBLICITY),
+    NavItem(_("政策与解读"), "outreach_publicity:policies", "ti-file-description", _everyone, PUBLICITY),
+    NavItem(_("公众服务门户"), "portal:home", "ti-world", _everyone, PUBLICITY),
     NavItem(_("专家"), "supply:expert_list", "ti-school", _everyone),
     NavItem(_("智能匹配"), "matching:search", "ti-arrows-shuffle", _everyone),
     NavItem(_("我的对接"), "demands:connections", "ti-link", _answers_connections),
@@ -170,6 +175,7 @@ SECTION_ICONS = {
     str(MARKET): "ti-building-store",
     str(FINANCE): "ti-building-bank",
     str(TALENT): "ti-school",
+    str(PUBLICITY): "ti-speakerphone",
     str(SYSTEM): "ti-settings",
 }
 

@@ -14,6 +14,7 @@ from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import normalise_query
 from baiqianwan.matching.engine import Document, MatchIndex, Query
 from baiqianwan.orgs.models import Person
+from baiqianwan.regions.selectors import region_q
 
 from ..models import (
     CasePhoto,
@@ -37,7 +38,7 @@ def _case_related(cases: QuerySet[ShowcaseCase]) -> QuerySet[ShowcaseCase]:
 
 def _filtered(cases: QuerySet[ShowcaseCase], *, region: str, industry: str) -> QuerySet[ShowcaseCase]:
     if region:
-        cases = cases.filter(place_id__startswith=region.rstrip("0")[:6] or region)
+        cases = cases.filter(region_q("place_id", region))
     if industry:
         cases = cases.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
     return cases
@@ -128,8 +129,12 @@ def case_status_counts(*, user: Any) -> dict[str, int]:
     return counts
 
 
-def commendation_list(*, user: Any, year: int | None = None) -> QuerySet[Commendation]:
-    items = Commendation.objects.for_user(user).annotate(entry_count=Count("entries"))
+def commendation_list(*, user: Any, year: int | None = None) -> Any:
+    items = (
+        Commendation.objects.for_user(user)
+        .annotate(entry_count=Count("entries"))
+        .order_by("-year", "-published_on", "-id")
+    )
     return items.filter(year=year) if year else items
 
 
@@ -201,7 +206,11 @@ def published_case_industries() -> list[tuple[str, str]]:
 
 
 def published_commendations() -> QuerySet[Commendation]:
-    return Commendation.all_objects.filter(is_published=True).annotate(entry_count=Count("entries"))
+    return (
+        Commendation.all_objects.filter(is_published=True)
+        .annotate(entry_count=Count("entries"))
+        .order_by("-published_on", "-id")
+    )
 
 
 def published_commendation(commendation_id: Any) -> Commendation | None:
