@@ -98,7 +98,7 @@ def _marks(
     return scores, comments
 
 
-def _score_all(call: Call, rng: random.Random, *, contested: int | None = None) -> int:
+def score_all(call: Call, rng: random.Random, *, contested: int | None = None) -> int:
     harshness: dict[int, float] = {}
     quality: dict[int, float] = {}
     done = 0
@@ -137,7 +137,7 @@ def demo_centre_review(rng: random.Random, call: Call, pool: list[ExpertProfile]
         .order_by("application_id")
         .values_list("application_id", flat=True)[5]
     )
-    sheets = _score_all(call, rng, contested=contested)
+    sheets = score_all(call, rng, contested=contested)
     chosen = services.provisional_apply(acting_user=province, call_id=call.pk, top=40)
     call = calls.publicity_start(acting_user=province, call_id=call.pk)
     listed = chosen[3].application

@@ -25,7 +25,7 @@ from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.outreach.demo import demo_outreach
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
-from baiqianwan.portal.demo import demo_portal
+from baiqianwan.portal.demo import demo_award_publicity, demo_portal
 from baiqianwan.projects.demo import demo_projects
 from baiqianwan.reviews.demo import demo_reviews
 from baiqianwan.supply.demo import demo_achievements, demo_experts, demo_link_experts
@@ -69,6 +69,8 @@ def demo_load() -> dict[str, object]:
     stations = demo_stations(rng)
     talent = demo_talent(rng)
     outreach = demo_outreach(rng)
+    # Its own sequence, so the parts above keep the data they always made.
+    award = demo_award_publicity(random.Random(1014))
     # Counted at the end: the dispatch demo adds candidates of its own.
     return {
         "organisations": len(organisations),
@@ -91,6 +93,7 @@ def demo_load() -> dict[str, object]:
         "credit_products": finance["products"],
         "loans": finance["loans"],
         "public_demands": portal["public_demands"],
+        "objections": award["objections"],
         "sub_funds": funds["funds"],
         "investments": funds["investments"],
         "finance_stations": stations["stations"],
