@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -202,6 +203,56 @@ def test_a_citizen_objects_to_a_list_and_reads_the_answer(
         reverse("portal:objection_status"), {"reference": objection.reference, "contact": "138 0013 8000"}
     ).content.decode()
     assert "异议不成立" in answer
+
+
+def test_an_objection_may_carry_a_picture_checked_by_its_content(
+    open_call: Callable[..., Call],
+    enterprise: User,
+    university: Any,
+    world: dict[str, Any],
+    client_for: Callable[[User], Client],
+) -> None:
+    from PIL import Image
+    from PIL.ExifTags import Base
+
+    call, application = _call_in_publicity(open_call, enterprise, university, world)
+    form = {
+        "application": str(application.pk),
+        "name": "王某",
+        "contact": "13800138000",
+        "reason": "该单位研发设备清单中含生产设备，原值虚高，请核查。",
+        "captcha": ANSWER,
+    }
+    client = Client()
+    # A web page named like a photo is refused, by field, and nothing is filed.
+    solve_captcha(client)
+    page = client.post(
+        reverse("portal:call_notice", args=[call.pk]),
+        {**form, "evidence": SimpleUploadedFile("现场.jpg", b"<html><script>alert(1)</script>")},
+    ).content.decode()
+    assert "按文件内容判断" in page
+    assert not Objection.objects.exists()
+    # A real photo with where it was taken in its metadata is kept without it.
+    exif = Image.Exif()
+    exif[Base.Make] = "PhoneMaker"
+    exif[Base.GPSInfo] = {1: "N", 2: (23.0, 7.0, 0.0)}
+    raw = io.BytesIO()
+    Image.new("RGB", (400, 300), (120, 160, 90)).save(raw, format="JPEG", exif=exif)
+    assert b"PhoneMaker" in raw.getvalue()
+    solve_captcha(client)
+    client.post(
+        reverse("portal:call_notice", args=[call.pk]),
+        {**form, "evidence": SimpleUploadedFile("现场.jpg", raw.getvalue())},
+    )
+    objection = Objection.objects.get()
+    stored = objection.evidence.read()
+    assert stored.startswith(b"\xff\xd8\xff")
+    assert b"PhoneMaker" not in stored
+    # The province opens it beside the objection; nobody else can.
+    path = reverse("calls:objection_evidence", args=[call.pk, objection.pk])
+    assert client_for(world["users"][Role.PROVINCE]).get(path)["Content-Type"] == "image/jpeg"
+    assert client_for(world["users"][Role.CITY]).get(path).status_code in (403, 404)
+    assert Client().get(path).status_code == 302
 
 
 def test_only_lists_in_their_publicity_period_are_public(

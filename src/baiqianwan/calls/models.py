@@ -341,6 +341,12 @@ class Objection(TimeStampedModel):
     name = models.CharField(_("异议人"), max_length=40)
     contact = models.CharField(_("联系方式"), max_length=40)
     reason = models.TextField(_("异议内容"), max_length=3000)
+    evidence = models.FileField(
+        _("证据图片"),
+        upload_to="calls/objections/%Y/",
+        blank=True,
+        help_text=_("JPG 或 PNG，按内容检查并重新编码保存"),
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提交账号"),

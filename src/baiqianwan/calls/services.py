@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.concurrency import version_check
 from baiqianwan.core.files import FILE_KINDS, check_upload
+from baiqianwan.core.images import clean_image
 from baiqianwan.core.pdf import render_pdf
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.core.text import strip_control_characters, to_simplified
@@ -809,8 +810,11 @@ def objection_file(
     reason: str,
     application_id: int | None = None,
     acting_user: Any = None,
+    evidence_name: str = "",
+    evidence_data: bytes | None = None,
 ) -> Objection:
-    """Anyone may object during the 公示 period; the answer is due within OBJECTION_DAYS days."""
+    """Anyone may object during the 公示 period, with a picture as evidence if they have one; the
+    answer is due within OBJECTION_DAYS days."""
     call = Call.objects.filter(pk=call_id, status=CallStatus.PUBLICITY).first() if valid_id(call_id) else None
     if call is None:
         raise ValidationError(gettext("该名单不在公示期内，不能提出异议"))
@@ -834,11 +838,19 @@ def objection_file(
         )
         if application is None:
             errors["application"] = gettext("所选项目不在公示名单中")
+    picture = None
+    if evidence_data is not None:
+        try:
+            picture = clean_image(
+                name=str(evidence_name or "evidence")[:100], data=evidence_data, field="evidence"
+            )
+        except ValidationError as exc:
+            errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     user = acting_user if acting_user is not None and acting_user.is_authenticated else None
     notices.objection_filed(call, actor=user)
-    return Objection.objects.create(
+    objection = Objection(
         call=call,
         application=application,
         reference=_objection_reference(call),
@@ -848,6 +860,12 @@ def objection_file(
         filed_by=user,
         due=today + dt.timedelta(days=OBJECTION_DAYS),
     )
+    if picture is not None:
+        stored, kind, _width, _height = picture
+        suffix = "png" if kind == "png" else "jpg"
+        objection.evidence.save(f"{objection.reference}.{suffix}", ContentFile(stored), save=False)
+    objection.save()
+    return objection
 
 
 @transaction.atomic

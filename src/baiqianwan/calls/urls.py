@@ -17,6 +17,11 @@ urlpatterns = [
     path(
         "<int:call_id>/objections/<int:objection_id>/answer/", views.objection_answer, name="objection_answer"
     ),
+    path(
+        "<int:call_id>/objections/<int:objection_id>/evidence/",
+        views.objection_evidence,
+        name="objection_evidence",
+    ),
     path("<int:call_id>/decide/", views.call_decide, name="decide"),
     path("<int:call_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     # Under steps/, apart from the pages: a step named like a page (publicity) must not post to it.

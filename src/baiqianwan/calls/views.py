@@ -440,6 +440,20 @@ def publicity(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
+def objection_evidence(request: HttpRequest, call_id: int, objection_id: int) -> Any:
+    """The picture an objector sent, for the province that answers the objection."""
+    call = _call(request, call_id)
+    if not rules.can_manage_calls(request.user):
+        raise PermissionDenied(gettext("只有省科技厅可以查看异议的证据"))
+    objection = call.objections.filter(pk=objection_id).exclude(evidence="").first()
+    if objection is None:
+        raise Http404
+    return private_file_response(
+        objection.evidence, name=f"{objection.reference}-evidence", allowed=("jpeg", "png")
+    )
+
+
+@login_required
 @require_POST
 def objection_answer(request: HttpRequest, call_id: int, objection_id: int) -> HttpResponse:
     call = _call(request, call_id)

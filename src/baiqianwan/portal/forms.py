@@ -61,6 +61,12 @@ class ObjectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("写明事实、理由和可以核实的证据"),
     )
+    evidence = forms.FileField(
+        label=_("证据图片（可不传）"),
+        required=False,
+        help_text=_("一张 JPG 或 PNG 图片，8 MB 以内，如现场照片、材料截图"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
     captcha = CaptchaField()
 
     def __init__(self, *args: Any, listed: list[tuple[int, str]], **kwargs: Any) -> None:

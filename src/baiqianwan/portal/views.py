@@ -38,6 +38,7 @@ PROVENANCE = gettext_lazy(
     "广东省科学技术厅 百千万科技支撑平台：由平台登记的业务记录按地市和年份汇总，每次下载时实时统计。"
 )
 DONE_KEY = "portal_done"
+EVIDENCE_READ = 9 * 1024 * 1024  # a little over the limit, so an oversized picture is named as such
 
 
 def _captcha_ok(request: HttpRequest, form: Any) -> bool:
@@ -128,9 +129,14 @@ def call_notice(request: HttpRequest, call_id: int) -> HttpResponse:
     if call is None:
         raise Http404
     listed = selectors.call_list(call)
-    form = ObjectionForm(request.POST or None, listed=[(a.pk, f"{a.reference} {a.title}") for a in listed])
+    form = ObjectionForm(
+        request.POST or None,
+        request.FILES or None,
+        listed=[(a.pk, f"{a.reference} {a.title}") for a in listed],
+    )
     if request.method == "POST" and form.is_valid() and _captcha_ok(request, form):
         data = form.cleaned_data
+        evidence = data.get("evidence")
         try:
             objection = calls.objection_file(
                 call_id=call.pk,
@@ -138,6 +144,8 @@ def call_notice(request: HttpRequest, call_id: int) -> HttpResponse:
                 name=data["name"],
                 contact=data["contact"],
                 reason=data["reason"],
+                evidence_name=evidence.name if evidence else "",
+                evidence_data=evidence.read(EVIDENCE_READ) if evidence else None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
