@@ -1478,9 +1478,14 @@ def _outreach_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     import random
 
     from baiqianwan.outreach.models import (
+        CasePhoto,
+        Commendation,
+        CommendationEntry,
         OutreachEvent,
+        PolicyDocument,
         ResearchReport,
         Seminar,
+        ShowcaseCase,
         TeacherCourse,
         ThinkTankMember,
         Trainee,
@@ -1499,6 +1504,9 @@ def _outreach_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
             "ThinkTankMember",
             "ResearchReport",
             "Seminar",
+            "ShowcaseCase",
+            "Commendation",
+            "PolicyDocument",
         )
     }
     for n, side in enumerate("AB"):
@@ -1571,6 +1579,30 @@ def _outreach_records(world: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         )
         seminar.members.set([member])
         made["outreach.Seminar"].append(seminar)
+        # Drafts on both sides: a case is its region's until published, a commendation or a policy
+        # the province's alone until published.
+        case = ShowcaseCase.all_objects.create(
+            title=f"{side} 侧的典型案例草稿",
+            summary="科技特派团进村入户，带来检测和防控技术，病株率明显下降。",
+            body="背景、做法和过程。" * 15,
+            place_id=place["town"],
+        )
+        CasePhoto.objects.create(case=case, image="outreach/cases/demo.jpg", width=10, height=10)
+        made["outreach.ShowcaseCase"].append(case)
+        commendation = Commendation.all_objects.create(title=f"{side} 侧的通报表扬草稿", year=2025)
+        CommendationEntry.objects.create(
+            commendation=commendation, kind="unit", name=f"{side} 侧的先进集体", reason="工作突出"
+        )
+        made["outreach.Commendation"].append(commendation)
+        made["outreach.PolicyDocument"].append(
+            PolicyDocument.all_objects.create(
+                kind="policy",
+                title=f"{side} 侧的政策文件草稿",
+                issuer="广东省科学技术厅",
+                issued_on=dt.date(2023, 8, 1),
+                body="政策正文。" * 20,
+            )
+        )
     world["_outreach"] = {model: (a, b) for model, (a, b) in made.items()}
     return world["_outreach"]
 
@@ -1637,6 +1669,42 @@ WRITE_PAYLOADS.update(
         "/api/v1/outreach/members/{member_id}": lambda w, s=1: {"fields": "越权修改的专业领域"},
         "/api/v1/outreach/reports/{report_id}": lambda w, s=1: {"summary": "越权修改的报告摘要"},
         "/api/v1/outreach/seminars/{seminar_id}": lambda w, s=1: {"summary": "越权修改的会议纪要"},
+    }
+)
+
+CREATE_PAYLOADS.update(
+    {
+        "/api/v1/publicity/cases": lambda w, s=1: {
+            "place_code": SIDES[s]["town"],
+            "title": "越权撰写的典型案例",
+            "summary": "越权撰写的典型案例摘要，写满二十个字以上的内容。",
+            "body": "越权撰写的案例正文。" * 12,
+        },
+        "/api/v1/publicity/commendations": lambda w, s=1: {"title": "越权新建的通报表扬", "year": 2025},
+        "/api/v1/publicity/policies": lambda w, s=1: {
+            "kind": "policy",
+            "title": "越权登记的政策文件",
+            "issuer": "某县科技局",
+            "issued_on": "2024-01-01",
+            "body": "越权登记的政策正文。" * 10,
+        },
+    }
+)
+WRITE_PAYLOADS.update(
+    {
+        "/api/v1/publicity/cases/{case_id}": lambda w, s=1: {"results": "越权修改的案例成效"},
+        "/api/v1/publicity/cases/{case_id}/review": lambda w, s=1: {"publish": True},
+        "/api/v1/publicity/cases/{case_id}/withdraw": lambda w, s=1: {"note": "越权撤下的原因"},
+        "/api/v1/publicity/commendations/{commendation_id}": lambda w, s=1: {"intro": "越权修改的通报正文"},
+        "/api/v1/publicity/commendations/{commendation_id}/entries": lambda w, s=1: {
+            "kind": "person",
+            "name": "越权加入的个人",
+            "reason": "越权加入的事由",
+        },
+        "/api/v1/publicity/commendations/{commendation_id}/fill": lambda w, s=1: {"source": "projects"},
+        "/api/v1/publicity/commendations/{commendation_id}/publish": lambda w, s=1: {"publish": True},
+        "/api/v1/publicity/policies/{policy_id}": lambda w, s=1: {"title": "越权修改的政策标题"},
+        "/api/v1/publicity/policies/{policy_id}/publish": lambda w, s=1: {"publish": True},
     }
 )
 

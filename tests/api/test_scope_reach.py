@@ -95,6 +95,11 @@ ACTOR_BY_MODEL: dict[str, Role] = {
     "outreach.ThinkTankMember": Role.TOWN,
     "outreach.ResearchReport": Role.TOWN,
     "outreach.Seminar": Role.TOWN,
+    # A case is written by the county bureau of its place; commendations and policies are the
+    # province's to write and publish (ACTOR_BY_OPERATION has the province's review of a case).
+    "outreach.ShowcaseCase": Role.COUNTY,
+    "outreach.Commendation": Role.PROVINCE,
+    "outreach.PolicyDocument": Role.PROVINCE,
 }
 # Where one operation of a model is another role's business.
 ACTOR_BY_OPERATION: dict[str, Role] = {
@@ -125,6 +130,8 @@ ACTOR_BY_OPERATION: dict[str, Role] = {
     "GET /api/v1/reviews/calls/{call_id}/results": Role.PROVINCE,
     "POST /api/v1/reviews/calls/{call_id}/provisional": Role.PROVINCE,
     "POST /api/v1/calls/{call_id}/decision": Role.PROVINCE,
+    "POST /api/v1/publicity/cases/{case_id}/review": Role.PROVINCE,
+    "POST /api/v1/publicity/cases/{case_id}/withdraw": Role.PROVINCE,
     "GET /api/v1/calls/{call_id}/objections": Role.PROVINCE,
     "POST /api/v1/calls/applications": Role.ORG,
     "PATCH /api/v1/calls/applications/{application_id}": Role.ORG,
@@ -189,6 +196,17 @@ def _without_logs(world: dict[str, Any]) -> None:
     ServiceLog.all_objects.filter(assignment__round=_side_a("commissioners.DispatchRound", world)).delete()
 
 
+def _case_submitted(world: dict[str, Any]) -> None:
+    """Side A's case waits for the province's review."""
+    case = _side_a("outreach.ShowcaseCase", world)
+    type(case).all_objects.filter(pk=case.pk).update(status="submitted")
+
+
+def _case_published(world: dict[str, Any]) -> None:
+    case = _side_a("outreach.ShowcaseCase", world)
+    type(case).all_objects.filter(pk=case.pk).update(status="published", is_published=True)
+
+
 # What side A's records need before an operation applies to them.
 PREPARE: dict[str, Callable[[dict[str, Any]], None]] = {
     "GET /api/v1/commissioners/assignments/unconfirmed": _invited,
@@ -202,6 +220,8 @@ PREPARE: dict[str, Callable[[dict[str, Any]], None]] = {
     "PATCH /api/v1/commissioners/logs/{log_id}": _serving,
     "POST /api/v1/commissioners/logs/{log_id}/photos": _serving,
     "POST /api/v1/commissioners/rounds/{round_id}/solve": _without_logs,
+    "POST /api/v1/publicity/cases/{case_id}/review": _case_submitted,
+    "POST /api/v1/publicity/cases/{case_id}/withdraw": _case_published,
 }
 
 # Writes the platform refuses in this state of side A's records, for a reason of the business
@@ -270,6 +290,9 @@ BUSINESS_REFUSALS: dict[str, tuple[int, set[str]]] = {
     # Uploads are multipart: a JSON body carries no file (tests/outreach send the sheet and the PDF).
     "POST /api/v1/outreach/courses/{course_id}/trainees/import": (422, {"file"}),
     "POST /api/v1/outreach/reports/{report_id}/file": (422, {"file"}),
+    "POST /api/v1/publicity/cases/{case_id}/photos": (422, {"image"}),
+    # The fixture has no accepted project to commend.
+    "POST /api/v1/publicity/commendations/{commendation_id}/fill": (422, {"source"}),
     # Its milestone is not reported yet, so it cannot ask for acceptance.
     "POST /api/v1/projects/{project_id}/acceptance": (422, {""}),
 }
@@ -289,8 +312,8 @@ NOT_EXERCISED: dict[str, str] = {
     "GET /api/v1/calls/applications/{application_id}/letter.pdf": "application not approved in the fixture",
     # Two ids in the path (a project's milestone, a programme's task): tests/projects/test_projects.py
     # reports a milestone and removes a task inside the scope.
-    "POST /api/v1/projects/{project_id}/milestones/{milestone_id}/report": "two record ids in the path",
-    "DELETE /api/v1/projects/programmes/{programme_id}/topics/{topic_id}": "two record ids in the path",
+    "POST /api/v1/projects/{project_id}/milestones/{milestone_id}/report": "two ids in the path",
+    "DELETE /api/v1/projects/programmes/{programme_id}/topics/{topic_id}": "two ids in the path",
     # A bank's own steps: the fixture's roles hold no bank account. tests/finance/test_api.py has
     # the bank decline, lend, record repayment and default and claim inside its scope.
     "POST /api/v1/finance/applications/{application_id}/decline": "a bank's account, not a fixture role",
@@ -298,6 +321,15 @@ NOT_EXERCISED: dict[str, str] = {
     "POST /api/v1/finance/loans/{loan_id}/repay": "a bank's account, not a fixture role",
     "POST /api/v1/finance/loans/{loan_id}/default": "a bank's account, not a fixture role",
     "POST /api/v1/finance/loans/{loan_id}/claim": "a bank's account, not a fixture role",
+    # Two ids in the path (a case's photo, a commendation's entry): tests/outreach/publicity
+    # removes both inside the scope.
+    "DELETE /api/v1/publicity/cases/{case_id}/photos/{photo_id}": "two ids in the path",
+    "DELETE /api/v1/publicity/commendations/{commendation_id}/entries/{entry_id}": "two ids in the path",
+    # The portal's records are read by id only once published; the shared fixture's are drafts.
+    # tests/portal/test_publicity.py reads published ones and probes every id without an account.
+    "GET /api/v1/public/cases/{case_id}": "published only; see tests/portal",
+    "GET /api/v1/public/commendations/{commendation_id}/entries": "published only; see tests/portal",
+    "GET /api/v1/public/policies/{policy_id}": "published only; see tests/portal",
     # The calculator needs the sum to compute; tests/finance/test_api.py asks it.
     "GET /api/v1/finance/calculator": "needs the sum in its query",
 }

@@ -12,12 +12,14 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from baiqianwan.core.pagination import BoundedPagination
+from baiqianwan.core.scope import API_PUBLIC
 from baiqianwan.outreach.publicity import selectors as publicity
 
 from . import selectors
 
 router = Router(tags=["公众服务（无需登录）"], auth=None)
-PUBLIC = {"x-scope": "公开：无需登录，只读已发布的记录；按来源地址限流"}
+# Open to everyone, signed in or not: the scope matrix skips them, tests/portal probes them.
+PUBLIC = API_PUBLIC
 
 
 class FigureOut(Schema):

@@ -311,11 +311,17 @@ def case_withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> Sh
     summary="上传案例照片（JPG 或 PNG，按内容检查）",
 )
 def photo_add(
-    request: HttpRequest, case_id: int, image: File[UploadedFile], caption: Form[str] = ""
+    request: HttpRequest,
+    case_id: int,
+    image: UploadedFile = File(None),  # noqa: B008 - ninja's way to declare an optional upload
+    caption: str = Form(""),
 ) -> Status:
+    case = _case(request, case_id)
+    if image is None:
+        raise ValidationError({"image": "请选择照片（JPG 或 PNG）"})
     photo = services.photo_add(
         acting_user=request.user,
-        case_id=_case(request, case_id).pk,
+        case_id=case.pk,
         name=str(image.name or "photo"),
         data=image.read(photos.MAX_BYTES + 1),
         caption=caption,
