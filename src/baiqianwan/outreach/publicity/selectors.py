@@ -130,7 +130,7 @@ def case_status_counts(*, user: Any) -> dict[str, int]:
 
 def commendation_list(*, user: Any, year: int | None = None) -> QuerySet[Commendation]:
     items = Commendation.objects.for_user(user).annotate(entry_count=Count("entries"))
-    return items.filter(year=year) if year else items
+    return items.filter(year=year) if year else items  # type: ignore[return-value]
 
 
 def commendation_get(*, user: Any, commendation_id: Any) -> Commendation | None:
