@@ -43,7 +43,7 @@ def shelf(cast: dict[str, Any]) -> dict[str, Any]:
         body=LONGAN_BODY,
         industry_code="FRUIT-LONGAN",
     )
-    others = {}
+    others: dict[str, Any] = {}
     for state in ("draft", "submitted", "returned", "withdrawn"):
         made = case(
             cast,
