@@ -87,6 +87,7 @@ def hidden(cast: dict[str, Any], published: dict[str, Any]) -> dict[str, Any]:  
     policy = services.policy_create(
         acting_user=province,
         kind="interpretation",
+        interprets_id=published["policy"].pk,
         title=f"{SECRET}的解读草稿",
         issuer="广东省科学技术厅",
         issued_on=dt.date(2023, 8, 2),

@@ -9,7 +9,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .files import check_upload
 
@@ -41,10 +41,24 @@ def clean_image(
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             kind = "png" if format_ == "PNG" else "jpeg"
-            picture = image.convert("RGBA" if kind == "png" and image.mode in ("RGBA", "LA", "P") else "RGB")
+            # The stored copy keeps no EXIF, so a photo the camera saved sideways with an orientation
+            # tag (a phone held upright) is turned first, or it would show lying on its side.
+            upright = ImageOps.exif_transpose(image) or image
+            picture = upright.convert(
+                "RGBA" if kind == "png" and image.mode in ("RGBA", "LA", "P") else "RGB"
+            )
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to open one this large before its size can be read: say so, not "broken".
+        raise ValidationError(
+            {
+                field: gettext("“{name}”尺寸过大，请缩小到 {n} 万像素以内").format(
+                    name=name, n=MAX_PIXELS // 10_000
+                )
+            }
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise broken from None
     picture.thumbnail((STORED_SIDE, STORED_SIDE))
     out = io.BytesIO()

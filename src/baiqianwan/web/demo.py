@@ -24,6 +24,7 @@ from baiqianwan.market.demo import demo_market
 from baiqianwan.orgs.demo import demo_organisations, demo_people
 from baiqianwan.orgs.models import Organisation, Person
 from baiqianwan.outreach.demo import demo_outreach
+from baiqianwan.outreach.publicity.demo import demo_publicity
 from baiqianwan.plan.demo import demo_kpi_values, demo_progress
 from baiqianwan.portal.demo import demo_award_publicity, demo_portal
 from baiqianwan.projects.demo import demo_projects
@@ -69,6 +70,8 @@ def demo_load() -> dict[str, object]:
     stations = demo_stations(rng)
     talent = demo_talent(rng)
     outreach = demo_outreach(rng)
+    # After the demands, the assessment and the projects it links to and fills lists from.
+    publicity = demo_publicity(rng)
     # Its own sequence, so the parts above keep the data they always made.
     award = demo_award_publicity(random.Random(1014))
     # Counted at the end: the dispatch demo adds candidates of its own.
@@ -106,6 +109,10 @@ def demo_load() -> dict[str, object]:
         "think_tank_members": outreach["members"],
         "think_tank_reports": outreach["reports"],
         "think_tank_seminars": outreach["seminars"],
+        "showcase_cases": publicity["cases"],
+        "published_cases": publicity["published_cases"],
+        "commendations": publicity["commendations"],
+        "policy_documents": publicity["policies"],
         "users": [*users, *market["users"], *finance["users"], *funds["users"]],
         "password": DEMO_PASSWORD,
         "totp_secret": DEMO_TOTP_SECRET,

@@ -143,7 +143,7 @@ def test_only_bureaus_write_cases_and_only_the_province_reviews(
     cast: dict[str, Any], client_for: Callable[[User], Client]
 ) -> None:
     assert client_for(cast["town"]).get(reverse("outreach_publicity:case_new")).status_code == 403
-    assert client_for(cast["college_user"]).get(reverse("outreach_publicity:case_new")).status_code == 403
+    assert client_for(cast["org"]).get(reverse("outreach_publicity:case_new")).status_code == 403
     case = case_make(cast["county"])
     services.photo_add(acting_user=cast["county"], case_id=case.pk, name="a.jpg", data=jpeg())
     case = services.case_submit(acting_user=cast["county"], case_id=case.pk)

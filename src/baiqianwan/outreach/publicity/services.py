@@ -532,6 +532,10 @@ def _policy_values(item: PolicyDocument, acting_user: Any, values: dict[str, Any
             item.interprets = found
     if item.kind == PolicyKind.POLICY:
         item.interprets = None
+    elif item.interprets is None:
+        raise ValidationError({"interprets": gettext("政策解读须选择它所解读的政策文件")})
+    elif item.pk and item.interpretations.exists():
+        raise ValidationError({"kind": gettext("该文件已有政策解读，不能改为政策解读")})
 
 
 @transaction.atomic

@@ -48,7 +48,9 @@ class Command(BaseCommand):
             f"门户网站提交的需求 {result['public_demands']} 条，"
             f"科普活动 {result['outreach_events']} 场、培训科学教师 {result['trained_teachers']} 名，"
             f"智库成员 {result['think_tank_members']} 名、深调研报告 {result['think_tank_reports']} 份、"
-            f"研讨会和论坛 {result['think_tank_seminars']} 场"
+            f"研讨会和论坛 {result['think_tank_seminars']} 场，"
+            f"典型案例 {result['showcase_cases']} 个（已发布 {result['published_cases']} 个）、"
+            f"通报表扬 {result['commendations']} 份、政策文件和解读 {result['policy_documents']} 篇"
         )
         self.stdout.write(f"演示数据：{counts}。")
         self.stdout.write(f"演示账号（密码均为 {result['password']}）：")
