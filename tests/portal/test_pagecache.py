@@ -153,7 +153,15 @@ def test_the_number_of_pages_kept_is_bounded() -> None:
     for n in range(5):
         get(front, {**environ(), "QUERY_STRING": f"n={n}"})
     assert len(front.entries) == 3
-    assert [key[3] for key in front.entries] == ["n=2", "n=3", "n=4"]
+    assert [key[4] for key in front.entries] == ["n=2", "n=3", "n=4"]
+
+
+def test_a_page_over_https_is_not_replayed_over_http() -> None:
+    app = App()
+    front = PortalPageCache(app)
+    get(front, environ(x_forwarded_proto="https"))  # Django adds HSTS to this one
+    get(front, environ())
+    assert app.calls == 2
 
 
 @pytest.fixture

@@ -2,15 +2,15 @@
 
 Why: the home page, the 公示 list, a listing and the open-data pages are already cached for 60 s by
 ``cache_page``, but a cache hit still walks the whole middleware stack (sessions, locale, CSRF,
-auth, rate limits, audit …) — a few milliseconds of CPU each. Two hundred visitors at once on two
-cores queue behind that far beyond 100 ms. Here, at the WSGI level, the same responses are kept in
-the worker's memory and replayed without entering Django.
+auth, rate limits, audit …) — more than half the CPU such a request costs. Two hundred visitors at
+once on two cores queued behind that far beyond 100 ms (benchmarks/bench_portal.py). Here, at the
+WSGI level, the same responses are kept in the worker's memory and replayed without entering Django.
 
 Only what ``cache_page`` would serve to the same visitor is kept: an anonymous ``GET`` under
 ``/public/`` without a cookie other than the language one (a session or CSRF cookie — the captcha
 and the forms — always goes through Django), answered 200 with a positive ``max-age``, nothing
 ``private``/``no-store``/``no-cache``, no cookie set and no ``Vary`` beyond what the key holds. The
-key is the host, address and query, and the language Django would pick for the request (the
+key is the scheme, host, address and query, and the language Django would pick for the request (the
 language cookie, then Accept-Language) — the parts of ``cache_page``'s key. An entry lives until
 the ``Expires`` the view's ``cache_page`` stamped on it, so a page is never older here than there.
 """
@@ -92,6 +92,7 @@ class PortalPageCache:
         request: Any = SimpleNamespace(COOKIES=cookies, META=environ)
         return (
             environ.get("wsgi.url_scheme", "http"),
+            environ.get("HTTP_X_FORWARDED_PROTO", ""),  # the scheme Django sees behind nginx (HSTS)
             environ.get("HTTP_HOST", ""),
             path,
             environ.get("QUERY_STRING", ""),
