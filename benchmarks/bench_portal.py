@@ -3,16 +3,17 @@
 The same PostgreSQL database as bench_http.py (``BQW_BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/bqw_bench``, prepared by its ``prepare``: created, migrated
 and filled with ``bqw demo --scale province`` the first time, reused after that). Here the plan
-(the home page's live figures) is loaded too, and a few market listings are published through the
-market's own service when the generated data has none. gunicorn serves the platform as ``make run``
+(the home page's live figures) is loaded too, and market listings and a case are published through
+their apps' services when the generated data has none. gunicorn serves the platform as ``make run``
 does (gthread workers, whitenoise for ``/static/``) with rate limits off; wrk holds 200
 connections, without cookies, as a browser's first visit, against each case in turn:
 
 - baseline: a static file (``/static/portal/portal.css``) served by the same gunicorn;
 - the portal's home page ``/public/``;
-- a public detail page: ``--detail-path``, by default the first published market listing
-  ``/public/market/<id>/``. Pass the 典型案例 page (``--detail-path /public/cases/<id>/``) once it
-  exists.
+- a public detail page: ``--detail-path``, by default the first published 典型案例
+  ``/public/cases/<id>/`` (the county bureau of 大埔县 writes one with a photo and the province
+  publishes it, through the publicity services, when the database has none);
+- a published market listing ``/public/market/<id>/``.
 
 The portal pages get a short warm-up first (each worker fills its cache), as the target is about the
 steady state of pages that are cached. Each case prints requests/s, p50/p90/p99 latency and errors
@@ -20,7 +21,8 @@ beside the static file measured in the same run. Target: p99 <= 100 ms and no er
 cases; exits 1 if missed.
 
     .venv/bin/python benchmarks/bench_portal.py [--duration 20] [--connections 200]
-        [--detail-path /public/cases/<id>/] [--static-path /static/...] [--workers 2] [--threads 4]
+        [--detail-path /public/...] [--static-path /static/...] [--workers 2] [--threads 4]
+        [--worker-class gthread]
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ WARM_UP_SECONDS = 5
 # What a browser in Guangdong sends; the portal answers in the language it asks for.
 BROWSER = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
 LISTED = "SELECT id FROM market_listing WHERE status = 'listed' AND is_public ORDER BY id LIMIT 1"
+CASE = "SELECT id FROM outreach_showcasecase WHERE is_published ORDER BY id LIMIT 1"
 
 # A few achievements go on the market through the market's own service (the province enters a
 # listing for the unit that owns it), as the province-scale data set has no listings.
@@ -81,6 +84,31 @@ for achievement in Achievement.objects.for_user(province).order_by("pk")[:20]:
 """
 
 
+# A 典型案例 as a county bureau writes it (a photo is required to submit), published by the province.
+PUBLISH_CASE = """
+import io
+from PIL import Image
+from baiqianwan.accounts.models import User
+from baiqianwan.outreach.publicity import services
+
+county = User.objects.get(username="county_441422")
+province = User.objects.get(username="province_44")
+case = services.case_create(
+    acting_user=county,
+    place_code="441422100000",
+    title="科技特派团助大埔蜜柚防治黄龙病",
+    summary="湖寮镇科技特派团带着检测和防控技术进村入户，三年里黄龙病株率从 8% 降到 1.5%。",
+    body="大埔县湖寮镇的蜜柚园受黄龙病威胁多年。" * 8,
+    results="病株率下降，亩产提高两成。",
+)
+picture = io.BytesIO()
+Image.new("RGB", (640, 480), (70, 140, 80)).save(picture, format="JPEG")
+services.photo_add(acting_user=county, case_id=case.pk, name="园.jpg", data=picture.getvalue())
+services.case_submit(acting_user=county, case_id=case.pk)
+services.case_review(acting_user=province, case_id=case.pk, publish=True)
+"""
+
+
 def prepare_portal(url: str, env: dict[str, str]) -> None:
     prepare(url, env)
     if not query(url, "SELECT count(*) FROM plan_kpi")[0][0]:
@@ -88,6 +116,9 @@ def prepare_portal(url: str, env: dict[str, str]) -> None:
     if not query(url, LISTED):
         write("发布 20 条技术市场挂牌（生成的数据中没有挂牌）")
         run(env, "shell", "-c", PUBLISH_LISTINGS)
+    if not query(url, CASE):
+        write("发布 1 个典型案例（生成的数据中没有案例）")
+        run(env, "shell", "-c", PUBLISH_CASE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--detail-path",
         default="",
-        help="a public detail page, e.g. /public/cases/<id>/; default: the first published listing",
+        help="a public detail page; default: the first published case, /public/cases/<id>/",
     )
     ap.add_argument("--static-path", default=STATIC_PATH)
     ap.add_argument("--workers", type=int, default=2, help="as `make run`")
@@ -120,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         PYTHONDONTWRITEBYTECODE="",
     )
     prepare_portal(url, env)
-    detail = args.detail_path or f"/public/market/{query(url, LISTED)[0][0]}/"
+    detail = args.detail_path or f"/public/cases/{query(url, CASE)[0][0]}/"
+    listing = f"/public/market/{query(url, LISTED)[0][0]}/"
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -134,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         (static, args.static_path, "", ""),
         ("portal home /public/", "/public/", "百千万", static),
         (f"portal detail {detail}", detail, "", static),
+        (f"portal listing {listing}", listing, "", static),
     ]
     try:
         for _, path, expect, _ in cases:
