@@ -1,10 +1,11 @@
 """The portal's cached pages answered in front of Django, so a crowd of visitors does not queue.
 
-Why: the home page, the 公示 list, a listing and the open-data pages are already cached for 60 s by
-``cache_page``, but a cache hit still walks the whole middleware stack (sessions, locale, CSRF,
-auth, rate limits, audit …) — more than half the CPU such a request costs. Two hundred visitors at
-once on two cores queued behind that far beyond 100 ms (benchmarks/bench_portal.py). Here, at the
-WSGI level, the same responses are kept in the worker's memory and replayed without entering Django.
+Why: the portal's read pages (home, 公示, a listing, a case, policies, open data) are already
+cached for 60 s by ``cache_page``, but a cache hit still walks the whole middleware stack
+(sessions, locale, CSRF, auth, rate limits, audit …) — more than half the CPU such a request costs.
+Two hundred visitors at once on two cores queued behind that far beyond 100 ms
+(benchmarks/bench_portal.py). Here, at the WSGI level, the same responses are kept in the worker's
+memory and replayed without entering Django.
 
 Only what ``cache_page`` would serve to the same visitor is kept: an anonymous ``GET`` under
 ``/public/`` without a cookie other than the language one (a session or CSRF cookie — the captcha
