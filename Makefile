@@ -52,12 +52,12 @@ lint: install
 	bash scripts/audit_dependencies.sh
 
 ## bench: the speed targets of DESIGN §6, each beside a baseline measured in the same run
-## (bench_http.py and bench_ledgers.py: on PostgreSQL $$BQW_BENCH_DATABASE_URL, filled with `bqw demo --scale province` once)
+## (bench_http.py, bench_portal.py and bench_ledgers.py: on PostgreSQL $$BQW_BENCH_DATABASE_URL, filled with `bqw demo --scale province` once)
 bench: install
 	$(VENV)/bin/python benchmarks/bench_dispatch.py
 	@for script in benchmarks/bench_reviews.py benchmarks/bench_matching.py benchmarks/bench_assessment.py benchmarks/bench_upload.py \
 		benchmarks/bench_topics.py benchmarks/bench_pairing.py benchmarks/bench_ledgers.py \
-		benchmarks/bench_http.py; do \
+		benchmarks/bench_http.py benchmarks/bench_portal.py; do \
 		if [ -f $$script ]; then $(VENV)/bin/python $$script || exit 1; fi; \
 	done
 

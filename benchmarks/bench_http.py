@@ -162,7 +162,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], port: int, workers: int, threads: int, worker_class: str = "gthread"
+) -> subprocess.Popen[bytes]:
     command = [
         str(GUNICORN),
         "baiqianwan.wsgi:application",
@@ -173,7 +175,7 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
         "--threads",
         str(threads),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--timeout",
         "120",
         "--log-level",
