@@ -14,6 +14,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils.http import http_date
 
+from baiqianwan.portal import pagecache
 from baiqianwan.portal.pagecache import PortalPageCache
 
 CACHED = [
@@ -108,10 +109,11 @@ def test_only_anonymous_portal_gets_are_kept(env: dict[str, Any]) -> None:
         ("200 OK", [("Content-Type", "text/html")]),  # a view without cache_page
         ("200 OK", [("Cache-Control", "max-age=0, no-cache, no-store, must-revalidate, private")]),
         ("200 OK", [*CACHED, ("Set-Cookie", "csrftoken=abc; Path=/")]),
-        ("200 OK", [("Cache-Control", "max-age=60"), ("Vary", "Accept-Language, HX-Request")]),
-        ("200 OK", [("Cache-Control", "max-age=60"), ("Expires", http_date(time.time() - 5))]),
+        ("200 OK", [CACHED[0], ("Cache-Control", "max-age=60"), ("Vary", "Accept-Language, HX-Request")]),
+        ("200 OK", [CACHED[0], ("Cache-Control", "max-age=60"), ("Expires", http_date(time.time() - 5))]),
+        ("200 OK", [("Content-Type", "image/jpeg"), ("Cache-Control", "public, max-age=86400")]),
     ],
-    ids=["not found", "not marked", "never cache", "sets a cookie", "varies on more", "expired"],
+    ids=["not found", "not marked", "never cache", "sets a cookie", "varies on more", "expired", "a photo"],
 )
 def test_only_responses_the_view_marked_cacheable_are_kept(
     status: str, headers: list[tuple[str, str]]
@@ -145,6 +147,21 @@ def test_a_page_is_kept_no_longer_than_cache_page_keeps_it(monkeypatch: pytest.M
     monkeypatch.setattr(time, "time", lambda: now + 11)
     get(front, environ())
     assert app.calls == 2
+
+
+def test_a_body_larger_than_a_page_is_not_kept() -> None:
+    class Big(App):
+        def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            self.calls += 1
+            start_response(self.status, list(self.headers))
+            return [b"x" * (pagecache.MAX_BODY + 1)]
+
+    app = Big()
+    front = PortalPageCache(app)
+    assert len(get(front, environ())[2]) == pagecache.MAX_BODY + 1
+    get(front, environ())
+    assert app.calls == 2
+    assert not front.entries
 
 
 def test_the_number_of_pages_kept_is_bounded() -> None:

@@ -32,6 +32,10 @@ from django.utils.translation import get_language_from_request
 
 PREFIX = "/public/"
 MAX_ENTRIES = 256  # pages × languages; a bound, so odd query strings cannot grow memory
+MAX_BODY = 1024 * 1024  # pages, not files: 256 of them stay within a few hundred MB at worst
+# Pages only: a photo of a case is cached by browsers for a day, but kept here it would outlive the
+# case being taken down by that day.
+KEPT_TYPES = ("text/html", "application/json", "text/csv")
 # What the key covers: a response varying on anything else is not kept.
 KEYED_VARY = {"accept-language", "cookie"}
 
@@ -79,7 +83,8 @@ class PortalPageCache:
             close = getattr(result, "close", None)
             if close is not None:
                 close()  # Django's request_finished (database connections) runs here
-        self._store(key, Entry(seen[0], list(seen[1]), body, expires))
+        if len(body) <= MAX_BODY:
+            self._store(key, Entry(seen[0], list(seen[1]), body, expires))
         return [body]
 
     def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
@@ -118,6 +123,9 @@ def _expires(status: str, headers: list[tuple[str, str]]) -> float | None:
     for name, value in headers:
         found.setdefault(name.lower(), []).append(value)
     if "set-cookie" in found:
+        return None
+    content_type = (found.get("content-type") or [""])[0].split(";", 1)[0].strip().lower()
+    if content_type not in KEPT_TYPES:
         return None
     vary = {v.strip().lower() for value in found.get("vary", []) for v in value.split(",") if v.strip()}
     if vary - KEYED_VARY:
