@@ -76,14 +76,14 @@ def _more_rows(province: User) -> dict[str, User]:
     of the province administrator, copies of a demand waiting for triage and of a workstation, and
     through the services calls closed for review, teams of a new round with key tasks, service logs
     waiting for a town, 对接 proposed to a unit and reports waiting for the province; copies of a
-    尽职免责 case, of a 深调研 report and of a 智库 seminar. Returns the
+    尽职免责 case, of a 深调研 report, of a 智库 seminar, of a commendation and of a policy. Returns the
     readers of the pages whose rows are the reader's own (a town's queue, a unit's 对接)."""
     from baiqianwan.commissioners.models import Workstation
     from baiqianwan.core.jobs import job_create
     from baiqianwan.core.models import Notification
     from baiqianwan.demands.models import Demand
     from baiqianwan.market.models import DiligenceCase
-    from baiqianwan.outreach.models import ResearchReport, Seminar
+    from baiqianwan.outreach.models import Commendation, PolicyDocument, ResearchReport, Seminar
 
     for n in range(EXTRA):
         job_create(kind="test", title=f"任务 {n}", created_by=province)
@@ -95,6 +95,8 @@ def _more_rows(province: User) -> dict[str, User]:
         DiligenceCase.all_objects.filter(status="submitted").first(),
         ResearchReport.all_objects.first(),
         Seminar.all_objects.first(),
+        Commendation.all_objects.first(),
+        PolicyDocument.all_objects.first(),
     ):
         assert row is not None
         for _ in range(EXTRA):

@@ -101,6 +101,8 @@ RECORD_PARAMETERS = {
     "member_id": "outreach.ThinkTankMember",
     "report_id": "outreach.ResearchReport",
     "seminar_id": "outreach.Seminar",
+    "commendation_id": "outreach.Commendation",
+    "policy_id": "outreach.PolicyDocument",
 }
 # The same parameter name meaning another model on some pages, by URL name.
 ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
@@ -110,6 +112,9 @@ ROUTE_RECORD_PARAMETERS: dict[str, dict[str, str]] = {
     "finance:application_step": {"application_id": "finance.LoanApplication"},
     "outreach:event": {"event_id": "outreach.OutreachEvent"},
     "outreach:event_edit": {"event_id": "outreach.OutreachEvent"},
+    "outreach_publicity:case": {"case_id": "outreach.ShowcaseCase"},
+    "outreach_publicity:case_edit": {"case_id": "outreach.ShowcaseCase"},
+    "outreach_publicity:case_step": {"case_id": "outreach.ShowcaseCase"},
 }
 # Path parameters filled by the records this file adds (attachments, photos, tokens).
 EXTRA_PARAMETERS = ("attachment_id", "photo_id", "token_id")
@@ -148,6 +153,9 @@ SHARED_PARAMETERS: dict[str, dict[str, Any]] = {
     "finance_funds:reserve_step": {"action": "stage"},
     "finance_stations:station_step": {"action": "close"},
     "talent:outpost_step": {"action": "close"},
+    "outreach_publicity:case_step": {"action": "submit"},
+    "outreach_publicity:commendation_step": {"action": "publish"},
+    "outreach_publicity:policy_step": {"action": "publish"},
 }
 # The same, where the value is a loaded reference record: URL name → (parameter, its value).
 REFERENCE_PARAMETERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -185,6 +193,17 @@ NOT_EXERCISED: dict[str, str] = {
     "public/notices/calls/<int:call_id>/": "public page of a call in 公示: tests/portal",
     # The same for a listing: public only while on the market; the fixture's listings are drafts.
     "public/market/<int:listing_id>/": "public page of a listing on the market: tests/portal",
+    # The same for what the province publishes: the fixture's cases, commendations and policies are
+    # drafts and its round is not published. tests/portal/test_publicity.py reads published ones and
+    # tries every public address with the ids of unpublished records.
+    "public/cases/<int:case_id>/": "public page of a published case: tests/portal",
+    "public/cases/<int:case_id>/photos/<int:photo_id>/": "photo of a published case: tests/portal",
+    "public/honours/<int:commendation_id>/": "public page of a published commendation: tests/portal",
+    "public/policies/<int:policy_id>/": "public page of a published policy: tests/portal",
+    "public/notices/dispatch/<int:round_id>/": "public list of a published round: tests/portal",
+    # photo_id here names a case's photo; tests/outreach/publicity/test_pages.py opens side A's
+    # and tests/outreach/publicity/test_photos.py keeps other counties out.
+    "outreach/publicity/cases/<int:case_id>/photos/<int:photo_id>/": "case photos: tests/outreach",
 }
 
 # Patterns checked for the side they refuse and the records they hide, but that no role reaches
@@ -219,6 +238,8 @@ UNREACHED: dict[str, str] = {
     "market/diligence/new/": "side A's unit does not file 尽职免责 cases",
     # The fixture's reports have no PDF (tests/outreach/test_think_tank.py uploads and downloads one).
     "outreach/reports/<int:report_id>/file/": "no report file uploaded",
+    # The fixture's objection came without a picture (tests/portal/test_portal.py sends one).
+    "calls/<int:call_id>/objections/<int:objection_id>/evidence/": "no evidence picture",
 }
 
 # What side A's records need before a page applies to them, by URL name.
@@ -293,6 +314,10 @@ def pages_world(
             "B 侧的智库成员",
             "B 侧的深调研报告",
             "B 侧的智库研讨会",
+            "B 侧的典型案例草稿",
+            "B 侧的通报表扬草稿",
+            "B 侧的先进集体",
+            "B 侧的政策文件草稿",
         )
         expert_is_the_expert_user(world)
         world["clients"] = {role: _signed_in(user) for role, user in world["users"].items()}
