@@ -113,9 +113,10 @@ def step(
 
 
 # The parameters as they were before issue 15 (see tune_matching.py for the new ones).
-UNTUNED = IndexConfig(b=0.75, title_weight=3, single_weight=0.3, feedback_docs=0)
-BEFORE = replace(UNTUNED, synonym_weight=0.0, analyzer=AnalyzerConfig(synonyms=False))
-TUNED = replace(IndexConfig(), feedback_docs=0)
+NO_QUANTITIES = AnalyzerConfig(quantities=False)
+UNTUNED = IndexConfig(b=0.75, title_weight=3, single_weight=0.3, feedback_docs=0, analyzer=NO_QUANTITIES)
+BEFORE = replace(UNTUNED, synonym_weight=0.0, analyzer=AnalyzerConfig(synonyms=False, quantities=False))
+TUNED = replace(IndexConfig(), feedback_docs=0, analyzer=NO_QUANTITIES)
 # Each step adds one change to the one before; "before" is the engine as it was at issue 15.
 STEPS: Sequence[tuple[str, Callable[[], tuple[IndexConfig, Analyzer | None]]]] = (
     ("before (issue 15)", step(BEFORE, more_terms=False)),
@@ -123,7 +124,11 @@ STEPS: Sequence[tuple[str, Callable[[], tuple[IndexConfig, Analyzer | None]]]] =
     ("+ synonym words in the dictionary", step(replace(UNTUNED, synonym_weight=0.0))),
     ("+ synonym expansion at query time", step(UNTUNED)),
     ("+ parameters tuned on dev (b, title weight, lone characters)", step(TUNED)),
-    ("+ pseudo-relevance feedback (Rocchio: 5 records, 10 words, weight 0.5)", step(IndexConfig())),
+    (
+        "+ pseudo-relevance feedback (Rocchio: 5 records, 10 words, weight 0.5)",
+        step(replace(IndexConfig(), analyzer=NO_QUANTITIES)),
+    ),
+    ("+ quantities written one way, units left out of queries", step(IndexConfig())),
 )
 
 
