@@ -421,6 +421,7 @@ def main() -> int:
     rows: list[tuple[str, dict[str, Any]]] = []
     for label, config, first in (
         ("ours, words + bigrams (default, after issue 15)", IndexConfig(), False),
+        ("ours, default without pseudo-relevance feedback", IndexConfig(feedback_docs=0), False),
         (
             "ours before issue 15 (no synonyms, first dictionary, old parameters)",
             quality_matching.BEFORE,

@@ -1,6 +1,8 @@
 """Ranking quality on the development set's dev and test splits, for `make bench` and tuning.
 
-    .venv/bin/python benchmarks/quality_matching.py            # every step, before → after, and jieba + BM25
+    .venv/bin/python benchmarks/quality_matching.py   # every step, before → after, and jieba + BM25
+
+It also prints the gain of pseudo-relevance feedback by query type (script, length).
 
 Changes are chosen on the dev split (benchmarks/tune_matching.py reads only dev); the test split is
 only reported. data/devset/README.md says how the set and its split are made.
@@ -113,15 +115,22 @@ def step(
 
 
 # The parameters as they were before issue 15 (see tune_matching.py for the new ones).
-UNTUNED = IndexConfig(b=0.75, title_weight=3, single_weight=0.3)
-BEFORE = replace(UNTUNED, synonym_weight=0.0, analyzer=AnalyzerConfig(synonyms=False))
+NO_QUANTITIES = AnalyzerConfig(quantities=False)
+UNTUNED = IndexConfig(b=0.75, title_weight=3, single_weight=0.3, feedback_docs=0, analyzer=NO_QUANTITIES)
+BEFORE = replace(UNTUNED, synonym_weight=0.0, analyzer=AnalyzerConfig(synonyms=False, quantities=False))
+TUNED = replace(IndexConfig(), feedback_docs=0, analyzer=NO_QUANTITIES)
 # Each step adds one change to the one before; "before" is the engine as it was at issue 15.
 STEPS: Sequence[tuple[str, Callable[[], tuple[IndexConfig, Analyzer | None]]]] = (
     ("before (issue 15)", step(BEFORE, more_terms=False)),
     ("+ larger dictionary (agri_terms_more.txt)", step(BEFORE)),
     ("+ synonym words in the dictionary", step(replace(UNTUNED, synonym_weight=0.0))),
     ("+ synonym expansion at query time", step(UNTUNED)),
-    ("+ parameters tuned on dev (b, title weight, lone characters)", step(IndexConfig())),
+    ("+ parameters tuned on dev (b, title weight, lone characters)", step(TUNED)),
+    (
+        "+ pseudo-relevance feedback (Rocchio: 5 records, 10 words, weight 0.5)",
+        step(replace(IndexConfig(), analyzer=NO_QUANTITIES)),
+    ),
+    ("+ quantities written one way, units left out of queries", step(IndexConfig())),
 )
 
 
@@ -135,8 +144,10 @@ def main() -> int:
     started = time.perf_counter()
     baseline = score(devset, rank_jieba_bm25(devset))
     previous: dict[str, float] | None = None
+    rankings: dict[str, dict[str, list[str]]] = {}
     for label, make in STEPS:
-        result = score(devset, rank_engine(devset, *make()))
+        rankings[label] = rank_engine(devset, *make())
+        result = score(devset, rankings[label])
         delta = {p: result[p] - previous[p] for p in PARTS} if previous else dict.fromkeys(PARTS, 0.0)
         write(
             f"| {label} | {result['dev']:.4f} | {delta['dev']:+.4f} | {result['test']:.4f} | "
@@ -147,8 +158,43 @@ def main() -> int:
         f"| jieba + BM25 (plain baseline) | {baseline['dev']:.4f} | | {baseline['test']:.4f} | | "
         f"{baseline['test:MRR@10']:.4f} | {baseline['test:Recall@100']:.4f} |\n"
     )
-    write(f"({time.perf_counter() - started:.1f} s)\n")
+    write(f"({time.perf_counter() - started:.1f} s)\n\n")
+    feedback = next(i for i, (label, _) in enumerate(STEPS) if "feedback" in label)
+    by_type(devset, rankings[STEPS[feedback - 1][0]], rankings[STEPS[feedback][0]], "feedback")
     return 0
+
+
+def query_types(devset: Devset) -> dict[str, set[str]]:
+    """Queries by script and by length (a short demand names its problem; a long one describes it)."""
+    from baiqianwan.matching.engine.normalise import to_simplified
+
+    texts = {qid: q.text for qid, q in devset.queries}
+    return {
+        "traditional script": {q for q, t in texts.items() if to_simplified(t) != t},
+        "short (≤ 16 characters)": {q for q, t in texts.items() if len(t) <= 16},
+        "long (> 16 characters)": {q for q, t in texts.items() if len(t) > 16},
+        "all": set(texts),
+    }
+
+
+def by_type(
+    devset: Devset, before: Mapping[str, list[str]], after: Mapping[str, list[str]], what: str
+) -> None:
+    """nDCG@10 before and after one step, per query type and split."""
+    write = sys.stdout.write
+    write(f"| {what}: query type | dev queries | dev before → after | test queries | test before → after |\n")
+    write("|---|---:|---|---:|---|\n")
+    for name, wanted in query_types(devset).items():
+        cells = []
+        for part in PARTS:
+            qrels = {q: r for q, r in devset.qrels[part].items() if q in wanted}
+            if not qrels:
+                cells += ["0", "–"]
+                continue
+            old = metrics(before, qrels)["nDCG@10"]
+            new = metrics(after, qrels)["nDCG@10"]
+            cells += [str(len(qrels)), f"{old:.4f} → {new:.4f} ({new - old:+.4f})"]
+        write(f"| {name} | " + " | ".join(cells) + " |\n")
 
 
 if __name__ == "__main__":

@@ -23,14 +23,17 @@ from baiqianwan.matching.engine.index import DEFAULT_WEIGHTS
 
 MIN_GAIN = 0.001
 GRID: Mapping[str, tuple[float, ...]] = {
-    "k1": (0.6, 0.9, 1.2, 1.5, 2.0),
+    "k1": (0.6, 0.9, 1.2, 1.5, 2.0, 2.5, 3.0),
     "b": (0.3, 0.5, 0.65, 0.75, 0.9),
     "title_weight": (1, 2, 3, 4, 5),
     "keywords_weight": (0, 1, 2, 3),
     "text_weight": (1, 2),
-    "bigram_weight": (0.0, 0.15, 0.3, 0.5),
+    "bigram_weight": (0.0, 0.15, 0.3, 0.5, 0.7),
     "single_weight": (0.0, 0.15, 0.3, 0.5),
     "synonym_weight": (0.0, 0.3, 0.5, 0.7, 1.0),
+    "feedback_docs": (0, 3, 5, 10),
+    "feedback_terms": (5, 10, 20),
+    "feedback_weight": (0.2, 0.3, 0.5, 0.7),
     "feature:industry": (0.1, 0.2, 0.3, 0.4, 0.5),
 }
 

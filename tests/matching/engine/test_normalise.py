@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from baiqianwan.matching.engine import highlight_spans, normalise
-from baiqianwan.matching.engine.normalise import MAX_CHARS, Normaliser, clean
+from baiqianwan.matching.engine.normalise import MAX_CHARS, Normaliser, chinese_number, clean
 
 
 def test_traditional_becomes_simplified() -> None:
@@ -24,7 +26,7 @@ def test_sql_and_punctuation_collapse_to_words() -> None:
 
 
 def test_decimals_survive_but_lone_dots_do_not() -> None:
-    assert normalise("亩产2.5吨。。...v1.2.") == "亩产2.5吨 v1.2"
+    assert normalise("亩产2.5吨。。...v1.2.") == "亩产 2.5 吨 v1.2"
 
 
 def test_emoji_and_symbols_are_dropped() -> None:
@@ -61,3 +63,27 @@ def test_highlight_spans_follow_the_original_text() -> None:
     assert [text[a:b] for a, b in spans] == ["黃龍病", "ＥＨＰ"]
     assert highlight_spans("", ["荔枝"]) == []
     assert highlight_spans("荔枝", []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("种了三亩沙糖橘，亩产只有两千斤", "种了 3 亩 沙糖橘 亩产只有 2000 斤"),
+        ("每亩用量30千克", "每亩用量 30 公斤"),
+        ("每亩施50ＫＧ", "每亩施 50 公斤"),
+        ("万亩荔枝园，一万二千株", "10000 亩 荔枝园 12000 株"),
+        ("投资二十万元", "投资 20 万元"),
+    ],
+)
+def test_quantities_are_written_one_way(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize("text", ["千斤拔", "三元杂交猪", "十月橘", "两头乌", "三四亩", "一年两造"])
+def test_words_that_look_like_quantities_are_left_alone(text: str) -> None:
+    assert normalise(text) == text
+
+
+def test_chinese_numbers() -> None:
+    values = ["三", "十五", "两千", "一万二千", "一百零五", "二十万", "万", "三四", "百万"]
+    assert [chinese_number(v) for v in values] == [3, 15, 2000, 12000, 105, 200000, 10000, None, 1000000]

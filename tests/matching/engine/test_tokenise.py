@@ -60,3 +60,12 @@ def test_the_larger_vocabulary_is_loaded() -> None:
 def test_question_framing_and_dialect_fillers_are_dropped() -> None:
     assert tokenise("请问老师，沙糖橘叶子卷是什么原因，有什么办法") == tokenise("沙糖橘叶子卷")
     assert tokenise("菜心啲狗虱点办") == tokenise("菜心狗虱")
+
+
+def test_quantities_are_no_query_words() -> None:
+    words, bigrams, lone = default_analyzer().query("种了三亩沙糖橘，亩产两千斤，每亩施复合肥50公斤")
+    assert {"沙糖橘", "亩产", "复合肥"} <= set(words)
+    assert not {"三亩", "两千斤", "公斤", "50", "3"} & set(words + lone)
+    assert "#公斤" not in bigrams
+    # The same quantity written two ways gives the same document tokens.
+    assert tokenise("每亩30千克") == tokenise("每亩30公斤")

@@ -1,8 +1,9 @@
 """One canonical form of Chinese text for both the index and the query.
 
 Steps: strip HTML, NFKC (full width → half width), 繁 → 简 (OpenCC t2s), lower-case, punctuation,
-symbols and emoji → one space, and removal of question and filler phrases (请问、怎么办 …) unless
-removing one would cut a domain term (如何首乌 keeps 何首乌).
+symbols and emoji → one space, quantities written one way (三亩 → 3 亩, 两千斤 → 2000 斤, 30千克 →
+30 公斤), and removal of question and filler phrases (请问、怎么办 …); neither a quantity nor a
+phrase is touched where that would cut a domain term (千斤拔 stays, 如何首乌 keeps 何首乌).
 """
 
 from __future__ import annotations
@@ -26,6 +27,87 @@ _TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
 _NON_WORD = re.compile(r"[^\w.]+|_+")
 _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _SPACES = re.compile(r"\s+")
+
+# Units of quantity and their one spelling. A quantity is no evidence of what a text is about, so
+# the analyser drops these words from queries (tokenise.py), with the numbers.
+UNITS: dict[str, str] = {
+    "公斤": "公斤",
+    "千克": "公斤",
+    "kg": "公斤",
+    "市斤": "斤",
+    "斤": "斤",
+    "两": "两",
+    "克": "克",
+    "吨": "吨",
+    "市亩": "亩",
+    "亩": "亩",
+    "公顷": "公顷",
+    "平方米": "平方米",
+    "m2": "平方米",
+    "立方米": "立方米",
+    "m3": "立方米",
+    "米": "米",
+    "厘米": "厘米",
+    "公分": "厘米",
+    "毫升": "毫升",
+    "升": "升",
+    "万元": "万元",
+    "元": "元",
+    "头": "头",
+    "只": "只",
+    "羽": "羽",
+    "尾": "尾",
+    "株": "株",
+    "棵": "棵",
+    "箱": "箱",
+}
+# After a Chinese numeral only these: 三元(杂交猪)、一两(天) or 两米 are words, not quantities.
+_AFTER_CHINESE = ("公斤", "千克", "市斤", "斤", "吨", "市亩", "亩", "公顷", "万元", "头", "只", "株", "棵")
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CHINESE_POWERS = {"十": 10, "百": 100, "千": 1000}
+_BY_LENGTH = sorted(UNITS, key=len, reverse=True)
+_QUANTITY = re.compile(
+    r"(?P<digits>\d+(?:\.\d+)?)\s*(?P<unit>" + "|".join(map(re.escape, _BY_LENGTH)) + r")"
+    r"|(?P<chinese>[零〇一二两三四五六七八九十百千万]+)(?P<cunit>"
+    + "|".join(map(re.escape, sorted(_AFTER_CHINESE, key=len, reverse=True)))
+    + r")"
+)
+
+
+def chinese_number(text: str) -> int | None:
+    """三 → 3, 十五 → 15, 两千 → 2000, 一万二千 → 12000; None for what is not one number (三四)."""
+    if not text:
+        return None
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in "零〇" and digit is None:
+            continue  # 一百零五: a place holder
+        if char in _CHINESE_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CHINESE_DIGITS[char]
+        elif char in _CHINESE_POWERS:
+            section += (1 if digit is None else digit) * _CHINESE_POWERS[char]
+            digit = None
+        elif char == "万":
+            total = ((total + section + (digit or 0)) or 1) * 10_000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
 
 
 def data_dir() -> Path:
@@ -92,7 +174,10 @@ def clean(text: str) -> str:
 class Normaliser:
     """``clean`` plus removal of multi-character filler phrases that do not cut a protected term."""
 
-    def __init__(self, fillers: Iterable[str] = (), protected: Iterable[str] = ()) -> None:
+    def __init__(
+        self, fillers: Iterable[str] = (), protected: Iterable[str] = (), *, quantities: bool = True
+    ) -> None:
+        self.quantities = quantities
         phrases = sorted({clean(f) for f in fillers if len(clean(f)) >= 2}, key=len, reverse=True)
         self.fillers = frozenset(phrases)
         self._pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
@@ -101,6 +186,12 @@ class Normaliser:
 
     def __call__(self, text: str) -> str:
         text = clean(text)
+        if (
+            self.quantities
+            and text
+            and (any(c.isdigit() for c in text) or any(u in text for u in _AFTER_CHINESE))
+        ):
+            text = self._quantities(text)
         if self._pattern is None or not text:
             return text
         pattern_text = text
@@ -111,6 +202,26 @@ class Normaliser:
             return " "
 
         return _SPACES.sub(" ", self._pattern.sub(replace, text)).strip()
+
+    def _quantities(self, text: str) -> str:
+        """Each quantity as ``number unit`` between spaces, the number in digits and the unit in one
+        spelling; a Chinese numeral that is not one number (三四亩) or that would cut a domain term
+        (千斤拔) is left as it is."""
+        source = text
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group("digits") is not None:
+                number, unit = match.group("digits"), match.group("unit")
+            else:
+                value = chinese_number(match.group("chinese"))
+                if value is None:
+                    return match.group()
+                number, unit = str(value), match.group("cunit")
+            if self._cuts_term(source, match.start(), match.end()):
+                return match.group()
+            return f" {number} {UNITS[unit]} "
+
+        return _SPACES.sub(" ", _QUANTITY.sub(replace, text)).strip()
 
     def _cuts_term(self, text: str, start: int, end: int) -> bool:
         """A protected term overlaps [start, end) and reaches outside it."""

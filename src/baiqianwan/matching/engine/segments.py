@@ -72,6 +72,13 @@ class IndexConfig:
     # A synonym the query did not type (叶螨 for 红蜘蛛) counts this much of a typed word; 0 turns
     # expansion off (the synonyms still segment as words while AnalyzerConfig.synonyms is on).
     synonym_weight: float = 0.5
+    # Pseudo-relevance feedback (Rocchio): the words that weigh most in the best ``feedback_docs``
+    # records of a first ranking are added, up to ``feedback_terms`` of them, at most
+    # ``feedback_weight`` of a typed word each, and the search is run again; 0 documents turns it
+    # off. Chosen on the dev split (docs/matching.md, issue 15).
+    feedback_docs: int = 5
+    feedback_terms: int = 10
+    feedback_weight: float = 0.5
     candidates: int = 100
     rerank: bool = True
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)

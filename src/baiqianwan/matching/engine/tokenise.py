@@ -25,7 +25,7 @@ from pathlib import Path
 
 import rjieba
 
-from .normalise import Normaliser, clean, dictionary_dir, read_word_list
+from .normalise import UNITS, Normaliser, clean, dictionary_dir, read_word_list
 from .places import default_place_names
 
 BIGRAM_MARK = "#"
@@ -36,6 +36,8 @@ PLACE_FREQUENCY = 100_000
 _NUMBER = re.compile(r"[\d.]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Units of quantity (公斤、万元、平方米 …), with or without their number: no evidence of a topic.
+_UNIT_WORDS = frozenset(UNITS) | frozenset(UNITS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,8 @@ class AnalyzerConfig:
     bigrams: bool = True
     hmm: bool = True
     synonyms: bool = True
+    # Quantities written one way (三亩 → 3 亩, 千克 → 公斤) and units left out of queries.
+    quantities: bool = True
 
 
 def read_synonyms(path: Path) -> list[list[str]]:
@@ -105,7 +109,8 @@ class Analyzer:
             for group in groups:
                 for term in group:
                     domain.setdefault(term, None)
-        self.normaliser = Normaliser(stopwords, domain)
+        self.normaliser = Normaliser(stopwords, domain, quantities=self.config.quantities)
+        self.units = _UNIT_WORDS if self.config.quantities else frozenset()
         self.stopwords = frozenset(stopwords)
         self.terms = frozenset(domain)
         # Place names are cut whole and then dropped (see places.py); a domain term stays a term.
@@ -158,21 +163,22 @@ class Analyzer:
 
     def query(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """(words, bigrams, lone characters) of a search. Unlike ``analyse`` it leaves out what is no
-        evidence that two texts are about the same thing: generic words (技术、种植), bare numbers
-        and the character pairs inside them. Lone characters (园、木、柚) come apart, to be weighed
-        lightly and never shown as a matched keyword."""
+        evidence that two texts are about the same thing: generic words (技术、种植), bare numbers,
+        units of quantity (公斤、万元) and the character pairs inside them. Lone characters (园、木、柚)
+        come apart, to be weighed lightly and never shown as a matched keyword."""
         segments = self._cut(self.normaliser(text))
         kept: list[str] = []
         lone: list[str] = []
         for word in self._words(segments):
             if len(word) < 2:
-                lone.append(word)
-            elif word not in self.generic and not _NUMBER.fullmatch(word):
+                if not _NUMBER.fullmatch(word):
+                    lone.append(word)
+            elif word not in self.generic and word not in self.units and not _NUMBER.fullmatch(word):
                 kept.append(word)
         if not self.config.bigrams:
             return kept, [], lone
         # Character pairs only from what is left: none across 防控|技术 or 村|的.
-        quiet = self.places | self.generic | self.stopwords
+        quiet = self.places | self.generic | self.stopwords | self.units
         text = "".join(" " if s in quiet or _NUMBER.fullmatch(s) else s for s in segments)
         generic_pairs = {BIGRAM_MARK + word for word in self.generic if len(word) == 2}
         return kept, [b for b in self._bigrams(text) if b not in generic_pairs], lone
