@@ -149,6 +149,32 @@ def test_a_page_is_kept_no_longer_than_cache_page_keeps_it(monkeypatch: pytest.M
     assert app.calls == 2
 
 
+def test_an_expired_page_is_rendered_once_while_the_others_get_it_a_moment_longer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = App()
+    front = PortalPageCache(app)
+    first = get(front, environ())[2]
+    (key,) = front.entries
+    expired = front.entries[key].expires
+    # Expired, and another thread is rendering it anew: this visitor gets the copy of a moment ago.
+    monkeypatch.setattr(time, "time", lambda: expired + 1)
+    front.refreshing.add(key)
+    assert get(front, environ())[2] == first
+    assert app.calls == 1
+    # Nobody rendering it: this request does, and the others get the new page from then on.
+    front.refreshing.clear()
+    second = get(front, environ())[2]
+    assert second != first
+    assert app.calls == 2
+    assert not front.refreshing
+    # Long past its time, even while another renders it, nobody gets the old page.
+    monkeypatch.setattr(time, "time", lambda: front.entries[key].expires + pagecache.STALE_SECONDS + 1)
+    front.refreshing.add(key)
+    assert get(front, environ())[2] not in (first, second)
+    assert app.calls == 3
+
+
 def test_a_body_larger_than_a_page_is_not_kept() -> None:
     class Big(App):
         def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
