@@ -45,3 +45,30 @@ def expected_version(request: Any, given: int | None = None) -> int | None:
     if found is None:
         raise ValidationError({"If-Match": gettext('应为读取时的版本号，如 "3"')})
     return int(found[1])
+
+
+def posted_version(request: Any, default: int) -> int:
+    """The version a page showed (its hidden ``version`` field), or ``default`` when it sent none
+    that reads as one."""
+    text = str(request.POST.get("version") or "")
+    return int(text) if text.isdigit() and len(text) <= 9 else default
+
+
+def locked_for_user(
+    model: Any, acting_user: Any, pk: Any, version: int | None, missing: str | Promise
+) -> Any:
+    """The user's record of a scoped model, locked for the change and checked against the version
+    read; refused with ``missing`` when the user cannot see it (or the id is not one)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .selectors import valid_id
+
+    record = (
+        model.objects.for_user(acting_user).select_for_update(of=("self",)).filter(pk=pk).first()
+        if valid_id(pk)
+        else None
+    )
+    if record is None:
+        raise PermissionDenied(missing)
+    version_check(current=record.version, expected=version)
+    return record

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from baiqianwan.core.audit import audit_event_record
-from baiqianwan.core.concurrency import version_check
+from baiqianwan.core.concurrency import locked_for_user
 from baiqianwan.core.files import check_upload
 from baiqianwan.core.models import AuditEvent
 from baiqianwan.core.selectors import valid_id
@@ -60,18 +60,6 @@ MAX_SPEAKERS = 20
 MAX_REPORT_BYTES = 30 * 1024 * 1024
 # 东莞 and 中山 have towns directly under the city: there a town is the finest place below the city.
 PLACE_LEVELS = ("county", "town", "village")
-
-
-def _locked(model: Any, acting_user: Any, pk: Any, version: int | None, missing: str) -> Any:
-    record = (
-        model.objects.for_user(acting_user).select_for_update(of=("self",)).filter(pk=pk).first()
-        if valid_id(pk)
-        else None
-    )
-    if record is None:
-        raise PermissionDenied(missing)
-    version_check(current=record.version, expected=version)
-    return record
 
 
 def _organisation(value: Any, field: str, label: str) -> Organisation:
@@ -185,7 +173,9 @@ def event_update(
     *, acting_user: Any, event_id: Any, version: int | None = None, speaker_ids: Any = None, **values: Any
 ) -> OutreachEvent:
     """The office whose region holds the event corrects it; its place stays (report it again)."""
-    event = _locked(OutreachEvent, acting_user, event_id, version, gettext("找不到该科普活动，或您无权修改"))
+    event = locked_for_user(
+        OutreachEvent, acting_user, event_id, version, gettext("找不到该科普活动，或您无权修改")
+    )
     if not rules.can_change_event(acting_user, event):
         raise PermissionDenied(gettext("只有举办地的科技部门可以修改科普活动"))
     _event_values(event, values)
@@ -317,7 +307,9 @@ def course_register(*, acting_user: Any, division_code: Any = None, **values: An
 def course_update(
     *, acting_user: Any, course_id: Any, version: int | None = None, **values: Any
 ) -> TeacherCourse:
-    course = _locked(TeacherCourse, acting_user, course_id, version, gettext("找不到该课程，或您无权修改"))
+    course = locked_for_user(
+        TeacherCourse, acting_user, course_id, version, gettext("找不到该课程，或您无权修改")
+    )
     if not rules.can_change_course(acting_user, course):
         raise PermissionDenied(gettext("只有组织培训的科技部门可以修改课程"))
     _course_values(course, values)
@@ -603,7 +595,7 @@ def member_update(
     *, acting_user: Any, member_id: Any, version: int | None = None, **values: Any
 ) -> ThinkTankMember:
     _require_province(acting_user)
-    member = _locked(ThinkTankMember, acting_user, member_id, version, gettext("找不到该智库成员"))
+    member = locked_for_user(ThinkTankMember, acting_user, member_id, version, gettext("找不到该智库成员"))
     _member_values(member, values)
     member.full_clean(exclude=["organisation", "person", "expert", "created_by"])
     member.version += 1
@@ -616,7 +608,7 @@ def member_invite_as_expert(*, acting_user: Any, member_id: Any) -> ExpertProfil
     """The province invites a member into the review experts: the member's person gets an expert
     profile (or keeps the one it has), linked to the membership, so reviews can assign them."""
     _require_province(acting_user)
-    member = _locked(ThinkTankMember, acting_user, member_id, None, gettext("找不到该智库成员"))
+    member = locked_for_user(ThinkTankMember, acting_user, member_id, None, gettext("找不到该智库成员"))
     if member.person_id is None:
         raise ValidationError(
             {
@@ -722,7 +714,7 @@ def report_update(
     **values: Any,
 ) -> ResearchReport:
     _require_province(acting_user)
-    report = _locked(ResearchReport, acting_user, report_id, version, gettext("找不到该调研报告"))
+    report = locked_for_user(ResearchReport, acting_user, report_id, version, gettext("找不到该调研报告"))
     _report_values(report, values)
     members = _members(member_ids, "members", required=True) if member_ids is not None else None
     counties = _counties(county_codes) if county_codes is not None else None
@@ -740,7 +732,7 @@ def report_update(
 def report_attach(*, acting_user: Any, report_id: Any, name: str, data: bytes) -> ResearchReport:
     """The report's PDF, judged by its content (a file renamed .pdf is refused); replaces the last."""
     _require_province(acting_user)
-    report = _locked(ResearchReport, acting_user, report_id, None, gettext("找不到该调研报告"))
+    report = locked_for_user(ResearchReport, acting_user, report_id, None, gettext("找不到该调研报告"))
     name = inputs.text(name or "report.pdf", "file", gettext("文件名"), 120) or "report.pdf"
     check_upload(name=name, data=data, allowed=("pdf",), max_bytes=MAX_REPORT_BYTES)
     report.file.save(f"report-{report.pk}.pdf", ContentFile(data), save=False)
@@ -797,7 +789,7 @@ def seminar_update(
     *, acting_user: Any, seminar_id: Any, version: int | None = None, member_ids: Any = None, **values: Any
 ) -> Seminar:
     _require_province(acting_user)
-    seminar = _locked(Seminar, acting_user, seminar_id, version, gettext("找不到该研讨会或论坛"))
+    seminar = locked_for_user(Seminar, acting_user, seminar_id, version, gettext("找不到该研讨会或论坛"))
     _seminar_values(seminar, values)
     members = _members(member_ids, "members", required=False) if member_ids is not None else None
     count = len(members) if members is not None else seminar.members.count()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.concurrency import posted_version
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export, xlsx_response
 from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors
@@ -37,11 +38,6 @@ from .forms import (
     UploadForm,
 )
 from .models import OutreachEvent, ResearchReport, Seminar, TeacherCourse, ThinkTankMember
-
-
-def _posted_version(request: HttpRequest, default: int) -> int:
-    text = str(request.POST.get("version") or "")
-    return int(text) if text.isdigit() and len(text) <= 9 else default
 
 
 def _errors(exc: ValidationError) -> str:
@@ -155,7 +151,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
             services.event_update(
                 acting_user=request.user,
                 event_id=event.pk,
-                version=_posted_version(request, event.version),
+                version=posted_version(request, event.version),
                 **_event_data(form),
             )
         except ValidationError as exc:
@@ -285,7 +281,7 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
             services.course_update(
                 acting_user=request.user,
                 course_id=course.pk,
-                version=_posted_version(request, course.version),
+                version=posted_version(request, course.version),
                 **_course_data(form),
             )
         except ValidationError as exc:
@@ -426,7 +422,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
             services.member_update(
                 acting_user=request.user,
                 member_id=member.pk,
-                version=_posted_version(request, member.version),
+                version=posted_version(request, member.version),
                 **_member_data(form),
             )
         except ValidationError as exc:
@@ -497,7 +493,7 @@ def _save_report(
             report = services.report_update(
                 acting_user=request.user,
                 report_id=report.pk,
-                version=_posted_version(request, report.version),
+                version=posted_version(request, report.version),
                 **data,
             )
         if upload is not None:
@@ -655,7 +651,7 @@ def seminar_edit(request: HttpRequest, seminar_id: int) -> HttpResponse:
             services.seminar_update(
                 acting_user=request.user,
                 seminar_id=seminar.pk,
-                version=_posted_version(request, seminar.version),
+                version=posted_version(request, seminar.version),
                 **_seminar_data(form),
             )
         except ValidationError as exc:

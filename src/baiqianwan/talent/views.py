@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.concurrency import posted_version
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors, step_button, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
@@ -50,11 +51,6 @@ EDITABLE = (
     "opened_on",
     "is_public",
 )
-
-
-def _posted_version(request: HttpRequest, default: int) -> int:
-    text = str(request.POST.get("version") or "")
-    return int(text) if text.isdigit() and len(text) <= 9 else default
 
 
 def _outpost(request: HttpRequest, outpost_id: int) -> Outpost:
@@ -180,7 +176,7 @@ def outpost_edit(request: HttpRequest, outpost_id: int) -> HttpResponse:
             services.outpost_update(
                 acting_user=request.user,
                 outpost_id=outpost.pk,
-                version=_posted_version(request, outpost.version),
+                version=posted_version(request, outpost.version),
                 **_outpost_call(dict(form.cleaned_data)),
             )
         except ValidationError as exc:
@@ -199,7 +195,7 @@ def outpost_step(request: HttpRequest, outpost_id: int, action: str) -> HttpResp
         "close": lambda: services.outpost_close(
             acting_user=request.user,
             outpost_id=outpost.pk,
-            version=_posted_version(request, outpost.version),
+            version=posted_version(request, outpost.version),
             **valid_form_data(CloseForm(request.POST)),
         ),
     }

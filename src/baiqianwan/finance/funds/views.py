@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.concurrency import posted_version
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors, step_button, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
@@ -53,11 +54,6 @@ def _investment(request: HttpRequest, investment_id: int) -> Investment:
 
 def _entry(request: HttpRequest, reserve_id: int) -> ReserveEnterprise:
     return found_or_404(selectors.reserve_get(user=request.user, entry_id=reserve_id))
-
-
-def _posted_version(request: HttpRequest, default: int) -> int:
-    text = str(request.POST.get("version") or "")
-    return int(text) if text.isdigit() and len(text) <= 9 else default
 
 
 # ---- sub-funds --------------------------------------------------------------------------------
@@ -121,7 +117,7 @@ def fund_edit(request: HttpRequest, fund_id: int) -> HttpResponse:
             services.fund_update(
                 acting_user=request.user,
                 fund_id=fund.pk,
-                version=_posted_version(request, fund.version),
+                version=posted_version(request, fund.version),
                 manager_id=manager.pk,
                 **data,
             )
@@ -250,7 +246,7 @@ def investment_edit(request: HttpRequest, investment_id: int) -> HttpResponse:
             services.investment_update(
                 acting_user=request.user,
                 investment_id=investment.pk,
-                version=_posted_version(request, investment.version),
+                version=posted_version(request, investment.version),
                 **_investment_values(form),
             )
         except ValidationError as exc:
@@ -339,7 +335,7 @@ def _stage(request: HttpRequest, entry: ReserveEnterprise) -> Any:
     return services.reserve_stage(
         acting_user=request.user,
         entry_id=entry.pk,
-        version=_posted_version(request, entry.version),
+        version=posted_version(request, entry.version),
         stage=stage,
         exit=not stage,
         **data,
@@ -358,7 +354,7 @@ def reserve_step(request: HttpRequest, reserve_id: int, action: str) -> HttpResp
         "edit": lambda: services.reserve_update(
             acting_user=request.user,
             entry_id=entry.pk,
-            version=_posted_version(request, entry.version),
+            version=posted_version(request, entry.version),
             **valid_form_data(ReserveEditForm(request.POST)),
         ),
     }

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.concurrency import posted_version
 from baiqianwan.core.exports import EXPORT_LIMIT, spreadsheet_export
 from baiqianwan.core.forms import add_service_errors, step_button, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
@@ -27,11 +28,6 @@ EDITABLE = ("name", "contact", "phone", "opened_on", "is_public", "services")
 
 def _station(request: HttpRequest, station_id: int) -> ServiceStation:
     return found_or_404(selectors.station_get(user=request.user, station_id=station_id))
-
-
-def _posted_version(request: HttpRequest, default: int) -> int:
-    text = str(request.POST.get("version") or "")
-    return int(text) if text.isdigit() and len(text) <= 9 else default
 
 
 @login_required
@@ -148,7 +144,7 @@ def station_edit(request: HttpRequest, station_id: int) -> HttpResponse:
             services.station_update(
                 acting_user=request.user,
                 station_id=station.pk,
-                version=_posted_version(request, station.version),
+                version=posted_version(request, station.version),
                 host_id=host.pk if host else None,
                 **data,
             )
@@ -168,7 +164,7 @@ def station_step(request: HttpRequest, station_id: int, action: str) -> HttpResp
         "close": lambda: services.station_close(
             acting_user=request.user,
             station_id=station.pk,
-            version=_posted_version(request, station.version),
+            version=posted_version(request, station.version),
             **valid_form_data(CloseForm(request.POST)),
         ),
     }

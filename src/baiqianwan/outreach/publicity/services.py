@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from baiqianwan.commissioners.assessment.models import AssessmentRecord, Grade
 from baiqianwan.commissioners.rounds.models import Assignment
-from baiqianwan.core.concurrency import version_check
+from baiqianwan.core.concurrency import locked_for_user
 from baiqianwan.core.selectors import valid_id
 from baiqianwan.demands.models import Demand, DemandStatus
 from baiqianwan.industries.models import Industry
@@ -45,18 +45,6 @@ MAX_PEOPLE = 20
 MAX_PHOTOS = 6
 MAX_ENTRIES = 500
 FILL_SOURCES = ("commissioners", "projects")
-
-
-def _locked(model: Any, acting_user: Any, pk: Any, version: Any, missing: str) -> Any:
-    record = (
-        model.objects.for_user(acting_user).select_for_update(of=("self",)).filter(pk=pk).first()
-        if valid_id(pk)
-        else None
-    )
-    if record is None:
-        raise PermissionDenied(missing)
-    version_check(current=record.version, expected=version)
-    return record
 
 
 # ---- 典型案例 -------------------------------------------------------------------------------------
@@ -164,7 +152,7 @@ def case_create(*, acting_user: Any, place_code: Any, **values: Any) -> Showcase
 
 @transaction.atomic
 def case_update(*, acting_user: Any, case_id: Any, version: Any = None, **values: Any) -> ShowcaseCase:
-    case = _locked(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权修改"))
+    case = locked_for_user(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权修改"))
     if not rules.can_edit_case(acting_user, case):
         raise PermissionDenied(
             gettext("案例“{title}”{status}，不能修改").format(
@@ -184,7 +172,7 @@ def case_update(*, acting_user: Any, case_id: Any, version: Any = None, **values
 @transaction.atomic
 def case_submit(*, acting_user: Any, case_id: Any, version: Any = None) -> ShowcaseCase:
     """The bureau sends the case to the province for review."""
-    case = _locked(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权修改"))
+    case = locked_for_user(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权修改"))
     if not rules.can_edit_case(acting_user, case):
         raise PermissionDenied(
             gettext("案例“{title}”{status}，不能报送").format(
@@ -205,7 +193,7 @@ def case_review(
     *, acting_user: Any, case_id: Any, publish: bool, note: Any = "", version: Any = None
 ) -> ShowcaseCase:
     """The province publishes a submitted case on the portal, or returns it with what to change."""
-    case = _locked(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权审核"))
+    case = locked_for_user(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权审核"))
     if not rules.can_review_case(acting_user, case):
         raise PermissionDenied(gettext("只有省科技厅可以审核待审核的案例"))
     note = inputs.text(note, "note", gettext("审核意见"), 500, required=not publish)
@@ -223,7 +211,7 @@ def case_review(
 @transaction.atomic
 def case_withdraw(*, acting_user: Any, case_id: Any, note: Any, version: Any = None) -> ShowcaseCase:
     """The province takes a published case down from the portal (the bureau may then correct it)."""
-    case = _locked(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权操作"))
+    case = locked_for_user(ShowcaseCase, acting_user, case_id, version, gettext("找不到该案例，或您无权操作"))
     if not rules.can_withdraw_case(acting_user, case):
         raise PermissionDenied(gettext("只有省科技厅可以撤下已发布的案例"))
     case.review_note = inputs.text(note, "note", gettext("撤下原因"), 500, required=True)
@@ -235,7 +223,7 @@ def case_withdraw(*, acting_user: Any, case_id: Any, note: Any, version: Any = N
 
 @transaction.atomic
 def photo_add(*, acting_user: Any, case_id: Any, name: str, data: bytes, caption: Any = "") -> CasePhoto:
-    case = _locked(ShowcaseCase, acting_user, case_id, None, gettext("找不到该案例，或您无权修改"))
+    case = locked_for_user(ShowcaseCase, acting_user, case_id, None, gettext("找不到该案例，或您无权修改"))
     if not rules.can_edit_case(acting_user, case):
         raise PermissionDenied(
             gettext("案例“{title}”{status}，不能修改").format(
@@ -334,7 +322,7 @@ def commendation_update(
     *, acting_user: Any, commendation_id: Any, version: Any = None, **values: Any
 ) -> Commendation:
     _province_only(acting_user)
-    item = _locked(Commendation, acting_user, commendation_id, version, gettext("找不到该通报"))
+    item = locked_for_user(Commendation, acting_user, commendation_id, version, gettext("找不到该通报"))
     if item.is_published:
         raise PermissionDenied(gettext("通报已发布，不能修改；如需更正请先撤回"))
     _commendation_values(item, values)
@@ -345,7 +333,7 @@ def commendation_update(
 
 def _editable_commendation(acting_user: Any, commendation_id: Any) -> Commendation:
     _province_only(acting_user)
-    item = _locked(Commendation, acting_user, commendation_id, None, gettext("找不到该通报"))
+    item = locked_for_user(Commendation, acting_user, commendation_id, None, gettext("找不到该通报"))
     if item.is_published:
         raise PermissionDenied(gettext("通报已发布，不能修改名单；如需更正请先撤回"))
     return item
@@ -490,7 +478,7 @@ def commendation_publish(
     *, acting_user: Any, commendation_id: Any, publish: bool, version: Any = None
 ) -> Commendation:
     _province_only(acting_user)
-    item = _locked(Commendation, acting_user, commendation_id, version, gettext("找不到该通报"))
+    item = locked_for_user(Commendation, acting_user, commendation_id, version, gettext("找不到该通报"))
     if publish and not item.entries.exists():
         raise ValidationError({"entries": gettext("名单为空，不能发布")})
     item.is_published = bool(publish)
@@ -553,7 +541,7 @@ def policy_create(*, acting_user: Any, **values: Any) -> PolicyDocument:
 @transaction.atomic
 def policy_update(*, acting_user: Any, policy_id: Any, version: Any = None, **values: Any) -> PolicyDocument:
     _province_only(acting_user)
-    item = _locked(PolicyDocument, acting_user, policy_id, version, gettext("找不到该文件"))
+    item = locked_for_user(PolicyDocument, acting_user, policy_id, version, gettext("找不到该文件"))
     _policy_values(item, acting_user, values)
     item.version += 1
     item.save()
@@ -563,7 +551,7 @@ def policy_update(*, acting_user: Any, policy_id: Any, version: Any = None, **va
 @transaction.atomic
 def policy_publish(*, acting_user: Any, policy_id: Any, publish: bool, version: Any = None) -> PolicyDocument:
     _province_only(acting_user)
-    item = _locked(PolicyDocument, acting_user, policy_id, version, gettext("找不到该文件"))
+    item = locked_for_user(PolicyDocument, acting_user, policy_id, version, gettext("找不到该文件"))
     item.is_published = bool(publish)
     item.version += 1
     item.save()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from baiqianwan.core.concurrency import posted_version
 from baiqianwan.core.files import private_file_response
 from baiqianwan.core.forms import add_service_errors, step_button, valid_form_data
 from baiqianwan.core.pagination import BoundedPaginator
@@ -33,11 +34,6 @@ from .forms import (
 )
 
 MAX_UPLOAD_READ = 9 * 1024 * 1024
-
-
-def _posted_version(request: HttpRequest, default: int) -> int:
-    text = str(request.POST.get("version") or "")
-    return int(text) if text.isdigit() and len(text) <= 9 else default
 
 
 # ---- 典型案例 -------------------------------------------------------------------------------------
@@ -122,7 +118,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             services.case_update(
                 acting_user=request.user,
                 case_id=case.pk,
-                version=_posted_version(request, case.version),
+                version=posted_version(request, case.version),
                 **values,
             )
         except ValidationError as exc:
@@ -190,7 +186,7 @@ def case_photo(request: HttpRequest, case_id: int, photo_id: int) -> Any:
 @require_POST
 def case_step(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     case = _case(request, case_id)
-    user, version = request.user, _posted_version(request, case.version)
+    user, version = request.user, posted_version(request, case.version)
     steps = {
         "submit": lambda: services.case_submit(acting_user=user, case_id=case.pk, version=version),
         "publish": lambda: services.case_review(
@@ -266,7 +262,7 @@ def commendation_edit(request: HttpRequest, commendation_id: int) -> HttpRespons
             services.commendation_update(
                 acting_user=request.user,
                 commendation_id=item.pk,
-                version=_posted_version(request, item.version),
+                version=posted_version(request, item.version),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -317,7 +313,7 @@ def commendation_detail(request: HttpRequest, commendation_id: int) -> HttpRespo
 @require_POST
 def commendation_step(request: HttpRequest, commendation_id: int, action: str) -> HttpResponse:
     item = _commendation(request, commendation_id)
-    user, version = request.user, _posted_version(request, item.version)
+    user, version = request.user, posted_version(request, item.version)
 
     def fill() -> None:
         added = services.commendation_fill(
@@ -396,7 +392,7 @@ def policy_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
             services.policy_update(
                 acting_user=request.user,
                 policy_id=item.pk,
-                version=_posted_version(request, item.version),
+                version=posted_version(request, item.version),
                 **_policy_values(dict(form.cleaned_data)),
             )
         except ValidationError as exc:
@@ -426,7 +422,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
 @require_POST
 def policy_step(request: HttpRequest, policy_id: int, action: str) -> HttpResponse:
     item = _policy(request, policy_id)
-    user, version = request.user, _posted_version(request, item.version)
+    user, version = request.user, posted_version(request, item.version)
     steps = {
         "publish": lambda: services.policy_publish(
             acting_user=user, policy_id=item.pk, publish=True, version=version
