@@ -39,6 +39,7 @@ run: install
 ## test: the whole suite (unit, API, scope matrix, browser) on $$DATABASE_URL or the embedded SQLite
 test: install
 	bash scripts/ensure_browser.sh
+	bash scripts/ensure_nginx.sh
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 ## lint: ruff, mypy, import contracts, migrations in step with models, bandit, known vulnerabilities

@@ -163,7 +163,12 @@ def free_port() -> int:
 
 
 def start_server(
-    env: dict[str, str], port: int, workers: int, threads: int, worker_class: str = "gthread"
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    threads: int,
+    worker_class: str = "gthread",
+    access_log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     command = [
         str(GUNICORN),
@@ -180,6 +185,7 @@ def start_server(
         "120",
         "--log-level",
         "warning",
+        *(["--access-logfile", str(access_log)] if access_log else []),
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
     for _ in range(120):

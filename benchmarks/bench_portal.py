@@ -4,23 +4,29 @@ The same PostgreSQL database as bench_http.py (``BQW_BENCH_DATABASE_URL``, defau
 ``postgres://postgres@127.0.0.1:5432/bqw_bench``, prepared by its ``prepare``: created, migrated
 and filled with ``bqw demo --scale province`` the first time, reused after that). Here the plan
 (the home page's live figures) is loaded too, and market listings and a case are published through
-their apps' services when the generated data has none. gunicorn serves the platform as ``make run``
-does (gthread workers, whitenoise for ``/static/``) with rate limits off; wrk holds 200
-connections, without cookies, as a browser's first visit, against each case in turn:
+their apps' services when the generated data has none.
 
-- baseline: a static file (``/static/portal/portal.css``) served by the same gunicorn;
+The platform is served as the provincial deployment serves it (docs/deploy.md, decision 0018):
+gunicorn as ``make run`` starts it (gthread workers, rate limits off) behind the site of
+deploy/nginx.conf, run over plain HTTP by scripts/local_nginx.py — nginx answers ``/static/``
+itself and keeps the portal pages the platform marks cacheable. wrk holds 200 connections, without
+cookies, as a browser's first visit, against each case in turn:
+
+- baseline: a static file (``/static/portal/portal.css``) served by the same nginx;
 - the portal's home page ``/public/``;
 - a public detail page: ``--detail-path``, by default the first published 典型案例
   ``/public/cases/<id>/`` (the county bureau of 大埔县 writes one with a photo and the province
   publishes it, through the publicity services, when the database has none);
 - a published market listing ``/public/market/<id>/``.
 
-The portal pages get a short warm-up first (each worker fills its cache), as the target is about the
-steady state of pages that are cached. Each case prints requests/s, p50/p90/p99 latency and errors
-beside the static file measured in the same run. Target: p99 <= 100 ms and no error on the portal
-cases; exits 1 if missed.
+The portal pages get a short warm-up first, as the target is about the steady state of pages that
+are cached. Each case prints requests/s, p50/p90/p99 latency, errors and how many of its requests
+reached gunicorn (its access log), beside the static file measured in the same run. Target:
+p99 <= 100 ms and no error on the portal cases; exits 1 if missed. ``--direct`` measures the same
+cases once more on gunicorn alone (its own page cache, portal/pagecache.py, and whitenoise for the
+static file), as ``make run`` serves them — for comparison, not held to the target.
 
-    .venv/bin/python benchmarks/bench_portal.py [--duration 20] [--connections 200]
+    .venv/bin/python benchmarks/bench_portal.py [--duration 20] [--connections 200] [--direct]
         [--detail-path /public/...] [--static-path /static/...] [--workers 2] [--threads 4]
         [--worker-class gthread]
 """
@@ -36,8 +42,10 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from bench_http import (  # the sibling benchmark's helpers, on the path just above
+import local_nginx  # scripts/local_nginx.py, on the second path above
+from bench_http import (  # the sibling benchmark's helpers, on the first path above
     DEFAULT_URL,
     ROOT,
     Result,
@@ -121,6 +129,41 @@ def prepare_portal(url: str, env: dict[str, str]) -> None:
         run(env, "shell", "-c", PUBLISH_CASE)
 
 
+def measure(
+    base: str, cases: list[tuple[str, str, str, str]], args: argparse.Namespace, access_log: Path
+) -> list[Result]:
+    """Warm up the portal pages, then run wrk on each case; notes how many requests reached gunicorn."""
+    for _, path, expect, _ in cases:
+        check(base, path, BROWSER, expect)
+    wrk(base, "warm-up", [path for _, path, _, _ in cases[1:]], BROWSER, WARM_UP_SECONDS, args.connections)
+    results: list[Result] = []
+    for name, path, _, _ in cases:
+        before = _lines(access_log)
+        result = wrk(base, name, [path], BROWSER, args.duration, args.connections)
+        results.append(result)
+        write(
+            f"  {name}: p99 {result.p99:.1f} ms, {result.rate:.0f} req/s, errors {result.errors}, "
+            f"{_lines(access_log) - before:,} of {result.requests:,} requests reached gunicorn"
+        )
+    return results
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as log:
+        return sum(1 for _ in log)
+
+
+def report(title: str, cases: list[tuple[str, str, str, str]], results: list[Result]) -> list[str]:
+    """Prints the table; returns the portal cases over the target."""
+    static = cases[0][0]
+    write()
+    write(title)
+    write(
+        table(results, {static: results[0]}, {name: baseline for name, _, _, baseline in cases if baseline})
+    )
+    return [r.name for r in results[1:] if r.p99 > TARGET_P99_MS or r.errors]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=int, default=20, help="seconds per case")
@@ -134,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="as `make run`")
     ap.add_argument("--threads", type=int, default=4, help="as `make run`")
     ap.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    ap.add_argument("--direct", action="store_true", help="also measure gunicorn alone, without nginx")
     args = ap.parse_args(argv)
 
     url = os.environ.get("BQW_BENCH_DATABASE_URL", DEFAULT_URL)
@@ -143,24 +187,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if shutil.which("wrk") is None:
         subprocess.run(["bash", str(ROOT / "scripts" / "ensure_wrk.sh")], check=True)  # noqa: S603, S607
+    local_nginx.ensure_installed()
+    var_dir = ROOT / "var" / "bench"
     env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DEBUG")}
     env.update(
         DATABASE_URL=url,
-        BQW_VAR_DIR=str(ROOT / "var" / "bench"),
+        BQW_VAR_DIR=str(var_dir),
         BQW_RATE_LIMITS="off",
         PYTHONDONTWRITEBYTECODE="",
     )
     prepare_portal(url, env)
+    run(env, "collectstatic", "--noinput", "-v0")  # what nginx serves from /static/
     detail = args.detail_path or f"/public/cases/{query(url, CASE)[0][0]}/"
     listing = f"/public/market/{query(url, LISTED)[0][0]}/"
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    write(
-        f"gunicorn：{args.workers} 个进程 × {args.threads} 个线程（{args.worker_class}），"
-        f"{os.cpu_count()} 个 CPU 核"
-    )
-    server = start_server(env, port, args.workers, args.threads, args.worker_class)
     static = "static file baseline: " + args.static_path
     cases = [
         (static, args.static_path, "", ""),
@@ -168,35 +207,43 @@ def main(argv: list[str] | None = None) -> int:
         (f"portal detail {detail}", detail, "", static),
         (f"portal listing {listing}", listing, "", static),
     ]
+
+    app_port, front_port = free_port(), free_port()
+    nginx_dir = var_dir / "nginx"
+    local_nginx.clear_cache(nginx_dir)
+    access_log = var_dir / "gunicorn-access.log"
+    access_log.unlink(missing_ok=True)
+    write(
+        f"nginx（deploy/nginx.conf）→ gunicorn：{args.workers} 个进程 × {args.threads} 个线程"
+        f"（{args.worker_class}），{os.cpu_count()} 个 CPU 核"
+    )
+    server = start_server(env, app_port, args.workers, args.threads, args.worker_class, access_log)
     try:
-        for _, path, expect, _ in cases:
-            check(base, path, BROWSER, expect)
-        with urllib.request.urlopen(base + args.static_path, timeout=10) as response:  # noqa: S310
-            write(f"静态文件 {args.static_path}：{len(response.read()):,} 字节")
-        wrk(
-            base, "warm-up", [path for _, path, _, _ in cases[1:]], BROWSER, WARM_UP_SECONDS, args.connections
+        front = local_nginx.start(
+            port=front_port, app_port=app_port, static_root=var_dir / "static", workdir=nginx_dir
         )
-        results: list[Result] = []
-        load = os.getloadavg()[0]
-        for name, path, _, _ in cases:
-            result = wrk(base, name, [path], BROWSER, args.duration, args.connections)
-            results.append(result)
-            write(f"  {name}: p99 {result.p99:.1f} ms, {result.rate:.0f} req/s, errors {result.errors}")
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{front_port}{args.static_path}", timeout=10
+            ) as response:
+                write(f"静态文件 {args.static_path}：{len(response.read()):,} 字节")
+            load = os.getloadavg()[0]
+            results = measure(f"http://127.0.0.1:{front_port}", cases, args, access_log)
+        finally:
+            local_nginx.stop(front)
+        direct = measure(f"http://127.0.0.1:{app_port}", cases, args, access_log) if args.direct else []
     finally:
         stop_server(server)
 
-    baselines = {static: results[0]}
-    of = {name: baseline for name, _, _, baseline in cases if baseline}
-    write()
-    write(
+    setting = (
         f"{args.connections} connections × {args.duration} s per case, wrk, PostgreSQL, "
         f"load average {load:.1f} on {os.cpu_count()} cores at the start"
     )
-    write(table(results, baselines, of))
-    portal = results[1:]
-    missed = [r.name for r in portal if r.p99 > TARGET_P99_MS or r.errors]
+    missed = report(f"nginx in front, as deployed: {setting}", cases, results)
+    if direct:
+        report("gunicorn alone, as `make run` serves (for comparison, no target)", cases, direct)
     verdict = "OK" if not missed else "OVER TARGET: " + ", ".join(missed)
-    write(f"target: p99 <= {TARGET_P99_MS:.0f} ms and no error on the portal cases: {verdict}")
+    write(f"target: p99 <= {TARGET_P99_MS:.0f} ms and no error on the portal cases behind nginx: {verdict}")
     return 0 if not missed else 1
 
 
