@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import random
 import threading
+from array import array
 from dataclasses import replace
 
+import bm25s
+import numpy as np
 import pytest
+from scipy import sparse
 
 from baiqianwan.matching.engine import NO_MATCH_HINT, NO_TERMS_HINT, Document, IndexConfig, MatchIndex, Query
+from baiqianwan.matching.engine.index import _weighted_tokens, bm25_matrix
+from baiqianwan.matching.engine.tokenise import default_analyzer
 
 from .corpus import DOCS, LABELS
 
@@ -206,3 +213,41 @@ def test_a_delta_document_scores_like_its_twin_in_the_main_segment(index: MatchI
     hits = {h.id: h for h in index.search(Query("柑橘黄龙病防控")).hits}
     assert hits["twin"].bm25 == pytest.approx(hits["hlb"].bm25, rel=1e-5)
     assert hits["twin"].matched_terms == hits["hlb"].matched_terms
+
+
+def _bm25s_reference(corpus: list[array[int]], n_terms: int, config: IndexConfig) -> sparse.csc_matrix:
+    model = bm25s.BM25(k1=config.k1, b=config.b, method="lucene", csc_backend="scipy")
+    model.index((corpus, {i: i for i in range(n_terms)}), create_empty_token=False, show_progress=False)
+    matrix = sparse.csc_matrix(
+        (model.scores["data"], model.scores["indices"], model.scores["indptr"]), shape=(len(corpus), n_terms)
+    )
+    matrix.sort_indices()
+    return matrix
+
+
+def test_the_score_matrix_is_the_one_bm25s_gives() -> None:
+    """The build scores in vectorised passes; the scores must stay bm25s's, bit for bit — over a
+    real corpus (keywords counted twice) and a random one with repeats and one-word documents."""
+    config = IndexConfig()
+    analyzer = default_analyzer(config.analyzer)
+    numbering: dict[str, int] = {}
+    real = [
+        array("i", [numbering.setdefault(t, len(numbering)) for t in _weighted_tokens(analyzer, doc, config)])
+        for doc in DOCS
+    ]
+    rng = random.Random(15)
+    noisy = [array("i", [rng.randrange(40) for _ in range(rng.choice([1, 2, 7, 60]))]) for _ in range(300)]
+    for corpus, n_terms in ((real, len(numbering)), (noisy, 40)):
+        data, indices, indptr = bm25_matrix(corpus, n_terms, config.k1, config.b)
+        expected = _bm25s_reference(corpus, n_terms, config)
+        assert data.dtype == np.float32
+        assert np.array_equal(indptr, expected.indptr)
+        assert np.array_equal(indices, expected.indices)
+        assert np.array_equal(data, np.asarray(expected.data, np.float32))
+        assert data.min() > 0
+
+
+def test_an_index_of_records_without_words_is_empty_but_searchable() -> None:
+    index = MatchIndex.build([Document(id="blank", kind="achievement", title="的", text="。。")])
+    assert len(index) == 1
+    assert index.search(Query("蜜柚黄龙病")).hits == []

@@ -1,6 +1,6 @@
-"""BM25 over weighted fields (bm25s), filters, a re-rank on structured features, explanations.
+"""BM25 over weighted fields, filters, a re-rank on structured features, explanations.
 
-A ``MatchIndex`` is a main segment built in one go (bm25s score matrix) plus a small delta of
+A ``MatchIndex`` is a main segment built in one go (a BM25 score matrix) plus a small delta of
 documents added since, scored with the main segment's statistics so both rank together. Removed
 or replaced main documents are masked. A rebuild (``MatchIndex.build`` then ``save``) merges.
 
@@ -10,28 +10,24 @@ Reads never lock: every change builds a new immutable ``State`` and swaps one re
 
 from __future__ import annotations
 
-import logging
+import itertools
 import math
 import re
 import threading
 import time
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 from scipy import sparse
 
 from . import regions, store
 from .segments import Delta, Document, IndexConfig, Labels, Segment, State
 from .tokenise import BIGRAM_MARK, Analyzer, default_analyzer
-
-# bm25s sets its own logger to DEBUG, which prints a line for every build.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 KIND_LABELS: dict[str, str] = {
     "achievement": "科技成果",
@@ -274,15 +270,16 @@ class MatchIndex:
             unique[doc.id] = doc
         documents = list(unique.values())
         total = len(documents)
-        vocab: dict[str, int] = {}
+        # A new term gets the next number as it is first looked up, in C (map over __getitem__).
+        numbering: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        term_id = numbering.__getitem__
         # 4 bytes a token instead of an 8-byte list slot: the token lists dominate peak memory.
         corpus: list[array[int]] = []
         for done, doc in enumerate(documents, start=1):
-            corpus.append(
-                array("i", [vocab.setdefault(t, len(vocab)) for t in _weighted_tokens(analyzer, doc, config)])
-            )
+            corpus.append(array("i", map(term_id, _weighted_tokens(analyzer, doc, config))))
             if progress is not None and done % 1000 == 0:
                 progress(done, total)
+        vocab = dict(numbering)
         segment = _segment_from(documents, corpus, vocab, config)
         del corpus
         if progress is not None:
@@ -917,25 +914,55 @@ def _display_terms(terms: list[tuple[str, float]]) -> list[str]:
     return [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
 
 
+def bm25_matrix(
+    corpus: Sequence[array[int]], n_terms: int, k1: float, b: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lucene BM25 scores of each term in each document, as a CSC matrix over terms (data, row
+    indices sorted within each column, column pointers): idf = ln(1 + (N − df + 0.5) / (df + 0.5)),
+    score = idf · tf / (tf + k1 · (1 − b + b · dl / avgdl)), with bm25s's precision and order of
+    operations, so the scores are the ones bm25s gives — in a few vectorised passes instead of a
+    Python loop per document (a fifth of the build time at 110,000 records)."""
+    n_docs = len(corpus)
+    lengths = np.fromiter((len(tokens) for tokens in corpus), np.int64, n_docs)
+    if not lengths.sum():
+        return np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(n_terms + 1, np.int64)
+    # The token lists are already rows of a CSR matrix; a term repeated in a document is summed
+    # into its frequency when the matrix turns to columns.
+    by_document = sparse.csr_matrix(
+        (
+            np.ones(int(lengths.sum()), np.float32),
+            np.concatenate([np.frombuffer(tokens, np.int32) for tokens in corpus]),
+            np.concatenate(([0], np.cumsum(lengths))),
+        ),
+        shape=(n_docs, n_terms),
+    )
+    counts = by_document.tocsc()
+    del by_document
+    counts.sum_duplicates()  # also sorts rows within each column, which the contribution look-up needs
+    indices = np.asarray(counts.indices, np.int32)
+    indptr = np.asarray(counts.indptr, np.int64)
+    # As in bm25s: idf kept in float32, the rest in float64, the score rounded to float32 at the end.
+    scores = np.asarray(counts.data, np.float64)
+    del counts
+    df = np.diff(indptr)
+    unique_df, where = np.unique(df, return_inverse=True)
+    idf = np.array([math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for d in unique_df.tolist()], np.float32)
+    idf = idf[where]
+    denominator = (k1 * ((1 - b) + b * lengths / lengths.mean()))[indices]
+    denominator += scores
+    scores /= denominator
+    del denominator
+    scores *= np.repeat(idf, df)
+    return scores.astype(np.float32), indices, indptr
+
+
 def _segment_from(
     documents: Sequence[Document], corpus: list[array[int]], vocab: dict[str, int], config: IndexConfig
 ) -> Segment:
     if not documents:
         return _empty_segment()
     if vocab:
-        # scipy builds the CSC matrix with a smaller peak than bm25s's numpy path.
-        model = bm25s.BM25(k1=config.k1, b=config.b, method="lucene", csc_backend="scipy")
-        model.index((corpus, vocab), create_empty_token=False, show_progress=False)
-        matrix = sparse.csc_matrix(
-            (model.scores["data"], model.scores["indices"], model.scores["indptr"]),
-            shape=(len(documents), len(vocab)),
-        )
-        # Row order within a column matters for the contribution look-up (searchsorted).
-        matrix.sort_indices()
-        data = np.asarray(matrix.data, np.float32)
-        indices = np.asarray(matrix.indices, np.int32)
-        indptr = np.asarray(matrix.indptr, np.int64)
-        del model, matrix
+        data, indices, indptr = bm25_matrix(corpus, len(vocab), config.k1, config.b)
     else:
         data, indices, indptr = np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64)
     lengths = [len(tokens) for tokens in corpus]

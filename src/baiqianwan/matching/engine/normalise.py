@@ -86,6 +86,9 @@ _QUANTITY = re.compile(
     + r")"
 )
 
+# What every quantity holds: a digit, or a unit that may follow a Chinese numeral.
+_QUANTITY_HINT = re.compile(r"\d|" + "|".join(map(re.escape, _AFTER_CHINESE)))
+
 
 def chinese_number(text: str) -> int | None:
     """三 → 3, 十五 → 15, 两千 → 2000, 一万二千 → 12000; None for what is not one number (三四)."""
@@ -183,14 +186,13 @@ class Normaliser:
         self._pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
         self._protected = frozenset(clean(term) for term in protected if len(term) >= 2)
         self._lengths = sorted({len(term) for term in self._protected})
+        # Every character pair inside a protected term: a term reaching across an edge of a match
+        # holds the pair astride that edge, so most matches are cleared by two look-ups.
+        self._pairs = frozenset(term[i : i + 2] for term in self._protected for i in range(len(term) - 1))
 
     def __call__(self, text: str) -> str:
         text = clean(text)
-        if (
-            self.quantities
-            and text
-            and (any(c.isdigit() for c in text) or any(u in text for u in _AFTER_CHINESE))
-        ):
+        if self.quantities and text and _QUANTITY_HINT.search(text):
             text = self._quantities(text)
         if self._pattern is None or not text:
             return text
@@ -226,6 +228,10 @@ class Normaliser:
     def _cuts_term(self, text: str, start: int, end: int) -> bool:
         """A protected term overlaps [start, end) and reaches outside it."""
         if not self._lengths:
+            return False
+        if not (start > 0 and text[start - 1 : start + 1] in self._pairs) and not (
+            end < len(text) and text[end - 1 : end + 1] in self._pairs
+        ):
             return False
         longest = self._lengths[-1]
         for begin in range(max(0, start - longest + 1), end):

@@ -98,7 +98,7 @@ class IndexConfig:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """The bulk-built part: bm25s scores (CSC over terms) and per-document arrays."""
+    """The bulk-built part: BM25 scores (CSC over terms) and per-document arrays."""
 
     vocab: dict[str, int]
     data: np.ndarray

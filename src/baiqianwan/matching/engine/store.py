@@ -4,7 +4,7 @@ Layout of a store directory (e.g. ``var/matching/``)::
 
     CURRENT              name of the live generation, replaced atomically
     LOCK                 flock taken by every writer
-    g<ns>/arrays.npz     bm25s scores and per-document arrays (numpy, no pickle)
+    g<ns>/arrays.npz     BM25 scores and per-document arrays (numpy, no pickle)
     g<ns>/meta.json      vocabulary, ids, titles, code tables, labels, configuration
     g<ns>/journal.jsonl  changes since the build: add, remove, successes (one JSON object a line)
 
