@@ -71,14 +71,6 @@ class PublicCase(Schema):
     def resolve_demand_title(case: Any) -> str | None:
         return case.demand.title if case.demand else None
 
-    @staticmethod
-    def resolve_people(case: Any) -> list[Any]:
-        return list(case.people.all())
-
-    @staticmethod
-    def resolve_photos(case: Any) -> list[Any]:
-        return list(case.photos.all())
-
 
 class CaseQuery(Schema):
     q: str = Field("", max_length=100, description="关键词（简体或繁体）")

@@ -4,7 +4,6 @@ withdraw, photos), commendations (list, write, entries, fill from records, publi
 reads are under /api/v1/public."""
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -60,14 +59,6 @@ class CaseOut(Schema):
     submitted_at: dt.datetime | None
     published_at: dt.datetime | None
     version: int
-
-    @staticmethod
-    def resolve_people(case: ShowcaseCase) -> list[Any]:
-        return list(case.people.all())
-
-    @staticmethod
-    def resolve_photos(case: ShowcaseCase) -> list[Any]:
-        return list(case.photos.all())
 
 
 class CaseIn(Schema):
