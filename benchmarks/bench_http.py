@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BQW = ROOT / ".venv" / "bin" / "bqw"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bqw_bench"
+VAR_DIR = ROOT / "var" / "bench"
 COUNTY_USER = "county_441422"  # 大埔县科技局
 PASSWORD = "Bqw@2025demo"  # noqa: S105 - the generated accounts' published password (accounts/demo.py)
 TARGET_P99_MS = 200.0
@@ -160,6 +161,32 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def bench_database() -> str | None:
+    """``BQW_BENCH_DATABASE_URL`` once PostgreSQL answers (None: skip the benchmark), with wrk
+    installed to drive the server."""
+    url = os.environ.get("BQW_BENCH_DATABASE_URL", DEFAULT_URL)
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("BQW_BENCH_DATABASE_URL 应为 PostgreSQL 地址")
+    if not database_ready(url):
+        return None
+    if shutil.which("wrk") is None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "ensure_wrk.sh")], check=True)  # noqa: S603, S607
+    return url
+
+
+def server_env(url: str) -> dict[str, str]:
+    """The environment the benchmarked platform runs in: the benchmark database, its own var/
+    directory, no rate limits, no Celery broker (tasks run in the process)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DEBUG")}
+    env.update(
+        DATABASE_URL=url,
+        BQW_VAR_DIR=str(VAR_DIR),
+        BQW_RATE_LIMITS="off",
+        PYTHONDONTWRITEBYTECODE="",
+    )
+    return env
 
 
 def start_server(
@@ -321,20 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=4)
     args = ap.parse_args(argv)
 
-    url = os.environ.get("BQW_BENCH_DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("BQW_BENCH_DATABASE_URL 应为 PostgreSQL 地址")
-    if not database_ready(url):
+    url = bench_database()
+    if url is None:
         return 0
-    if shutil.which("wrk") is None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "ensure_wrk.sh")], check=True)  # noqa: S603, S607
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DEBUG")}
-    env.update(
-        DATABASE_URL=url,
-        BQW_VAR_DIR=str(ROOT / "var" / "bench"),
-        BQW_RATE_LIMITS="off",
-        PYTHONDONTWRITEBYTECODE="",
-    )
+    env = server_env(url)
     prepare(url, env)
     token = run(
         env, "token", "create", "--user", COUNTY_USER, "--name", "HTTP 压测", "--days", "1", capture=True

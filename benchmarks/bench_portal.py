@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -46,15 +44,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import local_nginx  # scripts/local_nginx.py, on the second path above
 from bench_http import (  # the sibling benchmark's helpers, on the first path above
-    DEFAULT_URL,
-    ROOT,
+    VAR_DIR,
     Result,
+    bench_database,
     check,
-    database_ready,
     free_port,
     prepare,
     query,
     run,
+    server_env,
     start_server,
     stop_server,
     table,
@@ -180,22 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--direct", action="store_true", help="also measure gunicorn alone, without nginx")
     args = ap.parse_args(argv)
 
-    url = os.environ.get("BQW_BENCH_DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("BQW_BENCH_DATABASE_URL 应为 PostgreSQL 地址")
-    if not database_ready(url):
+    url = bench_database()
+    if url is None:
         return 0
-    if shutil.which("wrk") is None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "ensure_wrk.sh")], check=True)  # noqa: S603, S607
     local_nginx.ensure_installed()
-    var_dir = ROOT / "var" / "bench"
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DEBUG")}
-    env.update(
-        DATABASE_URL=url,
-        BQW_VAR_DIR=str(var_dir),
-        BQW_RATE_LIMITS="off",
-        PYTHONDONTWRITEBYTECODE="",
-    )
+    env = server_env(url)
     prepare_portal(url, env)
     run(env, "collectstatic", "--noinput", "-v0")  # what nginx serves from /static/
     detail = args.detail_path or f"/public/cases/{query(url, CASE)[0][0]}/"
@@ -209,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     app_port, front_port = free_port(), free_port()
-    nginx_dir = var_dir / "nginx"
+    nginx_dir = VAR_DIR / "nginx"
     local_nginx.clear_cache(nginx_dir)
-    access_log = var_dir / "gunicorn-access.log"
+    access_log = VAR_DIR / "gunicorn-access.log"
     access_log.unlink(missing_ok=True)
     write(
         f"nginx（deploy/nginx.conf）→ gunicorn：{args.workers} 个进程 × {args.threads} 个线程"
@@ -220,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(env, app_port, args.workers, args.threads, args.worker_class, access_log)
     try:
         front = local_nginx.start(
-            port=front_port, app_port=app_port, static_root=var_dir / "static", workdir=nginx_dir
+            port=front_port, app_port=app_port, static_root=VAR_DIR / "static", workdir=nginx_dir
         )
         try:
             with urllib.request.urlopen(
